@@ -1,0 +1,151 @@
+//! The AWS connection: one reusable set of arguments that builds the SDK configuration, and the
+//! interceptor that records every API call the SDK makes.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+use crate::spec::AwsSettings;
+
+/// How to reach AWS. Command-line values win over the spec's `aws:` block.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConnectionArgs {
+    /// AWS profile (overrides the spec's aws.profile).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (overrides the spec's aws.region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send every API call to this endpoint (LocalStack, moto), e.g. http://127.0.0.1:5000.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Attempts per API call, including retries with backoff (adaptive retry mode).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+    /// Seconds one API call may take, retries included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub call_timeout: u64,
+}
+
+/// Records every API call made through the clients it is attached to, per `service:Operation`.
+#[derive(Debug, Clone, Default)]
+pub struct CallRecorder {
+    calls: Arc<Mutex<BTreeMap<String, u64>>>,
+}
+
+impl CallRecorder {
+    /// Calls so far, keyed `SdkService:SdkOperation` (e.g. `S3:GetBucketVersioning`).
+    pub fn calls(&self) -> BTreeMap<String, u64> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Calls so far, keyed by IAM action (e.g. `s3:GetBucketVersioning`); unknown calls keep their SDK name.
+    pub fn calls_by_action(&self) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        for (k, n) in self.calls() {
+            let (svc, op) = k.split_once(':').unwrap_or((&k, ""));
+            let name = crate::plan::action_for(svc, op).map_or(k.clone(), str::to_string);
+            *out.entry(name).or_insert(0) += n;
+        }
+        out
+    }
+}
+
+impl Intercept for CallRecorder {
+    fn name(&self) -> &'static str {
+        "infra-verify-call-recorder"
+    }
+
+    // Not `read_before_execution`: for client-level interceptors that runs before the operation
+    // metadata is in the config bag. Serialization happens once per call, not per retry.
+    fn read_before_serialization(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(meta) = cfg.load::<Metadata>() {
+            let key = format!("{}:{}", meta.service(), meta.name());
+            if let Ok(mut calls) = self.calls.lock() {
+                *calls.entry(key).or_insert(0) += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A ready connection: the SDK configuration plus the recorder every client must carry.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// Shared SDK configuration.
+    pub sdk: SdkConfig,
+    /// Records every call.
+    pub recorder: CallRecorder,
+    /// The custom endpoint, if any (S3 then uses path-style addressing).
+    pub endpoint: Option<String>,
+}
+
+/// Why a connection could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// No region anywhere.
+    #[error("no AWS region: set `aws.region` in the spec, pass --region, or set AWS_REGION")]
+    NoRegion,
+}
+
+/// Builds the SDK configuration from the arguments and the spec's `aws:` block.
+pub async fn connect(
+    args: &ConnectionArgs,
+    settings: &AwsSettings,
+) -> Result<Connection, ConnectError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(args.max_attempts))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_timeout(Duration::from_secs(args.call_timeout))
+                .build(),
+        );
+    if let Some(region) = args.region.clone().or_else(|| settings.region.clone()) {
+        loader = loader.region(Region::new(region));
+    }
+    if let Some(profile) = args.profile.as_deref().or(settings.profile.as_deref()) {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &args.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let mut sdk = loader.load().await;
+    if sdk.region().is_none() {
+        return Err(ConnectError::NoRegion);
+    }
+    if let Some(role) = &settings.role_arn {
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+            .session_name("infra-verify")
+            .configure(&sdk)
+            .build()
+            .await;
+        sdk = sdk
+            .into_builder()
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+            )
+            .build();
+    }
+    Ok(Connection {
+        sdk,
+        recorder: CallRecorder::default(),
+        endpoint: args.endpoint_url.clone(),
+    })
+}

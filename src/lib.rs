@@ -1,0 +1,16 @@
+//! infra-verify: verify AWS environments against declarative YAML specs.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`spec`] (YAML) → [`plan`] → [`probe`] (AWS, read-only) → [`snapshot`] (facts) →
+//! [`evaluate`] → verdicts → [`output`] formats.
+
+pub mod aws;
+pub mod catalog;
+pub mod cli;
+pub mod evaluate;
+pub mod output;
+pub mod plan;
+pub mod probe;
+pub mod snapshot;
+pub mod spec;
+pub mod yaml;

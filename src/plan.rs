@@ -1,0 +1,165 @@
+//! The plan: which API operations a spec needs, each once. Also the one list of every operation
+//! the probes may call, from which the IAM policy is generated.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+
+use crate::spec::{Resource, Spec};
+
+/// One AWS API operation the probes may call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The IAM action, `service:Action`, as the catalog names it.
+    pub action: &'static str,
+    /// The SDK's service name, as the SDK reports it at run time (e.g. `S3`).
+    pub sdk_service: &'static str,
+    /// The SDK's operation name (e.g. `GetBucketEncryption` for `s3:GetEncryptionConfiguration`).
+    pub sdk_operation: &'static str,
+}
+
+const fn op(
+    action: &'static str,
+    sdk_service: &'static str,
+    sdk_operation: &'static str,
+) -> Operation {
+    Operation {
+        action,
+        sdk_service,
+        sdk_operation,
+    }
+}
+
+/// Every operation the probes may call. Nothing else is ever called: a live test records every
+/// call the SDK makes and fails on any not listed here.
+pub static OPERATIONS: &[Operation] = &[
+    op("sts:GetCallerIdentity", "STS", "GetCallerIdentity"),
+    op("rds:DescribeDBInstances", "RDS", "DescribeDBInstances"),
+    op("s3:ListAllMyBuckets", "S3", "ListBuckets"),
+    op("s3:GetBucketLocation", "S3", "GetBucketLocation"),
+    op("s3:GetBucketVersioning", "S3", "GetBucketVersioning"),
+    op("s3:GetEncryptionConfiguration", "S3", "GetBucketEncryption"),
+    op(
+        "s3:GetBucketPublicAccessBlock",
+        "S3",
+        "GetPublicAccessBlock",
+    ),
+    op("s3:GetBucketWebsite", "S3", "GetBucketWebsite"),
+    op(
+        "s3:GetLifecycleConfiguration",
+        "S3",
+        "GetBucketLifecycleConfiguration",
+    ),
+    op("s3:GetBucketTagging", "S3", "GetBucketTagging"),
+];
+
+/// The IAM action for an SDK call, if the probes may make it.
+pub fn action_for(sdk_service: &str, sdk_operation: &str) -> Option<&'static str> {
+    OPERATIONS
+        .iter()
+        .find(|o| {
+            o.sdk_service.eq_ignore_ascii_case(sdk_service) && o.sdk_operation == sdk_operation
+        })
+        .map(|o| o.action)
+}
+
+/// Whether this build has a live probe for the kind.
+pub fn is_probed(kind: &str) -> bool {
+    crate::catalog::kind(kind)
+        .is_some_and(|k| OPERATIONS.iter().any(|o| o.action == k.list_operation))
+}
+
+/// The operations one resource needs: its kind's list, plus those of the attributes it checks.
+pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
+    let mut ops = BTreeSet::from([resource.kind.list_operation]);
+    for e in &resource.expectations {
+        ops.insert(e.attribute.operation);
+    }
+    ops
+}
+
+/// What a spec needs from AWS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// IAM actions the run will use, sorted.
+    pub actions: BTreeSet<&'static str>,
+    /// Kinds in the spec that this build cannot probe live (their checks become `error`).
+    pub unprobed_kinds: BTreeSet<&'static str>,
+}
+
+/// Plans a spec.
+pub fn plan(spec: &Spec) -> Plan {
+    let mut p = Plan::default();
+    p.actions.insert("sts:GetCallerIdentity");
+    for r in &spec.resources {
+        if is_probed(r.kind.name) {
+            p.actions.extend(operations_for(r));
+        } else {
+            p.unprobed_kinds.insert(r.kind.name);
+        }
+    }
+    p
+}
+
+/// The minimal IAM policy document allowing `actions`.
+pub fn iam_policy<'a>(actions: impl IntoIterator<Item = &'a str>) -> serde_json::Value {
+    let actions: BTreeSet<&str> = actions.into_iter().collect();
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "InfraVerifyReadOnly",
+            "Effect": "Allow",
+            "Action": actions,
+            "Resource": "*"
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_operation_is_read_only_and_in_the_catalog_or_sts() {
+        for o in OPERATIONS {
+            let action = o.action.split(':').nth(1).unwrap_or_default();
+            assert!(
+                ["Describe", "List", "Get"]
+                    .iter()
+                    .any(|p| action.starts_with(p)),
+                "{} is not read-only",
+                o.action
+            );
+            assert!(
+                ["Describe", "List", "Get"]
+                    .iter()
+                    .any(|p| o.sdk_operation.starts_with(p)),
+                "{} is not read-only",
+                o.sdk_operation
+            );
+            let in_catalog = crate::catalog::KINDS.iter().any(|k| {
+                k.list_operation == o.action || k.attributes.iter().any(|a| a.operation == o.action)
+            });
+            assert!(
+                in_catalog || o.action == "sts:GetCallerIdentity",
+                "{} is not used by the catalog",
+                o.action
+            );
+        }
+    }
+
+    #[test]
+    fn probed_kinds_have_every_attribute_operation_listed() {
+        for k in crate::catalog::KINDS.iter().filter(|k| is_probed(k.name)) {
+            for a in k.attributes {
+                assert!(
+                    OPERATIONS.iter().any(|o| o.action == a.operation),
+                    "{}.{} needs {} which is not in OPERATIONS",
+                    k.name,
+                    a.name,
+                    a.operation
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Probes: read-only AWS calls that turn what is really there into snapshot records. One module
+//! per service. A failed call becomes an `error` record, never an abort and never a pass.
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use aws_sdk_sts::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+use crate::aws::Connection;
+use crate::plan;
+use crate::snapshot::{Metadata, Observation, ResourceRecord, Snapshot, SNAPSHOT_VERSION};
+use crate::spec::{Resource, Spec};
+
+mod rds;
+mod s3;
+
+/// Per-resource calls in flight at once, per service.
+pub const CONCURRENCY: usize = 8;
+
+/// Why a live run could not produce a snapshot at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProbeError {
+    /// The caller's identity could not be established (credentials, endpoint).
+    #[error("cannot establish the caller identity (sts:GetCallerIdentity): {0}")]
+    Identity(String),
+    /// The credentials belong to another account than the spec requires.
+    #[error("wrong account: the spec requires account {expected}, but the credentials are for account {actual} ({arn})")]
+    WrongAccount {
+        /// Spec's account.
+        expected: String,
+        /// Caller's account.
+        actual: String,
+        /// Caller's ARN.
+        arn: String,
+    },
+}
+
+/// RFC 3339 UTC timestamp of now, to the second.
+pub fn now_rfc3339() -> String {
+    let now = aws_smithy_types::DateTime::from(SystemTime::now());
+    let secs = aws_smithy_types::DateTime::from_secs(now.secs());
+    secs.fmt(Format::DateTime).unwrap_or_default()
+}
+
+/// Observes every resource the spec names.
+pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeError> {
+    let taken_at = now_rfc3339();
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&conn.sdk)
+            .interceptor(conn.recorder.clone())
+            .build(),
+    );
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| ProbeError::Identity(describe_error("sts:GetCallerIdentity", &e)))?;
+    let account = identity.account().unwrap_or_default().to_string();
+    let arn = identity.arn().unwrap_or_default().to_string();
+    if let Some(expected) = &spec.aws.account_id {
+        if *expected != account {
+            return Err(ProbeError::WrongAccount {
+                expected: expected.clone(),
+                actual: account,
+                arn,
+            });
+        }
+    }
+
+    let of_kind = |kind: &str| -> Vec<&Resource> {
+        spec.resources
+            .iter()
+            .filter(|r| r.kind.name == kind)
+            .collect()
+    };
+    let (rds_instances, buckets) = (of_kind("rds_instance"), of_kind("s3_bucket"));
+    let (rds_records, s3_records) = tokio::join!(
+        rds::observe(conn, &rds_instances),
+        s3::observe(conn, &buckets)
+    );
+    let mut resources: Vec<ResourceRecord> = rds_records.into_iter().chain(s3_records).collect();
+    for r in spec
+        .resources
+        .iter()
+        .filter(|r| !plan::is_probed(r.kind.name))
+    {
+        resources.push(ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation: Observation::Error {
+                error: format!(
+                    "this version of infra-verify has no live probe for `{}` yet; evaluate a snapshot with --snapshot",
+                    r.kind.name
+                ),
+            },
+        });
+    }
+    let mut snapshot = Snapshot {
+        snapshot_version: SNAPSHOT_VERSION,
+        metadata: Metadata {
+            tool: "infra-verify".into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            taken_at,
+            environment: spec.environment.clone(),
+            account_id: Some(account),
+            region: conn.sdk.region().map(|r| r.to_string()),
+            caller_arn: Some(arn),
+            endpoint: conn.endpoint.clone(),
+            api_calls: conn.recorder.calls_by_action(),
+        },
+        resources,
+    };
+    snapshot.sort();
+    Ok(snapshot)
+}
+
+/// A record for every resource, all with the same error.
+fn all_errors(resources: &[&Resource], error: &str) -> Vec<ResourceRecord> {
+    resources
+        .iter()
+        .map(|r| ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation: Observation::Error {
+                error: error.to_string(),
+            },
+        })
+        .collect()
+}
+
+/// Error codes AWS services use for a missing permission.
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "Forbidden",
+];
+/// Error codes for throttling.
+const THROTTLED: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "SlowDown",
+    "RequestThrottled",
+    "RequestThrottledException",
+];
+
+/// The error code of a service error, if the call got that far.
+pub fn error_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
+    match err {
+        SdkError::ServiceError(e) => e.err().code(),
+        _ => None,
+    }
+}
+
+/// One line saying why a call failed, naming the IAM action when access was denied.
+pub fn describe_error<E, R>(action: &str, err: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().unwrap_or("Unknown");
+            let message = e.message().unwrap_or("");
+            if ACCESS_DENIED.contains(&code) {
+                format!("access denied: the caller may not call `{action}` ({code}: {message})")
+            } else if THROTTLED.contains(&code) {
+                format!("throttled on `{action}` past all retries ({code}: {message})")
+            } else {
+                format!("`{action}` failed: {code}: {message}")
+            }
+        }
+        SdkError::TimeoutError(_) => format!("`{action}` timed out"),
+        SdkError::DispatchFailure(_) => {
+            format!(
+                "`{action}` could not reach the endpoint: {}",
+                DisplayErrorContext(err)
+            )
+        }
+        SdkError::ResponseError(_) => format!(
+            "`{action}`: unreadable response: {}",
+            DisplayErrorContext(err)
+        ),
+        other => format!("`{action}` failed: {}", DisplayErrorContext(other)),
+    }
+}
+
+/// Converts tags to a JSON map.
+fn tags_json<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> serde_json::Value {
+    let map: BTreeMap<String, serde_json::Value> = pairs
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+        .collect();
+    serde_json::to_value(map).unwrap_or_default()
+}

@@ -1,0 +1,165 @@
+//! The snapshot: observed facts as versioned JSON, plus metadata. Offline runs, drift, evidence
+//! and tests all stand on it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The snapshot format version this build writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// Everything observed in one run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Always [`SNAPSHOT_VERSION`].
+    pub snapshot_version: u32,
+    /// Who took it, where and when.
+    pub metadata: Metadata,
+    /// One record per resource the spec names, sorted by kind then id.
+    pub resources: Vec<ResourceRecord>,
+}
+
+/// Who took a snapshot, where and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// `infra-verify`.
+    pub tool: String,
+    /// The tool's version.
+    pub tool_version: String,
+    /// RFC 3339 UTC time the probes started.
+    pub taken_at: String,
+    /// The spec's environment.
+    pub environment: String,
+    /// The AWS account probed.
+    pub account_id: Option<String>,
+    /// The region probed.
+    pub region: Option<String>,
+    /// The caller's ARN.
+    pub caller_arn: Option<String>,
+    /// The endpoint URL, when not AWS's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// API calls made, per `service:Operation`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub api_calls: BTreeMap<String, u64>,
+}
+
+/// What was observed of one resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResourceRecord {
+    /// The kind.
+    pub kind: String,
+    /// The identifier, as the spec names it.
+    pub id: String,
+    /// What was seen.
+    #[serde(flatten)]
+    pub observation: Observation,
+}
+
+/// The outcome of observing one resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Observation {
+    /// The resource exists.
+    Present {
+        /// Observed attributes (`null` when the service reports no value).
+        attributes: BTreeMap<String, serde_json::Value>,
+        /// Attributes that could not be observed, with the reason.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        errors: BTreeMap<String, String>,
+    },
+    /// The resource does not exist.
+    Absent,
+    /// Whether it exists could not be observed.
+    Error {
+        /// Why.
+        error: String,
+    },
+}
+
+/// Why a snapshot file could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// It could not be read.
+    #[error("cannot read snapshot {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// It is not a snapshot.
+    #[error("{path} is not a valid infra-verify snapshot: {source}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// The cause, with line and column.
+        source: serde_json::Error,
+    },
+    /// Written by an incompatible version.
+    #[error("{path} has snapshot_version {found}; this build reads version {SNAPSHOT_VERSION}")]
+    Version {
+        /// The file.
+        path: String,
+        /// Its version.
+        found: u32,
+    },
+}
+
+impl Snapshot {
+    /// Reads and checks a snapshot file.
+    pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        Self::from_json(&name, &text)
+    }
+
+    /// Parses and checks snapshot JSON.
+    pub fn from_json(name: &str, text: &str) -> Result<Snapshot, SnapshotError> {
+        #[derive(Deserialize)]
+        struct VersionOnly {
+            snapshot_version: u32,
+        }
+        let v: VersionOnly = serde_json::from_str(text).map_err(|source| SnapshotError::Parse {
+            path: name.to_string(),
+            source,
+        })?;
+        if v.snapshot_version != SNAPSHOT_VERSION {
+            return Err(SnapshotError::Version {
+                path: name.to_string(),
+                found: v.snapshot_version,
+            });
+        }
+        let mut snap: Snapshot =
+            serde_json::from_str(text).map_err(|source| SnapshotError::Parse {
+                path: name.to_string(),
+                source,
+            })?;
+        snap.sort();
+        Ok(snap)
+    }
+
+    /// Sorts records by kind then id, for deterministic output.
+    pub fn sort(&mut self) {
+        self.resources.sort_by(|a, b| {
+            (a.kind.as_str(), a.id.as_str()).cmp(&(b.kind.as_str(), b.id.as_str()))
+        });
+    }
+
+    /// The record for a resource, if observed.
+    pub fn find(&self, kind: &str, id: &str) -> Option<&ResourceRecord> {
+        self.resources.iter().find(|r| r.kind == kind && r.id == id)
+    }
+
+    /// Pretty JSON with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}

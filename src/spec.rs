@@ -1,0 +1,1100 @@
+//! Spec format v1: the YAML model, loading (with `extends:`), and validation.
+//!
+//! Loading never stops at the first problem: every file is checked completely and every problem
+//! is reported as `file:line:column: message`, with a "did you mean" where a name is close to a
+//! known one.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::catalog::{self, AttrType, Attribute, Kind};
+use crate::yaml::{self, key_text, Node, Pos, Value};
+
+/// The spec format version this build reads.
+pub const SPEC_VERSION: i64 = 1;
+
+/// Where something was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The file.
+    pub file: Arc<Path>,
+    /// Line and column.
+    pub pos: Pos,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.pos)
+    }
+}
+
+/// One problem in a spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file.
+    pub file: PathBuf,
+    /// Line and column, when known.
+    pub pos: Option<Pos>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.pos {
+            Some(p) => write!(f, "{}:{}: {}", self.file.display(), p, self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+/// Why a spec could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpecError {
+    /// A spec file could not be read.
+    #[error("cannot read spec {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The spec has problems; all of them are listed.
+    #[error("{}", render_diagnostics(.0))]
+    Invalid(Vec<Diagnostic>),
+}
+
+fn render_diagnostics(diags: &[Diagnostic]) -> String {
+    let mut s = String::new();
+    for d in diags {
+        s.push_str(&d.to_string());
+        s.push('\n');
+    }
+    s.push_str(&format!(
+        "error: the spec has {} problem{}",
+        diags.len(),
+        if diags.len() == 1 { "" } else { "s" }
+    ));
+    s
+}
+
+/// How much a failing check matters. Informational in v1: every failing check makes the run not
+/// ready; the severity is carried into every output so reports and dashboards can rank failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+const SEVERITIES: &[(&str, Severity)] = &[
+    ("low", Severity::Low),
+    ("medium", Severity::Medium),
+    ("high", Severity::High),
+    ("critical", Severity::Critical),
+];
+
+/// The `aws:` block.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AwsSettings {
+    /// Region to probe.
+    pub region: Option<String>,
+    /// Named profile from the AWS config files.
+    pub profile: Option<String>,
+    /// Role to assume before probing.
+    pub role_arn: Option<String>,
+    /// The account the run must be in; a run against another account is refused.
+    pub account_id: Option<String>,
+}
+
+/// One comparison on an observed value.
+#[derive(Clone, Debug)]
+pub enum Matcher {
+    /// Equal (lists element-wise and in order; maps exactly).
+    Equals(serde_json::Value),
+    /// Numerically at least.
+    AtLeast(f64),
+    /// Numerically at most.
+    AtMost(f64),
+    /// Equal to one of these.
+    OneOf(Vec<serde_json::Value>),
+    /// A string that the regular expression finds a match in (anchor it with `^...$`).
+    Matches(Regex),
+    /// A list containing the item(s), a string containing the substring, a map containing the entries,
+    /// or a list of objects with one object containing the given fields.
+    Contains(serde_json::Value),
+}
+
+/// The matcher keywords, in documentation order.
+pub const MATCHER_KEYS: &[&str] = &[
+    "equals", "at_least", "at_most", "one_of", "matches", "contains",
+];
+const EXPECTATION_META_KEYS: &[&str] = &["item", "controls", "severity"];
+
+/// One expectation on one attribute: becomes one check.
+#[derive(Clone, Debug)]
+pub struct Expectation {
+    /// The attribute.
+    pub attribute: &'static Attribute,
+    /// All must hold.
+    pub matchers: Vec<Matcher>,
+    /// The expectation as written (a bare value, or the matcher mapping without `item` etc.).
+    pub expected: serde_json::Value,
+    /// Checklist line this expectation ticks.
+    pub item: Option<String>,
+    /// Audit control ids (added to the resource's).
+    pub controls: Vec<String>,
+    /// Overrides the resource's severity.
+    pub severity: Option<Severity>,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+/// One resource the environment must (or must not) have.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// The kind.
+    pub kind: &'static Kind,
+    /// The identifier (see the kind's `identifier`).
+    pub id: String,
+    /// Whether it must exist (`exists: false`: it must not).
+    pub exists: bool,
+    /// Checklist line this resource ticks.
+    pub item: Option<String>,
+    /// Audit control ids.
+    pub controls: Vec<String>,
+    /// Severity of its checks.
+    pub severity: Option<Severity>,
+    /// Expectations, in spec order.
+    pub expectations: Vec<Expectation>,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+impl Resource {
+    /// The check id prefix: `kind/id`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.kind.name, self.id)
+    }
+}
+
+/// A loaded and validated spec, with every `extends:` applied.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    /// The file given (the most derived one).
+    pub path: PathBuf,
+    /// Every file read, the given one first.
+    pub files: Vec<PathBuf>,
+    /// The environment name.
+    pub environment: String,
+    /// AWS connection settings.
+    pub aws: AwsSettings,
+    /// The resources.
+    pub resources: Vec<Resource>,
+}
+
+/// Loads and validates a spec file and the files it extends.
+pub fn load(path: &Path) -> Result<Spec, SpecError> {
+    let mut loader = Loader::default();
+    let layer = loader.layer(path, &mut Vec::new())?;
+    loader.finish(path, layer)
+}
+
+/// Parses and validates spec text that extends nothing (for tests and tools that build specs in memory).
+pub fn from_str(path: &Path, text: &str) -> Result<Spec, SpecError> {
+    let mut loader = Loader::default();
+    let file: Arc<Path> = Arc::from(path);
+    loader.files.push(path.to_path_buf());
+    let layer = loader.parse_layer(&file, text);
+    if let Some(ext) = &layer.extends {
+        loader.error(&ext.1, "`extends:` needs a spec loaded from a file");
+    }
+    loader.finish(path, layer)
+}
+
+/// The closest candidate to `word`, if any is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    match did_you_mean(word, candidates) {
+        Some(c) => format!("; did you mean `{c}`?"),
+        None => String::new(),
+    }
+}
+
+/// One file's contribution before merging.
+#[derive(Default)]
+struct Layer {
+    /// The file (and every file it extends) was a YAML mapping.
+    parsed: bool,
+    has_version: bool,
+    extends: Option<(String, Origin)>,
+    environment: Option<String>,
+    aws: AwsSettings,
+    resources: Vec<Resource>,
+}
+
+#[derive(Default)]
+struct Loader {
+    diags: Vec<Diagnostic>,
+    files: Vec<PathBuf>,
+}
+
+impl Loader {
+    /// Checks what only the merged spec can tell, and returns it or every problem found.
+    fn finish(mut self, path: &Path, layer: Layer) -> Result<Spec, SpecError> {
+        let top = Some(Pos { line: 1, column: 1 });
+        if layer.parsed && layer.environment.is_none() {
+            self.diags.push(Diagnostic {
+                file: path.to_path_buf(),
+                pos: top,
+                message: "missing `environment:` (e.g. `environment: staging`)".into(),
+            });
+        }
+        if layer.parsed && !layer.has_version {
+            self.diags.push(Diagnostic {
+                file: path.to_path_buf(),
+                pos: top,
+                message: format!("missing `version: {SPEC_VERSION}`"),
+            });
+        }
+        if !self.diags.is_empty() {
+            return Err(SpecError::Invalid(self.diags));
+        }
+        Ok(Spec {
+            path: path.to_path_buf(),
+            files: self.files,
+            environment: layer.environment.unwrap_or_default(),
+            aws: layer.aws,
+            resources: layer.resources,
+        })
+    }
+
+    fn error(&mut self, origin: &Origin, message: impl Into<String>) {
+        self.diags.push(Diagnostic {
+            file: origin.file.to_path_buf(),
+            pos: Some(origin.pos),
+            message: message.into(),
+        });
+    }
+
+    fn origin(file: &Arc<Path>, node: &Node) -> Origin {
+        Origin {
+            file: file.clone(),
+            pos: node.pos,
+        }
+    }
+
+    /// Reads `path` and everything it extends, merged.
+    fn layer(&mut self, path: &Path, stack: &mut Vec<PathBuf>) -> Result<Layer, SpecError> {
+        let text = std::fs::read(path).map_err(|source| SpecError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        stack.push(canonical);
+        self.files.push(path.to_path_buf());
+        let file: Arc<Path> = Arc::from(path);
+        let layer = match String::from_utf8(text) {
+            Ok(text) => self.parse_layer(&file, &text),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let before = &e.as_bytes()[..offset];
+                let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+                let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
+                self.diags.push(Diagnostic {
+                    file: path.to_path_buf(),
+                    pos: Some(Pos { line, column }),
+                    message: "the file is not valid UTF-8".into(),
+                });
+                Layer::default()
+            }
+        };
+        let result = match layer.extends.clone() {
+            None => Ok(layer),
+            Some((base, origin)) => {
+                let dir = path.parent().unwrap_or(Path::new("."));
+                let base_path = dir.join(&base);
+                let base_canonical =
+                    std::fs::canonicalize(&base_path).unwrap_or_else(|_| base_path.clone());
+                if stack.contains(&base_canonical) {
+                    self.error(&origin, format!("`extends: {base}` forms a cycle"));
+                    Ok(layer)
+                } else if !base_path.is_file() {
+                    self.error(
+                        &origin,
+                        format!("`extends: {base}`: no such file {}", base_path.display()),
+                    );
+                    Ok(layer)
+                } else {
+                    let base_layer = self.layer(&base_path, stack)?;
+                    Ok(merge(base_layer, layer))
+                }
+            }
+        };
+        stack.pop();
+        result
+    }
+
+    fn parse_layer(&mut self, file: &Arc<Path>, text: &str) -> Layer {
+        let mut layer = Layer::default();
+        let root = match yaml::parse(text) {
+            Ok(root) => root,
+            Err(e) => {
+                self.diags.push(Diagnostic {
+                    file: file.to_path_buf(),
+                    pos: e.pos,
+                    message: format!("invalid YAML: {}", e.message),
+                });
+                return layer;
+            }
+        };
+        let Value::Map(entries) = &root.value else {
+            self.error(
+                &Self::origin(file, &root),
+                format!(
+                    "expected a mapping with `version`, `environment`, `resources`, found {}",
+                    root.value.type_name()
+                ),
+            );
+            return layer;
+        };
+        layer.parsed = true;
+        const TOP: &[&str] = &[
+            "version",
+            "environment",
+            "extends",
+            "aws",
+            "resources",
+            "description",
+        ];
+        for (k, v) in entries {
+            let key = key_text(k);
+            let at = Self::origin(file, v);
+            match key.as_str() {
+                "version" => {
+                    layer.has_version = true;
+                    if v.value != Value::Int(SPEC_VERSION) {
+                        self.error(
+                            &at,
+                            format!("unsupported spec version: expected `{SPEC_VERSION}`"),
+                        );
+                    }
+                }
+                "environment" => match v.as_str() {
+                    Some(e) if valid_name(e) => layer.environment = Some(e.to_string()),
+                    // Present but invalid: reported here, not again as missing.
+                    _ => {
+                        layer.environment = Some(String::new());
+                        self.error(
+                            &at,
+                            "expected an environment name of letters, digits, `-` and `_` (e.g. `staging`)",
+                        )
+                    }
+                },
+                "extends" => match v.as_str() {
+                    Some(p) if !p.is_empty() => layer.extends = Some((p.to_string(), at)),
+                    _ => self.error(
+                        &at,
+                        "expected the path of a base spec, relative to this file",
+                    ),
+                },
+                "aws" => layer.aws = self.aws(file, v),
+                "resources" => layer.resources = self.resources(file, v),
+                "description" => {}
+                other => {
+                    let hint = suggestion(other, TOP.iter().copied());
+                    self.error(
+                        &Self::origin(file, k),
+                        format!("unknown field `{other}`{hint}"),
+                    );
+                }
+            }
+        }
+        layer
+    }
+
+    fn aws(&mut self, file: &Arc<Path>, node: &Node) -> AwsSettings {
+        let mut aws = AwsSettings::default();
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                &Self::origin(file, node),
+                format!(
+                    "`aws:` expected a mapping, found {}",
+                    node.value.type_name()
+                ),
+            );
+            return aws;
+        };
+        const KEYS: &[&str] = &["region", "profile", "role_arn", "account_id"];
+        for (k, v) in entries {
+            let key = key_text(k);
+            let at = Self::origin(file, v);
+            let text = match (&v.value, key.as_str()) {
+                (Value::Str(s), _) => Some(s.clone()),
+                (Value::Int(_), "account_id") => {
+                    self.error(&at, "expected the account id as a quoted string (e.g. \"012345678901\"), found an integer");
+                    continue;
+                }
+                _ => None,
+            };
+            let slot = match key.as_str() {
+                "region" => &mut aws.region,
+                "profile" => &mut aws.profile,
+                "role_arn" => &mut aws.role_arn,
+                "account_id" => &mut aws.account_id,
+                other => {
+                    let hint = suggestion(other, KEYS.iter().copied());
+                    self.error(
+                        &Self::origin(file, k),
+                        format!("unknown field `aws.{other}`{hint}"),
+                    );
+                    continue;
+                }
+            };
+            match text {
+                Some(t)
+                    if key == "account_id"
+                        && !(t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit())) =>
+                {
+                    self.error(
+                        &at,
+                        format!("`account_id` must be 12 digits, found \"{t}\""),
+                    );
+                }
+                Some(t) if key == "role_arn" && !t.starts_with("arn:") => {
+                    self.error(&at, format!("`role_arn` must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), found \"{t}\""));
+                }
+                Some(t) => *slot = Some(t),
+                None => self.error(
+                    &at,
+                    format!(
+                        "`aws.{key}` expected a string, found {}",
+                        v.value.type_name()
+                    ),
+                ),
+            }
+        }
+        aws
+    }
+
+    fn resources(&mut self, file: &Arc<Path>, node: &Node) -> Vec<Resource> {
+        let mut out: Vec<Resource> = Vec::new();
+        let items = match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => return out,
+            other => {
+                self.error(
+                    &Self::origin(file, node),
+                    format!("`resources:` expected a list, found {}", other.type_name()),
+                );
+                return out;
+            }
+        };
+        let mut seen: HashMap<String, Origin> = HashMap::new();
+        for item in items {
+            if let Some(r) = self.resource(file, item) {
+                let key = r.key();
+                if let Some(first) = seen.get(&key) {
+                    self.error(
+                        &r.origin,
+                        format!("resource `{key}` is declared twice (first at {first})"),
+                    );
+                    continue;
+                }
+                seen.insert(key, r.origin.clone());
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    fn resource(&mut self, file: &Arc<Path>, node: &Node) -> Option<Resource> {
+        let at = Self::origin(file, node);
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                &at,
+                format!(
+                    "expected a resource mapping with `kind`, `id` and `expect`, found {}",
+                    node.value.type_name()
+                ),
+            );
+            return None;
+        };
+        const KEYS: &[&str] = &[
+            "kind",
+            "id",
+            "exists",
+            "item",
+            "controls",
+            "severity",
+            "expect",
+            "description",
+        ];
+        let get = |name: &str| {
+            entries
+                .iter()
+                .find(|(k, _)| key_text(k) == name)
+                .map(|(_, v)| v)
+        };
+        let mut ok = true;
+        for (k, _) in entries {
+            let key = key_text(k);
+            if !KEYS.contains(&key.as_str()) {
+                let hint = suggestion(&key, KEYS.iter().copied());
+                self.error(
+                    &Self::origin(file, k),
+                    format!("unknown resource field `{key}`{hint}"),
+                );
+            }
+        }
+        let kind = match get("kind") {
+            None => {
+                self.error(&at, "resource has no `kind:`");
+                ok = false;
+                None
+            }
+            Some(k) => {
+                match k.as_str() {
+                    Some(name) => match catalog::kind(name) {
+                        Some(kind) => Some(kind),
+                        None => {
+                            let hint = suggestion(name, catalog::KINDS.iter().map(|k| k.name));
+                            self.error(
+                            &Self::origin(file, k),
+                            format!("unknown resource kind `{name}`{hint} (see `infra-verify kinds`)"),
+                        );
+                            ok = false;
+                            None
+                        }
+                    },
+                    None => {
+                        self.error(
+                            &Self::origin(file, k),
+                            format!("`kind` expected a string, found {}", k.value.type_name()),
+                        );
+                        ok = false;
+                        None
+                    }
+                }
+            }
+        };
+        let id = match get("id") {
+            None => {
+                self.error(&at, "resource has no `id:`");
+                ok = false;
+                String::new()
+            }
+            Some(v) => match v.as_str() {
+                Some(s) if !s.trim().is_empty() => s.to_string(),
+                _ => {
+                    self.error(
+                        &Self::origin(file, v),
+                        format!(
+                            "`id` expected a non-empty string, found {}",
+                            v.value.type_name()
+                        ),
+                    );
+                    ok = false;
+                    String::new()
+                }
+            },
+        };
+        let mut exists = None;
+        if let Some(v) = get("exists") {
+            match v.value {
+                Value::Bool(b) => exists = Some(b),
+                _ => self.error(
+                    &Self::origin(file, v),
+                    format!(
+                        "`exists` expected true or false, found {}",
+                        v.value.type_name()
+                    ),
+                ),
+            }
+        }
+        let item = get("item").and_then(|v| self.item(file, v));
+        let controls = get("controls")
+            .map(|v| self.controls(file, v))
+            .unwrap_or_default();
+        let severity = get("severity").and_then(|v| self.severity(file, v));
+        let mut expectations = Vec::new();
+        if let (Some(kind), Some(expect)) = (kind, get("expect")) {
+            match &expect.value {
+                Value::Map(attrs) => {
+                    for (k, v) in attrs {
+                        let name = key_text(k);
+                        if name == catalog::EXISTS {
+                            match (v.value.clone(), exists) {
+                                (Value::Bool(b), None) => exists = Some(b),
+                                (Value::Bool(_), Some(_)) => {
+                                    self.error(&Self::origin(file, k), "`exists` is given twice")
+                                }
+                                _ => self.error(
+                                    &Self::origin(file, v),
+                                    format!(
+                                        "`exists` expected true or false, found {}",
+                                        v.value.type_name()
+                                    ),
+                                ),
+                            }
+                            continue;
+                        }
+                        match kind.attribute(&name) {
+                            None => {
+                                let hint = suggestion(&name, kind.attribute_names());
+                                self.error(
+                                    &Self::origin(file, k),
+                                    format!("unknown attribute `{name}` for kind `{}`{hint} (see `infra-verify kinds {}`)", kind.name, kind.name),
+                                );
+                            }
+                            Some(attr) => {
+                                if let Some(e) = self.expectation(file, attr, v) {
+                                    expectations.push(e);
+                                }
+                            }
+                        }
+                    }
+                }
+                Value::Null => {}
+                other => self.error(
+                    &Self::origin(file, expect),
+                    format!(
+                        "`expect` expected a mapping of attribute names to values, found {}",
+                        other.type_name()
+                    ),
+                ),
+            }
+        }
+        if exists == Some(false) && !expectations.is_empty() {
+            self.error(
+                &at,
+                "a resource with `exists: false` cannot have attribute expectations",
+            );
+        }
+        let kind = kind?;
+        if !ok {
+            return None;
+        }
+        Some(Resource {
+            kind,
+            id,
+            exists: exists.unwrap_or(true),
+            item,
+            controls,
+            severity,
+            expectations,
+            origin: at,
+        })
+    }
+
+    fn item(&mut self, file: &Arc<Path>, v: &Node) -> Option<String> {
+        match v.as_str() {
+            Some(s) if !s.trim().is_empty() => Some(s.to_string()),
+            _ => {
+                self.error(
+                    &Self::origin(file, v),
+                    format!(
+                        "`item` expected the text of a checklist item, found {}",
+                        v.value.type_name()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn controls(&mut self, file: &Arc<Path>, v: &Node) -> Vec<String> {
+        match &v.value {
+            Value::Seq(items) if items.iter().all(|i| i.as_str().is_some()) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            Value::Str(s) => vec![s.clone()],
+            other => {
+                self.error(
+                    &Self::origin(file, v),
+                    format!(
+                        "`controls` expected a list of control ids, found {}",
+                        other.type_name()
+                    ),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn severity(&mut self, file: &Arc<Path>, v: &Node) -> Option<Severity> {
+        let name = v.as_str().unwrap_or_default();
+        match SEVERITIES.iter().find(|(n, _)| *n == name) {
+            Some((_, s)) => Some(*s),
+            None => {
+                let hint = suggestion(name, SEVERITIES.iter().map(|(n, _)| *n));
+                self.error(
+                    &Self::origin(file, v),
+                    format!("`severity` expected one of low, medium, high, critical{hint}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn expectation(
+        &mut self,
+        file: &Arc<Path>,
+        attr: &'static Attribute,
+        v: &Node,
+    ) -> Option<Expectation> {
+        let origin = Self::origin(file, v);
+        let is_matcher_map = match &v.value {
+            Value::Map(entries) => {
+                attr.ty != AttrType::StringMap
+                    || entries.iter().any(|(k, _)| {
+                        let key = key_text(k);
+                        MATCHER_KEYS.contains(&key.as_str())
+                            || EXPECTATION_META_KEYS.contains(&key.as_str())
+                    })
+            }
+            _ => false,
+        };
+        if !is_matcher_map {
+            if !conforms(attr.ty, v) {
+                self.type_error(&origin, attr, "", v);
+                return None;
+            }
+            let value = v.to_json();
+            return Some(Expectation {
+                attribute: attr,
+                matchers: vec![Matcher::Equals(value.clone())],
+                expected: value,
+                item: None,
+                controls: Vec::new(),
+                severity: None,
+                origin,
+            });
+        }
+        let Value::Map(entries) = &v.value else {
+            return None;
+        };
+        let mut e = Expectation {
+            attribute: attr,
+            matchers: Vec::new(),
+            expected: serde_json::Value::Null,
+            item: None,
+            controls: Vec::new(),
+            severity: None,
+            origin: origin.clone(),
+        };
+        let mut expected = serde_json::Map::new();
+        let errors_before = self.diags.len();
+        for (k, m) in entries {
+            let key = key_text(k);
+            let at = Self::origin(file, m);
+            match key.as_str() {
+                "item" => e.item = self.item(file, m),
+                "controls" => e.controls = self.controls(file, m),
+                "severity" => e.severity = self.severity(file, m),
+                "equals" => {
+                    if conforms(attr.ty, m) {
+                        e.matchers.push(Matcher::Equals(m.to_json()));
+                    } else {
+                        self.type_error(&at, attr, "equals: ", m);
+                    }
+                }
+                "at_least" | "at_most" => {
+                    if !attr.ty.is_numeric() {
+                        self.error(
+                            &at,
+                            format!(
+                                "`{key}` needs a numeric attribute, but `{}` is {}",
+                                attr.name,
+                                attr.ty.name()
+                            ),
+                        );
+                    } else {
+                        match m.value {
+                            Value::Int(i) => e.matchers.push(numeric(&key, i as f64)),
+                            Value::Float(f) => e.matchers.push(numeric(&key, f)),
+                            _ => self.error(
+                                &at,
+                                format!("`{key}` expected a number, found {}", m.value.type_name()),
+                            ),
+                        }
+                    }
+                }
+                "one_of" => match &m.value {
+                    Value::Seq(items) if !items.is_empty() => {
+                        let bad: Vec<&Node> =
+                            items.iter().filter(|i| !conforms(attr.ty, i)).collect();
+                        if bad.is_empty() {
+                            e.matchers
+                                .push(Matcher::OneOf(items.iter().map(Node::to_json).collect()));
+                        }
+                        for b in bad {
+                            self.type_error(&Self::origin(file, b), attr, "one_of: ", b);
+                        }
+                    }
+                    _ => self.error(
+                        &at,
+                        format!(
+                            "`one_of` expected a non-empty list of values, found {}",
+                            m.value.type_name()
+                        ),
+                    ),
+                },
+                "matches" => {
+                    if attr.ty != AttrType::String {
+                        self.error(
+                            &at,
+                            format!(
+                                "`matches` needs a string attribute, but `{}` is {}",
+                                attr.name,
+                                attr.ty.name()
+                            ),
+                        );
+                    } else {
+                        match m.as_str().map(Regex::new) {
+                            Some(Ok(re)) => e.matchers.push(Matcher::Matches(re)),
+                            Some(Err(err)) => {
+                                let first = err.to_string();
+                                let msg =
+                                    first.lines().last().unwrap_or("invalid").trim().to_string();
+                                self.error(
+                                    &at,
+                                    format!("`matches` is not a valid regular expression: {msg}"),
+                                );
+                            }
+                            None => self.error(
+                                &at,
+                                format!(
+                                    "`matches` expected a regular expression string, found {}",
+                                    m.value.type_name()
+                                ),
+                            ),
+                        }
+                    }
+                }
+                "contains" => {
+                    if contains_fits(attr.ty, m) {
+                        e.matchers.push(Matcher::Contains(m.to_json()));
+                    } else {
+                        let wanted = match attr.ty {
+                            AttrType::StringList => "a string or a list of strings",
+                            AttrType::String => "a substring",
+                            AttrType::StringMap => "a mapping of strings",
+                            AttrType::ObjectList => "a mapping of fields one element must have",
+                            _ => "",
+                        };
+                        if wanted.is_empty() {
+                            self.error(&at, format!("`contains` needs a list, string or map attribute, but `{}` is {}", attr.name, attr.ty.name()));
+                        } else {
+                            self.error(
+                                &at,
+                                format!(
+                                    "`contains` on `{}` expected {wanted}, found {}",
+                                    attr.name,
+                                    m.value.type_name()
+                                ),
+                            );
+                        }
+                    }
+                }
+                other => {
+                    let hint = suggestion(
+                        other,
+                        MATCHER_KEYS.iter().chain(EXPECTATION_META_KEYS).copied(),
+                    );
+                    self.error(
+                        &Self::origin(file, k),
+                        format!(
+                            "unknown matcher `{other}`{hint} (matchers: {})",
+                            MATCHER_KEYS.join(", ")
+                        ),
+                    );
+                    continue;
+                }
+            }
+            if !EXPECTATION_META_KEYS.contains(&key.as_str()) {
+                expected.insert(key, m.to_json());
+            }
+        }
+        if self.diags.len() > errors_before {
+            return None;
+        }
+        if e.matchers.is_empty() {
+            self.error(
+                &origin,
+                format!(
+                    "no matcher for `{}` (matchers: {})",
+                    attr.name,
+                    MATCHER_KEYS.join(", ")
+                ),
+            );
+            return None;
+        }
+        e.expected = match (expected.len(), expected.get("equals")) {
+            (1, Some(v)) => v.clone(),
+            _ => serde_json::Value::Object(expected),
+        };
+        Some(e)
+    }
+
+    fn type_error(&mut self, at: &Origin, attr: &Attribute, prefix: &str, v: &Node) {
+        let hint = match (&v.value, attr.ty) {
+            (Value::Int(_) | Value::Float(_) | Value::Bool(_), AttrType::String) => {
+                format!(" (quote it: \"{}\")", key_text(v))
+            }
+            (Value::Str(s), AttrType::Bool)
+                if matches!(
+                    s.to_lowercase().as_str(),
+                    "yes" | "no" | "on" | "off" | "true" | "false"
+                ) =>
+            {
+                " (write true or false without quotes)".to_string()
+            }
+            (Value::Map(_), _) => format!(" (matchers: {})", MATCHER_KEYS.join(", ")),
+            _ => String::new(),
+        };
+        self.error(
+            at,
+            format!(
+                "{prefix}`{}` expected {}, found {}{hint}",
+                attr.name,
+                article(attr.ty),
+                v.value.type_name()
+            ),
+        );
+    }
+}
+
+fn article(ty: AttrType) -> String {
+    match ty {
+        AttrType::Integer => "an integer".into(),
+        other => format!("a {}", other.name()),
+    }
+}
+
+fn numeric(key: &str, n: f64) -> Matcher {
+    if key == "at_least" {
+        Matcher::AtLeast(n)
+    } else {
+        Matcher::AtMost(n)
+    }
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Whether a value written in a spec has the attribute's type (`null` fits every type: "not set").
+fn conforms(ty: AttrType, v: &Node) -> bool {
+    match (&v.value, ty) {
+        (Value::Null, _) => true,
+        (Value::Bool(_), AttrType::Bool) => true,
+        (Value::Int(_), AttrType::Integer | AttrType::Number) => true,
+        (Value::Float(_), AttrType::Number) => true,
+        (Value::Str(_), AttrType::String) => true,
+        (Value::Seq(items), AttrType::StringList) => items.iter().all(|i| i.as_str().is_some()),
+        (Value::Map(entries), AttrType::StringMap) => {
+            entries.iter().all(|(_, v)| v.as_str().is_some())
+        }
+        (Value::Seq(items), AttrType::ObjectList) => {
+            items.iter().all(|i| matches!(i.value, Value::Map(_)))
+        }
+        _ => false,
+    }
+}
+
+fn contains_fits(ty: AttrType, v: &Node) -> bool {
+    match (ty, &v.value) {
+        (AttrType::StringList, Value::Str(_)) => true,
+        (AttrType::StringList, Value::Seq(_)) => conforms(AttrType::StringList, v),
+        (AttrType::String, Value::Str(_)) => true,
+        (AttrType::StringMap, Value::Map(_)) => conforms(AttrType::StringMap, v),
+        (AttrType::ObjectList, Value::Map(_)) => true,
+        _ => false,
+    }
+}
+
+/// Applies `overlay` (a file that extends) on top of `base`.
+fn merge(base: Layer, overlay: Layer) -> Layer {
+    let mut resources = base.resources;
+    for r in overlay.resources {
+        match resources
+            .iter_mut()
+            .find(|b| b.kind.name == r.kind.name && b.id == r.id)
+        {
+            None => resources.push(r),
+            Some(b) => {
+                if !r.exists {
+                    b.exists = false;
+                    b.expectations.clear();
+                }
+                if r.exists && !b.exists {
+                    b.exists = true;
+                }
+                if r.item.is_some() {
+                    b.item = r.item;
+                }
+                if !r.controls.is_empty() {
+                    b.controls = r.controls;
+                }
+                if r.severity.is_some() {
+                    b.severity = r.severity;
+                }
+                for e in r.expectations {
+                    match b
+                        .expectations
+                        .iter_mut()
+                        .find(|x| x.attribute.name == e.attribute.name)
+                    {
+                        Some(x) => *x = e,
+                        None => b.expectations.push(e),
+                    }
+                }
+                b.origin = r.origin;
+            }
+        }
+    }
+    Layer {
+        parsed: base.parsed && overlay.parsed,
+        has_version: overlay.has_version || base.has_version,
+        extends: overlay.extends,
+        environment: overlay.environment.or(base.environment),
+        aws: AwsSettings {
+            region: overlay.aws.region.or(base.aws.region),
+            profile: overlay.aws.profile.or(base.aws.profile),
+            role_arn: overlay.aws.role_arn.or(base.aws.role_arn),
+            account_id: overlay.aws.account_id.or(base.aws.account_id),
+        },
+        resources,
+    }
+}
+
+#[cfg(test)]
+#[path = "spec_tests.rs"]
+mod tests;

@@ -1,0 +1,390 @@
+//! One test per validation error: the message and its line:column.
+
+use std::path::Path;
+
+use super::*;
+
+fn errors(text: &str) -> Vec<String> {
+    match from_str(Path::new("t.yaml"), text) {
+        Ok(_) => Vec::new(),
+        Err(SpecError::Invalid(diags)) => diags
+            .iter()
+            .map(|d| match d.pos {
+                Some(p) => format!("{p}: {}", d.message),
+                None => d.message.clone(),
+            })
+            .collect(),
+        Err(e) => vec![e.to_string()],
+    }
+}
+
+fn one_resource(expect: &str) -> String {
+    format!("version: 1\nenvironment: staging\nresources:\n  - kind: rds_instance\n    id: db\n    expect:\n{expect}")
+}
+
+#[test]
+fn valid_spec_loads_with_every_matcher() {
+    let spec = from_str(
+        Path::new("t.yaml"),
+        &one_resource(
+            "      instance_class: db.t3.micro\n      allocated_storage: { at_least: 20, at_most: 100 }\n      \
+             storage_type: { one_of: [gp3, io2] }\n      engine_version: { matches: '^16\\.' }\n      \
+             vpc_security_group_ids: { contains: sg-1 }\n      tags: { contains: { Env: staging } }\n      \
+             multi_az: { equals: false, item: \"Multi-AZ: No\", severity: high, controls: [C1] }\n",
+        ),
+    )
+    .expect("valid");
+    let r = &spec.resources[0];
+    assert_eq!(r.key(), "rds_instance/db");
+    assert_eq!(r.expectations.len(), 7);
+    let multi_az = &r.expectations[6];
+    assert_eq!(multi_az.item.as_deref(), Some("Multi-AZ: No"));
+    assert_eq!(multi_az.expected, serde_json::json!(false));
+    assert_eq!(
+        r.expectations[1].expected,
+        serde_json::json!({"at_least": 20, "at_most": 100})
+    );
+    assert_eq!(r.expectations[1].matchers.len(), 2);
+}
+
+#[test]
+fn unknown_kind_suggests_the_closest() {
+    assert_eq!(
+        errors("version: 1\nenvironment: s\nresources:\n  - kind: rds_instanse\n    id: a\n"),
+        ["4:11: unknown resource kind `rds_instanse`; did you mean `rds_instance`? (see `infra-verify kinds`)"]
+    );
+}
+
+#[test]
+fn unknown_attribute_suggests_the_closest() {
+    assert_eq!(
+        errors(&one_resource("      multi_azz: false\n")),
+        ["7:7: unknown attribute `multi_azz` for kind `rds_instance`; did you mean `multi_az`? (see `infra-verify kinds rds_instance`)"]
+    );
+}
+
+#[test]
+fn wrong_value_type_names_both_types() {
+    assert_eq!(
+        errors(&one_resource("      allocated_storage: twenty\n")),
+        ["7:26: `allocated_storage` expected an integer, found a string"]
+    );
+    assert_eq!(
+        errors(&one_resource("      engine_version: 16.4\n")),
+        ["7:23: `engine_version` expected a string, found a number (quote it: \"16.4\")"]
+    );
+    assert_eq!(
+        errors(&one_resource("      multi_az: \"no\"\n")),
+        ["7:17: `multi_az` expected a bool, found a string (write true or false without quotes)"]
+    );
+}
+
+#[test]
+fn unknown_matcher_suggests_the_closest() {
+    assert_eq!(
+        errors(&one_resource("      backup_retention_period: { at_leat: 7 }\n")),
+        ["7:34: unknown matcher `at_leat`; did you mean `at_least`? (matchers: equals, at_least, at_most, one_of, matches, contains)"]
+    );
+}
+
+#[test]
+fn matcher_not_applicable_to_the_attribute_type() {
+    assert_eq!(
+        errors(&one_resource("      instance_class: { at_least: 3 }\n")),
+        ["7:35: `at_least` needs a numeric attribute, but `instance_class` is string"]
+    );
+    assert_eq!(
+        errors(&one_resource("      multi_az: { matches: yes }\n")),
+        ["7:28: `matches` needs a string attribute, but `multi_az` is bool"]
+    );
+    assert_eq!(
+        errors(&one_resource("      multi_az: { contains: true }\n")),
+        ["7:29: `contains` needs a list, string or map attribute, but `multi_az` is bool"]
+    );
+    assert_eq!(
+        errors(&one_resource("      tags: { contains: [a] }\n")),
+        ["7:25: `contains` on `tags` expected a mapping of strings, found a list"]
+    );
+}
+
+#[test]
+fn bad_matcher_values() {
+    assert_eq!(
+        errors(&one_resource(
+            "      allocated_storage: { at_most: lots }\n"
+        )),
+        ["7:37: `at_most` expected a number, found a string"]
+    );
+    assert_eq!(
+        errors(&one_resource("      storage_type: { one_of: gp3 }\n")),
+        ["7:31: `one_of` expected a non-empty list of values, found a string"]
+    );
+    assert_eq!(
+        errors(&one_resource("      storage_type: { one_of: [gp3, 3] }\n")),
+        ["7:37: one_of: `storage_type` expected a string, found an integer (quote it: \"3\")"]
+    );
+    assert_eq!(
+        errors(&one_resource("      engine: { matches: \"(\" }\n")),
+        ["7:26: `matches` is not a valid regular expression: error: unclosed group"]
+    );
+    assert_eq!(
+        errors(&one_resource("      engine: { item: x }\n")),
+        ["7:15: no matcher for `engine` (matchers: equals, at_least, at_most, one_of, matches, contains)"]
+    );
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported_at_once() {
+    let errs = errors(
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_instanse\n    id: a\n  - kind: rds_instance\n    id: b\n    expect:\n      multi_azz: false\n      allocated_storage: \"twenty\"\n",
+    );
+    assert_eq!(errs.len(), 3, "{errs:#?}");
+    assert!(errs[0].starts_with("4:11: unknown resource kind"));
+    assert!(errs[1].starts_with("9:7: unknown attribute `multi_azz`"));
+    assert!(errs[2].starts_with("10:26: `allocated_storage` expected an integer"));
+}
+
+#[test]
+fn top_level_problems() {
+    assert_eq!(
+        errors("version: 2\nenvironment: staging\n"),
+        ["1:10: unsupported spec version: expected `1`"]
+    );
+    assert_eq!(
+        errors("version: 1\n"),
+        ["1:1: missing `environment:` (e.g. `environment: staging`)"]
+    );
+    assert_eq!(
+        errors("version: 1\nenvironment: staging\nresorces: []\n"),
+        ["3:1: unknown field `resorces`; did you mean `resources`?"]
+    );
+    assert_eq!(
+        errors("version: 1\nenvironment: \"my env\"\n"),
+        ["2:14: expected an environment name of letters, digits, `-` and `_` (e.g. `staging`)",]
+    );
+    assert_eq!(
+        errors("environment: staging\n"),
+        ["1:1: missing `version: 1`"]
+    );
+    assert_eq!(
+        errors("- a\n"),
+        ["1:1: expected a mapping with `version`, `environment`, `resources`, found a list"]
+    );
+}
+
+#[test]
+fn aws_block_problems() {
+    assert_eq!(
+        errors("version: 1\nenvironment: s\naws: { regoin: x }\n"),
+        [
+            "3:8: unknown field `aws.regoin`; did you mean `aws.region`?"
+                .replace("`aws.region`", "`region`")
+        ]
+    );
+    assert_eq!(
+        errors("version: 1\nenvironment: s\naws: { account_id: 123456789012 }\n"),
+        ["3:20: expected the account id as a quoted string (e.g. \"012345678901\"), found an integer"]
+    );
+    assert_eq!(
+        errors("version: 1\nenvironment: s\naws: { account_id: \"1234\" }\n"),
+        ["3:20: `account_id` must be 12 digits, found \"1234\""]
+    );
+    assert_eq!(
+        errors("version: 1\nenvironment: s\naws: { role_arn: deployer }\n"),
+        ["3:18: `role_arn` must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), found \"deployer\""]
+    );
+}
+
+#[test]
+fn resource_problems() {
+    let head = "version: 1\nenvironment: s\nresources:\n";
+    assert_eq!(
+        errors(&format!("{head}  - id: a\n")),
+        ["4:5: resource has no `kind:`"]
+    );
+    assert_eq!(
+        errors(&format!("{head}  - kind: s3_bucket\n")),
+        ["4:5: resource has no `id:`"]
+    );
+    assert_eq!(
+        errors(&format!(
+            "{head}  - kind: s3_bucket\n    id: a\n    expext: {{}}\n"
+        )),
+        ["6:5: unknown resource field `expext`; did you mean `expect`?"]
+    );
+    assert_eq!(
+        errors(&format!(
+            "{head}  - kind: s3_bucket\n    id: a\n  - kind: s3_bucket\n    id: a\n"
+        )),
+        ["6:5: resource `s3_bucket/a` is declared twice (first at t.yaml:4:5)"]
+    );
+    assert_eq!(
+        errors(&format!("{head}  - kind: s3_bucket\n    id: a\n    exists: false\n    expect: {{ versioning: Enabled }}\n")),
+        ["4:5: a resource with `exists: false` cannot have attribute expectations"]
+    );
+    assert_eq!(
+        errors(&format!(
+            "{head}  - kind: s3_bucket\n    id: a\n    severity: urgent\n"
+        )),
+        ["6:15: `severity` expected one of low, medium, high, critical"]
+    );
+    assert_eq!(
+        errors(&format!(
+            "{head}  - kind: s3_bucket\n    id: a\n    exists: maybe\n"
+        )),
+        ["6:13: `exists` expected true or false, found a string"]
+    );
+    assert_eq!(
+        errors(&format!("{head}  - just-a-string\n")),
+        ["4:5: expected a resource mapping with `kind`, `id` and `expect`, found a string"]
+    );
+}
+
+#[test]
+fn yaml_syntax_and_duplicate_keys() {
+    let errs = errors("version: 1\nenvironment: staging\nenvironment: prod\n");
+    assert_eq!(errs.len(), 1);
+    assert!(errs[0].starts_with("3:1: invalid YAML: "), "{errs:?}");
+    let errs = errors("version: 1\nresources: [\n");
+    assert_eq!(errs.len(), 1);
+    assert!(errs[0].contains("invalid YAML"), "{errs:?}");
+}
+
+#[test]
+fn exists_false_and_exists_in_expect() {
+    let spec = from_str(
+        Path::new("t.yaml"),
+        "version: 1\nenvironment: s\nresources:\n  - kind: s3_bucket\n    id: a\n    exists: false\n  - kind: s3_bucket\n    id: b\n    expect: { exists: false }\n",
+    )
+    .expect("valid");
+    assert!(spec.resources.iter().all(|r| !r.exists));
+}
+
+mod extends {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    #[test]
+    fn overrides_values_and_merges_resources() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "base.yaml",
+            "version: 1\naws: { region: ap-northeast-2, account_id: \"123456789012\" }\nresources:\n  - kind: rds_instance\n    id: db\n    controls: [A]\n    expect: { multi_az: false, storage_type: gp3 }\n  - kind: s3_bucket\n    id: gone\n    expect: { versioning: Enabled }\n",
+        );
+        let top = write(
+            dir.path(),
+            "prod.yaml",
+            "version: 1\nenvironment: production\nextends: base.yaml\naws: { region: us-east-1 }\nresources:\n  - kind: rds_instance\n    id: db\n    expect: { multi_az: true }\n  - kind: s3_bucket\n    id: gone\n    exists: false\n",
+        );
+        let spec = load(&top).expect("valid");
+        assert_eq!(spec.environment, "production");
+        assert_eq!(spec.aws.region.as_deref(), Some("us-east-1"));
+        assert_eq!(spec.aws.account_id.as_deref(), Some("123456789012"));
+        assert_eq!(spec.files.len(), 2);
+        let db = &spec.resources[0];
+        assert_eq!(db.controls, ["A"]);
+        let values: Vec<_> = db
+            .expectations
+            .iter()
+            .map(|e| (e.attribute.name, e.expected.clone()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("multi_az", serde_json::json!(true)),
+                ("storage_type", serde_json::json!("gp3"))
+            ]
+        );
+        assert!(!spec.resources[1].exists);
+        assert!(spec.resources[1].expectations.is_empty());
+    }
+
+    #[test]
+    fn cycle_and_missing_base_are_errors_with_position() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "a.yaml",
+            "version: 1\nenvironment: a\nextends: b.yaml\n",
+        );
+        write(dir.path(), "b.yaml", "version: 1\nextends: a.yaml\n");
+        let Err(SpecError::Invalid(diags)) = load(&dir.path().join("a.yaml")) else {
+            panic!("cycle not detected")
+        };
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].file.ends_with("b.yaml"));
+        assert_eq!(
+            diags[0].pos,
+            Some(Pos {
+                line: 2,
+                column: 10
+            })
+        );
+        assert_eq!(diags[0].message, "`extends: a.yaml` forms a cycle");
+
+        let top = write(
+            dir.path(),
+            "c.yaml",
+            "version: 1\nenvironment: c\nextends: nope.yaml\n",
+        );
+        let Err(SpecError::Invalid(diags)) = load(&top) else {
+            panic!("missing base not detected")
+        };
+        assert!(
+            diags[0]
+                .message
+                .starts_with("`extends: nope.yaml`: no such file"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn errors_in_a_base_name_the_base_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "base.yaml",
+            "version: 1\nresources:\n  - kind: s3_buckit\n    id: x\n",
+        );
+        let top = write(
+            dir.path(),
+            "s.yaml",
+            "version: 1\nenvironment: s\nextends: base.yaml\n",
+        );
+        let Err(SpecError::Invalid(diags)) = load(&top) else {
+            panic!("error not reported")
+        };
+        assert!(diags[0].file.ends_with("base.yaml"));
+        assert_eq!(
+            diags[0].pos,
+            Some(Pos {
+                line: 3,
+                column: 11
+            })
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_with_position() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("bad.yaml");
+        std::fs::write(&p, b"version: 1\nenvironment: \xff\n").expect("write");
+        let Err(SpecError::Invalid(diags)) = load(&p) else {
+            panic!("invalid utf-8 accepted")
+        };
+        assert_eq!(
+            diags[0].pos,
+            Some(Pos {
+                line: 2,
+                column: 14
+            })
+        );
+        assert_eq!(diags[0].message, "the file is not valid UTF-8");
+    }
+}

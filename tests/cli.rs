@@ -1,0 +1,331 @@
+//! Every command and exit code, offline from the bundled fixtures (assert_cmd).
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const FIXTURE: &str = "fixtures/staging.snapshot.json";
+
+fn iv() -> Command {
+    let mut c = Command::cargo_bin("infra-verify").expect("binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+#[test]
+fn verify_offline_not_ready_exits_1() {
+    iv().args(["staging", "--snapshot", FIXTURE])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("FAIL    backup_retention_period"))
+        .stdout(predicate::str::contains(
+            "NOT READY: 24 checks: 21 passed, 3 failed, 0 missing, 0 errors",
+        ));
+}
+
+#[test]
+fn verify_offline_ready_exits_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(
+        &dir,
+        "ok.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_instance\n    id: dorami-staging\n    expect: { multi_az: false, allocated_storage: { at_least: 20 } }\n",
+    );
+    iv().arg("--spec")
+        .arg(&spec)
+        .args(["--snapshot", FIXTURE])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("READY: 3 checks: 3 passed"));
+}
+
+#[test]
+fn verify_offline_unverified_exits_3() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A resource the snapshot has no record of cannot be verified: error, never pass.
+    let spec = write(
+        &dir,
+        "unknown.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: ecr_repository\n    id: dorami-backend\n    expect: { scan_on_push: true }\n",
+    );
+    iv().arg("--spec")
+        .arg(&spec)
+        .args(["--snapshot", FIXTURE, "--format", "json"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("\"status\": \"error\""))
+        .stdout(predicate::str::contains("\"pass\": 0"));
+}
+
+#[test]
+fn every_format_and_output_file() {
+    for (format, needle) in [
+        ("human", "NOT READY"),
+        ("json", "\"environment\": \"staging\""),
+        ("junit", "<testsuites"),
+        ("markdown", "## infra-verify: `staging`"),
+    ] {
+        iv().args(["staging", "--snapshot", FIXTURE, "--format", format])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(needle));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.xml");
+    iv().args([
+        "staging",
+        "--snapshot",
+        FIXTURE,
+        "--format",
+        "junit",
+        "--output",
+    ])
+    .arg(&out)
+    .assert()
+    .code(1)
+    .stdout(predicate::str::is_empty());
+    let xml = std::fs::read_to_string(&out).expect("report written");
+    assert!(xml.contains("rds_instance/dorami-staging/backup_retention_period"));
+}
+
+#[test]
+fn spec_errors_exit_2_with_every_problem_and_position() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(
+        &dir,
+        "bad.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_instanse\n    id: a\n  - kind: rds_instance\n    id: b\n    expect:\n      multi_azz: false\n      allocated_storage: twenty\n",
+    );
+    let path = spec.display().to_string();
+    for args in [
+        vec!["validate", "--spec"],
+        vec!["--snapshot", FIXTURE, "--spec"],
+    ] {
+        iv().args(&args)
+            .arg(&spec)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(format!("{path}:4:11: unknown resource kind `rds_instanse`; did you mean `rds_instance`?")))
+            .stderr(predicate::str::contains(format!("{path}:9:7: unknown attribute `multi_azz` for kind `rds_instance`; did you mean `multi_az`?")))
+            .stderr(predicate::str::contains(format!("{path}:10:26: `allocated_storage` expected an integer, found a string")))
+            .stderr(predicate::str::contains("error: the spec has 3 problems"));
+    }
+}
+
+#[test]
+fn validate_ok_exits_0() {
+    iv().args(["validate", "staging"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "specs/staging.yaml: ok: environment `staging`, 5 resources, 24 checks",
+        ));
+    iv().args(["validate", "--spec", "specs/production.yaml"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    iv().assert()
+        .code(2)
+        .stderr(predicate::str::contains("<ENV>"));
+    iv().args(["staging", "--format", "yaml"]).assert().code(2);
+    iv().args(["nonexistent-env", "--snapshot", FIXTURE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no spec for environment `nonexistent-env`",
+        ));
+    iv().args(["production", "--snapshot", FIXTURE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is a snapshot of environment `staging`, but the spec is for `production`",
+        ));
+    iv().args(["staging", "--snapshot", "does-not-exist.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read snapshot does-not-exist.json",
+        ));
+    iv().args([
+        "staging",
+        "--spec",
+        "specs/production.yaml",
+        "--snapshot",
+        FIXTURE,
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains(
+        "is the spec of environment `production`, not `staging`",
+    ));
+}
+
+#[test]
+fn broken_snapshots_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let truncated = write(&dir, "t.json", "{\"snapshot_version\": 1, \"metadata\": {");
+    iv().args(["staging", "--snapshot"])
+        .arg(&truncated)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is not a valid infra-verify snapshot",
+        ));
+    let future = write(&dir, "f.json", "{\"snapshot_version\": 99}");
+    iv().args(["staging", "--snapshot"])
+        .arg(&future)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "has snapshot_version 99; this build reads version 1",
+        ));
+    let fixture = std::fs::read_to_string(FIXTURE).expect("fixture");
+    let other_account = write(
+        &dir,
+        "a.json",
+        &fixture.replace("123456789012", "999999999999"),
+    );
+    iv().args(["staging", "--snapshot"])
+        .arg(&other_account)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "wrong account: the spec requires account 123456789012",
+        ));
+}
+
+#[test]
+fn kinds_lists_and_describes() {
+    iv().arg("kinds")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("rds_instance"))
+        .stdout(predicate::str::contains("secret"));
+    iv().args(["kinds", "s3_bucket"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("versioning"))
+        .stdout(predicate::str::contains("exists"));
+    iv().args(["kinds", "s3_buckit"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown resource kind `s3_buckit`; did you mean `s3_bucket`?",
+        ));
+}
+
+#[test]
+fn iam_policy_is_read_only() {
+    let out = iv()
+        .args(["iam-policy", "staging"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let policy: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    let actions: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert!(actions.contains(&"rds:DescribeDBInstances"));
+    assert!(actions.contains(&"s3:GetBucketVersioning"));
+    assert!(
+        !actions.contains(&"s3:GetBucketLocation"),
+        "staging checks no bucket region"
+    );
+    for a in &actions {
+        let verb = a.split(':').nth(1).unwrap_or_default();
+        assert!(
+            verb.starts_with("Describe") || verb.starts_with("List") || verb.starts_with("Get"),
+            "{a}"
+        );
+    }
+    iv().args(["iam-policy", "--all"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("s3:GetBucketLocation"));
+}
+
+#[test]
+fn help_and_version_exit_0_and_document_exit_codes() {
+    iv().arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Exit codes:"))
+        .stdout(predicate::str::contains("3  could not verify"));
+    iv().arg("--version")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn broken_pipe_is_not_a_crash() {
+    use std::io::Read;
+    use std::process::{Command as Std, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin("infra-verify");
+    let mut child = Std::new(bin)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["staging", "--snapshot", FIXTURE, "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Read one byte, then close the pipe.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut one = [0u8; 1];
+    stdout.read_exact(&mut one).expect("read");
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the verdict still decides the exit code: {stderr}"
+    );
+}
+
+#[test]
+fn output_file_is_left_untouched_on_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = write(&dir, "report.json", "previous report\n");
+    iv().args(["staging", "--snapshot", "does-not-exist.json", "--output"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        "previous report\n"
+    );
+}
+
+#[test]
+fn resources_doc_matches_the_catalog() {
+    let out = iv()
+        .args(["kinds", "--markdown"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let generated = String::from_utf8(out).expect("utf-8");
+    let committed = std::fs::read_to_string("docs/resources.md").unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/resources.md is out of date: run `cargo run -- kinds --markdown > docs/resources.md`"
+    );
+}

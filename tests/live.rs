@@ -1,0 +1,488 @@
+//! Live tests: the probes against a real AWS API emulator (moto), seeded through the SDK.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::Command;
+use infra_verify::aws::{CallRecorder, Connection};
+use infra_verify::evaluate::{evaluate, Status};
+use infra_verify::snapshot::{Observation, Snapshot};
+use infra_verify::{plan, probe, spec};
+use support::moto::Moto;
+use support::proxy::{self, Answer};
+use support::seed::{self, Bucket, Db, Seeder};
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// The CLI with credentials for the emulator only, and the user's AWS config kept out.
+fn cli(endpoint: &str) -> Command {
+    let mut c = Command::cargo_bin("infra-verify").expect("binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent/infra-verify-test")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/infra-verify-test",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_ENDPOINT_URL")
+        .args(["--endpoint-url", endpoint, "--max-attempts", "2"]);
+    c
+}
+
+fn connection(endpoint: &str) -> Connection {
+    Connection {
+        sdk: seed::emulator_config(endpoint),
+        recorder: CallRecorder::default(),
+        endpoint: Some(endpoint.to_string()),
+    }
+}
+
+fn spec_text(text: &str) -> spec::Spec {
+    spec::from_str(Path::new("inline.yaml"), text).expect("valid spec")
+}
+
+#[test]
+fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
+    let moto = Moto::start();
+    rt().block_on(seed::seed_staging(&moto.endpoint))
+        .expect("seed");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("snap.json");
+
+    let status = cli_sub(
+        &moto.endpoint,
+        &[
+            "snapshot",
+            "staging",
+            "-o",
+            out.to_str().expect("utf-8 path"),
+        ],
+    )
+    .output()
+    .expect("run");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+
+    // moto gives every new DB instance a random default security group id: compare without it.
+    let normalise = |mut s: Snapshot| {
+        for r in &mut s.resources {
+            if let Observation::Present { attributes, .. } = &mut r.observation {
+                if let Some(v) = attributes.get_mut("vpc_security_group_ids") {
+                    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+                    *v = serde_json::json!(["sg-(random)"]);
+                }
+            }
+        }
+        s
+    };
+    let live = normalise(Snapshot::load(&out).expect("snapshot"));
+    let fixture =
+        normalise(Snapshot::load(Path::new("fixtures/staging.snapshot.json")).expect("fixture"));
+    assert_eq!(
+        live.resources, fixture.resources,
+        "the live staging snapshot differs from fixtures/staging.snapshot.json; regenerate it with scripts/demo --update-fixture"
+    );
+    assert_eq!(live.metadata.account_id.as_deref(), Some("123456789012"));
+    assert_eq!(live.metadata.region.as_deref(), Some("ap-northeast-2"));
+    assert_eq!(
+        live.metadata.endpoint.as_deref(),
+        Some(moto.endpoint.as_str())
+    );
+
+    // The verify run, as JSON: exactly the three seeded gaps fail.
+    let run = cli(&moto.endpoint)
+        .args(["staging", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
+    let failed: Vec<&str> = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["status"] != "pass")
+        .map(|c| c["id"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "rds_instance/dorami-staging/backup_retention_period",
+            "s3_bucket/dorami-staging-hls/versioning",
+            "s3_bucket/dorami-staging-uploads/public_access_blocked",
+        ]
+    );
+}
+
+/// The CLI with a subcommand first, then the connection flags.
+fn cli_sub(endpoint: &str, args: &[&str]) -> Command {
+    let mut c = Command::cargo_bin("infra-verify").expect("binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent/infra-verify-test")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/infra-verify-test",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_ENDPOINT_URL")
+        .args(args)
+        .args(["--endpoint-url", endpoint, "--max-attempts", "2"]);
+    c
+}
+
+const EVERY_ATTRIBUTE: &str = r#"
+version: 1
+environment: test
+aws: { region: ap-northeast-2 }
+resources:
+  - kind: rds_instance
+    id: db-a
+    expect:
+      status: available
+      engine: postgres
+      engine_version: "16.4"
+      instance_class: db.t3.micro
+      allocated_storage: 20
+      storage_type: gp3
+      multi_az: false
+      backup_retention_period: 7
+      storage_encrypted: true
+      deletion_protection: true
+      publicly_accessible: false
+      auto_minor_version_upgrade: true
+      tags: { Environment: test }
+  - kind: s3_bucket
+    id: bucket-a
+    expect:
+      region: ap-northeast-2
+      versioning: Enabled
+      sse_algorithm: AES256
+      bucket_key_enabled: false
+      block_public_acls: true
+      ignore_public_acls: true
+      block_public_policy: true
+      restrict_public_buckets: true
+      public_access_blocked: true
+      website_enabled: true
+      website_index_document: index.html
+      lifecycle_rules: { contains: { id: expire-segments, status: Enabled, expiration_days: 3 } }
+      tags: { Environment: test }
+  - kind: s3_bucket
+    id: bucket-bare
+    expect:
+      versioning: Disabled
+      public_access_blocked: false
+      website_enabled: false
+      website_index_document: null
+      lifecycle_rules: []
+      tags: {}
+"#;
+
+async fn seed_every_attribute(endpoint: &str) {
+    let s = Seeder::new(endpoint);
+    s.db(&Db {
+        id: "db-a",
+        class: "db.t3.micro",
+        storage_gb: 20,
+        backup_days: 7,
+        multi_az: false,
+        encrypted: true,
+        deletion_protection: true,
+        environment: "test",
+    })
+    .await
+    .expect("db");
+    s.bucket(&Bucket {
+        name: "bucket-a",
+        versioning: true,
+        website: true,
+        sse: true,
+        block_public: true,
+        expire_days: Some(3),
+        environment: Some("test"),
+    })
+    .await
+    .expect("bucket");
+    s.bucket(&Bucket {
+        name: "bucket-bare",
+        ..Bucket::default()
+    })
+    .await
+    .expect("bucket");
+}
+
+#[test]
+fn every_probed_attribute_is_read_from_the_emulator() {
+    let moto = Moto::start();
+    let rt = rt();
+    rt.block_on(seed_every_attribute(&moto.endpoint));
+    let spec = spec_text(EVERY_ATTRIBUTE);
+    let conn = connection(&moto.endpoint);
+    let snap = rt.block_on(probe::observe(&spec, &conn)).expect("observe");
+    let report = evaluate(&spec, &snap);
+    let not_passing: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .collect();
+    assert!(not_passing.is_empty(), "{not_passing:#?}");
+    assert_eq!(report.summary.total, 3 + 13 + 13 + 6);
+}
+
+#[test]
+fn every_call_made_is_in_the_iam_policy_of_the_spec() {
+    let moto = Moto::start();
+    let rt = rt();
+    rt.block_on(seed_every_attribute(&moto.endpoint));
+    let spec = spec_text(EVERY_ATTRIBUTE);
+    let conn = connection(&moto.endpoint);
+    rt.block_on(probe::observe(&spec, &conn)).expect("observe");
+    let allowed = plan::plan(&spec).actions;
+    let calls = conn.recorder.calls();
+    assert!(!calls.is_empty());
+    for call in calls.keys() {
+        let (service, op) = call.split_once(':').expect("service:operation");
+        let action = plan::action_for(service, op).unwrap_or_else(|| {
+            panic!("the probes called {call}, which is not in plan::OPERATIONS")
+        });
+        assert!(
+            allowed.contains(action),
+            "{call} ({action}) is not in the spec's IAM policy {allowed:?}"
+        );
+    }
+    // And the policy asks for nothing the run did not use.
+    let used: std::collections::BTreeSet<&str> = calls
+        .keys()
+        .filter_map(|c| c.split_once(':').and_then(|(s, o)| plan::action_for(s, o)))
+        .collect();
+    assert_eq!(used, allowed);
+}
+
+#[test]
+fn one_list_per_operation_and_only_the_calls_the_spec_asks_for() {
+    let moto = Moto::start();
+    let rt = rt();
+    let s = Seeder::new(&moto.endpoint);
+    rt.block_on(async {
+        for i in 0..12 {
+            s.db(&Db {
+                id: &format!("db-{i}"),
+                class: "db.t3.micro",
+                storage_gb: 20,
+                backup_days: i,
+                multi_az: false,
+                encrypted: true,
+                deletion_protection: false,
+                environment: "test",
+            })
+            .await
+            .expect("db");
+        }
+        for i in 0..30 {
+            s.bucket(&Bucket {
+                name: &format!("bucket-{i:02}"),
+                versioning: i % 2 == 0,
+                ..Bucket::default()
+            })
+            .await
+            .expect("bucket");
+        }
+    });
+    let mut text = String::from("version: 1\nenvironment: test\nresources:\n");
+    for i in 0..5 {
+        text.push_str(&format!(
+            "  - kind: rds_instance\n    id: db-{i}\n    expect: {{ backup_retention_period: {{ at_least: 2 }}, multi_az: false }}\n"
+        ));
+    }
+    for i in 0..10 {
+        text.push_str(&format!(
+            "  - kind: s3_bucket\n    id: bucket-{i:02}\n    expect: {{ versioning: Enabled }}\n"
+        ));
+    }
+    text.push_str(
+        "  - kind: s3_bucket\n    id: bucket-absent\n    expect: { versioning: Enabled }\n",
+    );
+    let spec = spec_text(&text);
+    let conn = connection(&moto.endpoint);
+    let snap = rt.block_on(probe::observe(&spec, &conn)).expect("observe");
+    assert_eq!(
+        conn.recorder.calls(),
+        BTreeMap::from([
+            ("RDS:DescribeDBInstances".to_string(), 1),
+            ("S3:GetBucketVersioning".to_string(), 10),
+            ("S3:ListBuckets".to_string(), 1),
+            ("STS:GetCallerIdentity".to_string(), 1),
+        ])
+    );
+    assert_eq!(
+        snap.metadata.api_calls.get("s3:GetBucketVersioning"),
+        Some(&10)
+    );
+    let report = evaluate(&spec, &snap);
+    let count = |st: Status| report.checks.iter().filter(|c| c.status == st).count();
+    // db-0 and db-1 keep backups < 2 days; odd buckets have versioning off; bucket-absent is missing.
+    assert_eq!(count(Status::Fail), 2 + 5);
+    assert_eq!(count(Status::Missing), 2);
+    assert_eq!(count(Status::Error), 0);
+}
+
+#[test]
+fn missing_resources_are_missing_and_must_not_exist_passes() {
+    let moto = Moto::start();
+    let spec = spec_text(
+        "version: 1\nenvironment: test\nresources:\n  - kind: rds_instance\n    id: nope\n    expect: { multi_az: true }\n  - kind: s3_bucket\n    id: nope-bucket\n    expect: { versioning: Enabled }\n  - kind: s3_bucket\n    id: must-not-exist\n    exists: false\n",
+    );
+    let conn = connection(&moto.endpoint);
+    let snap = rt()
+        .block_on(probe::observe(&spec, &conn))
+        .expect("observe");
+    assert!(snap
+        .resources
+        .iter()
+        .filter(|r| r.id != "must-not-exist")
+        .all(|r| r.observation == Observation::Absent));
+    let report = evaluate(&spec, &snap);
+    let statuses: Vec<(&str, Status)> = report
+        .checks
+        .iter()
+        .map(|c| (c.id.as_str(), c.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("rds_instance/nope/exists", Status::Missing),
+            ("rds_instance/nope/multi_az", Status::Missing),
+            ("s3_bucket/nope-bucket/exists", Status::Missing),
+            ("s3_bucket/nope-bucket/versioning", Status::Missing),
+            ("s3_bucket/must-not-exist/exists", Status::Pass),
+        ]
+    );
+    // No per-bucket call for buckets that do not exist.
+    assert_eq!(conn.recorder.calls().get("S3:GetBucketVersioning"), None);
+}
+
+fn deny_rds_and_versioning(request: &str) -> Option<Answer> {
+    if request.contains("Action=DescribeDBInstances") {
+        Some(Answer::query_error(403, "AccessDenied"))
+    } else if request.contains("?versioning") {
+        Some(Answer::s3_error(403, "AccessDenied"))
+    } else {
+        None
+    }
+}
+
+#[test]
+fn access_denied_is_an_error_verdict_naming_the_action_never_a_pass() {
+    let moto = Moto::start();
+    let rt = rt();
+    rt.block_on(seed_every_attribute(&moto.endpoint));
+    let proxy = proxy::start(moto.port, deny_rds_and_versioning);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("t.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nenvironment: test\naws: { region: ap-northeast-2 }\nresources:\n  - kind: rds_instance\n    id: db-a\n    expect: { multi_az: false }\n  - kind: s3_bucket\n    id: bucket-a\n    expect: { versioning: Enabled, website_enabled: true }\n",
+    )
+    .expect("write");
+    let run = cli(&proxy.endpoint)
+        .arg("--spec")
+        .arg(&path)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
+    let by_id = |id: &str| -> serde_json::Value {
+        report["checks"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
+            .unwrap_or_else(|| panic!("no check {id}"))
+    };
+    let db = by_id("rds_instance/db-a/multi_az");
+    assert_eq!(db["status"], "error");
+    assert!(
+        db["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`rds:DescribeDBInstances`"),
+        "{db}"
+    );
+    let versioning = by_id("s3_bucket/bucket-a/versioning");
+    assert_eq!(versioning["status"], "error");
+    assert!(
+        versioning["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`s3:GetBucketVersioning`"),
+        "{versioning}"
+    );
+    // The bucket's other attributes were still observed.
+    assert_eq!(
+        by_id("s3_bucket/bucket-a/website_enabled")["status"],
+        "pass"
+    );
+    assert_eq!(by_id("s3_bucket/bucket-a/exists")["status"], "pass");
+}
+
+#[test]
+fn wrong_account_is_refused_and_unreachable_endpoint_cannot_verify() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("t.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nenvironment: test\naws: { region: ap-northeast-2, account_id: \"999999999999\" }\nresources:\n  - kind: s3_bucket\n    id: x\n",
+    )
+    .expect("write");
+    let run = cli(&moto.endpoint)
+        .arg("--spec")
+        .arg(&path)
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("wrong account: the spec requires account 999999999999"),
+        "{stderr}"
+    );
+    assert!(run.stdout.is_empty(), "no report for the wrong account");
+
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let run = cli(&format!("http://127.0.0.1:{port}"))
+        .args(["staging"])
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("could not reach the endpoint"), "{stderr}");
+}

@@ -1,0 +1,156 @@
+//! A tiny loopback HTTP proxy between the tool and moto that answers chosen requests with an AWS
+//! error instead of forwarding them (e.g. AccessDenied for one operation). Test-only.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+
+/// A running proxy; it lives until the test process ends.
+pub struct Proxy {
+    /// `http://127.0.0.1:PORT`.
+    pub endpoint: String,
+}
+
+/// A canned answer for a request the proxy intercepts.
+#[derive(Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+impl Answer {
+    /// AWS query-protocol (RDS, STS...) error.
+    pub fn query_error(status: u16, code: &str) -> Answer {
+        Answer {
+            status,
+            content_type: "text/xml",
+            body: format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>injected by the test proxy</Message></Error><RequestId>test</RequestId></ErrorResponse>"
+            ),
+        }
+    }
+    /// S3 REST-XML error.
+    pub fn s3_error(status: u16, code: &str) -> Answer {
+        Answer {
+            status,
+            content_type: "application/xml",
+            body: format!(
+                "<Error><Code>{code}</Code><Message>injected by the test proxy</Message><RequestId>test</RequestId></Error>"
+            ),
+        }
+    }
+}
+
+struct Request {
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Request {
+    /// The request line plus body, for matching.
+    pub fn text(&self) -> String {
+        format!(
+            "{}\n{}",
+            self.head.lines().next().unwrap_or(""),
+            String::from_utf8_lossy(&self.body)
+        )
+    }
+}
+
+fn read_request(stream: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if stream.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let end = line == "\r\n";
+        head.push_str(&line);
+        if end {
+            break;
+        }
+    }
+    let len = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    stream.read_exact(&mut body).ok()?;
+    Some(Request { head, body })
+}
+
+fn with_connection_close(head: &str) -> String {
+    let mut out = String::new();
+    for line in head.split_inclusive("\r\n") {
+        let lower = line.to_ascii_lowercase();
+        if lower.starts_with("connection:") || line == "\r\n" {
+            continue;
+        }
+        out.push_str(line);
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    out
+}
+
+fn serve(client: TcpStream, upstream: u16, rule: fn(&str) -> Option<Answer>) {
+    let Ok(reader) = client.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(reader);
+    let mut client = client;
+    let Some(req) = read_request(&mut reader) else {
+        return;
+    };
+    if let Some(a) = rule(&req.text()) {
+        let _ = write!(
+            client,
+            "HTTP/1.1 {} Injected\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+            a.status,
+            a.content_type,
+            a.body.len(),
+            a.body
+        );
+        return;
+    }
+    let Ok(mut up) = TcpStream::connect(("127.0.0.1", upstream)) else {
+        return;
+    };
+    if up
+        .write_all(with_connection_close(&req.head).as_bytes())
+        .is_err()
+        || up.write_all(&req.body).is_err()
+    {
+        return;
+    }
+    let mut response = Vec::new();
+    if up.read_to_end(&mut response).is_err() {
+        return;
+    }
+    // Tell the client this connection ends here, then pass the response on.
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(response.len(), |p| p + 4);
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let _ = client.write_all(with_connection_close(&head).as_bytes());
+    let _ = client.write_all(&response[split..]);
+}
+
+/// Starts a proxy to `upstream` (a loopback port) that answers with `rule`'s answer where it gives one.
+pub fn start(upstream: u16, rule: fn(&str) -> Option<Answer>) -> Proxy {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            thread::spawn(move || serve(conn, upstream, rule));
+        }
+    });
+    Proxy {
+        endpoint: format!("http://127.0.0.1:{port}"),
+    }
+}

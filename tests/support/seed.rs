@@ -1,0 +1,252 @@
+//! Seeding: the only code that creates resources. Used by the live tests and by the demo's
+//! `seed` example, never by the `infra-verify` binary. Only ever pointed at a local emulator.
+
+#![allow(dead_code)]
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_rds::types::Tag as RdsTag;
+use aws_sdk_s3::types::{
+    BucketLifecycleConfiguration, BucketLocationConstraint, BucketVersioningStatus,
+    CreateBucketConfiguration, ExpirationStatus, IndexDocument, LifecycleExpiration, LifecycleRule,
+    LifecycleRuleFilter, PublicAccessBlockConfiguration, ServerSideEncryption,
+    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+    Tag, Tagging, VersioningConfiguration, WebsiteConfiguration,
+};
+
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+pub const REGION: &str = "ap-northeast-2";
+
+/// SDK configuration for the emulator: fixed test credentials, few retries.
+pub fn emulator_config(endpoint: &str) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new("testing", "testing", None, None, "seed"),
+            ),
+        )
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2))
+        .build()
+}
+
+pub struct Seeder {
+    pub rds: aws_sdk_rds::Client,
+    pub s3: aws_sdk_s3::Client,
+}
+
+/// One DB instance to create.
+pub struct Db<'a> {
+    pub id: &'a str,
+    pub class: &'a str,
+    pub storage_gb: i32,
+    pub backup_days: i32,
+    pub multi_az: bool,
+    pub encrypted: bool,
+    pub deletion_protection: bool,
+    pub environment: &'a str,
+}
+
+/// One bucket to create and configure.
+#[derive(Default)]
+pub struct Bucket<'a> {
+    pub name: &'a str,
+    pub versioning: bool,
+    pub website: bool,
+    pub sse: bool,
+    pub block_public: bool,
+    pub expire_days: Option<i32>,
+    pub environment: Option<&'a str>,
+}
+
+impl Seeder {
+    pub fn new(endpoint: &str) -> Seeder {
+        let cfg = emulator_config(endpoint);
+        let s3 = aws_sdk_s3::config::Builder::from(&cfg)
+            .force_path_style(true)
+            .build();
+        Seeder {
+            rds: aws_sdk_rds::Client::new(&cfg),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+        }
+    }
+
+    pub async fn db(&self, db: &Db<'_>) -> Result<()> {
+        self.rds
+            .create_db_instance()
+            .db_instance_identifier(db.id)
+            .engine("postgres")
+            .engine_version("16.4")
+            .db_instance_class(db.class)
+            .allocated_storage(db.storage_gb)
+            .storage_type("gp3")
+            .master_username("dorami")
+            .master_user_password("not-a-real-password-1")
+            .backup_retention_period(db.backup_days)
+            .multi_az(db.multi_az)
+            .storage_encrypted(db.encrypted)
+            .deletion_protection(db.deletion_protection)
+            .publicly_accessible(false)
+            .tags(
+                RdsTag::builder()
+                    .key("Environment")
+                    .value(db.environment)
+                    .build(),
+            )
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn bucket(&self, b: &Bucket<'_>) -> Result<()> {
+        let s3 = &self.s3;
+        s3.create_bucket()
+            .bucket(b.name)
+            .create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(REGION))
+                    .build(),
+            )
+            .send()
+            .await?;
+        if b.versioning {
+            s3.put_bucket_versioning()
+                .bucket(b.name)
+                .versioning_configuration(
+                    VersioningConfiguration::builder()
+                        .status(BucketVersioningStatus::Enabled)
+                        .build(),
+                )
+                .send()
+                .await?;
+        }
+        if b.website {
+            s3.put_bucket_website()
+                .bucket(b.name)
+                .website_configuration(
+                    WebsiteConfiguration::builder()
+                        .index_document(IndexDocument::builder().suffix("index.html").build()?)
+                        .build(),
+                )
+                .send()
+                .await?;
+        }
+        if b.sse {
+            s3.put_bucket_encryption()
+                .bucket(b.name)
+                .server_side_encryption_configuration(
+                    ServerSideEncryptionConfiguration::builder()
+                        .rules(
+                            ServerSideEncryptionRule::builder()
+                                .apply_server_side_encryption_by_default(
+                                    ServerSideEncryptionByDefault::builder()
+                                        .sse_algorithm(ServerSideEncryption::Aes256)
+                                        .build()?,
+                                )
+                                .build(),
+                        )
+                        .build()?,
+                )
+                .send()
+                .await?;
+        }
+        if b.block_public {
+            s3.put_public_access_block()
+                .bucket(b.name)
+                .public_access_block_configuration(
+                    PublicAccessBlockConfiguration::builder()
+                        .block_public_acls(true)
+                        .ignore_public_acls(true)
+                        .block_public_policy(true)
+                        .restrict_public_buckets(true)
+                        .build(),
+                )
+                .send()
+                .await?;
+        }
+        if let Some(days) = b.expire_days {
+            s3.put_bucket_lifecycle_configuration()
+                .bucket(b.name)
+                .lifecycle_configuration(
+                    BucketLifecycleConfiguration::builder()
+                        .rules(
+                            LifecycleRule::builder()
+                                .id("expire-segments")
+                                .status(ExpirationStatus::Enabled)
+                                .filter(LifecycleRuleFilter::builder().prefix("").build())
+                                .expiration(LifecycleExpiration::builder().days(days).build())
+                                .build()?,
+                        )
+                        .build()?,
+                )
+                .send()
+                .await?;
+        }
+        if let Some(env) = b.environment {
+            s3.put_bucket_tagging()
+                .bucket(b.name)
+                .tagging(
+                    Tagging::builder()
+                        .tag_set(Tag::builder().key("Environment").value(env).build()?)
+                        .build()?,
+                )
+                .send()
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The live-commerce staging environment of specs/staging.yaml, with three deliberate gaps:
+/// backups kept 1 day instead of 7, versioning off on the HLS bucket, and no public access block
+/// on the uploads bucket. Plus an unrelated bucket the spec does not name.
+pub async fn seed_staging(endpoint: &str) -> Result<()> {
+    let s = Seeder::new(endpoint);
+    s.db(&Db {
+        id: "dorami-staging",
+        class: "db.t3.micro",
+        storage_gb: 20,
+        backup_days: 1, // gap: the checklist says 7
+        multi_az: false,
+        encrypted: true,
+        deletion_protection: false,
+        environment: "staging",
+    })
+    .await?;
+    s.bucket(&Bucket {
+        name: "dorami-staging-frontend",
+        versioning: true,
+        website: true,
+        sse: true,
+        block_public: false,
+        environment: Some("staging"),
+        ..Bucket::default()
+    })
+    .await?;
+    s.bucket(&Bucket {
+        name: "dorami-staging-hls",
+        versioning: false, // gap
+        block_public: true,
+        sse: true,
+        expire_days: Some(7),
+        environment: Some("staging"),
+        ..Bucket::default()
+    })
+    .await?;
+    s.bucket(&Bucket {
+        name: "dorami-staging-uploads",
+        sse: true,
+        block_public: false, // gap
+        environment: Some("staging"),
+        ..Bucket::default()
+    })
+    .await?;
+    s.bucket(&Bucket {
+        name: "some-other-team-bucket",
+        ..Bucket::default()
+    })
+    .await?;
+    Ok(())
+}
