@@ -305,6 +305,36 @@ pub fn show(v: &J) -> String {
     }
 }
 
+/// An expectation as written in the spec, in words: `{"at_least": 7}` reads "at least 7".
+pub fn show_expected(v: &J) -> String {
+    if let J::Object(m) = v {
+        if !m.is_empty()
+            && m.keys()
+                .all(|k| crate::spec::MATCHER_KEYS.contains(&k.as_str()))
+        {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| match k.as_str() {
+                    "at_least" => format!("at least {}", show(v)),
+                    "at_most" => format!("at most {}", show(v)),
+                    "one_of" => match v {
+                        J::Array(items) => format!(
+                            "one of {}",
+                            items.iter().map(show).collect::<Vec<_>>().join(", ")
+                        ),
+                        other => format!("one of {}", show(other)),
+                    },
+                    "matches" => format!("matches /{}/", show(v)),
+                    "contains" => format!("contains {}", show(v)),
+                    _ => show(v),
+                })
+                .collect();
+            return parts.join(" and ");
+        }
+    }
+    show(v)
+}
+
 /// The matcher in words, e.g. "at least 7".
 pub fn describe(m: &Matcher) -> String {
     match m {
@@ -369,5 +399,229 @@ fn subset(expected: &J, actual: &J) -> bool {
         (J::Array(e), J::Array(a)) => e.iter().all(|ev| a.iter().any(|av| subset(ev, av))),
         (J::Number(e), J::Number(a)) => e.as_f64() == a.as_f64(),
         _ => expected == actual,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn m(ty: AttrType, matcher: Matcher, actual: J) -> bool {
+        matches(&matcher, &actual, ty)
+    }
+
+    #[test]
+    fn equals_compares_numbers_by_value_and_everything_else_exactly() {
+        assert!(m(AttrType::Integer, Matcher::Equals(json!(20)), json!(20)));
+        assert!(m(AttrType::Number, Matcher::Equals(json!(2)), json!(2.0)));
+        assert!(!m(AttrType::Integer, Matcher::Equals(json!(20)), json!(21)));
+        assert!(m(
+            AttrType::String,
+            Matcher::Equals(json!("gp3")),
+            json!("gp3")
+        ));
+        assert!(!m(
+            AttrType::String,
+            Matcher::Equals(json!("gp3")),
+            json!("GP3")
+        ));
+        assert!(
+            !m(AttrType::Bool, Matcher::Equals(json!(false)), J::Null),
+            "not set is not false"
+        );
+        assert!(m(AttrType::String, Matcher::Equals(J::Null), J::Null));
+        assert!(m(
+            AttrType::StringList,
+            Matcher::Equals(json!(["a", "b"])),
+            json!(["a", "b"])
+        ));
+        assert!(!m(
+            AttrType::StringList,
+            Matcher::Equals(json!(["a", "b"])),
+            json!(["b", "a"])
+        ));
+        assert!(!m(
+            AttrType::StringMap,
+            Matcher::Equals(json!({"a": "1"})),
+            json!({"a": "1", "b": "2"})
+        ));
+    }
+
+    #[test]
+    fn bounds_are_inclusive_and_fail_on_non_numbers() {
+        assert!(m(AttrType::Integer, Matcher::AtLeast(7.0), json!(7)));
+        assert!(!m(AttrType::Integer, Matcher::AtLeast(7.0), json!(1)));
+        assert!(m(AttrType::Integer, Matcher::AtMost(7.0), json!(7)));
+        assert!(!m(AttrType::Integer, Matcher::AtMost(7.0), json!(8)));
+        assert!(m(AttrType::Number, Matcher::AtLeast(0.5), json!(0.5)));
+        assert!(!m(AttrType::Integer, Matcher::AtLeast(0.0), J::Null));
+    }
+
+    #[test]
+    fn one_of_and_matches() {
+        let one_of = Matcher::OneOf(vec![json!("AES256"), json!("aws:kms")]);
+        assert!(m(AttrType::String, one_of.clone(), json!("aws:kms")));
+        assert!(!m(AttrType::String, one_of, J::Null));
+        let re = Matcher::Matches(regex::Regex::new("^16\\.").expect("regex"));
+        assert!(m(AttrType::String, re.clone(), json!("16.4")));
+        assert!(!m(AttrType::String, re.clone(), json!("15.16.")));
+        assert!(!m(AttrType::String, re, J::Null));
+    }
+
+    #[test]
+    fn contains_on_lists_strings_maps_and_objects() {
+        let c = |v: J| Matcher::Contains(v);
+        assert!(m(
+            AttrType::StringList,
+            c(json!("FARGATE")),
+            json!(["FARGATE", "FARGATE_SPOT"])
+        ));
+        assert!(!m(
+            AttrType::StringList,
+            c(json!("EC2")),
+            json!(["FARGATE"])
+        ));
+        assert!(m(
+            AttrType::StringList,
+            c(json!(["a", "b"])),
+            json!(["b", "c", "a"])
+        ));
+        assert!(!m(
+            AttrType::StringList,
+            c(json!(["a", "d"])),
+            json!(["b", "c", "a"])
+        ));
+        assert!(m(
+            AttrType::String,
+            c(json!("health")),
+            json!("/api/health")
+        ));
+        assert!(m(
+            AttrType::StringMap,
+            c(json!({"Env": "staging"})),
+            json!({"Env": "staging", "Team": "x"})
+        ));
+        assert!(!m(
+            AttrType::StringMap,
+            c(json!({"Env": "staging"})),
+            json!({"Env": "production"})
+        ));
+        let rules = json!([{"id": "a", "status": "Enabled", "transitions": [{"days": 30, "storage_class": "GLACIER"}]}]);
+        assert!(m(
+            AttrType::ObjectList,
+            c(json!({"transitions": [{"storage_class": "GLACIER", "days": 30}]})),
+            rules.clone()
+        ));
+        assert!(!m(
+            AttrType::ObjectList,
+            c(json!({"transitions": [{"days": 90}]})),
+            rules
+        ));
+        assert!(!m(AttrType::StringList, c(json!("a")), J::Null));
+    }
+
+    #[test]
+    fn describe_and_show_expected_read_naturally() {
+        assert_eq!(describe(&Matcher::AtLeast(7.0)), "at least 7");
+        assert_eq!(describe(&Matcher::AtMost(0.5)), "at most 0.5");
+        assert_eq!(
+            show_expected(&json!({"at_least": 7, "at_most": 35})),
+            "at least 7 and at most 35"
+        );
+        assert_eq!(
+            show_expected(&json!({"one_of": ["AES256", "aws:kms"]})),
+            "one of AES256, aws:kms"
+        );
+        assert_eq!(show_expected(&json!("gp3")), "gp3");
+        assert_eq!(show_expected(&json!({"Env": "x"})), "{\"Env\":\"x\"}");
+    }
+
+    fn spec_and_snapshot(records: &str) -> (Spec, Snapshot) {
+        let spec = crate::spec::from_str(
+            std::path::Path::new("t.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: b\n    expect: { versioning: Enabled }\n  - kind: s3_bucket\n    id: never\n    exists: false\n",
+        )
+        .expect("spec");
+        let snap = Snapshot::from_json(
+            "t",
+            &format!(
+                r#"{{"snapshot_version": 1, "metadata": {{"tool": "infra-verify", "tool_version": "0", "taken_at": "t",
+                "environment": "t", "account_id": null, "region": null, "caller_arn": null}}, "resources": [{records}]}}"#
+            ),
+        )
+        .expect("snapshot");
+        (spec, snap)
+    }
+
+    fn statuses(records: &str) -> Vec<Status> {
+        let (spec, snap) = spec_and_snapshot(records);
+        evaluate(&spec, &snap)
+            .checks
+            .iter()
+            .map(|c| c.status)
+            .collect()
+    }
+
+    #[test]
+    fn existence_verdicts() {
+        use Status::*;
+        let present = r#"{"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {"versioning": "Enabled"}}"#;
+        let never_absent = r#"{"kind": "s3_bucket", "id": "never", "status": "absent"}"#;
+        let never_present =
+            r#"{"kind": "s3_bucket", "id": "never", "status": "present", "attributes": {}}"#;
+        assert_eq!(
+            statuses(&format!("{present}, {never_absent}")),
+            [Pass, Pass, Pass]
+        );
+        assert_eq!(
+            statuses(&format!("{present}, {never_present}")),
+            [Pass, Pass, Fail]
+        );
+        let absent = r#"{"kind": "s3_bucket", "id": "b", "status": "absent"}"#;
+        assert_eq!(
+            statuses(&format!("{absent}, {never_absent}")),
+            [Missing, Missing, Pass]
+        );
+        let error = r#"{"kind": "s3_bucket", "id": "b", "status": "error", "error": "throttled"}"#;
+        let never_error =
+            r#"{"kind": "s3_bucket", "id": "never", "status": "error", "error": "denied"}"#;
+        assert_eq!(
+            statuses(&format!("{error}, {never_error}")),
+            [Error, Error, Error],
+            "an unobserved resource is never a pass"
+        );
+        // Not in the snapshot at all: error, not pass.
+        assert_eq!(statuses(""), [Error, Error, Error]);
+        // Attribute-level error and attribute not recorded.
+        let attr_error = r#"{"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {}, "errors": {"versioning": "AccessDenied"}}"#;
+        assert_eq!(
+            statuses(&format!("{attr_error}, {never_absent}")),
+            [Pass, Error, Pass]
+        );
+        let attr_absent =
+            r#"{"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {}}"#;
+        assert_eq!(
+            statuses(&format!("{attr_absent}, {never_absent}")),
+            [Pass, Error, Pass]
+        );
+    }
+
+    #[test]
+    fn outcome_precedence() {
+        let s = |fail, missing, error| {
+            Summary {
+                total: 9,
+                pass: 0,
+                fail,
+                missing,
+                error,
+            }
+            .outcome()
+        };
+        assert_eq!(s(0, 0, 0), Outcome::Ready);
+        assert_eq!(s(1, 0, 1), Outcome::NotReady);
+        assert_eq!(s(0, 1, 0), Outcome::NotReady);
+        assert_eq!(s(0, 0, 1), Outcome::Unverified);
     }
 }

@@ -329,3 +329,55 @@ fn resources_doc_matches_the_catalog() {
         "docs/resources.md is out of date: run `cargo run -- kinds --markdown > docs/resources.md`"
     );
 }
+
+#[test]
+fn readme_exit_codes_match_help_and_ci_runs_the_readme_test_command() {
+    let out = iv()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(out).expect("utf-8");
+    let section = help
+        .split("Exit codes:")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").next())
+        .expect("exit code section");
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for line in section.lines().filter(|l| !l.trim().is_empty()) {
+        let trimmed = line.trim();
+        match trimmed.split_once("  ") {
+            Some((code, text)) if code.parse::<u8>().is_ok() => {
+                entries.push((code.to_string(), text.trim().to_string()))
+            }
+            _ => {
+                if let Some(last) = entries.last_mut() {
+                    last.1.push(' ');
+                    last.1.push_str(trimmed);
+                }
+            }
+        }
+    }
+    assert_eq!(entries.len(), 4, "{entries:?}");
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    for (code, text) in &entries {
+        let row = format!("| {code} | {text} |");
+        assert!(
+            readme.contains(&row),
+            "README.md lacks the exit code row `{row}`"
+        );
+    }
+    for cmd in ["scripts/demo", "scripts/test"] {
+        assert!(
+            readme.contains(&format!("\n{cmd}\n")),
+            "README.md does not show `{cmd}`"
+        );
+    }
+    let ci = std::fs::read_to_string(".ci/run").expect(".ci/run");
+    assert!(
+        ci.contains("exec scripts/test"),
+        ".ci/run must run the README's test command"
+    );
+}

@@ -78,8 +78,13 @@ impl Render for Human {
         writeln!(out)?;
         writeln!(
             out,
-            "{verdict}: {} checks: {} passed, {} failed, {} missing, {} errors",
-            s.total, s.pass, s.fail, s.missing, s.error
+            "{verdict}: {} checks: {} passed, {} failed, {} missing, {} error{}",
+            s.total,
+            s.pass,
+            s.fail,
+            s.missing,
+            s.error,
+            if s.error == 1 { "" } else { "s" }
         )
     }
 }

@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 use super::Render;
-use crate::evaluate::{show, Report, Status};
+use crate::evaluate::{show, show_expected, Report, Status};
 
 /// `--format junit`: one `<testsuite>` per resource, one `<testcase>` per check. `fail` and
 /// `missing` are `<failure>`s, `error` is an `<error>`. Written with quick-junit.
@@ -32,7 +32,7 @@ impl Render for Junit {
                     s.set_description(format!(
                         "check: {}\nexpected: {}\nactual: {}\n{}",
                         c.id,
-                        show(&c.expected),
+                        show_expected(&c.expected),
                         show(&c.actual),
                         c.message
                     ));

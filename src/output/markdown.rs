@@ -1,7 +1,7 @@
 use std::io::{self, Write};
 
 use super::Render;
-use crate::evaluate::{show, Outcome, Report, Status};
+use crate::evaluate::{show, show_expected, Outcome, Report, Status};
 
 /// `--format markdown`: a summary, the checks that need attention, then every check.
 pub struct Markdown;
@@ -33,7 +33,7 @@ fn table(out: &mut dyn Write, checks: &[&crate::evaluate::Check]) -> io::Result<
             "| {} | `{}` | {} | {} | {} |",
             icon(c.status),
             cell(&c.id),
-            cell(&show(&c.expected)),
+            cell(&show_expected(&c.expected)),
             cell(&show(&c.actual)),
             cell(&c.message)
         )?;
