@@ -381,3 +381,44 @@ fn readme_exit_codes_match_help_and_ci_runs_the_readme_test_command() {
         ".ci/run must run the README's test command"
     );
 }
+
+/// Read-only by construction: the product's source (everything the `infra-verify` binary is built
+/// from) names no SDK write operation. Seeding code lives in tests/ and examples/. (The live test
+/// `every_call_made_is_in_the_iam_policy_of_the_spec` proves the same at run time.)
+#[test]
+fn product_source_calls_no_write_operation() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(std::path::Path::new("src"), &mut files);
+    assert!(files.len() > 5);
+    let write_call = regex::Regex::new(
+        r"\.((create|put|delete|update|modify|start|stop|reboot|restore|register|deregister|attach|detach|copy|rotate|promote|failover|revoke|authorize)_[a-z_]+|tag_resource|untag_resource|add_tags_[a-z_]+|remove_tags_[a-z_]+|get_secret_value|batch_get_secret_value)\(",
+    )
+    .expect("regex");
+    // The pattern does catch the seeding code's write calls.
+    let seed = std::fs::read_to_string("tests/support/seed.rs").expect("seed.rs");
+    assert!(
+        write_call.find_iter(&seed).count() >= 6,
+        "the write-call pattern misses the seeding code"
+    );
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            assert!(
+                !write_call.is_match(line),
+                "{}:{}: looks like a write call: {line}",
+                f.display(),
+                n + 1
+            );
+        }
+    }
+}

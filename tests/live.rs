@@ -486,3 +486,39 @@ fn wrong_account_is_refused_and_unreachable_endpoint_cannot_verify() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("could not reach the endpoint"), "{stderr}");
 }
+
+#[test]
+fn the_spec_role_is_assumed_before_probing() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("t.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nenvironment: test\naws: { region: ap-northeast-2, role_arn: \"arn:aws:iam::123456789012:role/infra-verify-readonly\" }\nresources:\n  - kind: s3_bucket\n    id: nothing-here\n    exists: false\n",
+    )
+    .expect("write");
+    let out = dir.path().join("snap.json");
+    let run = cli_sub(
+        &moto.endpoint,
+        &[
+            "snapshot",
+            "--spec",
+            path.to_str().expect("utf-8"),
+            "-o",
+            out.to_str().expect("utf-8"),
+        ],
+    )
+    .output()
+    .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let snap = Snapshot::load(&out).expect("snapshot");
+    let arn = snap.metadata.caller_arn.unwrap_or_default();
+    assert!(
+        arn.contains(":assumed-role/infra-verify-readonly/infra-verify"),
+        "{arn}"
+    );
+}
