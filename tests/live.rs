@@ -22,7 +22,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 /// The CLI with credentials for the emulator only, and the user's AWS config kept out.
-fn cli(endpoint: &str) -> Command {
+fn emulator_cli() -> Command {
     let mut c = Command::cargo_bin("infra-verify").expect("binary");
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("AWS_ACCESS_KEY_ID", "testing")
@@ -35,7 +35,21 @@ fn cli(endpoint: &str) -> Command {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL");
+    c
+}
+
+/// `infra-verify --endpoint-url ENDPOINT ...` (the verify command; add its arguments after).
+fn cli(endpoint: &str) -> Command {
+    let mut c = emulator_cli();
+    c.args(["--endpoint-url", endpoint, "--max-attempts", "2"]);
+    c
+}
+
+/// `infra-verify SUBCOMMAND ARGS... --endpoint-url ENDPOINT` (subcommands take the flags after).
+fn cli_sub(endpoint: &str, args: &[&str]) -> Command {
+    let mut c = emulator_cli();
+    c.args(args)
         .args(["--endpoint-url", endpoint, "--max-attempts", "2"]);
     c
 }
@@ -130,26 +144,6 @@ fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
             "s3_bucket/dorami-staging-uploads/public_access_blocked",
         ]
     );
-}
-
-/// The CLI with a subcommand first, then the connection flags.
-fn cli_sub(endpoint: &str, args: &[&str]) -> Command {
-    let mut c = Command::cargo_bin("infra-verify").expect("binary");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/nonexistent/infra-verify-test")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/infra-verify-test",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .args(args)
-        .args(["--endpoint-url", endpoint, "--max-attempts", "2"]);
-    c
 }
 
 const EVERY_ATTRIBUTE: &str = r#"
