@@ -44,7 +44,7 @@ pub struct CallRecorder {
 }
 
 impl CallRecorder {
-    /// Calls so far, keyed `SdkService:SdkOperation` (e.g. `S3:GetBucketVersioning`).
+    /// Calls so far, keyed `SdkService:SdkOperation` (e.g. `S3:GetBucketVersioning`, `SecretsManager:ListSecrets`).
     pub fn calls(&self) -> BTreeMap<String, u64> {
         self.calls.lock().map(|c| c.clone()).unwrap_or_default()
     }
@@ -75,7 +75,13 @@ impl Intercept for CallRecorder {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(meta) = cfg.load::<Metadata>() {
-            let key = format!("{}:{}", meta.service(), meta.name());
+            // Service names are recorded without spaces ("Secrets Manager" -> "SecretsManager").
+            let service: String = meta
+                .service()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let key = format!("{service}:{}", meta.name());
             if let Ok(mut calls) = self.calls.lock() {
                 *calls.entry(key).or_insert(0) += 1;
             }

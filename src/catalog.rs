@@ -211,7 +211,7 @@ pub static KINDS: &[Kind] = &[
         attributes: attrs! {
             "status": String, ECS_CLUSTERS, "Cluster status, e.g. `ACTIVE`.";
             "capacity_providers": StringList, ECS_CLUSTERS, "Capacity providers, e.g. `FARGATE`.";
-            "container_insights": String, ECS_CLUSTERS, "Container Insights setting: `enabled`, `enhanced` or `disabled`.";
+            "container_insights": String, ECS_CLUSTERS, "Container Insights setting: `enabled`, `enhanced` or `disabled`; null when not reported.";
         },
     },
     Kind {
@@ -222,12 +222,12 @@ pub static KINDS: &[Kind] = &[
         list_operation: ECS_SERVICES,
         attributes: attrs! {
             "status": String, ECS_SERVICES, "Service status, e.g. `ACTIVE`.";
-            "launch_type": String, ECS_SERVICES, "Launch type, e.g. `FARGATE`; null when a capacity provider strategy is used.";
-            "capacity_provider_strategy": StringList, ECS_SERVICES, "Capacity providers of the strategy.";
+            "launch_type": String, ECS_SERVICES, "Launch type, e.g. `FARGATE`; null when a capacity provider strategy is used (moto always reports one, `EC2` by default).";
+            "capacity_provider_strategy": StringList, ECS_SERVICES, "Capacity providers of the strategy, empty with a launch type (moto keeps it from UpdateService only).";
             "desired_count": Integer, ECS_SERVICES, "Desired task count.";
-            "running_count": Integer, ECS_SERVICES, "Running task count.";
-            "deployment_circuit_breaker": Bool, ECS_SERVICES, "Whether the deployment circuit breaker is on.";
-            "deployment_rollback": Bool, ECS_SERVICES, "Whether the circuit breaker rolls back failed deployments.";
+            "running_count": Integer, ECS_SERVICES, "Running task count (moto runs no tasks: 0, or the desired count after UpdateService).";
+            "deployment_circuit_breaker": Bool, ECS_SERVICES, "Whether the deployment circuit breaker is on; null when no deployment configuration is reported (moto keeps it from UpdateService only).";
+            "deployment_rollback": Bool, ECS_SERVICES, "Whether the circuit breaker rolls back failed deployments; null like `deployment_circuit_breaker`.";
             "target_group_arns": StringList, ECS_SERVICES, "Load balancer target groups the service registers with.";
             "task_definition_family": String, ECS_SERVICES, "Family of the service's task definition.";
         },
@@ -235,28 +235,28 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "ecs_task_definition",
         service: "ecs",
-        description: "The latest ACTIVE revision of an ECS task definition family.",
+        description: "The latest ACTIVE revision of an ECS task definition family (moto may describe an INACTIVE latest revision instead: reported as an error).",
         identifier: "Task definition family",
         list_operation: ECS_TASK_DEFINITION,
         attributes: attrs! {
             "revision": Integer, ECS_TASK_DEFINITION, "Revision number of the latest ACTIVE revision.";
             "requires_compatibilities": StringList, ECS_TASK_DEFINITION, "E.g. `FARGATE`.";
             "network_mode": String, ECS_TASK_DEFINITION, "Network mode, e.g. `awsvpc`.";
-            "cpu": Integer, ECS_TASK_DEFINITION, "Task CPU units.";
-            "memory": Integer, ECS_TASK_DEFINITION, "Task memory in MiB.";
-            "containers": ObjectList, ECS_TASK_DEFINITION, "Containers: `name`, `image`, `health_check` (`command`, `interval`, `retries`), `log_driver`, `log_group`.";
+            "cpu": Integer, ECS_TASK_DEFINITION, "Task CPU units; null when not set at task level.";
+            "memory": Integer, ECS_TASK_DEFINITION, "Task memory in MiB; null when not set at task level.";
+            "containers": ObjectList, ECS_TASK_DEFINITION, "Containers: `name`, `image`, `health_check` (`command`, `interval`, `retries`, `timeout`; null when none), `log_driver`, `log_group`.";
         },
     },
     Kind {
         name: "ecr_repository",
         service: "ecr",
-        description: "An ECR image repository.",
+        description: "An ECR image repository (moto: DescribeRepositories ignores paging, one page).",
         identifier: "Repository name",
         list_operation: ECR_REPOSITORIES,
         attributes: attrs! {
-            "scan_on_push": Bool, ECR_REPOSITORIES, "Whether images are scanned on push.";
-            "image_tag_mutability": String, ECR_REPOSITORIES, "`MUTABLE` or `IMMUTABLE`.";
-            "encryption_type": String, ECR_REPOSITORIES, "`AES256` or `KMS`.";
+            "scan_on_push": Bool, ECR_REPOSITORIES, "Whether images are scanned on push (repository setting).";
+            "image_tag_mutability": String, ECR_REPOSITORIES, "`MUTABLE`, `IMMUTABLE`, or either `_WITH_EXCLUSION`.";
+            "encryption_type": String, ECR_REPOSITORIES, "`AES256`, `KMS` or `KMS_DSSE`.";
             "lifecycle_policy": Bool, "ecr:GetLifecyclePolicy", "Whether a lifecycle policy is set.";
         },
     },
@@ -279,18 +279,18 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "lb_listener",
         service: "elasticloadbalancing",
-        description: "A listener of a load balancer.",
-        identifier: "`<load balancer name>:<port>`",
+        description: "A listener of a load balancer, found through DescribeLoadBalancers (moto reports an SSL policy on plain HTTP listeners too).",
+        identifier: "`<load balancer name>:<port>` (or `<load balancer ARN>:<port>`)",
         list_operation: LISTENERS,
         attributes: attrs! {
             "protocol": String, LISTENERS, "`HTTP`, `HTTPS`, `TCP`, ...";
-            "certificate_arns": StringList, LISTENERS, "ACM certificate ARNs.";
-            "ssl_policy": String, LISTENERS, "TLS security policy, null for plain HTTP.";
-            "default_action": String, LISTENERS, "Type of the default action: `forward`, `redirect`, `fixed-response`, ...";
+            "certificate_arns": StringList, LISTENERS, "The default certificate's ARN (DescribeListeners does not list extra SNI certificates); empty for plain HTTP.";
+            "ssl_policy": String, LISTENERS, "TLS security policy, null for plain HTTP on AWS (moto reports `ELBSecurityPolicy-2016-08` there).";
+            "default_action": String, LISTENERS, "Type of the final default action (highest `Order`, after any authenticate action): `forward`, `redirect`, `fixed-response`, ...";
             "redirect_protocol": String, LISTENERS, "Protocol of a redirect default action, e.g. `HTTPS`.";
             "redirect_port": String, LISTENERS, "Port of a redirect default action, e.g. `443`.";
             "redirect_status_code": String, LISTENERS, "`HTTP_301` or `HTTP_302`.";
-            "forward_target_group_arns": StringList, LISTENERS, "Target groups of a forward default action.";
+            "forward_target_group_arns": StringList, LISTENERS, "Target groups of a forward default action (every group of a weighted forward); empty otherwise.";
         },
     },
     Kind {
@@ -305,14 +305,14 @@ pub static KINDS: &[Kind] = &[
             "target_type": String, TARGET_GROUPS, "`instance`, `ip`, `lambda` or `alb`.";
             "health_check_path": String, TARGET_GROUPS, "Health check path, e.g. `/api/health`.";
             "health_check_protocol": String, TARGET_GROUPS, "Health check protocol.";
-            "health_check_matcher": String, TARGET_GROUPS, "Expected HTTP codes, e.g. `200`.";
+            "health_check_matcher": String, TARGET_GROUPS, "Expected HTTP codes, e.g. `200-299` (gRPC codes for a gRPC group).";
             "health_check_interval_seconds": Integer, TARGET_GROUPS, "Seconds between health checks.";
             "healthy_threshold": Integer, TARGET_GROUPS, "Consecutive successes before healthy.";
             "unhealthy_threshold": Integer, TARGET_GROUPS, "Consecutive failures before unhealthy.";
-            "stickiness_enabled": Bool, TARGET_GROUP_ATTRIBUTES, "Whether sticky sessions are on.";
-            "stickiness_type": String, TARGET_GROUP_ATTRIBUTES, "Stickiness type, e.g. `lb_cookie`.";
-            "target_count": Integer, TARGET_HEALTH, "Registered targets.";
-            "healthy_count": Integer, TARGET_HEALTH, "Targets currently healthy.";
+            "stickiness_enabled": Bool, TARGET_GROUP_ATTRIBUTES, "Whether sticky sessions are on (read only when checked).";
+            "stickiness_type": String, TARGET_GROUP_ATTRIBUTES, "Stickiness type, e.g. `lb_cookie` (reported also while stickiness is off).";
+            "target_count": Integer, TARGET_HEALTH, "Registered targets (read only when checked).";
+            "healthy_count": Integer, TARGET_HEALTH, "Targets in state `healthy` (moto reports every registered IP target healthy).";
         },
     },
     Kind {
@@ -342,7 +342,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "cloudfront_distribution",
         service: "cloudfront",
-        description: "A CloudFront distribution.",
+        description: "A CloudFront distribution (moto drops S3 origin access settings and reports the default certificate flag wrongly; neither is an attribute here).",
         identifier: "Distribution id or one of its aliases",
         list_operation: DISTRIBUTIONS,
         attributes: attrs! {
@@ -353,7 +353,7 @@ pub static KINDS: &[Kind] = &[
             "origin_domains": StringList, DISTRIBUTIONS, "Domain names of the origins.";
             "viewer_protocol_policy": String, DISTRIBUTIONS, "Default behaviour: `redirect-to-https`, `https-only` or `allow-all`.";
             "compress": Bool, DISTRIBUTIONS, "Default behaviour compresses objects.";
-            "cache_policy_id": String, DISTRIBUTIONS, "Default behaviour cache policy id.";
+            "cache_policy_id": String, DISTRIBUTIONS, "Default behaviour cache policy id, null with legacy cache settings.";
             "acm_certificate_arn": String, DISTRIBUTIONS, "ACM certificate ARN, null with the default certificate.";
             "minimum_protocol_version": String, DISTRIBUTIONS, "Minimum TLS protocol version, e.g. `TLSv1.2_2021`.";
             "web_acl_id": String, DISTRIBUTIONS, "Associated WAF web ACL, null when none.";

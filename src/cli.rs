@@ -114,6 +114,9 @@ pub struct VerifyArgs {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also print the API calls made, per operation, on stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -316,6 +319,9 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
         None => observe(&spec, &a.connection)?,
     };
     let report = evaluate::evaluate(&spec, &snap);
+    if a.verbose {
+        print_api_calls(&snap);
+    }
     let renderer = a.format.renderer();
     match &a.output {
         Some(path) => {
@@ -342,6 +348,21 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
         }
     }
     Ok(report.outcome.into())
+}
+
+/// `--verbose`: the API calls behind the facts, one line per operation, on stderr.
+fn print_api_calls(snap: &Snapshot) {
+    let calls = &snap.metadata.api_calls;
+    let mut err = io::stderr().lock();
+    if calls.is_empty() {
+        let _ = writeln!(err, "api calls: none recorded in this snapshot");
+        return;
+    }
+    let total: u64 = calls.values().sum();
+    let _ = writeln!(err, "api calls: {total} in all");
+    for (action, n) in calls {
+        let _ = writeln!(err, "  {n:>6}  {action}");
+    }
 }
 
 fn io_failure(e: io::Error) -> Failure {

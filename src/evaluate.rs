@@ -144,6 +144,9 @@ pub struct Source {
     pub region: Option<String>,
     /// When the facts were observed.
     pub taken_at: String,
+    /// API calls made to observe them, per IAM action (empty for snapshots that did not record them).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub api_calls: std::collections::BTreeMap<String, u64>,
 }
 
 /// Evaluates every expectation of the spec against the snapshot.
@@ -254,7 +257,7 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
                                 (
                                     Status::Pass,
                                     actual.clone(),
-                                    format!("{name} is {}", show(actual)),
+                                    format!("{name} is {}", brief(actual)),
                                 )
                             } else {
                                 (
@@ -263,7 +266,7 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
                                     format!(
                                         "{name}: expected {}, found {}",
                                         failed.join(" and "),
-                                        show(actual)
+                                        brief(actual)
                                     ),
                                 )
                             }
@@ -291,9 +294,23 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
             account_id: snapshot.metadata.account_id.clone(),
             region: snapshot.metadata.region.clone(),
             taken_at: snapshot.metadata.taken_at.clone(),
+            api_calls: snapshot.metadata.api_calls.clone(),
         },
         checks,
     }
+}
+
+/// Longest value quoted whole in a message; the full value is always in `actual`.
+const BRIEF_CHARS: usize = 100;
+
+/// [`show`], cut to [`BRIEF_CHARS`] characters with an ellipsis.
+pub fn brief(v: &J) -> String {
+    let full = show(v);
+    if full.chars().count() <= BRIEF_CHARS {
+        return full;
+    }
+    let cut: String = full.chars().take(BRIEF_CHARS - 1).collect();
+    format!("{cut}…")
 }
 
 /// A value as people read it: strings without quotes, everything else as JSON.
@@ -519,6 +536,14 @@ mod tests {
             rules
         ));
         assert!(!m(AttrType::StringList, c(json!("a")), J::Null));
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages_only() {
+        let long = json!("x".repeat(300));
+        assert_eq!(brief(&long).chars().count(), BRIEF_CHARS);
+        assert!(brief(&long).ends_with('…'));
+        assert_eq!(brief(&json!("short")), "short");
     }
 
     #[test]

@@ -35,6 +35,51 @@ const fn op(
 pub static OPERATIONS: &[Operation] = &[
     op("sts:GetCallerIdentity", "STS", "GetCallerIdentity"),
     op("rds:DescribeDBInstances", "RDS", "DescribeDBInstances"),
+    op("rds:DescribeDBClusters", "RDS", "DescribeDBClusters"),
+    op(
+        "elasticache:DescribeCacheClusters",
+        "ElastiCache",
+        "DescribeCacheClusters",
+    ),
+    op(
+        "elasticache:DescribeReplicationGroups",
+        "ElastiCache",
+        "DescribeReplicationGroups",
+    ),
+    op("ecs:DescribeClusters", "ECS", "DescribeClusters"),
+    op("ecs:DescribeServices", "ECS", "DescribeServices"),
+    op(
+        "ecs:DescribeTaskDefinition",
+        "ECS",
+        "DescribeTaskDefinition",
+    ),
+    op("ecr:DescribeRepositories", "ECR", "DescribeRepositories"),
+    op("ecr:GetLifecyclePolicy", "ECR", "GetLifecyclePolicy"),
+    op(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "ElasticLoadBalancingv2",
+        "DescribeLoadBalancers",
+    ),
+    op(
+        "elasticloadbalancing:DescribeListeners",
+        "ElasticLoadBalancingv2",
+        "DescribeListeners",
+    ),
+    op(
+        "elasticloadbalancing:DescribeTargetGroups",
+        "ElasticLoadBalancingv2",
+        "DescribeTargetGroups",
+    ),
+    op(
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "ElasticLoadBalancingv2",
+        "DescribeTargetGroupAttributes",
+    ),
+    op(
+        "elasticloadbalancing:DescribeTargetHealth",
+        "ElasticLoadBalancingv2",
+        "DescribeTargetHealth",
+    ),
     op("s3:ListAllMyBuckets", "S3", "ListBuckets"),
     op("s3:GetBucketLocation", "S3", "GetBucketLocation"),
     op("s3:GetBucketVersioning", "S3", "GetBucketVersioning"),
@@ -51,6 +96,16 @@ pub static OPERATIONS: &[Operation] = &[
         "GetBucketLifecycleConfiguration",
     ),
     op("s3:GetBucketTagging", "S3", "GetBucketTagging"),
+    op(
+        "cloudfront:ListDistributions",
+        "CloudFront",
+        "ListDistributions",
+    ),
+    op(
+        "secretsmanager:ListSecrets",
+        "SecretsManager",
+        "ListSecrets",
+    ),
 ];
 
 /// The IAM action for an SDK call, if the probes may make it.
@@ -72,6 +127,10 @@ pub fn is_probed(kind: &str) -> bool {
 /// The operations one resource needs: its kind's list, plus those of the attributes it checks.
 pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
     let mut ops = BTreeSet::from([resource.kind.list_operation]);
+    // A listener is found through its load balancer's ARN, which only the load balancer list gives.
+    if resource.kind.name == "lb_listener" {
+        ops.insert("elasticloadbalancing:DescribeLoadBalancers");
+    }
     for e in &resource.expectations {
         ops.insert(e.attribute.operation);
     }
@@ -146,6 +205,24 @@ mod tests {
                 o.action
             );
         }
+    }
+
+    #[test]
+    fn a_listener_needs_its_load_balancer_list() {
+        let spec = crate::spec::from_str(
+            std::path::Path::new("t.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: lb_listener\n    id: web:443\n    expect: { protocol: HTTPS }\n",
+        )
+        .expect("spec");
+        let actions = plan(&spec).actions;
+        assert!(
+            actions.contains("elasticloadbalancing:DescribeLoadBalancers"),
+            "{actions:?}"
+        );
+        assert!(
+            actions.contains("elasticloadbalancing:DescribeListeners"),
+            "{actions:?}"
+        );
     }
 
     #[test]

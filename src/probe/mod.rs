@@ -10,12 +10,17 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::aws::Connection;
-use crate::plan;
 use crate::snapshot::{Metadata, Observation, ResourceRecord, Snapshot, SNAPSHOT_VERSION};
 use crate::spec::{Resource, Spec};
 
+mod cloudfront;
+mod ecr;
+mod ecs;
+mod elasticache;
+mod elbv2;
 mod rds;
 mod s3;
+mod secretsmanager;
 
 /// Per-resource calls in flight at once, per service.
 pub const CONCURRENCY: usize = 8;
@@ -49,11 +54,7 @@ pub fn now_rfc3339() -> String {
 /// Observes every resource the spec names.
 pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeError> {
     let taken_at = now_rfc3339();
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&conn.sdk)
-            .interceptor(conn.recorder.clone())
-            .build(),
-    );
+    let sts = crate::client!(aws_sdk_sts, conn);
     let identity = sts
         .get_caller_identity()
         .send()
@@ -71,34 +72,20 @@ pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeEr
         }
     }
 
-    let of_kind = |kind: &str| -> Vec<&Resource> {
-        spec.resources
-            .iter()
-            .filter(|r| r.kind.name == kind)
-            .collect()
-    };
-    let (rds_instances, buckets) = (of_kind("rds_instance"), of_kind("s3_bucket"));
-    let (rds_records, s3_records) = tokio::join!(
-        rds::observe(conn, &rds_instances),
-        s3::observe(conn, &buckets)
-    );
-    let mut resources: Vec<ResourceRecord> = rds_records.into_iter().chain(s3_records).collect();
-    for r in spec
-        .resources
-        .iter()
-        .filter(|r| !plan::is_probed(r.kind.name))
-    {
-        resources.push(ResourceRecord {
-            kind: r.kind.name.to_string(),
-            id: r.id.clone(),
-            observation: Observation::Error {
-                error: format!(
-                    "this version of infra-verify has no live probe for `{}` yet; evaluate a snapshot with --snapshot",
-                    r.kind.name
-                ),
-            },
-        });
+    // One task per service, all concurrent; each service's probe gets every resource of its kinds.
+    let mut by_service: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
+    for r in &spec.resources {
+        by_service.entry(r.kind.service).or_default().push(r);
     }
+    let resources: Vec<ResourceRecord> = futures::future::join_all(
+        by_service
+            .into_iter()
+            .map(|(service, rs)| observe_service(conn, service, rs)),
+    )
+    .await
+    .into_iter()
+    .flatten()
+    .collect();
     let mut snapshot = Snapshot {
         snapshot_version: SNAPSHOT_VERSION,
         metadata: Metadata {
@@ -116,6 +103,96 @@ pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeEr
     };
     snapshot.sort();
     Ok(snapshot)
+}
+
+/// The kinds this build probes live. Others are evaluated from snapshots only; in a live run
+/// their checks are `error`, never a pass.
+pub const LIVE_KINDS: &[&str] = &[
+    "rds_instance",
+    "s3_bucket",
+    "rds_cluster",
+    "elasticache_cluster",
+    "elasticache_replication_group",
+    "secret",
+    "ecs_cluster",
+    "ecs_service",
+    "ecs_task_definition",
+    "ecr_repository",
+    "lb",
+    "lb_listener",
+    "lb_target_group",
+    "cloudfront_distribution",
+];
+
+/// Observes the resources of one service (the kind's IAM prefix).
+async fn observe_service(
+    conn: &Connection,
+    service: &str,
+    resources: Vec<&Resource>,
+) -> Vec<ResourceRecord> {
+    let (live, unprobed): (Vec<&Resource>, Vec<&Resource>) = resources
+        .into_iter()
+        .partition(|r| LIVE_KINDS.contains(&r.kind.name));
+    let mut records = match service {
+        "rds" => rds::observe(conn, &live).await,
+        "elasticache" => elasticache::observe(conn, &live).await,
+        "secretsmanager" => secretsmanager::observe(conn, &live).await,
+        "s3" => s3::observe(conn, &live).await,
+        "elasticloadbalancing" => elbv2::observe(conn, &live).await,
+        "cloudfront" => cloudfront::observe(conn, &live).await,
+        "ecs" => ecs::observe(conn, &live).await,
+        "ecr" => ecr::observe(conn, &live).await,
+        _ => Vec::new(),
+    };
+    records.extend(unprobed.iter().map(|r| ResourceRecord {
+        kind: r.kind.name.to_string(),
+        id: r.id.clone(),
+        observation: Observation::Error {
+            error: format!(
+                "this version of infra-verify has no live probe for `{}` yet; evaluate a snapshot with --snapshot",
+                r.kind.name
+            ),
+        },
+    }));
+    records
+}
+
+/// Builds a service client from the connection, with the call recorder attached:
+/// `client!(aws_sdk_rds, conn)`. Every probe builds its clients this way, so every call is counted.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! client {
+    ($krate:ident, $conn:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from(&$conn.sdk)
+                .interceptor($conn.recorder.clone())
+                .build(),
+        )
+    };
+}
+
+/// The records of one kind's resources, from a map of everything its list operation returned.
+pub fn from_listing<T>(
+    resources: &[&Resource],
+    kind: &str,
+    listed: &std::collections::HashMap<String, T>,
+    attributes: impl Fn(&T) -> BTreeMap<String, serde_json::Value>,
+) -> Vec<ResourceRecord> {
+    resources
+        .iter()
+        .filter(|r| r.kind.name == kind)
+        .map(|r| ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation: match listed.get(&r.id) {
+                Some(item) => Observation::Present {
+                    attributes: attributes(item),
+                    errors: BTreeMap::new(),
+                },
+                None => Observation::Absent,
+            },
+        })
+        .collect()
 }
 
 /// A record for every resource, all with the same error.

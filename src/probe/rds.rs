@@ -1,57 +1,86 @@
-//! RDS: one paginated DescribeDBInstances serves every `rds_instance` check.
+//! RDS: one paginated DescribeDBInstances serves every `rds_instance` check, and one paginated
+//! DescribeDBClusters every `rds_cluster` check. Each list is made only when the spec has a
+//! resource of that kind.
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_rds::types::DbInstance;
+use aws_sdk_rds::types::{DbCluster, DbInstance};
 use serde_json::{json, Value};
 
-use super::{all_errors, describe_error, tags_json};
+use super::{all_errors, describe_error, from_listing, tags_json};
 use crate::aws::Connection;
-use crate::snapshot::{Observation, ResourceRecord};
+use crate::snapshot::ResourceRecord;
 use crate::spec::Resource;
 
-/// Observes the named DB instances.
+/// Observes the named DB instances and clusters.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let client = crate::client!(aws_sdk_rds, conn);
+    let of_kind = |kind: &str| -> Vec<&Resource> {
+        resources
+            .iter()
+            .copied()
+            .filter(|r| r.kind.name == kind)
+            .collect()
+    };
+    let (instances, clusters) = (of_kind("rds_instance"), of_kind("rds_cluster"));
+    let (mut records, cluster_records) = tokio::join!(
+        observe_instances(&client, &instances),
+        observe_clusters(&client, &clusters)
+    );
+    records.extend(cluster_records);
+    records
+}
+
+async fn observe_instances(
+    client: &aws_sdk_rds::Client,
+    resources: &[&Resource],
+) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
-    let client = aws_sdk_rds::Client::from_conf(
-        aws_sdk_rds::config::Builder::from(&conn.sdk)
-            .interceptor(conn.recorder.clone())
-            .build(),
-    );
-    let mut instances: HashMap<String, DbInstance> = HashMap::new();
+    let mut listed: HashMap<String, DbInstance> = HashMap::new();
     let mut pages = client.describe_db_instances().into_paginator().send();
     while let Some(page) = pages.next().await {
         match page {
             Ok(page) => {
                 for db in page.db_instances.unwrap_or_default() {
                     if let Some(id) = db.db_instance_identifier.clone() {
-                        instances.insert(id, db);
+                        listed.insert(id, db);
                     }
                 }
             }
             Err(e) => return all_errors(resources, &describe_error("rds:DescribeDBInstances", &e)),
         }
     }
-    resources
-        .iter()
-        .map(|r| ResourceRecord {
-            kind: r.kind.name.to_string(),
-            id: r.id.clone(),
-            observation: match instances.get(&r.id) {
-                Some(db) => Observation::Present {
-                    attributes: attributes(db),
-                    errors: BTreeMap::new(),
-                },
-                None => Observation::Absent,
-            },
-        })
-        .collect()
+    from_listing(resources, "rds_instance", &listed, instance_attributes)
+}
+
+async fn observe_clusters(
+    client: &aws_sdk_rds::Client,
+    resources: &[&Resource],
+) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let mut listed: HashMap<String, DbCluster> = HashMap::new();
+    let mut pages = client.describe_db_clusters().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                for c in page.db_clusters.unwrap_or_default() {
+                    if let Some(id) = c.db_cluster_identifier.clone() {
+                        listed.insert(id, c);
+                    }
+                }
+            }
+            Err(e) => return all_errors(resources, &describe_error("rds:DescribeDBClusters", &e)),
+        }
+    }
+    from_listing(resources, "rds_cluster", &listed, cluster_attributes)
 }
 
 /// The catalog's `rds_instance` attributes of one instance.
-pub fn attributes(db: &DbInstance) -> BTreeMap<String, Value> {
+pub fn instance_attributes(db: &DbInstance) -> BTreeMap<String, Value> {
     let sg_ids: Vec<&str> = db
         .vpc_security_groups()
         .iter()
@@ -96,4 +125,101 @@ pub fn attributes(db: &DbInstance) -> BTreeMap<String, Value> {
         ),
         ("tags".into(), tags),
     ])
+}
+
+/// The catalog's `rds_cluster` attributes of one cluster.
+pub fn cluster_attributes(c: &DbCluster) -> BTreeMap<String, Value> {
+    let scaling = c.serverless_v2_scaling_configuration();
+    let tags = tags_json(
+        c.tag_list()
+            .iter()
+            .filter_map(|t| Some((t.key()?, t.value().unwrap_or("")))),
+    );
+    BTreeMap::from([
+        ("status".into(), json!(c.status())),
+        ("engine".into(), json!(c.engine())),
+        ("engine_version".into(), json!(c.engine_version())),
+        ("engine_mode".into(), json!(c.engine_mode())),
+        (
+            "serverless_v2_min_capacity".into(),
+            json!(scaling.and_then(|s| s.min_capacity())),
+        ),
+        (
+            "serverless_v2_max_capacity".into(),
+            json!(scaling.and_then(|s| s.max_capacity())),
+        ),
+        (
+            "backup_retention_period".into(),
+            json!(c.backup_retention_period()),
+        ),
+        ("storage_encrypted".into(), json!(c.storage_encrypted())),
+        ("deletion_protection".into(), json!(c.deletion_protection())),
+        ("multi_az".into(), json!(c.multi_az())),
+        ("member_count".into(), json!(c.db_cluster_members().len())),
+        ("tags".into(), tags),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_rds::types::{DbClusterMember, ServerlessV2ScalingConfigurationInfo, Tag};
+
+    #[test]
+    fn cluster_attributes_cover_serverless_v2_and_members() {
+        let c = DbCluster::builder()
+            .db_cluster_identifier("tickets")
+            .status("available")
+            .engine("aurora-postgresql")
+            .engine_version("16.4")
+            .engine_mode("provisioned")
+            .serverless_v2_scaling_configuration(
+                ServerlessV2ScalingConfigurationInfo::builder()
+                    .min_capacity(0.5)
+                    .max_capacity(2.0)
+                    .build(),
+            )
+            .backup_retention_period(7)
+            .storage_encrypted(true)
+            .deletion_protection(true)
+            .multi_az(true)
+            .db_cluster_members(
+                DbClusterMember::builder()
+                    .db_instance_identifier("a")
+                    .build(),
+            )
+            .db_cluster_members(
+                DbClusterMember::builder()
+                    .db_instance_identifier("b")
+                    .build(),
+            )
+            .tag_list(
+                Tag::builder()
+                    .key("Environment")
+                    .value("production")
+                    .build(),
+            )
+            .build();
+        let a = cluster_attributes(&c);
+        assert_eq!(a["serverless_v2_min_capacity"], json!(0.5));
+        assert_eq!(a["serverless_v2_max_capacity"], json!(2.0));
+        assert_eq!(a["member_count"], json!(2));
+        assert_eq!(a["multi_az"], json!(true));
+        assert_eq!(a["tags"], json!({"Environment": "production"}));
+        let names: Vec<&str> = a.keys().map(String::as_str).collect();
+        let kind = crate::catalog::kind("rds_cluster").expect("kind");
+        let mut catalog: Vec<&str> = kind.attributes.iter().map(|x| x.name).collect();
+        catalog.sort_unstable();
+        assert_eq!(
+            names, catalog,
+            "the probe records exactly the catalog's attributes"
+        );
+    }
+
+    #[test]
+    fn provisioned_cluster_has_null_capacity() {
+        let a = cluster_attributes(&DbCluster::builder().db_cluster_identifier("x").build());
+        assert_eq!(a["serverless_v2_min_capacity"], Value::Null);
+        assert_eq!(a["member_count"], json!(0));
+    }
 }

@@ -1,6 +1,9 @@
 //! Test support shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod demo;
 pub mod moto;
 pub mod proxy;
 pub mod seed;
+pub mod seed_ecs;
+pub mod seed_edge;

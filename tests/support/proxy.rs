@@ -30,6 +30,14 @@ impl Answer {
             ),
         }
     }
+    /// AWS JSON 1.1 (ECS, ECR...) error: `{"__type": CODE, "message": ...}`.
+    pub fn json_error(status: u16, code: &str) -> Answer {
+        Answer {
+            status,
+            content_type: "application/x-amz-json-1.1",
+            body: format!(r#"{{"__type":"{code}","message":"injected by the test proxy"}}"#),
+        }
+    }
     /// S3 REST-XML error.
     pub fn s3_error(status: u16, code: &str) -> Answer {
         Answer {
@@ -48,14 +56,25 @@ struct Request {
 }
 
 impl Request {
-    /// The request line plus body, for matching.
+    /// The request line and headers, then the body, for matching.
     pub fn text(&self) -> String {
         format!(
             "{}\n{}",
-            self.head.lines().next().unwrap_or(""),
+            self.head.trim_end(),
             String::from_utf8_lossy(&self.body)
         )
     }
+}
+
+/// The `X-Amz-Target` header of a request's text (AWS JSON protocols name the operation there,
+/// e.g. `AmazonEC2ContainerServiceV20141113.DescribeServices`).
+pub fn amz_target(request: &str) -> Option<&str> {
+    request.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case("x-amz-target")
+            .then_some(v.trim())
+    })
 }
 
 fn read_request(stream: &mut BufReader<TcpStream>) -> Option<Request> {

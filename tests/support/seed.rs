@@ -35,6 +35,8 @@ pub fn emulator_config(endpoint: &str) -> SdkConfig {
 pub struct Seeder {
     pub rds: aws_sdk_rds::Client,
     pub s3: aws_sdk_s3::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
 }
 
 /// One DB instance to create.
@@ -70,6 +72,8 @@ impl Seeder {
         Seeder {
             rds: aws_sdk_rds::Client::new(&cfg),
             s3: aws_sdk_s3::Client::from_conf(s3),
+            elasticache: aws_sdk_elasticache::Client::new(&cfg),
+            secrets: aws_sdk_secretsmanager::Client::new(&cfg),
         }
     }
 
@@ -93,6 +97,102 @@ impl Seeder {
                 RdsTag::builder()
                     .key("Environment")
                     .value(db.environment)
+                    .build(),
+            )
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// An Aurora PostgreSQL Serverless v2 cluster with `members` instances.
+    pub async fn aurora(
+        &self,
+        id: &str,
+        min_acu: f64,
+        max_acu: f64,
+        backup_days: i32,
+        members: usize,
+    ) -> Result<()> {
+        self.rds
+            .create_db_cluster()
+            .db_cluster_identifier(id)
+            .engine("aurora-postgresql")
+            .engine_version("16.4")
+            .master_username("tickets")
+            .master_user_password("not-a-real-password-1")
+            .backup_retention_period(backup_days)
+            .storage_encrypted(true)
+            .deletion_protection(true)
+            .serverless_v2_scaling_configuration(
+                aws_sdk_rds::types::ServerlessV2ScalingConfiguration::builder()
+                    .min_capacity(min_acu)
+                    .max_capacity(max_acu)
+                    .build(),
+            )
+            .tags(
+                RdsTag::builder()
+                    .key("Environment")
+                    .value("production")
+                    .build(),
+            )
+            .send()
+            .await?;
+        for i in 0..members {
+            self.rds
+                .create_db_instance()
+                .db_instance_identifier(format!("{id}-{i}"))
+                .db_cluster_identifier(id)
+                .engine("aurora-postgresql")
+                .db_instance_class("db.serverless")
+                .send()
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A single-node Redis cache cluster.
+    pub async fn cache_cluster(&self, id: &str, node_type: &str) -> Result<()> {
+        self.elasticache
+            .create_cache_cluster()
+            .cache_cluster_id(id)
+            .engine("redis")
+            .engine_version("7.1")
+            .cache_node_type(node_type)
+            .num_cache_nodes(1)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// A Redis replication group with one node group and `replicas` replicas.
+    pub async fn replication_group(&self, id: &str, node_type: &str, replicas: i32) -> Result<()> {
+        self.elasticache
+            .create_replication_group()
+            .replication_group_id(id)
+            .replication_group_description("live-commerce cache")
+            .engine("redis")
+            .cache_node_type(node_type)
+            .replicas_per_node_group(replicas)
+            .automatic_failover_enabled(replicas > 0)
+            .multi_az_enabled(replicas > 0)
+            .at_rest_encryption_enabled(true)
+            .transit_encryption_enabled(true)
+            .snapshot_retention_limit(7)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// A secret (its value is a placeholder; infra-verify never reads it).
+    pub async fn secret(&self, name: &str, environment: &str) -> Result<()> {
+        self.secrets
+            .create_secret()
+            .name(name)
+            .secret_string("{\"placeholder\": true}")
+            .tags(
+                aws_sdk_secretsmanager::types::Tag::builder()
+                    .key("Environment")
+                    .value(environment)
                     .build(),
             )
             .send()
@@ -248,5 +348,8 @@ pub async fn seed_staging(endpoint: &str) -> Result<()> {
         ..Bucket::default()
     })
     .await?;
+    s.cache_cluster("dorami-staging-redis", "cache.t3.micro")
+        .await?;
+    s.secret("dorami/staging/backend", "staging").await?;
     Ok(())
 }

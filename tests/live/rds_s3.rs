@@ -1,75 +1,22 @@
-//! Live tests: the probes against a real AWS API emulator (moto), seeded through the SDK.
-
-mod support;
+//! RDS instances and S3 buckets, and the cross-cutting guarantees (IAM policy, call counts,
+//! errors as verdicts, account guard, assume-role).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use assert_cmd::Command;
-use infra_verify::aws::{CallRecorder, Connection};
 use infra_verify::evaluate::{evaluate, Status};
 use infra_verify::snapshot::{Observation, Snapshot};
-use infra_verify::{plan, probe, spec};
-use support::moto::Moto;
-use support::proxy::{self, Answer};
-use support::seed::{self, Bucket, Db, Seeder};
+use infra_verify::{plan, probe};
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// The CLI with credentials for the emulator only, and the user's AWS config kept out.
-fn emulator_cli() -> Command {
-    let mut c = Command::cargo_bin("infra-verify").expect("binary");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/nonexistent/infra-verify-test")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/infra-verify-test",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL");
-    c
-}
-
-/// `infra-verify --endpoint-url ENDPOINT ...` (the verify command; add its arguments after).
-fn cli(endpoint: &str) -> Command {
-    let mut c = emulator_cli();
-    c.args(["--endpoint-url", endpoint, "--max-attempts", "2"]);
-    c
-}
-
-/// `infra-verify SUBCOMMAND ARGS... --endpoint-url ENDPOINT` (subcommands take the flags after).
-fn cli_sub(endpoint: &str, args: &[&str]) -> Command {
-    let mut c = emulator_cli();
-    c.args(args)
-        .args(["--endpoint-url", endpoint, "--max-attempts", "2"]);
-    c
-}
-
-fn connection(endpoint: &str) -> Connection {
-    Connection {
-        sdk: seed::emulator_config(endpoint),
-        recorder: CallRecorder::default(),
-        endpoint: Some(endpoint.to_string()),
-    }
-}
-
-fn spec_text(text: &str) -> spec::Spec {
-    spec::from_str(Path::new("inline.yaml"), text).expect("valid spec")
-}
+use crate::support::moto::Moto;
+use crate::support::proxy::{self, Answer};
+use crate::support::seed::{Bucket, Db, Seeder};
+use crate::{cli, cli_sub, connection, rt, spec_text};
 
 #[test]
 fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
     let moto = Moto::start();
-    rt().block_on(seed::seed_staging(&moto.endpoint))
+    rt().block_on(crate::support::demo::seed_demo(&moto.endpoint))
         .expect("seed");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("snap.json");
@@ -91,23 +38,27 @@ fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
         String::from_utf8_lossy(&status.stderr)
     );
 
-    // moto gives every new DB instance a random default security group id: compare without it.
-    let normalise = |mut s: Snapshot| {
-        for r in &mut s.resources {
-            if let Observation::Present { attributes, .. } = &mut r.observation {
-                if let Some(v) = attributes.get_mut("vpc_security_group_ids") {
-                    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
-                    *v = serde_json::json!(["sg-(random)"]);
-                }
-            }
-        }
-        s
+    // moto makes up ids (security groups, target group and certificate ARNs, CloudFront domains)
+    // and timestamps: compare the snapshots with those replaced by placeholders.
+    let normalise = |s: Snapshot| -> serde_json::Value {
+        let text = serde_json::to_string(&s.resources).expect("json");
+        let uuid =
+            regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .expect("re");
+        let hex = regex::Regex::new(r"\b[0-9a-f]{16,17}\b").expect("re");
+        let cf = regex::Regex::new(r"\b[a-z0-9]{12,16}\.cloudfront\.net").expect("re");
+        let text = uuid.replace_all(&text, "<uuid>");
+        let text = hex.replace_all(&text, "<id>");
+        let text = cf.replace_all(&text, "<id>.cloudfront.net");
+        let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("re");
+        let text = time.replace_all(&text, "<time>");
+        serde_json::from_str(&text).expect("json")
     };
-    let live = normalise(Snapshot::load(&out).expect("snapshot"));
-    let fixture =
-        normalise(Snapshot::load(Path::new("fixtures/staging.snapshot.json")).expect("fixture"));
+    let live = Snapshot::load(&out).expect("snapshot");
+    let fixture = Snapshot::load(Path::new("fixtures/staging.snapshot.json")).expect("fixture");
     assert_eq!(
-        live.resources, fixture.resources,
+        normalise(live.clone()),
+        normalise(fixture),
         "the live staging snapshot differs from fixtures/staging.snapshot.json; regenerate it with scripts/demo --update-fixture"
     );
     assert_eq!(live.metadata.account_id.as_deref(), Some("123456789012"));
@@ -117,7 +68,7 @@ fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
         Some(moto.endpoint.as_str())
     );
 
-    // The verify run, as JSON: exactly the three seeded gaps fail.
+    // The verify run, as JSON: exactly the four seeded gaps fail.
     let run = cli(&moto.endpoint)
         .args(["staging", "--format", "json"])
         .output()
@@ -140,6 +91,7 @@ fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
         failed,
         [
             "rds_instance/dorami-staging/backup_retention_period",
+            "ecr_repository/dorami-nginx-rtmp/scan_on_push",
             "s3_bucket/dorami-staging-hls/versioning",
             "s3_bucket/dorami-staging-uploads/public_access_blocked",
         ]
@@ -274,45 +226,61 @@ fn every_call_made_is_in_the_iam_policy_of_the_spec() {
     assert_eq!(used, allowed);
 }
 
+/// 200 DB instances and 200 buckets seeded, a spec naming 50 of each (plus one absent bucket)
+/// checking backups, Multi-AZ and versioning: the lists page once each, and the only per-resource
+/// calls are GetBucketVersioning for the 50 named buckets that exist.
 #[test]
 fn one_list_per_operation_and_only_the_calls_the_spec_asks_for() {
+    use futures::stream::{self, StreamExt};
+    const SEEDED: i32 = 200;
+    const NAMED: i32 = 50;
     let moto = Moto::start();
     let rt = rt();
     let s = Seeder::new(&moto.endpoint);
     rt.block_on(async {
-        for i in 0..12 {
-            s.db(&Db {
-                id: &format!("db-{i}"),
-                class: "db.t3.micro",
-                storage_gb: 20,
-                backup_days: i,
-                multi_az: false,
-                encrypted: true,
-                deletion_protection: false,
-                environment: "test",
+        let dbs: Vec<String> = (0..SEEDED).map(|i| format!("db-{i:03}")).collect();
+        stream::iter(dbs.iter().enumerate())
+            .for_each_concurrent(16, |(i, id)| {
+                let s = &s;
+                async move {
+                    s.db(&Db {
+                        id,
+                        class: "db.t3.micro",
+                        storage_gb: 20,
+                        backup_days: i as i32 % 10,
+                        multi_az: false,
+                        encrypted: true,
+                        deletion_protection: false,
+                        environment: "test",
+                    })
+                    .await
+                    .expect("db");
+                }
             })
-            .await
-            .expect("db");
-        }
-        for i in 0..30 {
-            s.bucket(&Bucket {
-                name: &format!("bucket-{i:02}"),
-                versioning: i % 2 == 0,
-                ..Bucket::default()
+            .await;
+        let buckets: Vec<String> = (0..SEEDED).map(|i| format!("bucket-{i:03}")).collect();
+        stream::iter(buckets.iter().enumerate())
+            .for_each_concurrent(16, |(i, name)| {
+                let s = &s;
+                async move {
+                    s.bucket(&Bucket {
+                        name,
+                        versioning: i % 2 == 0,
+                        ..Bucket::default()
+                    })
+                    .await
+                    .expect("bucket");
+                }
             })
-            .await
-            .expect("bucket");
-        }
+            .await;
     });
     let mut text = String::from("version: 1\nenvironment: test\nresources:\n");
-    for i in 0..5 {
+    for i in 0..NAMED {
         text.push_str(&format!(
-            "  - kind: rds_instance\n    id: db-{i}\n    expect: {{ backup_retention_period: {{ at_least: 2 }}, multi_az: false }}\n"
+            "  - kind: rds_instance\n    id: db-{i:03}\n    expect: {{ backup_retention_period: {{ at_least: 2 }}, multi_az: false }}\n"
         ));
-    }
-    for i in 0..10 {
         text.push_str(&format!(
-            "  - kind: s3_bucket\n    id: bucket-{i:02}\n    expect: {{ versioning: Enabled }}\n"
+            "  - kind: s3_bucket\n    id: bucket-{i:03}\n    expect: {{ versioning: Enabled }}\n"
         ));
     }
     text.push_str(
@@ -321,23 +289,29 @@ fn one_list_per_operation_and_only_the_calls_the_spec_asks_for() {
     let spec = spec_text(&text);
     let conn = connection(&moto.endpoint);
     let snap = rt.block_on(probe::observe(&spec, &conn)).expect("observe");
+    // DescribeDBInstances returns at most 100 records a page: 200 instances are two pages.
+    let calls = conn.recorder.calls();
+    eprintln!(
+        "API calls for {SEEDED} instances + {SEEDED} buckets, {NAMED} of each named: {calls:?}"
+    );
     assert_eq!(
-        conn.recorder.calls(),
+        calls,
         BTreeMap::from([
-            ("RDS:DescribeDBInstances".to_string(), 1),
-            ("S3:GetBucketVersioning".to_string(), 10),
+            ("RDS:DescribeDBInstances".to_string(), 2),
+            ("S3:GetBucketVersioning".to_string(), NAMED as u64),
             ("S3:ListBuckets".to_string(), 1),
             ("STS:GetCallerIdentity".to_string(), 1),
         ])
     );
     assert_eq!(
         snap.metadata.api_calls.get("s3:GetBucketVersioning"),
-        Some(&10)
+        Some(&(NAMED as u64))
     );
     let report = evaluate(&spec, &snap);
     let count = |st: Status| report.checks.iter().filter(|c| c.status == st).count();
-    // db-0 and db-1 keep backups < 2 days; odd buckets have versioning off; bucket-absent is missing.
-    assert_eq!(count(Status::Fail), 2 + 5);
+    // Instances with backups of 0 or 1 day (i % 10 < 2) fail; odd buckets have versioning off;
+    // bucket-absent is missing (its existence check and its versioning check).
+    assert_eq!(count(Status::Fail), (NAMED / 10 * 2 + NAMED / 2) as usize);
     assert_eq!(count(Status::Missing), 2);
     assert_eq!(count(Status::Error), 0);
 }

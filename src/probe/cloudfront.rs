@@ -1,0 +1,258 @@
+//! CloudFront: one paginated ListDistributions serves every `cloudfront_distribution` check.
+//! CloudFront is a global service; its client is built like any other and resolves the global
+//! endpoint (or the `--endpoint-url` override) itself.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_cloudfront::types::DistributionSummary;
+use aws_sdk_cloudfront::Client;
+use serde_json::{json, Value};
+
+use super::{all_errors, describe_error, from_listing};
+use crate::aws::Connection;
+use crate::snapshot::ResourceRecord;
+use crate::spec::Resource;
+
+const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
+
+/// Observes the named distributions (by id or by one of their aliases).
+pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_cloudfront, conn);
+    let listed = match list_distributions(&client).await {
+        Ok(listed) => listed,
+        Err(e) => return all_errors(resources, &e),
+    };
+    // Aliases first, so that an id always finds its own distribution.
+    let mut by_id: HashMap<String, &DistributionSummary> = HashMap::new();
+    for d in &listed {
+        for alias in d.aliases().map(|a| a.items()).unwrap_or_default() {
+            by_id.insert(alias.clone(), d);
+        }
+    }
+    for d in &listed {
+        by_id.insert(d.id().to_string(), d);
+    }
+    from_listing(resources, "cloudfront_distribution", &by_id, |d| {
+        attributes(d)
+    })
+}
+
+/// Every distribution in the account (all pages).
+pub(crate) async fn list_distributions(
+    client: &Client,
+) -> Result<Vec<DistributionSummary>, String> {
+    let mut out = Vec::new();
+    let mut pages = client.list_distributions().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => out.extend(
+                page.distribution_list
+                    .and_then(|l| l.items)
+                    .unwrap_or_default(),
+            ),
+            Err(e) => return Err(describe_error(DISTRIBUTIONS, &e)),
+        }
+    }
+    Ok(out)
+}
+
+/// CloudFront answers "none" with an empty string in several fields (WebACLId, ACMCertificateArn
+/// in some responses, CachePolicyId with legacy cache settings): that is `null` here.
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}
+
+/// The catalog's `cloudfront_distribution` attributes of one distribution.
+pub fn attributes(d: &DistributionSummary) -> BTreeMap<String, Value> {
+    let aliases: Vec<&str> = d
+        .aliases()
+        .map(|a| a.items())
+        .unwrap_or_default()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let origin_domains: Vec<&str> = d
+        .origins()
+        .map(|o| o.items())
+        .unwrap_or_default()
+        .iter()
+        .map(|o| o.domain_name())
+        .collect();
+    let behavior = d.default_cache_behavior();
+    let certificate = d.viewer_certificate();
+    BTreeMap::from([
+        ("status".into(), json!(d.status())),
+        ("enabled".into(), json!(d.enabled())),
+        ("domain_name".into(), json!(d.domain_name())),
+        ("aliases".into(), json!(aliases)),
+        ("origin_domains".into(), json!(origin_domains)),
+        (
+            "viewer_protocol_policy".into(),
+            json!(behavior.map(|b| b.viewer_protocol_policy().as_str())),
+        ),
+        (
+            "compress".into(),
+            json!(behavior.and_then(|b| b.compress())),
+        ),
+        (
+            "cache_policy_id".into(),
+            json!(non_empty(behavior.and_then(|b| b.cache_policy_id()))),
+        ),
+        (
+            "acm_certificate_arn".into(),
+            json!(non_empty(certificate.and_then(|c| c.acm_certificate_arn()))),
+        ),
+        (
+            "minimum_protocol_version".into(),
+            json!(certificate
+                .and_then(|c| c.minimum_protocol_version())
+                .map(|v| v.as_str())),
+        ),
+        ("web_acl_id".into(), json!(non_empty(Some(d.web_acl_id())))),
+        ("price_class".into(), json!(d.price_class().as_str())),
+        ("http_version".into(), json!(d.http_version().as_str())),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use aws_sdk_cloudfront::types::{
+        Aliases, DefaultCacheBehavior, HttpVersion, PriceClass, ViewerCertificate,
+        ViewerProtocolPolicy,
+    };
+
+    use super::*;
+    use crate::probe::elbv2::replay::Replay;
+    use crate::snapshot::Observation;
+
+    fn page(id: &str, alias: &str, next_marker: Option<&str>) -> String {
+        let (truncated, marker) = match next_marker {
+            Some(m) => ("true", format!("<NextMarker>{m}</NextMarker>")),
+            None => ("false", String::new()),
+        };
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">
+<Marker></Marker>{marker}<MaxItems>1</MaxItems><IsTruncated>{truncated}</IsTruncated><Quantity>1</Quantity>
+<Items><DistributionSummary>
+<Id>{id}</Id><ARN>arn:aws:cloudfront::123456789012:distribution/{id}</ARN><Status>Deployed</Status>
+<LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime><DomainName>{id}.cloudfront.net</DomainName>
+<Aliases><Quantity>1</Quantity><Items><CNAME>{alias}</CNAME></Items></Aliases>
+<Comment></Comment><PriceClass>PriceClass_100</PriceClass><Enabled>true</Enabled>
+<WebACLId></WebACLId><HttpVersion>http2</HttpVersion><IsIPV6Enabled>true</IsIPV6Enabled><Staging>false</Staging>
+</DistributionSummary></Items></DistributionList>"#
+        )
+    }
+
+    /// ListDistributions is paginated by NextMarker: both pages are read, and a distribution on
+    /// the second page is found by id and by alias.
+    #[tokio::test]
+    async fn list_distributions_reads_every_page() {
+        let replay = Replay::new(&[
+            (200, &page("E1PAGEONE", "one.example", Some("E1PAGEONE"))),
+            (200, &page("E2PAGETWO", "two.example", None)),
+        ]);
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: cloudfront_distribution\n  id: E1PAGEONE\n  expect: { enabled: true }\n\
+             - kind: cloudfront_distribution\n  id: two.example\n  expect: { enabled: true }\n\
+             - kind: cloudfront_distribution\n  id: E2PAGETWO\n  expect: { web_acl_id: null }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(requests[0].starts_with("GET "), "{}", requests[0]);
+        assert!(
+            requests[0].contains("/2020-05-31/distribution"),
+            "{}",
+            requests[0]
+        );
+        assert!(!requests[0].contains("Marker="), "{}", requests[0]);
+        assert!(requests[1].contains("Marker=E1PAGEONE"), "{}", requests[1]);
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([("CloudFront:ListDistributions".to_string(), 2)])
+        );
+        assert_eq!(records.len(), 3);
+        for r in &records {
+            match &r.observation {
+                Observation::Present { attributes, .. } => {
+                    let expected_domain = if r.id == "E1PAGEONE" {
+                        "E1PAGEONE.cloudfront.net"
+                    } else {
+                        "E2PAGETWO.cloudfront.net"
+                    };
+                    assert_eq!(
+                        attributes["domain_name"],
+                        json!(expected_domain),
+                        "{}",
+                        r.id
+                    );
+                    assert_eq!(attributes["web_acl_id"], Value::Null);
+                }
+                other => panic!("{}: {other:?}", r.id),
+            }
+        }
+    }
+
+    /// CloudFront reports "none" as empty strings; the probe reports null. With the default
+    /// certificate, real CloudFront sends no ACM ARN (moto keeps whatever it was given).
+    #[test]
+    fn empty_strings_are_null_and_the_default_certificate_has_no_arn() {
+        let d = DistributionSummary::builder()
+            .id("E3DEFAULT")
+            .arn("arn:aws:cloudfront::123456789012:distribution/E3DEFAULT")
+            .status("InProgress")
+            .last_modified_time(aws_smithy_types::DateTime::from_secs(0))
+            .domain_name("d3.cloudfront.net")
+            .aliases(Aliases::builder().quantity(0).build().expect("aliases"))
+            .default_cache_behavior(
+                DefaultCacheBehavior::builder()
+                    .target_origin_id("o")
+                    .viewer_protocol_policy(ViewerProtocolPolicy::AllowAll)
+                    .cache_policy_id("")
+                    .build()
+                    .expect("behaviour"),
+            )
+            .comment("")
+            .price_class(PriceClass::PriceClassAll)
+            .enabled(false)
+            .viewer_certificate(
+                ViewerCertificate::builder()
+                    .cloud_front_default_certificate(true)
+                    .build(),
+            )
+            .web_acl_id("")
+            .http_version(HttpVersion::Http11)
+            .is_ipv6_enabled(false)
+            .staging(false)
+            .build()
+            .expect("summary");
+        let a = attributes(&d);
+        assert_eq!(a["web_acl_id"], Value::Null);
+        assert_eq!(a["cache_policy_id"], Value::Null);
+        assert_eq!(a["acm_certificate_arn"], Value::Null);
+        assert_eq!(a["minimum_protocol_version"], Value::Null);
+        assert_eq!(a["compress"], Value::Null);
+        assert_eq!(a["aliases"], json!([]));
+        assert_eq!(a["origin_domains"], json!([]));
+        assert_eq!(a["viewer_protocol_policy"], json!("allow-all"));
+        assert_eq!(a["enabled"], json!(false));
+        assert_eq!(a["status"], json!("InProgress"));
+        assert_eq!(a["price_class"], json!("PriceClass_All"));
+        assert_eq!(a["http_version"], json!("http1.1"));
+        assert_eq!(
+            a.len(),
+            crate::catalog::kind("cloudfront_distribution").map_or(0, |k| k.attributes.len())
+        );
+    }
+}

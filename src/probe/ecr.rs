@@ -1,0 +1,151 @@
+//! ECR: one paginated DescribeRepositories decides existence and serves the repository settings;
+//! GetLifecyclePolicy is called only for the named repositories that exist, and only when the spec
+//! checks `lifecycle_policy`, a bounded number at once.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_ecr::types::Repository;
+use aws_sdk_ecr::Client;
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use super::{all_errors, describe_error, error_code, CONCURRENCY};
+use crate::aws::Connection;
+use crate::plan::operations_for;
+use crate::snapshot::{Observation, ResourceRecord};
+use crate::spec::Resource;
+
+const GET_LIFECYCLE_POLICY: &str = "ecr:GetLifecyclePolicy";
+
+/// Observes the named repositories.
+pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_ecr, conn);
+    let mut repositories: HashMap<String, Repository> = HashMap::new();
+    let mut pages = client.describe_repositories().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                for repo in page.repositories.unwrap_or_default() {
+                    if let Some(name) = repo.repository_name.clone() {
+                        repositories.insert(name, repo);
+                    }
+                }
+            }
+            Err(e) => {
+                return all_errors(resources, &describe_error("ecr:DescribeRepositories", &e))
+            }
+        }
+    }
+    stream::iter(resources.iter())
+        .map(|r| {
+            let client = &client;
+            let repo = repositories.get(&r.id);
+            async move {
+                let observation = match repo {
+                    None => Observation::Absent,
+                    Some(repo) => {
+                        let mut attributes = attributes(repo);
+                        let mut errors = BTreeMap::new();
+                        if operations_for(r).contains(GET_LIFECYCLE_POLICY) {
+                            match lifecycle_policy(client, &r.id).await {
+                                Ok(set) => {
+                                    attributes.insert("lifecycle_policy".into(), json!(set));
+                                }
+                                Err(e) => {
+                                    errors.insert("lifecycle_policy".into(), e);
+                                }
+                            }
+                        }
+                        Observation::Present { attributes, errors }
+                    }
+                };
+                ResourceRecord {
+                    kind: r.kind.name.to_string(),
+                    id: r.id.clone(),
+                    observation,
+                }
+            }
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await
+}
+
+/// Whether the repository has a lifecycle policy.
+async fn lifecycle_policy(client: &Client, name: &str) -> Result<bool, String> {
+    match client
+        .get_lifecycle_policy()
+        .repository_name(name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out
+            .lifecycle_policy_text()
+            .is_some_and(|t| !t.trim().is_empty())),
+        Err(e) if error_code(&e) == Some("LifecyclePolicyNotFoundException") => Ok(false),
+        Err(e) => Err(describe_error(GET_LIFECYCLE_POLICY, &e)),
+    }
+}
+
+/// The catalog's `ecr_repository` attributes that DescribeRepositories reports.
+pub fn attributes(repo: &Repository) -> BTreeMap<String, Value> {
+    BTreeMap::from([
+        (
+            "scan_on_push".into(),
+            json!(repo
+                .image_scanning_configuration()
+                .map(|c| c.scan_on_push())),
+        ),
+        (
+            "image_tag_mutability".into(),
+            json!(repo.image_tag_mutability().map(|m| m.as_str())),
+        ),
+        (
+            "encryption_type".into(),
+            json!(repo
+                .encryption_configuration()
+                .map(|c| c.encryption_type().as_str())),
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ecr::types::{
+        EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability,
+    };
+
+    #[test]
+    fn settings_the_repository_does_not_report_are_null_not_defaults() {
+        let bare = Repository::builder().repository_name("r").build();
+        let a = attributes(&bare);
+        assert_eq!(a["scan_on_push"], Value::Null);
+        assert_eq!(a["image_tag_mutability"], Value::Null);
+        assert_eq!(a["encryption_type"], Value::Null);
+        assert!(!a.contains_key("lifecycle_policy"));
+
+        let set = Repository::builder()
+            .repository_name("r")
+            .image_scanning_configuration(
+                ImageScanningConfiguration::builder()
+                    .scan_on_push(true)
+                    .build(),
+            )
+            .image_tag_mutability(ImageTagMutability::ImmutableWithExclusion)
+            .encryption_configuration(
+                EncryptionConfiguration::builder()
+                    .encryption_type(EncryptionType::KmsDsse)
+                    .build()
+                    .expect("encryption"),
+            )
+            .build();
+        let a = attributes(&set);
+        assert_eq!(a["scan_on_push"], json!(true));
+        assert_eq!(a["image_tag_mutability"], json!("IMMUTABLE_WITH_EXCLUSION"));
+        assert_eq!(a["encryption_type"], json!("KMS_DSSE"));
+    }
+}

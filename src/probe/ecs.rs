@@ -1,0 +1,801 @@
+//! ECS: `ecs_cluster` from DescribeClusters (up to 100 names a call, with the cluster settings),
+//! `ecs_service` from DescribeServices (per cluster, up to 10 names a call), and
+//! `ecs_task_definition` from one DescribeTaskDefinition per family (its latest ACTIVE revision).
+//! Calls run a bounded number at once.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use aws_sdk_ecs::error::ProvideErrorMetadata;
+use aws_sdk_ecs::types::{
+    Cluster, ClusterField, ClusterSettingName, ContainerDefinition, DeploymentCircuitBreaker,
+    Failure, Service, TaskDefinition, TaskDefinitionStatus,
+};
+use aws_sdk_ecs::Client;
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use super::{describe_error, error_code, CONCURRENCY};
+use crate::aws::Connection;
+use crate::snapshot::{Observation, ResourceRecord};
+use crate::spec::Resource;
+
+const DESCRIBE_CLUSTERS: &str = "ecs:DescribeClusters";
+const DESCRIBE_SERVICES: &str = "ecs:DescribeServices";
+const DESCRIBE_TASK_DEFINITION: &str = "ecs:DescribeTaskDefinition";
+
+/// Most cluster names one DescribeClusters call takes.
+pub const CLUSTER_BATCH: usize = 100;
+/// Most service names one DescribeServices call takes.
+pub const SERVICE_BATCH: usize = 10;
+
+/// Observes the named clusters, services and task definition families.
+pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_ecs, conn);
+    let of_kind = |kind: &str| -> Vec<&Resource> {
+        resources
+            .iter()
+            .copied()
+            .filter(|r| r.kind.name == kind)
+            .collect()
+    };
+    let (clusters, services, families) = (
+        of_kind("ecs_cluster"),
+        of_kind("ecs_service"),
+        of_kind("ecs_task_definition"),
+    );
+    let (clusters, services, families) = tokio::join!(
+        observe_clusters(&client, &clusters),
+        observe_services(&client, &services),
+        observe_task_definitions(&client, &families),
+    );
+    clusters
+        .into_iter()
+        .chain(services)
+        .chain(families)
+        .collect()
+}
+
+/// One record per resource, from what was observed per key; a key never observed is an error.
+fn records<'a>(
+    resources: &[&'a Resource],
+    key: impl Fn(&'a Resource) -> Result<(&'a str, &'a str), String>,
+    seen: &HashMap<(&str, &str), Observation>,
+) -> Vec<ResourceRecord> {
+    resources
+        .iter()
+        .map(|r| ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation: match key(r) {
+                Ok(k) => seen.get(&k).cloned().unwrap_or_else(|| Observation::Error {
+                    error: "not observed: no ECS call answered for it".into(),
+                }),
+                Err(error) => Observation::Error { error },
+            },
+        })
+        .collect()
+}
+
+/// The unique ids of `resources`, sorted.
+fn unique_ids<'a>(resources: &[&'a Resource]) -> Vec<&'a str> {
+    resources
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// What one Describe answer says about one name: the item it returned (its status and
+/// attributes), or a failure entry for it (found by `name`, the last segment of its ARN).
+/// `INACTIVE` items and `MISSING` failures are absent; an answer that mentions the name nowhere
+/// is an error, never a pass. `label` names the resource in messages.
+pub fn resolve(
+    action: &str,
+    label: &str,
+    name: &str,
+    found: Option<(Option<&str>, BTreeMap<String, Value>)>,
+    failures: &[Failure],
+) -> Observation {
+    if let Some((status, attributes)) = found {
+        return if status == Some("INACTIVE") {
+            Observation::Absent
+        } else {
+            Observation::Present {
+                attributes,
+                errors: BTreeMap::new(),
+            }
+        };
+    }
+    match failures
+        .iter()
+        .find(|f| f.arn().is_some_and(|arn| arn_names(arn, name)))
+    {
+        Some(f) if f.reason() == Some("MISSING") => Observation::Absent,
+        Some(f) => Observation::Error {
+            error: format!(
+                "`{action}` could not describe {label}: {}{}",
+                f.reason().unwrap_or("no reason given"),
+                f.detail().map(|d| format!(" ({d})")).unwrap_or_default()
+            ),
+        },
+        None => Observation::Error {
+            error: format!("`{action}` answered neither {label} nor a failure for it"),
+        },
+    }
+}
+
+/// Whether an ARN in a failure entry names `name`: the whole ARN, or its last path segment.
+fn arn_names(arn: &str, name: &str) -> bool {
+    arn == name || arn.rsplit_once('/').is_some_and(|(_, last)| last == name)
+}
+
+async fn observe_clusters(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let names = unique_ids(resources);
+    let answers: Vec<_> = stream::iter(names.chunks(CLUSTER_BATCH))
+        .map(|batch| async move {
+            let answer = client
+                .describe_clusters()
+                .set_clusters(Some(batch.iter().map(|n| n.to_string()).collect()))
+                .include(ClusterField::Settings)
+                .send()
+                .await
+                .map_err(|e| describe_error(DESCRIBE_CLUSTERS, &e));
+            (batch, answer)
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    let mut seen = HashMap::new();
+    for (batch, answer) in answers {
+        for name in batch {
+            let observation = match &answer {
+                Err(error) => Observation::Error {
+                    error: error.clone(),
+                },
+                Ok(out) => {
+                    let found = out
+                        .clusters()
+                        .iter()
+                        .find(|c| c.cluster_name() == Some(name) || c.cluster_arn() == Some(name))
+                        .map(|c| (c.status(), cluster_attributes(c)));
+                    let label = format!("cluster `{name}`");
+                    resolve(DESCRIBE_CLUSTERS, &label, name, found, out.failures())
+                }
+            };
+            seen.insert(("", *name), observation);
+        }
+    }
+    records(resources, |r| Ok(("", r.id.as_str())), &seen)
+}
+
+/// The catalog's `ecs_cluster` attributes of one cluster.
+pub fn cluster_attributes(c: &Cluster) -> BTreeMap<String, Value> {
+    let insights = c
+        .settings()
+        .iter()
+        .find(|s| s.name() == Some(&ClusterSettingName::ContainerInsights))
+        .and_then(|s| s.value());
+    BTreeMap::from([
+        ("status".into(), json!(c.status())),
+        ("capacity_providers".into(), json!(c.capacity_providers())),
+        ("container_insights".into(), json!(insights)),
+    ])
+}
+
+/// Splits an `ecs_service` id, `cluster/service`.
+pub fn split_service_id(id: &str) -> Result<(&str, &str), String> {
+    match id.split_once('/') {
+        Some((cluster, service))
+            if !cluster.is_empty() && !service.is_empty() && !service.contains('/') =>
+        {
+            Ok((cluster, service))
+        }
+        _ => Err(format!("id must be cluster/service, got `{id}`")),
+    }
+}
+
+/// How one DescribeServices batch went.
+enum Batch<T> {
+    Answered(T),
+    /// The cluster does not exist, so none of its services do.
+    NoCluster,
+    Failed(String),
+}
+
+async fn observe_services(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let mut by_cluster: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (cluster, service) in resources
+        .iter()
+        .filter_map(|r| split_service_id(&r.id).ok())
+    {
+        by_cluster.entry(cluster).or_default().insert(service);
+    }
+    let batches: Vec<(&str, Vec<&str>)> = by_cluster
+        .into_iter()
+        .flat_map(|(cluster, services)| {
+            let services: Vec<&str> = services.into_iter().collect();
+            services
+                .chunks(SERVICE_BATCH)
+                .map(|b| (cluster, b.to_vec()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let answers: Vec<_> = stream::iter(batches)
+        .map(|(cluster, batch)| async move {
+            let answer = match client
+                .describe_services()
+                .cluster(cluster)
+                .set_services(Some(batch.iter().map(|s| s.to_string()).collect()))
+                .send()
+                .await
+            {
+                Ok(out) => Batch::Answered(out),
+                Err(e) if error_code(&e) == Some("ClusterNotFoundException") => Batch::NoCluster,
+                Err(e) => Batch::Failed(describe_error(DESCRIBE_SERVICES, &e)),
+            };
+            (cluster, batch, answer)
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    let mut seen = HashMap::new();
+    for (cluster, batch, answer) in answers {
+        for name in batch {
+            let observation = match &answer {
+                Batch::Answered(out) => {
+                    let found = out
+                        .services()
+                        .iter()
+                        .find(|s| s.service_name() == Some(name))
+                        .map(|s| (s.status(), service_attributes(s)));
+                    let label = format!("service `{cluster}/{name}`");
+                    resolve(DESCRIBE_SERVICES, &label, name, found, out.failures())
+                }
+                Batch::NoCluster => Observation::Absent,
+                Batch::Failed(error) => Observation::Error {
+                    error: error.clone(),
+                },
+            };
+            seen.insert((cluster, name), observation);
+        }
+    }
+    records(resources, |r| split_service_id(&r.id), &seen)
+}
+
+/// The family of a task definition ARN (`arn:...:task-definition/web:3` → `web`).
+pub fn family_of(task_definition: &str) -> &str {
+    let tail = task_definition
+        .rsplit_once('/')
+        .map_or(task_definition, |(_, t)| t);
+    match tail.rsplit_once(':') {
+        Some((family, revision))
+            if !revision.is_empty() && revision.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            family
+        }
+        _ => tail,
+    }
+}
+
+/// The catalog's `ecs_service` attributes of one service.
+pub fn service_attributes(s: &Service) -> BTreeMap<String, Value> {
+    // No deployment configuration reported: unknown (null). Reported without a circuit breaker:
+    // the breaker is off.
+    let deployment = s.deployment_configuration();
+    let breaker = |flag: fn(&DeploymentCircuitBreaker) -> bool| {
+        deployment.map(|d| d.deployment_circuit_breaker().is_some_and(flag))
+    };
+    let strategy: Vec<&str> = s
+        .capacity_provider_strategy()
+        .iter()
+        .map(|i| i.capacity_provider())
+        .collect();
+    let target_groups: Vec<&str> = s
+        .load_balancers()
+        .iter()
+        .filter_map(|lb| lb.target_group_arn())
+        .collect();
+    BTreeMap::from([
+        ("status".into(), json!(s.status())),
+        (
+            "launch_type".into(),
+            json!(s.launch_type().map(|l| l.as_str())),
+        ),
+        ("capacity_provider_strategy".into(), json!(strategy)),
+        ("desired_count".into(), json!(s.desired_count())),
+        ("running_count".into(), json!(s.running_count())),
+        (
+            "deployment_circuit_breaker".into(),
+            json!(breaker(|b| b.enable())),
+        ),
+        (
+            "deployment_rollback".into(),
+            json!(breaker(|b| b.rollback())),
+        ),
+        ("target_group_arns".into(), json!(target_groups)),
+        (
+            "task_definition_family".into(),
+            json!(s.task_definition().map(family_of)),
+        ),
+    ])
+}
+
+/// Checks an `ecs_task_definition` id: a family, without a revision or ARN.
+fn family_id(id: &str) -> Result<(&str, &str), String> {
+    if id.is_empty() || id.contains(':') || id.contains('/') {
+        Err(format!(
+            "id must be a task definition family (its latest ACTIVE revision is checked), without a revision or ARN, got `{id}`"
+        ))
+    } else {
+        Ok(("", id))
+    }
+}
+
+async fn observe_task_definitions(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let families: Vec<&str> = unique_ids(resources)
+        .into_iter()
+        .filter(|f| family_id(f).is_ok())
+        .collect();
+    let seen: HashMap<(&str, &str), Observation> = stream::iter(families)
+        .map(|family| async move { (("", family), task_definition(client, family).await) })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    records(resources, |r| family_id(&r.id), &seen)
+}
+
+/// The latest ACTIVE revision of one family.
+async fn task_definition(client: &Client, family: &str) -> Observation {
+    match client
+        .describe_task_definition()
+        .task_definition(family)
+        .send()
+        .await
+    {
+        Ok(out) => match out.task_definition() {
+            Some(td) => task_definition_observation(family, td),
+            None => Observation::Error {
+                error: format!("`{DESCRIBE_TASK_DEFINITION}` answered without a task definition"),
+            },
+        },
+        // What ECS answers for a family with no ACTIVE revision.
+        Err(e)
+            if error_code(&e) == Some("ClientException")
+                && e.as_service_error()
+                    .and_then(|s| s.message())
+                    .is_some_and(|m| m.contains("Unable to describe task definition")) =>
+        {
+            Observation::Absent
+        }
+        Err(e) => Observation::Error {
+            error: describe_error(DESCRIBE_TASK_DEFINITION, &e),
+        },
+    }
+}
+
+/// The catalog's `ecs_task_definition` attributes of one revision. `cpu` and `memory` come as
+/// strings; one that is not a whole number is an error for that attribute. A revision that is
+/// not ACTIVE is not the one asked for (ECS describes the latest ACTIVE revision of a family):
+/// an error, never its attributes.
+pub fn task_definition_observation(family: &str, td: &TaskDefinition) -> Observation {
+    if let Some(status) = td.status().filter(|s| **s != TaskDefinitionStatus::Active) {
+        return Observation::Error {
+            error: format!(
+                "`{DESCRIBE_TASK_DEFINITION}` answered revision {} of `{family}` with status {}, not an ACTIVE revision",
+                td.revision(),
+                status.as_str()
+            ),
+        };
+    }
+    let compatibilities: Vec<&str> = td
+        .requires_compatibilities()
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let containers: Vec<Value> = td.container_definitions().iter().map(container).collect();
+    let mut attributes = BTreeMap::from([
+        ("revision".into(), json!(td.revision())),
+        ("requires_compatibilities".into(), json!(compatibilities)),
+        (
+            "network_mode".into(),
+            json!(td.network_mode().map(|m| m.as_str())),
+        ),
+        ("containers".into(), json!(containers)),
+    ]);
+    let mut errors = BTreeMap::new();
+    for (name, raw) in [("cpu", td.cpu()), ("memory", td.memory())] {
+        match raw.map(|s| s.trim().parse::<i64>()) {
+            None => {
+                attributes.insert(name.to_string(), Value::Null);
+            }
+            Some(Ok(n)) => {
+                attributes.insert(name.to_string(), json!(n));
+            }
+            Some(Err(_)) => {
+                errors.insert(
+                    name.to_string(),
+                    format!(
+                        "`{DESCRIBE_TASK_DEFINITION}` reported {name} {:?}, which is not a whole number",
+                        raw.unwrap_or_default()
+                    ),
+                );
+            }
+        }
+    }
+    Observation::Present { attributes, errors }
+}
+
+/// One container of a task definition, as the `containers` attribute lists it.
+fn container(c: &ContainerDefinition) -> Value {
+    let log = c.log_configuration();
+    json!({
+        "name": c.name(),
+        "image": c.image(),
+        "health_check": c.health_check().map(|h| json!({
+            "command": h.command(),
+            "interval": h.interval(),
+            "retries": h.retries(),
+            "timeout": h.timeout(),
+        })),
+        "log_driver": log.map(|l| l.log_driver().as_str()),
+        "log_group": log.and_then(|l| l.options()).and_then(|o| o.get("awslogs-group")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ecs::types::{
+        CapacityProviderStrategyItem, ClusterSetting, Compatibility, DeploymentConfiguration,
+        HealthCheck, LaunchType, LoadBalancer, LogConfiguration, LogDriver, NetworkMode,
+    };
+
+    fn attrs(o: &Observation) -> &BTreeMap<String, Value> {
+        match o {
+            Observation::Present { attributes, .. } => attributes,
+            other => panic!("not present: {other:?}"),
+        }
+    }
+
+    // moto's CreateService drops capacityProviderStrategy and always reports a launch type, so
+    // a service on a capacity provider strategy is only seen here.
+    #[test]
+    fn a_capacity_provider_service_has_no_launch_type_and_lists_its_providers() {
+        let s = Service::builder()
+            .service_name("api")
+            .status("ACTIVE")
+            .desired_count(2)
+            .running_count(1)
+            .capacity_provider_strategy(
+                CapacityProviderStrategyItem::builder()
+                    .capacity_provider("FARGATE")
+                    .weight(1)
+                    .base(1)
+                    .build()
+                    .expect("item"),
+            )
+            .capacity_provider_strategy(
+                CapacityProviderStrategyItem::builder()
+                    .capacity_provider("FARGATE_SPOT")
+                    .weight(3)
+                    .build()
+                    .expect("item"),
+            )
+            .task_definition("arn:aws:ecs:ap-northeast-2:123456789012:task-definition/api-prod:12")
+            .build();
+        let a = service_attributes(&s);
+        assert_eq!(a["launch_type"], Value::Null);
+        assert_eq!(
+            a["capacity_provider_strategy"],
+            json!(["FARGATE", "FARGATE_SPOT"])
+        );
+        assert_eq!(a["desired_count"], json!(2));
+        assert_eq!(a["running_count"], json!(1));
+        assert_eq!(a["task_definition_family"], json!("api-prod"));
+        assert_eq!(a["target_group_arns"], json!([]));
+        // No deployment configuration reported: unknown, not "off".
+        assert_eq!(a["deployment_circuit_breaker"], Value::Null);
+        assert_eq!(a["deployment_rollback"], Value::Null);
+    }
+
+    // moto's CreateService drops deploymentConfiguration.
+    #[test]
+    fn the_circuit_breaker_and_rollback_come_from_the_deployment_configuration() {
+        let with = |breaker: Option<DeploymentCircuitBreaker>| {
+            let cfg = DeploymentConfiguration::builder()
+                .maximum_percent(200)
+                .minimum_healthy_percent(100)
+                .set_deployment_circuit_breaker(breaker)
+                .build();
+            service_attributes(
+                &Service::builder()
+                    .launch_type(LaunchType::Fargate)
+                    .deployment_configuration(cfg)
+                    .load_balancers(
+                        LoadBalancer::builder()
+                            .target_group_arn("arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/api/1")
+                            .container_name("api")
+                            .container_port(3000)
+                            .build(),
+                    )
+                    .load_balancers(LoadBalancer::builder().load_balancer_name("classic").build())
+                    .build(),
+            )
+        };
+        let breaker = |enable, rollback| {
+            Some(
+                DeploymentCircuitBreaker::builder()
+                    .enable(enable)
+                    .rollback(rollback)
+                    .build(),
+            )
+        };
+        let on = with(breaker(true, true));
+        assert_eq!(on["deployment_circuit_breaker"], json!(true));
+        assert_eq!(on["deployment_rollback"], json!(true));
+        assert_eq!(on["launch_type"], json!("FARGATE"));
+        assert_eq!(on["capacity_provider_strategy"], json!([]));
+        // Classic load balancers have no target group: only target groups are listed.
+        assert_eq!(
+            on["target_group_arns"],
+            json!(["arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/api/1"])
+        );
+        let no_rollback = with(breaker(true, false));
+        assert_eq!(no_rollback["deployment_circuit_breaker"], json!(true));
+        assert_eq!(no_rollback["deployment_rollback"], json!(false));
+        // A deployment configuration without a breaker: the breaker is off.
+        let none = with(None);
+        assert_eq!(none["deployment_circuit_breaker"], json!(false));
+        assert_eq!(none["deployment_rollback"], json!(false));
+    }
+
+    #[test]
+    fn family_of_strips_the_arn_and_the_revision() {
+        assert_eq!(
+            family_of("arn:aws:ecs:ap-northeast-2:123456789012:task-definition/web:3"),
+            "web"
+        );
+        assert_eq!(family_of("web:12"), "web");
+        assert_eq!(family_of("web"), "web");
+        assert_eq!(family_of("task-definition/web-v2"), "web-v2");
+    }
+
+    #[test]
+    fn service_ids_are_cluster_slash_service() {
+        assert_eq!(split_service_id("prod/api"), Ok(("prod", "api")));
+        for bad in ["api", "/api", "prod/", "prod/api/x", ""] {
+            let err = split_service_id(bad).expect_err(bad);
+            assert!(err.starts_with("id must be cluster/service"), "{err}");
+        }
+    }
+
+    #[test]
+    fn task_definition_ids_are_bare_families() {
+        assert_eq!(family_id("web"), Ok(("", "web")));
+        for bad in [
+            "web:3",
+            "arn:aws:ecs:ap-northeast-2:1:task-definition/web",
+            "",
+        ] {
+            assert!(family_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn failure(arn: &str, reason: &str) -> Failure {
+        Failure::builder().arn(arn).reason(reason).build()
+    }
+
+    #[test]
+    fn resolve_maps_inactive_and_missing_to_absent_and_anything_unexplained_to_an_error() {
+        let present = resolve(
+            DESCRIBE_CLUSTERS,
+            "cluster `a`",
+            "a",
+            Some((Some("ACTIVE"), BTreeMap::new())),
+            &[],
+        );
+        assert!(matches!(present, Observation::Present { .. }));
+        let inactive = resolve(
+            DESCRIBE_CLUSTERS,
+            "cluster `a`",
+            "a",
+            Some((Some("INACTIVE"), BTreeMap::new())),
+            &[],
+        );
+        assert_eq!(inactive, Observation::Absent);
+        let missing = [failure("arn:aws:ecs:ap-northeast-2:1:cluster/a", "MISSING")];
+        assert_eq!(
+            resolve(DESCRIBE_CLUSTERS, "cluster `a`", "a", None, &missing),
+            Observation::Absent
+        );
+        // Another name's failure says nothing about this one.
+        match resolve(DESCRIBE_CLUSTERS, "cluster `b`", "b", None, &missing) {
+            Observation::Error { error } => assert_eq!(
+                error,
+                "`ecs:DescribeClusters` answered neither cluster `b` nor a failure for it"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let denied = [Failure::builder()
+            .arn("arn:aws:ecs:ap-northeast-2:1:cluster/a")
+            .reason("AccessDenied")
+            .detail("no permission")
+            .build()];
+        match resolve(DESCRIBE_CLUSTERS, "cluster `a`", "a", None, &denied) {
+            Observation::Error { error } => assert_eq!(
+                error,
+                "`ecs:DescribeClusters` could not describe cluster `a`: AccessDenied (no permission)"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_service_failure_is_found_by_its_bare_name() {
+        let failures = [failure(
+            "arn:aws:ecs:ap-northeast-2:1:service/prod/api",
+            "MISSING",
+        )];
+        let o = resolve(
+            DESCRIBE_SERVICES,
+            "service `prod/api`",
+            "api",
+            None,
+            &failures,
+        );
+        assert_eq!(o, Observation::Absent);
+        let o = resolve(
+            DESCRIBE_SERVICES,
+            "service `prod/web`",
+            "web",
+            None,
+            &failures,
+        );
+        assert!(
+            matches!(&o, Observation::Error { error } if error.contains("service `prod/web`")),
+            "{o:?}"
+        );
+    }
+
+    #[test]
+    fn a_cluster_without_settings_has_unknown_container_insights() {
+        let bare = Cluster::builder().status("ACTIVE").build();
+        let a = cluster_attributes(&bare);
+        assert_eq!(a["container_insights"], Value::Null);
+        assert_eq!(a["capacity_providers"], json!([]));
+        let on = Cluster::builder()
+            .status("ACTIVE")
+            .settings(
+                ClusterSetting::builder()
+                    .name(ClusterSettingName::ContainerInsights)
+                    .value("enhanced")
+                    .build(),
+            )
+            .capacity_providers("FARGATE")
+            .build();
+        let a = cluster_attributes(&on);
+        assert_eq!(a["container_insights"], json!("enhanced"));
+        assert_eq!(a["capacity_providers"], json!(["FARGATE"]));
+    }
+
+    fn task_definition_with(cpu: Option<&str>, memory: Option<&str>) -> TaskDefinition {
+        TaskDefinition::builder()
+            .family("web")
+            .revision(4)
+            .status(TaskDefinitionStatus::Active)
+            .requires_compatibilities(Compatibility::Fargate)
+            .network_mode(NetworkMode::Awsvpc)
+            .set_cpu(cpu.map(str::to_string))
+            .set_memory(memory.map(str::to_string))
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("web")
+                    .image("nginx:1.27")
+                    .health_check(
+                        HealthCheck::builder()
+                            .command("CMD-SHELL")
+                            .command("curl -f http://localhost/ || exit 1")
+                            .interval(30)
+                            .retries(3)
+                            .timeout(5)
+                            .build()
+                            .expect("health check"),
+                    )
+                    .log_configuration(
+                        LogConfiguration::builder()
+                            .log_driver(LogDriver::Awslogs)
+                            .options("awslogs-group", "/ecs/web")
+                            .build()
+                            .expect("log configuration"),
+                    )
+                    .build(),
+            )
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("sidecar")
+                    .image("busybox")
+                    .build(),
+            )
+            .build()
+    }
+
+    #[test]
+    fn task_definition_cpu_and_memory_are_integers_and_containers_are_objects() {
+        let o = task_definition_observation("web", &task_definition_with(Some("256"), None));
+        let a = attrs(&o);
+        assert_eq!(a["cpu"], json!(256));
+        assert_eq!(a["memory"], Value::Null);
+        assert_eq!(a["revision"], json!(4));
+        assert_eq!(a["requires_compatibilities"], json!(["FARGATE"]));
+        assert_eq!(a["network_mode"], json!("awsvpc"));
+        assert_eq!(
+            a["containers"],
+            json!([
+                {
+                    "name": "web",
+                    "image": "nginx:1.27",
+                    "health_check": {
+                        "command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
+                        "interval": 30,
+                        "retries": 3,
+                        "timeout": 5,
+                    },
+                    "log_driver": "awslogs",
+                    "log_group": "/ecs/web",
+                },
+                {
+                    "name": "sidecar",
+                    "image": "busybox",
+                    "health_check": null,
+                    "log_driver": null,
+                    "log_group": null,
+                },
+            ])
+        );
+    }
+
+    #[test]
+    fn an_unparsable_cpu_or_memory_is_an_error_for_that_attribute_only() {
+        let o =
+            task_definition_observation("web", &task_definition_with(Some("1 vCPU"), Some("2048")));
+        let Observation::Present { attributes, errors } = o else {
+            panic!("not present");
+        };
+        assert!(!attributes.contains_key("cpu"));
+        assert_eq!(attributes["memory"], json!(2048));
+        assert_eq!(
+            errors["cpu"],
+            "`ecs:DescribeTaskDefinition` reported cpu \"1 vCPU\", which is not a whole number"
+        );
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn a_revision_that_is_not_active_is_an_error() {
+        let td = TaskDefinition::builder()
+            .family("web")
+            .revision(7)
+            .status(TaskDefinitionStatus::Inactive)
+            .cpu("256")
+            .build();
+        assert_eq!(
+            task_definition_observation("web", &td),
+            Observation::Error {
+                error: "`ecs:DescribeTaskDefinition` answered revision 7 of `web` with status INACTIVE, not an ACTIVE revision".into()
+            }
+        );
+    }
+}

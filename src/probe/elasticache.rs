@@ -1,0 +1,213 @@
+//! ElastiCache: one paginated DescribeCacheClusters for every `elasticache_cluster` check, one
+//! paginated DescribeReplicationGroups for every `elasticache_replication_group` check.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_elasticache::types::{CacheCluster, MultiAzStatus, ReplicationGroup};
+use serde_json::{json, Value};
+
+use super::{all_errors, describe_error, from_listing};
+use crate::aws::Connection;
+use crate::snapshot::ResourceRecord;
+use crate::spec::Resource;
+
+/// Observes the named cache clusters and replication groups.
+pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let client = crate::client!(aws_sdk_elasticache, conn);
+    let of_kind = |kind: &str| -> Vec<&Resource> {
+        resources
+            .iter()
+            .copied()
+            .filter(|r| r.kind.name == kind)
+            .collect()
+    };
+    let (clusters, groups) = (
+        of_kind("elasticache_cluster"),
+        of_kind("elasticache_replication_group"),
+    );
+    let (mut records, group_records) = tokio::join!(
+        observe_clusters(&client, &clusters),
+        observe_groups(&client, &groups)
+    );
+    records.extend(group_records);
+    records
+}
+
+async fn observe_clusters(
+    client: &aws_sdk_elasticache::Client,
+    resources: &[&Resource],
+) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let mut listed: HashMap<String, CacheCluster> = HashMap::new();
+    let mut pages = client.describe_cache_clusters().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                for c in page.cache_clusters.unwrap_or_default() {
+                    if let Some(id) = c.cache_cluster_id.clone() {
+                        listed.insert(id, c);
+                    }
+                }
+            }
+            Err(e) => {
+                return all_errors(
+                    resources,
+                    &describe_error("elasticache:DescribeCacheClusters", &e),
+                )
+            }
+        }
+    }
+    from_listing(
+        resources,
+        "elasticache_cluster",
+        &listed,
+        cluster_attributes,
+    )
+}
+
+async fn observe_groups(
+    client: &aws_sdk_elasticache::Client,
+    resources: &[&Resource],
+) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let mut listed: HashMap<String, ReplicationGroup> = HashMap::new();
+    let mut pages = client.describe_replication_groups().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                for g in page.replication_groups.unwrap_or_default() {
+                    if let Some(id) = g.replication_group_id.clone() {
+                        listed.insert(id, g);
+                    }
+                }
+            }
+            Err(e) => {
+                return all_errors(
+                    resources,
+                    &describe_error("elasticache:DescribeReplicationGroups", &e),
+                )
+            }
+        }
+    }
+    from_listing(
+        resources,
+        "elasticache_replication_group",
+        &listed,
+        group_attributes,
+    )
+}
+
+/// The catalog's `elasticache_cluster` attributes. The API has no AZ mode field: a cluster whose
+/// preferred availability zone is `Multiple` is `cross-az`, any other `single-az`.
+pub fn cluster_attributes(c: &CacheCluster) -> BTreeMap<String, Value> {
+    let az_mode = match c.preferred_availability_zone() {
+        Some("Multiple") => "cross-az",
+        _ => "single-az",
+    };
+    BTreeMap::from([
+        ("status".into(), json!(c.cache_cluster_status())),
+        ("engine".into(), json!(c.engine())),
+        ("engine_version".into(), json!(c.engine_version())),
+        ("node_type".into(), json!(c.cache_node_type())),
+        ("num_cache_nodes".into(), json!(c.num_cache_nodes())),
+        ("az_mode".into(), json!(az_mode)),
+    ])
+}
+
+/// The catalog's `elasticache_replication_group` attributes. `replicas_per_node_group` is the
+/// smallest number of replicas (members minus the primary) of any node group.
+pub fn group_attributes(g: &ReplicationGroup) -> BTreeMap<String, Value> {
+    let replicas = g
+        .node_groups()
+        .iter()
+        .map(|ng| ng.node_group_members().len().saturating_sub(1))
+        .min();
+    BTreeMap::from([
+        ("status".into(), json!(g.status())),
+        ("node_type".into(), json!(g.cache_node_type())),
+        ("node_group_count".into(), json!(g.node_groups().len())),
+        ("replicas_per_node_group".into(), json!(replicas)),
+        (
+            "automatic_failover".into(),
+            json!(g.automatic_failover().map(|a| a.as_str())),
+        ),
+        (
+            "multi_az".into(),
+            json!(g.multi_az().map(|m| *m == MultiAzStatus::Enabled)),
+        ),
+        (
+            "at_rest_encryption".into(),
+            json!(g.at_rest_encryption_enabled()),
+        ),
+        (
+            "transit_encryption".into(),
+            json!(g.transit_encryption_enabled()),
+        ),
+        (
+            "snapshot_retention_limit".into(),
+            json!(g.snapshot_retention_limit()),
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_elasticache::types::{AutomaticFailoverStatus, NodeGroup, NodeGroupMember};
+
+    fn member(id: &str) -> NodeGroupMember {
+        NodeGroupMember::builder().cache_cluster_id(id).build()
+    }
+
+    #[test]
+    fn replicas_are_members_minus_primary_of_the_smallest_group() {
+        let g = ReplicationGroup::builder()
+            .replication_group_id("cache")
+            .node_groups(
+                NodeGroup::builder()
+                    .node_group_id("0001")
+                    .node_group_members(member("a"))
+                    .node_group_members(member("b"))
+                    .build(),
+            )
+            .node_groups(
+                NodeGroup::builder()
+                    .node_group_id("0002")
+                    .node_group_members(member("c"))
+                    .node_group_members(member("d"))
+                    .node_group_members(member("e"))
+                    .build(),
+            )
+            .automatic_failover(AutomaticFailoverStatus::Enabled)
+            .multi_az(MultiAzStatus::Enabled)
+            .at_rest_encryption_enabled(true)
+            .transit_encryption_enabled(false)
+            .build();
+        let a = group_attributes(&g);
+        assert_eq!(a["node_group_count"], json!(2));
+        assert_eq!(a["replicas_per_node_group"], json!(1));
+        assert_eq!(a["automatic_failover"], json!("enabled"));
+        assert_eq!(a["multi_az"], json!(true));
+        assert_eq!(a["transit_encryption"], json!(false));
+        assert_eq!(
+            group_attributes(&ReplicationGroup::builder().build())["replicas_per_node_group"],
+            Value::Null
+        );
+    }
+
+    #[test]
+    fn az_mode_comes_from_the_preferred_zone() {
+        let cross = CacheCluster::builder()
+            .preferred_availability_zone("Multiple")
+            .build();
+        assert_eq!(cluster_attributes(&cross)["az_mode"], json!("cross-az"));
+        let single = CacheCluster::builder()
+            .preferred_availability_zone("ap-northeast-2a")
+            .build();
+        assert_eq!(cluster_attributes(&single)["az_mode"], json!("single-az"));
+    }
+}

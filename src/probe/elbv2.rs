@@ -1,0 +1,880 @@
+//! Elastic Load Balancing v2: load balancers, their listeners, and target groups.
+//!
+//! One paginated DescribeLoadBalancers serves every `lb` check and finds the load balancers that
+//! `lb_listener` resources name (made once even when both kinds are in the spec); DescribeListeners
+//! is then called once per such load balancer. One paginated DescribeTargetGroups serves the
+//! `lb_target_group` checks; DescribeTargetGroupAttributes and DescribeTargetHealth are called per
+//! named target group, and only when the spec checks an attribute they provide. Per-resource calls
+//! run a bounded number at once.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, Listener, LoadBalancer, TargetGroup, TargetGroupAttribute, TargetHealthDescription,
+    TargetHealthStateEnum,
+};
+use aws_sdk_elasticloadbalancingv2::Client;
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use super::{all_errors, describe_error, from_listing, CONCURRENCY};
+use crate::aws::Connection;
+use crate::plan::operations_for;
+use crate::snapshot::{Observation, ResourceRecord};
+use crate::spec::Resource;
+
+const LOAD_BALANCERS: &str = "elasticloadbalancing:DescribeLoadBalancers";
+const LISTENERS: &str = "elasticloadbalancing:DescribeListeners";
+const TARGET_GROUPS: &str = "elasticloadbalancing:DescribeTargetGroups";
+const TARGET_GROUP_ATTRIBUTES: &str = "elasticloadbalancing:DescribeTargetGroupAttributes";
+const TARGET_HEALTH: &str = "elasticloadbalancing:DescribeTargetHealth";
+
+/// Observes the named load balancers, listeners and target groups.
+pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_elasticloadbalancingv2, conn);
+    let of_kind = |kind: &str| -> Vec<&Resource> {
+        resources
+            .iter()
+            .copied()
+            .filter(|r| r.kind.name == kind)
+            .collect()
+    };
+    let (balancers, listeners, groups) = (
+        of_kind("lb"),
+        of_kind("lb_listener"),
+        of_kind("lb_target_group"),
+    );
+    let (mut records, group_records) = tokio::join!(
+        observe_balancers_and_listeners(&client, &balancers, &listeners),
+        observe_target_groups(&client, &groups),
+    );
+    records.extend(group_records);
+    records
+}
+
+/// Every load balancer in the region (all pages).
+pub(crate) async fn list_load_balancers(client: &Client) -> Result<Vec<LoadBalancer>, String> {
+    let mut out = Vec::new();
+    let mut pages = client.describe_load_balancers().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => out.extend(page.load_balancers.unwrap_or_default()),
+            Err(e) => return Err(describe_error(LOAD_BALANCERS, &e)),
+        }
+    }
+    Ok(out)
+}
+
+/// Every listener of one load balancer (all pages).
+pub(crate) async fn list_listeners(client: &Client, lb_arn: &str) -> Result<Vec<Listener>, String> {
+    let mut out = Vec::new();
+    let mut pages = client
+        .describe_listeners()
+        .load_balancer_arn(lb_arn)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => out.extend(page.listeners.unwrap_or_default()),
+            Err(e) => return Err(describe_error(LISTENERS, &e)),
+        }
+    }
+    Ok(out)
+}
+
+/// Every target group in the region (all pages).
+pub(crate) async fn list_target_groups(client: &Client) -> Result<Vec<TargetGroup>, String> {
+    let mut out = Vec::new();
+    let mut pages = client.describe_target_groups().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => out.extend(page.target_groups.unwrap_or_default()),
+            Err(e) => return Err(describe_error(TARGET_GROUPS, &e)),
+        }
+    }
+    Ok(out)
+}
+
+/// Splits a listener id, `<load balancer name or ARN>:<port>`.
+fn listener_id(id: &str) -> Option<(&str, i32)> {
+    let (lb, port) = id.rsplit_once(':')?;
+    let port = port.parse().ok()?;
+    (!lb.is_empty()).then_some((lb, port))
+}
+
+async fn observe_balancers_and_listeners(
+    client: &Client,
+    balancers: &[&Resource],
+    listeners: &[&Resource],
+) -> Vec<ResourceRecord> {
+    if balancers.is_empty() && listeners.is_empty() {
+        return Vec::new();
+    }
+    let listed = match list_load_balancers(client).await {
+        Ok(listed) => listed,
+        Err(e) => {
+            let mut records = all_errors(balancers, &e);
+            records.extend(all_errors(listeners, &e));
+            return records;
+        }
+    };
+    // Name and ARN -> load balancer.
+    let mut by_id: HashMap<String, &LoadBalancer> = HashMap::new();
+    for lb in &listed {
+        for key in [lb.load_balancer_name(), lb.load_balancer_arn()]
+            .into_iter()
+            .flatten()
+        {
+            by_id.insert(key.to_string(), lb);
+        }
+    }
+    let mut records = from_listing(balancers, "lb", &by_id, |lb| lb_attributes(lb));
+
+    // One DescribeListeners per load balancer that a listener resource names.
+    let wanted: BTreeSet<&str> = listeners
+        .iter()
+        .filter_map(|r| listener_id(&r.id))
+        .filter_map(|(lb, _)| by_id.get(lb).and_then(|lb| lb.load_balancer_arn()))
+        .collect();
+    let fetched: HashMap<&str, Result<Vec<Listener>, String>> = stream::iter(wanted)
+        .map(|arn| async move { (arn, list_listeners(client, arn).await) })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+
+    records.extend(listeners.iter().map(|r| {
+        let observation = match listener_id(&r.id) {
+            None => Observation::Error {
+                error: format!(
+                    "`{}` is not a listener id: write `<load balancer name>:<port>`",
+                    r.id
+                ),
+            },
+            Some((lb, port)) => match by_id.get(lb) {
+                None => Observation::Absent,
+                Some(lb) => match lb.load_balancer_arn().and_then(|arn| fetched.get(arn)) {
+                    None => Observation::Error {
+                        error: format!(
+                            "`{LOAD_BALANCERS}` returned load balancer `{}` without an ARN",
+                            r.id
+                        ),
+                    },
+                    Some(Err(e)) => Observation::Error { error: e.clone() },
+                    Some(Ok(ls)) => match ls.iter().find(|l| l.port() == Some(port)) {
+                        Some(l) => Observation::Present {
+                            attributes: listener_attributes(l),
+                            errors: BTreeMap::new(),
+                        },
+                        None => Observation::Absent,
+                    },
+                },
+            },
+        };
+        ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation,
+        }
+    }));
+    records
+}
+
+/// The catalog's `lb` attributes of one load balancer.
+pub fn lb_attributes(lb: &LoadBalancer) -> BTreeMap<String, Value> {
+    let zones: Vec<&str> = lb
+        .availability_zones()
+        .iter()
+        .filter_map(|z| z.zone_name())
+        .collect();
+    BTreeMap::from([
+        ("type".into(), json!(lb.r#type().map(|t| t.as_str()))),
+        ("scheme".into(), json!(lb.scheme().map(|s| s.as_str()))),
+        (
+            "state".into(),
+            json!(lb.state().and_then(|s| s.code()).map(|c| c.as_str())),
+        ),
+        ("dns_name".into(), json!(lb.dns_name())),
+        ("security_groups".into(), json!(lb.security_groups())),
+        ("availability_zone_count".into(), json!(zones.len())),
+        ("availability_zones".into(), json!(zones)),
+    ])
+}
+
+/// The action a listener finally performs: the one with the highest `Order` (authenticate
+/// actions come first), or the only one.
+fn terminal_action(actions: &[Action]) -> Option<&Action> {
+    actions
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, a)| (a.order().unwrap_or(0), *i))
+        .map(|(_, a)| a)
+}
+
+/// The catalog's `lb_listener` attributes of one listener.
+pub fn listener_attributes(l: &Listener) -> BTreeMap<String, Value> {
+    let action = terminal_action(l.default_actions());
+    let redirect = action.and_then(|a| a.redirect_config());
+    let mut forward: Vec<&str> = Vec::new();
+    if let Some(a) = action {
+        let tuples = a
+            .forward_config()
+            .map(|f| f.target_groups())
+            .unwrap_or_default();
+        for arn in a
+            .target_group_arn()
+            .into_iter()
+            .chain(tuples.iter().filter_map(|t| t.target_group_arn()))
+        {
+            if !forward.contains(&arn) {
+                forward.push(arn);
+            }
+        }
+    }
+    let certificates: Vec<&str> = l
+        .certificates()
+        .iter()
+        .filter_map(|c| c.certificate_arn())
+        .collect();
+    BTreeMap::from([
+        ("protocol".into(), json!(l.protocol().map(|p| p.as_str()))),
+        ("certificate_arns".into(), json!(certificates)),
+        ("ssl_policy".into(), json!(l.ssl_policy())),
+        (
+            "default_action".into(),
+            json!(action.and_then(|a| a.r#type()).map(|t| t.as_str())),
+        ),
+        (
+            "redirect_protocol".into(),
+            json!(redirect.and_then(|r| r.protocol())),
+        ),
+        (
+            "redirect_port".into(),
+            json!(redirect.and_then(|r| r.port())),
+        ),
+        (
+            "redirect_status_code".into(),
+            json!(redirect.and_then(|r| r.status_code()).map(|s| s.as_str())),
+        ),
+        ("forward_target_group_arns".into(), json!(forward)),
+    ])
+}
+
+/// The catalog's `lb_target_group` attributes that DescribeTargetGroups provides.
+pub fn target_group_attributes(tg: &TargetGroup) -> BTreeMap<String, Value> {
+    let matcher = tg
+        .matcher()
+        .and_then(|m| m.http_code().or_else(|| m.grpc_code()));
+    BTreeMap::from([
+        ("protocol".into(), json!(tg.protocol().map(|p| p.as_str()))),
+        ("port".into(), json!(tg.port())),
+        (
+            "target_type".into(),
+            json!(tg.target_type().map(|t| t.as_str())),
+        ),
+        ("health_check_path".into(), json!(tg.health_check_path())),
+        (
+            "health_check_protocol".into(),
+            json!(tg.health_check_protocol().map(|p| p.as_str())),
+        ),
+        ("health_check_matcher".into(), json!(matcher)),
+        (
+            "health_check_interval_seconds".into(),
+            json!(tg.health_check_interval_seconds()),
+        ),
+        (
+            "healthy_threshold".into(),
+            json!(tg.healthy_threshold_count()),
+        ),
+        (
+            "unhealthy_threshold".into(),
+            json!(tg.unhealthy_threshold_count()),
+        ),
+    ])
+}
+
+type Fetched = Result<Vec<(String, Value)>, String>;
+
+/// `stickiness_enabled` and `stickiness_type` from a target group's attributes. A key the service
+/// does not report is `null`; a value that is not what the API documents is an error.
+pub fn stickiness(attributes: &[TargetGroupAttribute]) -> Fetched {
+    let get = |key: &str| {
+        attributes
+            .iter()
+            .find(|a| a.key() == Some(key))
+            .and_then(|a| a.value())
+    };
+    let enabled = match get("stickiness.enabled") {
+        None => Value::Null,
+        Some("true") => json!(true),
+        Some("false") => json!(false),
+        Some(other) => {
+            return Err(format!(
+                "`{TARGET_GROUP_ATTRIBUTES}` reported stickiness.enabled = `{other}`, neither true nor false"
+            ))
+        }
+    };
+    Ok(vec![
+        ("stickiness_enabled".into(), enabled),
+        ("stickiness_type".into(), json!(get("stickiness.type"))),
+    ])
+}
+
+/// `target_count` and `healthy_count` from a target group's health descriptions.
+pub fn health_counts(descriptions: &[TargetHealthDescription]) -> Fetched {
+    let healthy = descriptions
+        .iter()
+        .filter(|d| {
+            d.target_health().and_then(|h| h.state()) == Some(&TargetHealthStateEnum::Healthy)
+        })
+        .count();
+    Ok(vec![
+        ("target_count".into(), json!(descriptions.len())),
+        ("healthy_count".into(), json!(healthy)),
+    ])
+}
+
+async fn fetch(client: &Client, arn: &str, action: &str) -> Fetched {
+    match action {
+        TARGET_GROUP_ATTRIBUTES => match client
+            .describe_target_group_attributes()
+            .target_group_arn(arn)
+            .send()
+            .await
+        {
+            Ok(o) => stickiness(o.attributes()),
+            Err(e) => Err(describe_error(action, &e)),
+        },
+        TARGET_HEALTH => match client
+            .describe_target_health()
+            .target_group_arn(arn)
+            .send()
+            .await
+        {
+            Ok(o) => health_counts(o.target_health_descriptions()),
+            Err(e) => Err(describe_error(action, &e)),
+        },
+        other => Err(format!(
+            "infra-verify cannot read `{other}` for target groups"
+        )),
+    }
+}
+
+/// One target group's record: the listing's attributes plus the per-group calls its checks need.
+async fn target_group(client: &Client, r: &Resource, tg: &TargetGroup) -> Observation {
+    let mut attributes = target_group_attributes(tg);
+    let mut errors = BTreeMap::new();
+    let needed: Vec<&str> = operations_for(r)
+        .into_iter()
+        .filter(|a| [TARGET_GROUP_ATTRIBUTES, TARGET_HEALTH].contains(a))
+        .collect();
+    let results = futures::future::join_all(needed.iter().map(|action| async move {
+        let result = match tg.target_group_arn() {
+            Some(arn) => fetch(client, arn, action).await,
+            None => Err(format!(
+                "`{TARGET_GROUPS}` returned target group `{}` without an ARN",
+                r.id
+            )),
+        };
+        (*action, result)
+    }))
+    .await;
+    for (action, result) in results {
+        match result {
+            Ok(values) => attributes.extend(values),
+            Err(err) => {
+                for a in r.kind.attributes.iter().filter(|a| a.operation == action) {
+                    errors.insert(a.name.to_string(), err.clone());
+                }
+            }
+        }
+    }
+    Observation::Present { attributes, errors }
+}
+
+async fn observe_target_groups(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let listed = match list_target_groups(client).await {
+        Ok(listed) => listed,
+        Err(e) => return all_errors(resources, &e),
+    };
+    let mut by_id: HashMap<&str, &TargetGroup> = HashMap::new();
+    for tg in &listed {
+        for key in [tg.target_group_name(), tg.target_group_arn()]
+            .into_iter()
+            .flatten()
+        {
+            by_id.insert(key, tg);
+        }
+    }
+    let by_id = &by_id;
+    stream::iter(resources.iter())
+        .map(|r| async move {
+            let observation = match by_id.get(r.id.as_str()) {
+                None => Observation::Absent,
+                Some(tg) => target_group(client, r, tg).await,
+            };
+            ResourceRecord {
+                kind: r.kind.name.to_string(),
+                id: r.id.clone(),
+                observation,
+            }
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await
+}
+
+/// A canned-response HTTP client for replay tests of the probes (also used by the CloudFront
+/// tests). Hand-rolled on the public `aws-smithy-runtime-api` traits rather than
+/// `aws-smithy-http-client`'s `StaticReplayClient`: its `test-util` feature would change that
+/// crate's feature set in test builds and so rebuild every SDK crate a second time.
+#[cfg(test)]
+pub(super) mod replay {
+    use std::sync::{Arc, Mutex};
+
+    use aws_config::{BehaviorVersion, Region, SdkConfig};
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use aws_credential_types::Credentials;
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_runtime_api::shared::IntoShared;
+    use aws_smithy_types::body::SdkBody;
+
+    use crate::aws::{CallRecorder, Connection};
+
+    /// Answers the n-th request with the n-th response; records every request as
+    /// `METHOD URI\nBODY`.
+    #[derive(Clone, Debug, Default)]
+    pub struct Replay {
+        responses: Arc<Mutex<Vec<(u16, String)>>>,
+        requests: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Replay {
+        /// XML responses, in order, all with the given status.
+        pub fn new(responses: &[(u16, &str)]) -> Replay {
+            let mut r: Vec<(u16, String)> =
+                responses.iter().map(|(s, b)| (*s, b.to_string())).collect();
+            r.reverse();
+            Replay {
+                responses: Arc::new(Mutex::new(r)),
+                requests: Arc::default(),
+            }
+        }
+
+        /// The requests made so far.
+        pub fn requests(&self) -> Vec<String> {
+            self.requests.lock().expect("lock").clone()
+        }
+
+        /// A connection whose every client talks to this replay instead of the network.
+        pub fn connection(&self) -> Connection {
+            let sdk = SdkConfig::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("ap-northeast-2"))
+                .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                    "testing", "testing", None, None, "replay",
+                )))
+                .retry_config(aws_config::retry::RetryConfig::disabled())
+                .http_client(self.clone())
+                .build();
+            Connection {
+                sdk,
+                recorder: CallRecorder::default(),
+                endpoint: None,
+            }
+        }
+    }
+
+    impl HttpConnector for Replay {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default());
+            self.requests.lock().expect("lock").push(format!(
+                "{} {}\n{body}",
+                request.method(),
+                request.uri()
+            ));
+            let next = self.responses.lock().expect("lock").pop();
+            HttpConnectorFuture::ready(match next {
+                Some((status, body)) => {
+                    let mut response = HttpResponse::new(
+                        StatusCode::try_from(status).expect("status code"),
+                        SdkBody::from(body),
+                    );
+                    response.headers_mut().insert("content-type", "text/xml");
+                    Ok(response)
+                }
+                None => Err(ConnectorError::other(
+                    "replay: no response left for this request".into(),
+                    None,
+                )),
+            })
+        }
+    }
+
+    impl HttpClient for Replay {
+        fn http_connector(
+            &self,
+            _: &HttpConnectorSettings,
+            _: &RuntimeComponents,
+        ) -> SharedHttpConnector {
+            self.clone().into_shared()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    use aws_sdk_elasticloadbalancingv2::types::{
+        ActionTypeEnum, AuthenticateOidcActionConfig, Certificate, FixedResponseActionConfig,
+        ForwardActionConfig, LoadBalancerTypeEnum, Matcher, ProtocolEnum, RedirectActionConfig,
+        RedirectActionStatusCodeEnum, TargetGroupTuple, TargetHealth,
+    };
+
+    use super::replay::Replay;
+
+    fn tg_page(names: &[&str], next_marker: Option<&str>) -> String {
+        let members: String = names
+            .iter()
+            .map(|n| {
+                format!(
+                    "<member><TargetGroupArn>arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/{n}/0123456789abcdef</TargetGroupArn>\
+                     <TargetGroupName>{n}</TargetGroupName><Protocol>HTTP</Protocol><Port>3001</Port>\
+                     <HealthCheckPath>/api/health</HealthCheckPath></member>"
+                )
+            })
+            .collect();
+        let marker = next_marker
+            .map(|m| format!("<NextMarker>{m}</NextMarker>"))
+            .unwrap_or_default();
+        format!(
+            "<DescribeTargetGroupsResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">\
+             <DescribeTargetGroupsResult><TargetGroups>{members}</TargetGroups>{marker}</DescribeTargetGroupsResult>\
+             <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeTargetGroupsResponse>"
+        )
+    }
+
+    /// moto ignores PageSize/Marker on DescribeTargetGroups (always one page), so pagination is
+    /// proven here: two pages, both read, the second asked for with the first page's marker.
+    #[tokio::test]
+    async fn describe_target_groups_reads_every_page() {
+        let replay = Replay::new(&[
+            (
+                200,
+                &tg_page(&["tg-page-1a", "tg-page-1b"], Some("marker-2")),
+            ),
+            (200, &tg_page(&["tg-page-2"], None)),
+        ]);
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: lb_target_group\n  id: tg-page-1a\n  expect: { health_check_path: /api/health }\n\
+             - kind: lb_target_group\n  id: tg-page-2\n  expect: { health_check_path: /api/health }\n\
+             - kind: lb_target_group\n  id: tg-nowhere\n  expect: { port: 3001 }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(
+            requests[0].contains("Action=DescribeTargetGroups"),
+            "{}",
+            requests[0]
+        );
+        assert!(!requests[0].contains("Marker="), "{}", requests[0]);
+        assert!(requests[1].contains("Marker=marker-2"), "{}", requests[1]);
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([("ElasticLoadBalancingv2:DescribeTargetGroups".to_string(), 2)])
+        );
+        let by_id: HashMap<&str, &Observation> = records
+            .iter()
+            .map(|r| (r.id.as_str(), &r.observation))
+            .collect();
+        for id in ["tg-page-1a", "tg-page-2"] {
+            match by_id.get(id) {
+                Some(Observation::Present { attributes, errors }) => {
+                    assert!(errors.is_empty(), "{errors:?}");
+                    assert_eq!(attributes["health_check_path"], json!("/api/health"));
+                    assert_eq!(attributes["port"], json!(3001));
+                }
+                other => panic!("{id}: {other:?}"),
+            }
+        }
+        assert_eq!(by_id.get("tg-nowhere"), Some(&&Observation::Absent));
+        // And the listing function on its own sees all three groups.
+        let replay = Replay::new(&[
+            (200, &tg_page(&["a", "b"], Some("m"))),
+            (200, &tg_page(&["c"], None)),
+        ]);
+        let client = crate::client!(aws_sdk_elasticloadbalancingv2, replay.connection());
+        let names: Vec<String> = list_target_groups(&client)
+            .await
+            .expect("listing")
+            .iter()
+            .filter_map(|t| t.target_group_name().map(str::to_string))
+            .collect();
+        assert_eq!(names, ["a", "b", "c"]);
+    }
+
+    #[tokio::test]
+    async fn a_failed_second_page_is_an_error_for_every_target_group_not_a_partial_listing() {
+        let replay = Replay::new(&[
+            (200, &tg_page(&["tg-page-1a"], Some("marker-2"))),
+            (
+                403,
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+            ),
+        ]);
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: lb_target_group\n  id: tg-page-1a\n  expect: { port: 3001 }\n\
+             - kind: lb_target_group\n  id: tg-page-2\n  exists: false\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        assert_eq!(records.len(), 2);
+        for r in &records {
+            match &r.observation {
+                Observation::Error { error } => assert!(
+                    error.contains("`elasticloadbalancing:DescribeTargetGroups`"),
+                    "{error}"
+                ),
+                other => panic!("{}: {other:?}", r.id),
+            }
+        }
+    }
+
+    #[test]
+    fn listener_ids_are_split_at_the_last_colon() {
+        assert_eq!(listener_id("web:443"), Some(("web", 443)));
+        assert_eq!(
+            listener_id("arn:aws:elasticloadbalancing:r:1:loadbalancer/app/web/abc:80"),
+            Some((
+                "arn:aws:elasticloadbalancing:r:1:loadbalancer/app/web/abc",
+                80
+            ))
+        );
+        assert_eq!(listener_id("web"), None);
+        assert_eq!(listener_id("web:https"), None);
+        assert_eq!(listener_id(":443"), None);
+    }
+
+    /// The final action is chosen by `Order`, not by its place in the list; a weighted forward
+    /// lists every group once, also when `TargetGroupArn` repeats one of them.
+    #[test]
+    fn the_terminal_default_action_decides_and_weighted_forwards_list_every_group() {
+        let l = Listener::builder()
+            .port(443)
+            .protocol(ProtocolEnum::Https)
+            .ssl_policy("ELBSecurityPolicy-TLS13-1-2-2021-06")
+            .certificates(
+                Certificate::builder()
+                    .certificate_arn("arn:cert")
+                    .is_default(true)
+                    .build(),
+            )
+            .default_actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::Forward)
+                    .order(2)
+                    .target_group_arn("arn:tg-blue")
+                    .forward_config(
+                        ForwardActionConfig::builder()
+                            .target_groups(
+                                TargetGroupTuple::builder()
+                                    .target_group_arn("arn:tg-blue")
+                                    .weight(90)
+                                    .build(),
+                            )
+                            .target_groups(
+                                TargetGroupTuple::builder()
+                                    .target_group_arn("arn:tg-green")
+                                    .weight(10)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .default_actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::AuthenticateOidc)
+                    .order(1)
+                    .authenticate_oidc_config(
+                        AuthenticateOidcActionConfig::builder()
+                            .issuer("https://idp")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let a = listener_attributes(&l);
+        assert_eq!(a["default_action"], json!("forward"));
+        assert_eq!(
+            a["forward_target_group_arns"],
+            json!(["arn:tg-blue", "arn:tg-green"])
+        );
+        assert_eq!(a["certificate_arns"], json!(["arn:cert"]));
+        assert_eq!(a["redirect_protocol"], Value::Null);
+        assert_eq!(a["redirect_port"], Value::Null);
+        assert_eq!(a["redirect_status_code"], Value::Null);
+        assert_eq!(a["protocol"], json!("HTTPS"));
+        assert_eq!(
+            a["ssl_policy"],
+            json!("ELBSecurityPolicy-TLS13-1-2-2021-06")
+        );
+    }
+
+    #[test]
+    fn fixed_response_and_redirect_listeners() {
+        let fixed = Listener::builder()
+            .port(8080)
+            .protocol(ProtocolEnum::Http)
+            .default_actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::FixedResponse)
+                    .fixed_response_config(
+                        FixedResponseActionConfig::builder()
+                            .status_code("503")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let a = listener_attributes(&fixed);
+        assert_eq!(a["default_action"], json!("fixed-response"));
+        assert_eq!(a["forward_target_group_arns"], json!([]));
+        assert_eq!(a["certificate_arns"], json!([]));
+        // Real AWS reports no SslPolicy on a plain HTTP listener (moto invents one).
+        assert_eq!(a["ssl_policy"], Value::Null);
+
+        let redirect = Listener::builder()
+            .port(80)
+            .protocol(ProtocolEnum::Http)
+            .default_actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::Redirect)
+                    .redirect_config(
+                        RedirectActionConfig::builder()
+                            .protocol("HTTPS")
+                            .port("443")
+                            .status_code(RedirectActionStatusCodeEnum::Http302)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let a = listener_attributes(&redirect);
+        assert_eq!(a["default_action"], json!("redirect"));
+        assert_eq!(a["redirect_protocol"], json!("HTTPS"));
+        assert_eq!(a["redirect_port"], json!("443"));
+        assert_eq!(a["redirect_status_code"], json!("HTTP_302"));
+
+        let none = listener_attributes(&Listener::builder().port(1).build());
+        assert_eq!(none["default_action"], Value::Null);
+        assert_eq!(none["protocol"], Value::Null);
+    }
+
+    /// moto reports every registered IP target `healthy`; real targets can be anything.
+    #[test]
+    fn only_healthy_targets_count_as_healthy() {
+        let d = |state: TargetHealthStateEnum| {
+            TargetHealthDescription::builder()
+                .target_health(TargetHealth::builder().state(state).build())
+                .build()
+        };
+        let counts = health_counts(&[
+            d(TargetHealthStateEnum::Healthy),
+            d(TargetHealthStateEnum::Unhealthy),
+            d(TargetHealthStateEnum::Draining),
+            d(TargetHealthStateEnum::Initial),
+            TargetHealthDescription::builder().build(),
+        ])
+        .expect("counts");
+        assert_eq!(
+            counts,
+            vec![
+                ("target_count".to_string(), json!(5)),
+                ("healthy_count".to_string(), json!(1)),
+            ]
+        );
+        assert_eq!(
+            health_counts(&[]).expect("counts"),
+            vec![
+                ("target_count".to_string(), json!(0)),
+                ("healthy_count".to_string(), json!(0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn stickiness_is_read_strictly() {
+        let attr = |k: &str, v: &str| TargetGroupAttribute::builder().key(k).value(v).build();
+        assert_eq!(
+            stickiness(&[
+                attr("stickiness.enabled", "true"),
+                attr("stickiness.type", "app_cookie")
+            ])
+            .expect("ok"),
+            vec![
+                ("stickiness_enabled".to_string(), json!(true)),
+                ("stickiness_type".to_string(), json!("app_cookie")),
+            ]
+        );
+        assert_eq!(
+            stickiness(&[]).expect("ok"),
+            vec![
+                ("stickiness_enabled".to_string(), Value::Null),
+                ("stickiness_type".to_string(), Value::Null),
+            ]
+        );
+        let err = stickiness(&[attr("stickiness.enabled", "yes")]).expect_err("not a bool");
+        assert!(err.contains("`yes`"), "{err}");
+    }
+
+    #[test]
+    fn grpc_matchers_and_network_load_balancers() {
+        let tg = TargetGroup::builder()
+            .protocol(ProtocolEnum::Http)
+            .matcher(Matcher::builder().grpc_code("0-99").build())
+            .build();
+        assert_eq!(
+            target_group_attributes(&tg)["health_check_matcher"],
+            json!("0-99")
+        );
+        assert_eq!(
+            target_group_attributes(&tg)["health_check_path"],
+            Value::Null
+        );
+
+        let nlb = LoadBalancer::builder()
+            .r#type(LoadBalancerTypeEnum::Network)
+            .build();
+        let a = lb_attributes(&nlb);
+        assert_eq!(a["type"], json!("network"));
+        assert_eq!(a["security_groups"], json!([]));
+        assert_eq!(a["availability_zones"], json!([]));
+        assert_eq!(a["availability_zone_count"], json!(0));
+        assert_eq!(a["state"], Value::Null);
+    }
+}
