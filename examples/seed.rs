@@ -4,8 +4,15 @@
 //!
 //! Usage: cargo run --example seed -- http://127.0.0.1:PORT
 
+// The seeding modules of the test support, as siblings (they refer to each other with `super::`).
+#[path = "../tests/support/demo.rs"]
+mod demo;
 #[path = "../tests/support/seed.rs"]
 mod seed;
+#[path = "../tests/support/seed_ecs.rs"]
+mod seed_ecs;
+#[path = "../tests/support/seed_edge.rs"]
+mod seed_edge;
 
 #[tokio::main]
 async fn main() -> seed::Result<()> {
@@ -20,7 +27,7 @@ async fn main() -> seed::Result<()> {
             format!("refusing to seed {endpoint}: only a loopback emulator may be seeded").into(),
         );
     }
-    seed::seed_staging(&endpoint).await?;
+    demo::seed_demo(&endpoint).await?;
     eprintln!("seeded the staging environment at {endpoint}");
     Ok(())
 }

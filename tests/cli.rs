@@ -25,7 +25,7 @@ fn verify_offline_not_ready_exits_1() {
         .code(1)
         .stdout(predicate::str::contains("FAIL    backup_retention_period"))
         .stdout(predicate::str::contains(
-            "NOT READY: 24 checks: 21 passed, 3 failed, 0 missing, 0 errors",
+            "NOT READY: 67 checks: 63 passed, 4 failed, 0 missing, 0 errors",
         ));
 }
 
@@ -52,7 +52,7 @@ fn verify_offline_unverified_exits_3() {
     let spec = write(
         &dir,
         "unknown.yaml",
-        "version: 1\nenvironment: staging\nresources:\n  - kind: ecr_repository\n    id: dorami-backend\n    expect: { scan_on_push: true }\n",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_cluster\n    id: not-in-the-snapshot\n    expect: { storage_encrypted: true }\n",
     );
     iv().arg("--spec")
         .arg(&spec)
@@ -125,7 +125,7 @@ fn validate_ok_exits_0() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "specs/staging.yaml: ok: environment `staging`, 5 resources, 24 checks",
+            "specs/staging.yaml: ok: environment `staging`, 17 resources, 67 checks",
         ));
     iv().args(["validate", "--spec", "specs/production.yaml"])
         .assert()
