@@ -226,9 +226,10 @@ fn every_call_made_is_in_the_iam_policy_of_the_spec() {
     assert_eq!(used, allowed);
 }
 
-/// 200 DB instances and 200 buckets seeded, a spec naming 50 of each (plus one absent bucket)
-/// checking backups, Multi-AZ and versioning: the lists page once each, and the only per-resource
-/// calls are GetBucketVersioning for the 50 named buckets that exist.
+/// 200 DB instances, 200 buckets and 200 target groups seeded, a spec naming 50 of each (plus one
+/// absent bucket) checking backups, Multi-AZ, versioning and health check paths: the lists page
+/// once each, and the only per-resource calls are GetBucketVersioning for the 50 named buckets
+/// that exist (no website, lifecycle, target health or target group attribute calls).
 #[test]
 fn one_list_per_operation_and_only_the_calls_the_spec_asks_for() {
     use futures::stream::{self, StreamExt};
@@ -258,6 +259,36 @@ fn one_list_per_operation_and_only_the_calls_the_spec_asks_for() {
                 }
             })
             .await;
+        let edge = crate::support::seed_edge::EdgeSeeder::new(&moto.endpoint);
+        let vpc = edge.default_subnets().expect("subnets")[0].vpc_id.clone();
+        let groups: Vec<String> = (0..SEEDED).map(|i| format!("tg-{i:03}")).collect();
+        stream::iter(groups.iter().enumerate())
+            .for_each_concurrent(16, |(i, name)| {
+                let (edge, vpc) = (&edge, &vpc);
+                async move {
+                    let path = if i % 5 == 0 { "/" } else { "/api/health" };
+                    edge.target_group(
+                        vpc,
+                        &crate::support::seed_edge::TargetGroupSpec {
+                            name,
+                            port: 3001,
+                            target_type: aws_sdk_elasticloadbalancingv2::types::TargetTypeEnum::Ip,
+                            health_check: Some(crate::support::seed_edge::HealthCheck {
+                                path,
+                                matcher: "200",
+                                interval: 30,
+                                healthy: 5,
+                                unhealthy: 2,
+                            }),
+                            stickiness: false,
+                            targets: &[],
+                        },
+                    )
+                    .await
+                    .expect("target group");
+                }
+            })
+            .await;
         let buckets: Vec<String> = (0..SEEDED).map(|i| format!("bucket-{i:03}")).collect();
         stream::iter(buckets.iter().enumerate())
             .for_each_concurrent(16, |(i, name)| {
@@ -282,6 +313,9 @@ fn one_list_per_operation_and_only_the_calls_the_spec_asks_for() {
         text.push_str(&format!(
             "  - kind: s3_bucket\n    id: bucket-{i:03}\n    expect: {{ versioning: Enabled }}\n"
         ));
+        text.push_str(&format!(
+            "  - kind: lb_target_group\n    id: tg-{i:03}\n    expect: {{ health_check_path: /api/health }}\n"
+        ));
     }
     text.push_str(
         "  - kind: s3_bucket\n    id: bucket-absent\n    expect: { versioning: Enabled }\n",
@@ -292,11 +326,12 @@ fn one_list_per_operation_and_only_the_calls_the_spec_asks_for() {
     // DescribeDBInstances returns at most 100 records a page: 200 instances are two pages.
     let calls = conn.recorder.calls();
     eprintln!(
-        "API calls for {SEEDED} instances + {SEEDED} buckets, {NAMED} of each named: {calls:?}"
+        "API calls for {SEEDED} instances, buckets and target groups, {NAMED} of each named: {calls:?}"
     );
     assert_eq!(
         calls,
         BTreeMap::from([
+            ("ElasticLoadBalancingv2:DescribeTargetGroups".to_string(), 1),
             ("RDS:DescribeDBInstances".to_string(), 2),
             ("S3:GetBucketVersioning".to_string(), NAMED as u64),
             ("S3:ListBuckets".to_string(), 1),
@@ -310,8 +345,11 @@ fn one_list_per_operation_and_only_the_calls_the_spec_asks_for() {
     let report = evaluate(&spec, &snap);
     let count = |st: Status| report.checks.iter().filter(|c| c.status == st).count();
     // Instances with backups of 0 or 1 day (i % 10 < 2) fail; odd buckets have versioning off;
-    // bucket-absent is missing (its existence check and its versioning check).
-    assert_eq!(count(Status::Fail), (NAMED / 10 * 2 + NAMED / 2) as usize);
+    // every fifth target group checks `/`; bucket-absent is missing (existence and versioning).
+    assert_eq!(
+        count(Status::Fail),
+        (NAMED / 10 * 2 + NAMED / 2 + NAMED / 5) as usize
+    );
     assert_eq!(count(Status::Missing), 2);
     assert_eq!(count(Status::Error), 0);
 }
