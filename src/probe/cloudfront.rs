@@ -8,7 +8,7 @@ use aws_sdk_cloudfront::types::DistributionSummary;
 use aws_sdk_cloudfront::Client;
 use serde_json::{json, Value};
 
-use super::{all_errors, describe_error, from_listing};
+use super::{all_errors, collect_pages, from_listing};
 use crate::aws::Connection;
 use crate::snapshot::ResourceRecord;
 use crate::spec::Resource;
@@ -44,19 +44,16 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
 pub(crate) async fn list_distributions(
     client: &Client,
 ) -> Result<Vec<DistributionSummary>, String> {
-    let mut out = Vec::new();
-    let mut pages = client.list_distributions().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => out.extend(
-                page.distribution_list
-                    .and_then(|l| l.items)
-                    .unwrap_or_default(),
-            ),
-            Err(e) => return Err(describe_error(DISTRIBUTIONS, &e)),
-        }
-    }
-    Ok(out)
+    collect_pages(
+        client.list_distributions().into_paginator().send(),
+        DISTRIBUTIONS,
+        |page| {
+            page.distribution_list
+                .and_then(|l| l.items)
+                .unwrap_or_default()
+        },
+    )
+    .await
 }
 
 /// CloudFront answers "none" with an empty string in several fields (WebACLId, ACMCertificateArn

@@ -2,14 +2,14 @@
 //! GetLifecyclePolicy is called only for the named repositories that exist, and only when the spec
 //! checks `lifecycle_policy`, a bounded number at once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_ecr::types::Repository;
 use aws_sdk_ecr::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, describe_error, error_code, CONCURRENCY};
+use super::{all_errors, by_id, collect_pages, describe_error, error_code, CONCURRENCY};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -23,22 +23,16 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         return Vec::new();
     }
     let client = crate::client!(aws_sdk_ecr, conn);
-    let mut repositories: HashMap<String, Repository> = HashMap::new();
-    let mut pages = client.describe_repositories().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for repo in page.repositories.unwrap_or_default() {
-                    if let Some(name) = repo.repository_name.clone() {
-                        repositories.insert(name, repo);
-                    }
-                }
-            }
-            Err(e) => {
-                return all_errors(resources, &describe_error("ecr:DescribeRepositories", &e))
-            }
-        }
-    }
+    let listed = collect_pages(
+        client.describe_repositories().into_paginator().send(),
+        "ecr:DescribeRepositories",
+        |page| page.repositories.unwrap_or_default(),
+    )
+    .await;
+    let repositories = match listed {
+        Ok(listed) => by_id(listed, |r: &Repository| r.repository_name.clone()),
+        Err(e) => return all_errors(resources, &e),
+    };
     stream::iter(resources.iter())
         .map(|r| {
             let client = &client;

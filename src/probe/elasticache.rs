@@ -1,12 +1,12 @@
 //! ElastiCache: one paginated DescribeCacheClusters for every `elasticache_cluster` check, one
 //! paginated DescribeReplicationGroups for every `elasticache_replication_group` check.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_elasticache::types::{CacheCluster, MultiAzStatus, ReplicationGroup};
 use serde_json::{json, Value};
 
-use super::{all_errors, describe_error, from_listing};
+use super::listed_kind;
 use crate::aws::Connection;
 use crate::snapshot::ResourceRecord;
 use crate::spec::Resource;
@@ -14,91 +14,28 @@ use crate::spec::Resource;
 /// Observes the named cache clusters and replication groups.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
     let client = crate::client!(aws_sdk_elasticache, conn);
-    let of_kind = |kind: &str| -> Vec<&Resource> {
-        resources
-            .iter()
-            .copied()
-            .filter(|r| r.kind.name == kind)
-            .collect()
-    };
-    let (clusters, groups) = (
-        of_kind("elasticache_cluster"),
-        of_kind("elasticache_replication_group"),
+    let (mut records, groups) = tokio::join!(
+        listed_kind(
+            resources,
+            "elasticache_cluster",
+            "elasticache:DescribeCacheClusters",
+            || client.describe_cache_clusters().into_paginator().send(),
+            |page| page.cache_clusters.unwrap_or_default(),
+            |c: &CacheCluster| c.cache_cluster_id.clone(),
+            cluster_attributes,
+        ),
+        listed_kind(
+            resources,
+            "elasticache_replication_group",
+            "elasticache:DescribeReplicationGroups",
+            || client.describe_replication_groups().into_paginator().send(),
+            |page| page.replication_groups.unwrap_or_default(),
+            |g: &ReplicationGroup| g.replication_group_id.clone(),
+            group_attributes,
+        ),
     );
-    let (mut records, group_records) = tokio::join!(
-        observe_clusters(&client, &clusters),
-        observe_groups(&client, &groups)
-    );
-    records.extend(group_records);
+    records.extend(groups);
     records
-}
-
-async fn observe_clusters(
-    client: &aws_sdk_elasticache::Client,
-    resources: &[&Resource],
-) -> Vec<ResourceRecord> {
-    if resources.is_empty() {
-        return Vec::new();
-    }
-    let mut listed: HashMap<String, CacheCluster> = HashMap::new();
-    let mut pages = client.describe_cache_clusters().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for c in page.cache_clusters.unwrap_or_default() {
-                    if let Some(id) = c.cache_cluster_id.clone() {
-                        listed.insert(id, c);
-                    }
-                }
-            }
-            Err(e) => {
-                return all_errors(
-                    resources,
-                    &describe_error("elasticache:DescribeCacheClusters", &e),
-                )
-            }
-        }
-    }
-    from_listing(
-        resources,
-        "elasticache_cluster",
-        &listed,
-        cluster_attributes,
-    )
-}
-
-async fn observe_groups(
-    client: &aws_sdk_elasticache::Client,
-    resources: &[&Resource],
-) -> Vec<ResourceRecord> {
-    if resources.is_empty() {
-        return Vec::new();
-    }
-    let mut listed: HashMap<String, ReplicationGroup> = HashMap::new();
-    let mut pages = client.describe_replication_groups().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for g in page.replication_groups.unwrap_or_default() {
-                    if let Some(id) = g.replication_group_id.clone() {
-                        listed.insert(id, g);
-                    }
-                }
-            }
-            Err(e) => {
-                return all_errors(
-                    resources,
-                    &describe_error("elasticache:DescribeReplicationGroups", &e),
-                )
-            }
-        }
-    }
-    from_listing(
-        resources,
-        "elasticache_replication_group",
-        &listed,
-        group_attributes,
-    )
 }
 
 /// The catalog's `elasticache_cluster` attributes. The API has no AZ mode field: a cluster whose

@@ -17,7 +17,7 @@ use aws_sdk_elasticloadbalancingv2::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, describe_error, from_listing, CONCURRENCY};
+use super::{all_errors, collect_pages, describe_error, from_listing, of_kind, CONCURRENCY};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -35,17 +35,10 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         return Vec::new();
     }
     let client = crate::client!(aws_sdk_elasticloadbalancingv2, conn);
-    let of_kind = |kind: &str| -> Vec<&Resource> {
-        resources
-            .iter()
-            .copied()
-            .filter(|r| r.kind.name == kind)
-            .collect()
-    };
     let (balancers, listeners, groups) = (
-        of_kind("lb"),
-        of_kind("lb_listener"),
-        of_kind("lb_target_group"),
+        of_kind(resources, "lb"),
+        of_kind(resources, "lb_listener"),
+        of_kind(resources, "lb_target_group"),
     );
     let (mut records, group_records) = tokio::join!(
         observe_balancers_and_listeners(&client, &balancers, &listeners),
@@ -57,45 +50,36 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
 
 /// Every load balancer in the region (all pages).
 pub(crate) async fn list_load_balancers(client: &Client) -> Result<Vec<LoadBalancer>, String> {
-    let mut out = Vec::new();
-    let mut pages = client.describe_load_balancers().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => out.extend(page.load_balancers.unwrap_or_default()),
-            Err(e) => return Err(describe_error(LOAD_BALANCERS, &e)),
-        }
-    }
-    Ok(out)
+    collect_pages(
+        client.describe_load_balancers().into_paginator().send(),
+        LOAD_BALANCERS,
+        |page| page.load_balancers.unwrap_or_default(),
+    )
+    .await
 }
 
 /// Every listener of one load balancer (all pages).
 pub(crate) async fn list_listeners(client: &Client, lb_arn: &str) -> Result<Vec<Listener>, String> {
-    let mut out = Vec::new();
-    let mut pages = client
-        .describe_listeners()
-        .load_balancer_arn(lb_arn)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => out.extend(page.listeners.unwrap_or_default()),
-            Err(e) => return Err(describe_error(LISTENERS, &e)),
-        }
-    }
-    Ok(out)
+    collect_pages(
+        client
+            .describe_listeners()
+            .load_balancer_arn(lb_arn)
+            .into_paginator()
+            .send(),
+        LISTENERS,
+        |page| page.listeners.unwrap_or_default(),
+    )
+    .await
 }
 
 /// Every target group in the region (all pages).
 pub(crate) async fn list_target_groups(client: &Client) -> Result<Vec<TargetGroup>, String> {
-    let mut out = Vec::new();
-    let mut pages = client.describe_target_groups().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => out.extend(page.target_groups.unwrap_or_default()),
-            Err(e) => return Err(describe_error(TARGET_GROUPS, &e)),
-        }
-    }
-    Ok(out)
+    collect_pages(
+        client.describe_target_groups().into_paginator().send(),
+        TARGET_GROUPS,
+        |page| page.target_groups.unwrap_or_default(),
+    )
+    .await
 }
 
 /// Splits a listener id, `<load balancer name or ARN>:<port>`.

@@ -171,6 +171,77 @@ macro_rules! client {
     };
 }
 
+/// Every item of every page of a paginated list, or one line saying why it could not be read.
+/// A failed page fails the whole list: a partial listing would report resources on later pages
+/// as absent.
+pub async fn collect_pages<O, E, R, T>(
+    mut pages: aws_smithy_async::future::pagination_stream::PaginationStream<
+        Result<O, SdkError<E, R>>,
+    >,
+    action: &str,
+    items: impl Fn(O) -> Vec<T>,
+) -> Result<Vec<T>, String>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => out.extend(items(page)),
+            Err(e) => return Err(describe_error(action, &e)),
+        }
+    }
+    Ok(out)
+}
+
+/// Items keyed by their id; items without one are dropped.
+pub fn by_id<T>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> Option<String>,
+) -> std::collections::HashMap<String, T> {
+    items
+        .into_iter()
+        .filter_map(|item| Some((id(&item)?, item)))
+        .collect()
+}
+
+/// The resources of one kind.
+pub fn of_kind<'a>(resources: &[&'a Resource], kind: &str) -> Vec<&'a Resource> {
+    resources
+        .iter()
+        .copied()
+        .filter(|r| r.kind.name == kind)
+        .collect()
+}
+
+/// The records of a kind whose every attribute comes from one list operation: the list (all
+/// pages, only when the spec names a resource of the kind), each named resource looked up in it.
+pub async fn listed_kind<O, E, R, T>(
+    resources: &[&Resource],
+    kind: &str,
+    action: &str,
+    pages: impl FnOnce() -> aws_smithy_async::future::pagination_stream::PaginationStream<
+        Result<O, SdkError<E, R>>,
+    >,
+    items: impl Fn(O) -> Vec<T>,
+    id: impl Fn(&T) -> Option<String>,
+    attributes: impl Fn(&T) -> BTreeMap<String, serde_json::Value>,
+) -> Vec<ResourceRecord>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let named = of_kind(resources, kind);
+    if named.is_empty() {
+        return Vec::new();
+    }
+    match collect_pages(pages(), action, items).await {
+        Ok(listed) => from_listing(&named, kind, &by_id(listed, id), attributes),
+        Err(e) => all_errors(&named, &e),
+    }
+}
+
 /// The records of one kind's resources, from a map of everything its list operation returned.
 pub fn from_listing<T>(
     resources: &[&Resource],

@@ -2,12 +2,12 @@
 //! DescribeDBClusters every `rds_cluster` check. Each list is made only when the spec has a
 //! resource of that kind.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_rds::types::{DbCluster, DbInstance};
 use serde_json::{json, Value};
 
-use super::{all_errors, describe_error, from_listing, tags_json};
+use super::{listed_kind, tags_json};
 use crate::aws::Connection;
 use crate::snapshot::ResourceRecord;
 use crate::spec::Resource;
@@ -15,68 +15,28 @@ use crate::spec::Resource;
 /// Observes the named DB instances and clusters.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
     let client = crate::client!(aws_sdk_rds, conn);
-    let of_kind = |kind: &str| -> Vec<&Resource> {
-        resources
-            .iter()
-            .copied()
-            .filter(|r| r.kind.name == kind)
-            .collect()
-    };
-    let (instances, clusters) = (of_kind("rds_instance"), of_kind("rds_cluster"));
-    let (mut records, cluster_records) = tokio::join!(
-        observe_instances(&client, &instances),
-        observe_clusters(&client, &clusters)
+    let (mut records, clusters) = tokio::join!(
+        listed_kind(
+            resources,
+            "rds_instance",
+            "rds:DescribeDBInstances",
+            || client.describe_db_instances().into_paginator().send(),
+            |page| page.db_instances.unwrap_or_default(),
+            |db: &DbInstance| db.db_instance_identifier.clone(),
+            instance_attributes,
+        ),
+        listed_kind(
+            resources,
+            "rds_cluster",
+            "rds:DescribeDBClusters",
+            || client.describe_db_clusters().into_paginator().send(),
+            |page| page.db_clusters.unwrap_or_default(),
+            |c: &DbCluster| c.db_cluster_identifier.clone(),
+            cluster_attributes,
+        ),
     );
-    records.extend(cluster_records);
+    records.extend(clusters);
     records
-}
-
-async fn observe_instances(
-    client: &aws_sdk_rds::Client,
-    resources: &[&Resource],
-) -> Vec<ResourceRecord> {
-    if resources.is_empty() {
-        return Vec::new();
-    }
-    let mut listed: HashMap<String, DbInstance> = HashMap::new();
-    let mut pages = client.describe_db_instances().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for db in page.db_instances.unwrap_or_default() {
-                    if let Some(id) = db.db_instance_identifier.clone() {
-                        listed.insert(id, db);
-                    }
-                }
-            }
-            Err(e) => return all_errors(resources, &describe_error("rds:DescribeDBInstances", &e)),
-        }
-    }
-    from_listing(resources, "rds_instance", &listed, instance_attributes)
-}
-
-async fn observe_clusters(
-    client: &aws_sdk_rds::Client,
-    resources: &[&Resource],
-) -> Vec<ResourceRecord> {
-    if resources.is_empty() {
-        return Vec::new();
-    }
-    let mut listed: HashMap<String, DbCluster> = HashMap::new();
-    let mut pages = client.describe_db_clusters().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for c in page.db_clusters.unwrap_or_default() {
-                    if let Some(id) = c.db_cluster_identifier.clone() {
-                        listed.insert(id, c);
-                    }
-                }
-            }
-            Err(e) => return all_errors(resources, &describe_error("rds:DescribeDBClusters", &e)),
-        }
-    }
-    from_listing(resources, "rds_cluster", &listed, cluster_attributes)
 }
 
 /// The catalog's `rds_instance` attributes of one instance.

@@ -1,40 +1,30 @@
 //! Secrets Manager: one paginated ListSecrets serves every `secret` check. Only metadata is read:
 //! the probes never call GetSecretValue, and the IAM policy does not allow it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_secretsmanager::types::SecretListEntry;
 use aws_smithy_types::date_time::Format;
 use serde_json::{json, Value};
 
-use super::{all_errors, describe_error, from_listing, tags_json};
+use super::{listed_kind, tags_json};
 use crate::aws::Connection;
 use crate::snapshot::ResourceRecord;
 use crate::spec::Resource;
 
 /// Observes the named secrets.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
-    if resources.is_empty() {
-        return Vec::new();
-    }
     let client = crate::client!(aws_sdk_secretsmanager, conn);
-    let mut listed: HashMap<String, SecretListEntry> = HashMap::new();
-    let mut pages = client.list_secrets().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for s in page.secret_list.unwrap_or_default() {
-                    if let Some(name) = s.name.clone() {
-                        listed.insert(name, s);
-                    }
-                }
-            }
-            Err(e) => {
-                return all_errors(resources, &describe_error("secretsmanager:ListSecrets", &e))
-            }
-        }
-    }
-    from_listing(resources, "secret", &listed, attributes)
+    listed_kind(
+        resources,
+        "secret",
+        "secretsmanager:ListSecrets",
+        || client.list_secrets().into_paginator().send(),
+        |page| page.secret_list.unwrap_or_default(),
+        |s: &SecretListEntry| s.name.clone(),
+        attributes,
+    )
+    .await
 }
 
 fn date(d: Option<&aws_smithy_types::DateTime>) -> Value {
