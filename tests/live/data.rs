@@ -8,7 +8,7 @@ use infra_verify::probe;
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, Answer};
 use crate::support::seed::Seeder;
-use crate::{cli, connection, rt, spec_text};
+use crate::{connection, rt, run_json, spec_text};
 
 const SPEC: &str = r#"
 version: 1
@@ -193,23 +193,8 @@ fn denied_lists_are_errors_for_their_kinds_only() {
     let moto = Moto::start();
     rt().block_on(seed(&moto.endpoint));
     let proxy = proxy::start(moto.port, deny_replication_groups_and_secrets);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("spec.yaml");
-    std::fs::write(&path, SPEC).expect("write");
-    let run = cli(&proxy.endpoint)
-        .arg("--spec")
-        .arg(&path)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
     // Seeded failures still fail (exit 1); the denied kinds are errors, never passes.
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
+    let report = run_json(&proxy.endpoint, SPEC, 1);
     for c in report["checks"].as_array().expect("checks") {
         let kind = c["kind"].as_str().unwrap_or_default();
         let message = c["message"].as_str().unwrap_or_default();

@@ -12,7 +12,7 @@ use crate::support::moto::Moto;
 use crate::support::proxy::{self, amz_target, Answer};
 use crate::support::seed::emulator_config;
 use crate::support::seed_ecs::{Container, EcsSeeder, Repo, Svc, TaskDef};
-use crate::{cli, connection, rt, spec_text};
+use crate::{connection, json_check, rt, run_json, spec_text};
 
 const CLUSTER: &str = "dorami-staging";
 const TARGET_GROUP: &str = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/dorami-staging-backend/0123456789abcdef";
@@ -566,32 +566,8 @@ fn access_denied_is_an_error_verdict_naming_the_action_never_a_pass() {
     let moto = Moto::start();
     rt().block_on(seed(&moto.endpoint));
     let proxy = proxy::start(moto.port, deny_ecs_and_lifecycle);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("t.yaml");
-    std::fs::write(
-        &path,
-        "version: 1\nenvironment: test\naws: { region: ap-northeast-2 }\nresources:\n  - kind: ecs_cluster\n    id: dorami-staging\n    expect: { container_insights: enabled }\n  - kind: ecs_service\n    id: dorami-staging/backend\n    expect: { desired_count: 2 }\n  - kind: ecs_task_definition\n    id: dorami-backend-staging\n    expect: { revision: 2 }\n  - kind: ecr_repository\n    id: dorami-backend\n    expect: { scan_on_push: true, lifecycle_policy: true }\n",
-    )
-    .expect("write");
-    let run = cli(&proxy.endpoint)
-        .arg("--spec")
-        .arg(&path)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(
-        run.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
-    let by_id = |id: &str| -> serde_json::Value {
-        report["checks"]
-            .as_array()
-            .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
-            .unwrap_or_else(|| panic!("no check {id}"))
-    };
+    let report = run_json(&proxy.endpoint, "version: 1\nenvironment: test\naws: { region: ap-northeast-2 }\nresources:\n  - kind: ecs_cluster\n    id: dorami-staging\n    expect: { container_insights: enabled }\n  - kind: ecs_service\n    id: dorami-staging/backend\n    expect: { desired_count: 2 }\n  - kind: ecs_task_definition\n    id: dorami-backend-staging\n    expect: { revision: 2 }\n  - kind: ecr_repository\n    id: dorami-backend\n    expect: { scan_on_push: true, lifecycle_policy: true }\n", 3);
+    let by_id = |id: &str| json_check(&report, id);
     for (id, action) in [
         ("ecs_cluster/dorami-staging/exists", "ecs:DescribeClusters"),
         (

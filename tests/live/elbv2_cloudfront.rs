@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, Answer};
 use crate::support::seed_edge::{seed_edge, Edge, CACHING_OPTIMIZED, TLS13_POLICY};
-use crate::{cli, connection, rt, spec_text};
+use crate::{connection, rt, run_json, spec_text};
 
 const DESCRIBE_LBS: &str = "ElasticLoadBalancingv2:DescribeLoadBalancers";
 const DESCRIBE_LISTENERS: &str = "ElasticLoadBalancingv2:DescribeListeners";
@@ -222,22 +222,8 @@ fn every_call_made_is_in_the_iam_policy_of_the_spec_and_the_cli_honours_the_endp
 
     // The CLI builds its own connection from --endpoint-url: the global CloudFront client must
     // follow it too (else this would try the real cloudfront.amazonaws.com and be an error).
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("edge.yaml");
-    std::fs::write(&path, &text).expect("write");
-    let run = cli(&moto.endpoint)
-        .arg("--spec")
-        .arg(&path)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let report = run_json(&moto.endpoint, &text, 0);
+    assert_eq!(report["summary"]["error"], 0, "{report}");
 }
 
 #[test]

@@ -68,3 +68,33 @@ pub fn connection(endpoint: &str) -> Connection {
 pub fn spec_text(text: &str) -> spec::Spec {
     spec::from_str(Path::new("inline.yaml"), text).expect("valid spec")
 }
+
+/// Runs `infra-verify --spec SPEC --format json` against the endpoint, asserts the exit code, and
+/// returns the JSON report.
+pub fn run_json(endpoint: &str, spec: &str, code: i32) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, spec).expect("write spec");
+    let run = cli(endpoint)
+        .arg("--spec")
+        .arg(&path)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(code),
+        "{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).expect("JSON report")
+}
+
+/// The check with this id in a JSON report.
+pub fn json_check(report: &serde_json::Value, id: &str) -> serde_json::Value {
+    report["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
+        .unwrap_or_else(|| panic!("no check {id} in the report"))
+}

@@ -11,7 +11,7 @@ use infra_verify::{plan, probe};
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, Answer};
 use crate::support::seed::{Bucket, Db, Seeder};
-use crate::{cli, cli_sub, connection, rt, spec_text};
+use crate::{cli, cli_sub, connection, json_check, rt, run_json, spec_text};
 
 #[test]
 fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
@@ -405,32 +405,8 @@ fn access_denied_is_an_error_verdict_naming_the_action_never_a_pass() {
     let rt = rt();
     rt.block_on(seed_every_attribute(&moto.endpoint));
     let proxy = proxy::start(moto.port, deny_rds_and_versioning);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("t.yaml");
-    std::fs::write(
-        &path,
-        "version: 1\nenvironment: test\naws: { region: ap-northeast-2 }\nresources:\n  - kind: rds_instance\n    id: db-a\n    expect: { multi_az: false }\n  - kind: s3_bucket\n    id: bucket-a\n    expect: { versioning: Enabled, website_enabled: true }\n",
-    )
-    .expect("write");
-    let run = cli(&proxy.endpoint)
-        .arg("--spec")
-        .arg(&path)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(
-        run.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
-    let by_id = |id: &str| -> serde_json::Value {
-        report["checks"]
-            .as_array()
-            .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
-            .unwrap_or_else(|| panic!("no check {id}"))
-    };
+    let report = run_json(&proxy.endpoint, "version: 1\nenvironment: test\naws: { region: ap-northeast-2 }\nresources:\n  - kind: rds_instance\n    id: db-a\n    expect: { multi_az: false }\n  - kind: s3_bucket\n    id: bucket-a\n    expect: { versioning: Enabled, website_enabled: true }\n", 3);
+    let by_id = |id: &str| json_check(&report, id);
     let db = by_id("rds_instance/db-a/multi_az");
     assert_eq!(db["status"], "error");
     assert!(
