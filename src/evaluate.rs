@@ -5,7 +5,7 @@ use serde_json::Value as J;
 
 use crate::catalog::AttrType;
 use crate::snapshot::{Observation, Snapshot};
-use crate::spec::{Matcher, Severity, Spec};
+use crate::spec::{Matcher, Resource, Selector, Severity, Spec};
 
 /// A check's outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -153,77 +153,185 @@ pub struct Source {
 pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
     let mut checks = Vec::new();
     for r in &spec.resources {
-        let key = r.key();
         let record = snapshot
             .find(r.kind.name, &r.id)
             .map(|rec| &rec.observation);
-        let base =
-            |attribute: &str, status: Status, expected: J, actual: J, message: String| Check {
-                id: format!("{key}/{attribute}"),
-                kind: r.kind.name.to_string(),
-                resource: r.id.clone(),
-                attribute: attribute.to_string(),
-                status,
-                expected,
-                actual,
-                message,
-                severity: r.severity,
-                item: r.item.clone(),
-                controls: r.controls.clone(),
+        match &r.selector {
+            None => {
+                checks.push(exists_check(r, record));
+                checks.extend(expectation_checks(r, &r.id, record));
+            }
+            Some(sel) => {
+                checks.push(count_check(r, sel, record));
+                if let Some(Observation::Selected { matches }) = record {
+                    for id in matches {
+                        let matched = snapshot.find(r.kind.name, id).map(|rec| &rec.observation);
+                        checks.extend(expectation_checks(r, id, matched));
+                    }
+                }
+            }
+        }
+    }
+    let summary = Summary::of(&checks);
+    Report {
+        environment: spec.environment.clone(),
+        outcome: summary.outcome(),
+        summary,
+        source: Source {
+            account_id: snapshot.metadata.account_id.clone(),
+            region: snapshot.metadata.region.clone(),
+            taken_at: snapshot.metadata.taken_at.clone(),
+            api_calls: snapshot.metadata.api_calls.clone(),
+        },
+        checks,
+    }
+}
+
+/// A check of resource `r` (as `resource_id`: a matched id for a selection), before its outcome.
+fn check(
+    r: &Resource,
+    resource_id: &str,
+    attribute: &str,
+    status: Status,
+    expected: J,
+    actual: J,
+    message: String,
+) -> Check {
+    Check {
+        id: format!("{}/{resource_id}/{attribute}", r.kind.name),
+        kind: r.kind.name.to_string(),
+        resource: resource_id.to_string(),
+        attribute: attribute.to_string(),
+        status,
+        expected,
+        actual,
+        message,
+        severity: r.severity,
+        item: r.item.clone(),
+        controls: r.controls.clone(),
+    }
+}
+
+const NO_RECORD: &str = "not observed: the snapshot has no record of this resource";
+
+/// `kind/id/exists`.
+fn exists_check(r: &Resource, record: Option<&Observation>) -> Check {
+    let c = |status, expected: bool, actual: J, message: String| {
+        check(
+            r,
+            &r.id,
+            "exists",
+            status,
+            J::Bool(expected),
+            actual,
+            message,
+        )
+    };
+    match record {
+        None => c(Status::Error, r.exists, J::Null, NO_RECORD.into()),
+        Some(Observation::Error { error }) => c(
+            Status::Error,
+            r.exists,
+            J::Null,
+            format!("could not observe: {error}"),
+        ),
+        Some(Observation::Absent) if r.exists => c(
+            Status::Missing,
+            true,
+            J::Bool(false),
+            "missing: no such resource".into(),
+        ),
+        Some(Observation::Absent) => c(
+            Status::Pass,
+            false,
+            J::Bool(false),
+            "does not exist, as required".into(),
+        ),
+        Some(Observation::Present { .. }) if r.exists => {
+            c(Status::Pass, true, J::Bool(true), "exists".into())
+        }
+        Some(Observation::Present { .. }) => c(
+            Status::Fail,
+            false,
+            J::Bool(true),
+            "exists, but must not".into(),
+        ),
+        Some(Observation::Selected { .. }) => c(
+            Status::Error,
+            r.exists,
+            J::Null,
+            "the snapshot records a selection, not a resource".into(),
+        ),
+    }
+}
+
+/// `kind/tags(...)/count`: how many resources a selection matched.
+fn count_check(r: &Resource, sel: &Selector, record: Option<&Observation>) -> Check {
+    let c = |status, actual: J, message: String| {
+        check(
+            r,
+            &r.id,
+            "count",
+            status,
+            sel.count_expected.clone(),
+            actual,
+            message,
+        )
+    };
+    match record {
+        Some(Observation::Selected { matches }) => {
+            let n = J::from(matches.len());
+            let failed: Vec<String> = sel
+                .count
+                .iter()
+                .filter(|m| !self::matches(m, &n, AttrType::Integer))
+                .map(describe)
+                .collect();
+            let listed = if matches.is_empty() {
+                "none".to_string()
+            } else {
+                brief(&J::String(matches.join(", ")))
             };
-        let exists_check = match record {
-            None => base(
-                "exists",
-                Status::Error,
-                J::Bool(r.exists),
-                J::Null,
-                "not observed: the snapshot has no record of this resource".into(),
-            ),
-            Some(Observation::Error { error }) => base(
-                "exists",
-                Status::Error,
-                J::Bool(r.exists),
-                J::Null,
-                format!("could not observe: {error}"),
-            ),
-            Some(Observation::Absent) if r.exists => base(
-                "exists",
-                Status::Missing,
-                J::Bool(true),
-                J::Bool(false),
-                "missing: no such resource".into(),
-            ),
-            Some(Observation::Absent) => base(
-                "exists",
-                Status::Pass,
-                J::Bool(false),
-                J::Bool(false),
-                "does not exist, as required".into(),
-            ),
-            Some(Observation::Present { .. }) if r.exists => base(
-                "exists",
-                Status::Pass,
-                J::Bool(true),
-                J::Bool(true),
-                "exists".into(),
-            ),
-            Some(Observation::Present { .. }) => base(
-                "exists",
-                Status::Fail,
-                J::Bool(false),
-                J::Bool(true),
-                "exists, but must not".into(),
-            ),
-        };
-        checks.push(exists_check);
-        for e in &r.expectations {
+            if failed.is_empty() {
+                c(
+                    Status::Pass,
+                    n,
+                    format!("{} selected: {listed}", matches.len()),
+                )
+            } else {
+                c(
+                    Status::Fail,
+                    n,
+                    format!(
+                        "expected {} selected, found {}: {listed}",
+                        failed.join(" and "),
+                        matches.len()
+                    ),
+                )
+            }
+        }
+        Some(Observation::Error { error }) => c(
+            Status::Error,
+            J::Null,
+            format!("could not observe: {error}"),
+        ),
+        None => c(Status::Error, J::Null, NO_RECORD.into()),
+        Some(_) => c(
+            Status::Error,
+            J::Null,
+            "the snapshot records a single resource, not a selection".into(),
+        ),
+    }
+}
+
+/// One check per expectation of `r`, on the resource `resource_id` as recorded.
+fn expectation_checks(r: &Resource, resource_id: &str, record: Option<&Observation>) -> Vec<Check> {
+    r.expectations
+        .iter()
+        .map(|e| {
             let name = e.attribute.name;
             let (status, actual, message) = match record {
-                None => (
-                    Status::Error,
-                    J::Null,
-                    "not observed: the snapshot has no record of this resource".to_string(),
-                ),
+                None => (Status::Error, J::Null, NO_RECORD.to_string()),
                 Some(Observation::Error { error }) => (
                     Status::Error,
                     J::Null,
@@ -233,6 +341,11 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
                     Status::Missing,
                     J::Null,
                     "missing: no such resource".to_string(),
+                ),
+                Some(Observation::Selected { .. }) => (
+                    Status::Error,
+                    J::Null,
+                    "the snapshot records a selection, not a resource".to_string(),
                 ),
                 Some(Observation::Present { attributes, errors }) => {
                     match (errors.get(name), attributes.get(name)) {
@@ -260,21 +373,26 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
                                     format!("{name} is {}", brief(actual)),
                                 )
                             } else {
-                                (
-                                    Status::Fail,
-                                    actual.clone(),
-                                    format!(
-                                        "{name}: expected {}, found {}",
-                                        failed.join(" and "),
-                                        brief(actual)
-                                    ),
-                                )
+                                let message = format!(
+                                    "{name}: expected {}, found {}",
+                                    failed.join(" and "),
+                                    brief(actual)
+                                );
+                                (Status::Fail, actual.clone(), message)
                             }
                         }
                     }
                 }
             };
-            let mut c = base(name, status, e.expected.clone(), actual, message);
+            let mut c = check(
+                r,
+                resource_id,
+                name,
+                status,
+                e.expected.clone(),
+                actual,
+                message,
+            );
             if e.severity.is_some() {
                 c.severity = e.severity;
             }
@@ -282,22 +400,9 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
                 c.item = e.item.clone();
             }
             c.controls.extend(e.controls.iter().cloned());
-            checks.push(c);
-        }
-    }
-    let summary = Summary::of(&checks);
-    Report {
-        environment: spec.environment.clone(),
-        outcome: summary.outcome(),
-        summary,
-        source: Source {
-            account_id: snapshot.metadata.account_id.clone(),
-            region: snapshot.metadata.region.clone(),
-            taken_at: snapshot.metadata.taken_at.clone(),
-            api_calls: snapshot.metadata.api_calls.clone(),
-        },
-        checks,
-    }
+            c
+        })
+        .collect()
 }
 
 /// Longest value quoted whole in a message; the full value is always in `actual`.
@@ -630,6 +735,59 @@ mod tests {
             statuses(&format!("{attr_absent}, {never_absent}")),
             [Pass, Error, Pass]
         );
+    }
+
+    #[test]
+    fn a_selection_checks_its_count_and_every_match() {
+        let spec = crate::spec::from_str(
+            std::path::Path::new("t.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    select: { tags: { Env: s } }\n    count: { at_least: 3 }\n    expect: { versioning: Enabled }\n",
+        )
+        .expect("spec");
+        let snap = Snapshot::from_json(
+            "t",
+            r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "t",
+                "environment": "t", "account_id": null, "region": null, "caller_arn": null},
+              "resources": [
+                {"kind": "s3_bucket", "id": "tags(Env=s)", "status": "selected", "matches": ["a", "b"]},
+                {"kind": "s3_bucket", "id": "a", "status": "present", "attributes": {"versioning": "Enabled"}},
+                {"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {"versioning": "Suspended"}}
+              ]}"#,
+        )
+        .expect("snapshot");
+        let report = evaluate(&spec, &snap);
+        let got: Vec<(&str, Status)> = report
+            .checks
+            .iter()
+            .map(|c| (c.id.as_str(), c.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("s3_bucket/tags(Env=s)/count", Status::Fail),
+                ("s3_bucket/a/versioning", Status::Pass),
+                ("s3_bucket/b/versioning", Status::Fail),
+            ]
+        );
+        assert_eq!(
+            report.checks[0].message,
+            "expected at least 3 selected, found 2: a, b"
+        );
+        assert_eq!(report.checks[2].resource, "b");
+        // A selection that could not be observed is an error, with nothing else claimed.
+        let snap = Snapshot::from_json(
+            "t",
+            r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "t",
+                "environment": "t", "account_id": null, "region": null, "caller_arn": null},
+              "resources": [{"kind": "s3_bucket", "id": "tags(Env=s)", "status": "error", "error": "denied"}]}"#,
+        )
+        .expect("snapshot");
+        let statuses: Vec<Status> = evaluate(&spec, &snap)
+            .checks
+            .iter()
+            .map(|c| c.status)
+            .collect();
+        assert_eq!(statuses, [Status::Error]);
     }
 
     #[test]

@@ -131,6 +131,12 @@ pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
     if resource.kind.name == "lb_listener" {
         ops.insert("elasticloadbalancing:DescribeLoadBalancers");
     }
+    // A selection reads the tags of every resource of the kind.
+    if resource.selector.is_some() {
+        if let Some(tags) = resource.kind.attribute("tags") {
+            ops.insert(tags.operation);
+        }
+    }
     for e in &resource.expectations {
         ops.insert(e.attribute.operation);
     }

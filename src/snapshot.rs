@@ -71,6 +71,11 @@ pub enum Observation {
     },
     /// The resource does not exist.
     Absent,
+    /// A tag selection (`select:`): the ids it matched, each recorded on its own too.
+    Selected {
+        /// Matched resource ids, sorted.
+        matches: Vec<String>,
+    },
     /// Whether it exists could not be observed.
     Error {
         /// Why.

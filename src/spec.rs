@@ -162,13 +162,50 @@ pub struct Expectation {
     pub origin: Origin,
 }
 
+/// Every resource of a kind whose tags contain these (`select: { tags: {...} }`), and how many
+/// there must be (`count:`, by default at least one).
+#[derive(Clone, Debug)]
+pub struct Selector {
+    /// Tags every selected resource has (other tags may be present too).
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// All must hold on the number of resources selected.
+    pub count: Vec<Matcher>,
+    /// The count expectation as written (`{"at_least": 1}` when not given).
+    pub count_expected: serde_json::Value,
+}
+
+impl Selector {
+    /// The label that stands for the selection in check ids: `tags(Environment=staging)`.
+    pub fn label(&self) -> String {
+        let pairs: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("tags({})", pairs.join(","))
+    }
+
+    /// Whether observed tags (a JSON map) contain every selector tag.
+    pub fn matches(&self, tags: &serde_json::Value) -> bool {
+        self.tags
+            .iter()
+            .all(|(k, v)| tags.get(k).and_then(|t| t.as_str()) == Some(v.as_str()))
+    }
+}
+
+/// The attribute a selector's `count:` is checked as.
+static COUNT: Attribute = Attribute {
+    name: "count",
+    ty: AttrType::Integer,
+    description: "Number of resources the selector matched.",
+    operation: "",
+};
+
 /// One resource the environment must (or must not) have.
 #[derive(Clone, Debug)]
 pub struct Resource {
     /// The kind.
     pub kind: &'static Kind,
-    /// The identifier (see the kind's `identifier`).
+    /// The identifier (see the kind's `identifier`); for a selector, its label.
     pub id: String,
+    /// Set when the resource entry selects by tags instead of naming one resource.
+    pub selector: Option<Selector>,
     /// Whether it must exist (`exists: false`: it must not).
     pub exists: bool,
     /// Checklist line this resource ticks.
@@ -546,6 +583,8 @@ impl Loader {
         const KEYS: &[&str] = &[
             "kind",
             "id",
+            "select",
+            "count",
             "exists",
             "item",
             "controls",
@@ -601,13 +640,40 @@ impl Loader {
                 }
             }
         };
-        let id = match get("id") {
-            None => {
-                self.error(&at, "resource has no `id:`");
+        let selector = match (get("select"), kind) {
+            (Some(v), Some(kind)) => {
+                let sel = self.selector(file, kind, v, get("count"));
+                ok &= sel.is_some();
+                sel
+            }
+            _ => None,
+        };
+        if let (Some(v), None) = (get("count"), get("select")) {
+            self.error(
+                &Self::origin(file, v),
+                "`count` applies to resources chosen with `select:`",
+            );
+        }
+        let id = match (get("id"), &selector, get("select")) {
+            (Some(v), _, Some(_)) => {
+                self.error(
+                    &Self::origin(file, v),
+                    "give either `id:` (one resource) or `select:` (resources by tags), not both",
+                );
                 ok = false;
                 String::new()
             }
-            Some(v) => match v.as_str() {
+            (None, Some(sel), _) => sel.label(),
+            (None, None, Some(_)) => String::new(),
+            (None, None, None) => {
+                self.error(
+                    &at,
+                    "resource has no `id:` (or `select:` to choose resources by tags)",
+                );
+                ok = false;
+                String::new()
+            }
+            (Some(v), _, None) => match v.as_str() {
                 Some(s) if !s.trim().is_empty() => s.to_string(),
                 _ => {
                     self.error(
@@ -698,15 +764,101 @@ impl Loader {
         if !ok {
             return None;
         }
+        let mut selector = selector;
+        if let (Some(sel), Some(false)) = (&mut selector, exists) {
+            // `exists: false` on a selection: nothing may match.
+            sel.count = vec![Matcher::Equals(serde_json::json!(0))];
+            sel.count_expected = serde_json::json!(0);
+        }
         Some(Resource {
             kind,
             id,
-            exists: exists.unwrap_or(true),
+            exists: exists.unwrap_or(true) || selector.is_some(),
+            selector,
             item,
             controls,
             severity,
             expectations,
             origin: at,
+        })
+    }
+
+    /// `select: { tags: { K: V, ... } }` and its `count:`.
+    fn selector(
+        &mut self,
+        file: &Arc<Path>,
+        kind: &Kind,
+        v: &Node,
+        count: Option<&Node>,
+    ) -> Option<Selector> {
+        let at = Self::origin(file, v);
+        if kind.attribute("tags").is_none() {
+            let with_tags: Vec<&str> = catalog::KINDS
+                .iter()
+                .filter(|k| k.attribute("tags").is_some())
+                .map(|k| k.name)
+                .collect();
+            self.error(
+                &at,
+                format!(
+                    "`select` chooses resources by their tags, and infra-verify does not read the tags of `{}`; name it with `id:` (kinds with tags: {})",
+                    kind.name,
+                    with_tags.join(", ")
+                ),
+            );
+            return None;
+        }
+        let Value::Map(entries) = &v.value else {
+            self.error(&at, format!("`select` expected a mapping like `{{ tags: {{ Environment: staging }} }}`, found {}", v.value.type_name()));
+            return None;
+        };
+        let mut tags = std::collections::BTreeMap::new();
+        let mut ok = true;
+        for (k, val) in entries {
+            match key_text(k).as_str() {
+                "tags" => match &val.value {
+                    Value::Map(pairs)
+                        if !pairs.is_empty() && pairs.iter().all(|(_, t)| t.as_str().is_some()) =>
+                    {
+                        for (tk, tv) in pairs {
+                            tags.insert(key_text(tk), tv.as_str().unwrap_or_default().to_string());
+                        }
+                    }
+                    _ => {
+                        self.error(&Self::origin(file, val), "`select.tags` expected a non-empty mapping of tag names to string values");
+                        ok = false;
+                    }
+                },
+                other => {
+                    let hint = suggestion(other, ["tags"]);
+                    self.error(
+                        &Self::origin(file, k),
+                        format!("unknown field `select.{other}`{hint}"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if tags.is_empty() {
+            if ok {
+                self.error(&at, "`select` needs `tags:`");
+            }
+            return None;
+        }
+        let (count, count_expected) = match count {
+            None => (
+                vec![Matcher::AtLeast(1.0)],
+                serde_json::json!({"at_least": 1}),
+            ),
+            Some(c) => {
+                let e = self.expectation(file, &COUNT, c)?;
+                (e.matchers, e.expected)
+            }
+        };
+        Some(Selector {
+            tags,
+            count,
+            count_expected,
         })
     }
 

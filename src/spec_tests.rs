@@ -204,7 +204,7 @@ fn resource_problems() {
     );
     assert_eq!(
         errors(&format!("{head}  - kind: s3_bucket\n")),
-        ["4:5: resource has no `id:`"]
+        ["4:5: resource has no `id:` (or `select:` to choose resources by tags)"]
     );
     assert_eq!(
         errors(&format!(
@@ -386,5 +386,81 @@ mod extends {
             })
         );
         assert_eq!(diags[0].message, "the file is not valid UTF-8");
+    }
+}
+
+mod select {
+    use super::*;
+
+    const HEAD: &str = "version: 1\nenvironment: s\nresources:\n";
+
+    #[test]
+    fn a_selection_by_tags_with_a_count() {
+        let spec = from_str(
+            Path::new("t.yaml"),
+            &format!("{HEAD}  - kind: s3_bucket\n    select: {{ tags: {{ Environment: staging, Team: web }} }}\n    count: {{ at_least: 2 }}\n    expect: {{ versioning: Enabled }}\n"),
+        )
+        .expect("valid");
+        let r = &spec.resources[0];
+        let sel = r.selector.as_ref().expect("selector");
+        assert_eq!(r.id, "tags(Environment=staging,Team=web)");
+        assert_eq!(sel.count_expected, serde_json::json!({"at_least": 2}));
+        assert!(sel
+            .matches(&serde_json::json!({"Environment": "staging", "Team": "web", "Other": "x"})));
+        assert!(!sel.matches(&serde_json::json!({"Environment": "staging"})));
+        assert!(!sel.matches(&serde_json::Value::Null));
+    }
+
+    #[test]
+    fn default_count_is_at_least_one_and_exists_false_means_none() {
+        let spec = from_str(
+            Path::new("t.yaml"),
+            &format!("{HEAD}  - kind: secret\n    select: {{ tags: {{ Leaked: \"true\" }} }}\n    exists: false\n  - kind: rds_instance\n    select: {{ tags: {{ Environment: staging }} }}\n"),
+        )
+        .expect("valid");
+        let none = spec.resources[0].selector.as_ref().expect("selector");
+        assert_eq!(none.count_expected, serde_json::json!(0));
+        let some = spec.resources[1].selector.as_ref().expect("selector");
+        assert_eq!(some.count_expected, serde_json::json!({"at_least": 1}));
+    }
+
+    #[test]
+    fn selection_errors() {
+        assert_eq!(
+            errors(&format!("{HEAD}  - kind: lb\n    select: {{ tags: {{ Environment: staging }} }}\n")),
+            ["5:13: `select` chooses resources by their tags, and infra-verify does not read the tags of `lb`; name it with `id:` (kinds with tags: rds_instance, rds_cluster, s3_bucket, secret)"]
+        );
+        assert_eq!(
+            errors(&format!(
+                "{HEAD}  - kind: s3_bucket\n    id: a\n    select: {{ tags: {{ E: s }} }}\n"
+            )),
+            ["5:9: give either `id:` (one resource) or `select:` (resources by tags), not both"]
+        );
+        assert_eq!(
+            errors(&format!(
+                "{HEAD}  - kind: s3_bucket\n    id: a\n    count: 2\n"
+            )),
+            ["6:12: `count` applies to resources chosen with `select:`"]
+        );
+        assert_eq!(
+            errors(&format!(
+                "{HEAD}  - kind: s3_bucket\n    select: {{ tags: {{}} }}\n"
+            )),
+            ["5:21: `select.tags` expected a non-empty mapping of tag names to string values"]
+        );
+        assert_eq!(
+            errors(&format!(
+                "{HEAD}  - kind: s3_bucket\n    select: {{ tag: {{ E: s }} }}\n"
+            )),
+            ["5:15: unknown field `select.tag`; did you mean `tags`?"]
+        );
+        assert_eq!(
+            errors(&format!("{HEAD}  - kind: s3_bucket\n    select: {{ tags: {{ E: s }} }}\n    count: {{ at_lest: 1 }}\n")),
+            ["6:14: unknown matcher `at_lest`; did you mean `at_least`? (matchers: equals, at_least, at_most, one_of, matches, contains)"]
+        );
+        assert_eq!(
+            errors(&format!("{HEAD}  - kind: s3_bucket\n")),
+            ["4:5: resource has no `id:` (or `select:` to choose resources by tags)"]
+        );
     }
 }

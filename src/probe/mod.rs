@@ -242,28 +242,53 @@ where
     }
 }
 
-/// The records of one kind's resources, from a map of everything its list operation returned.
+/// The records of one kind's resources, from a map of everything its list operation returned:
+/// each named resource looked up, and each tag selection matched against every listed one.
 pub fn from_listing<T>(
     resources: &[&Resource],
     kind: &str,
     listed: &std::collections::HashMap<String, T>,
     attributes: impl Fn(&T) -> BTreeMap<String, serde_json::Value>,
 ) -> Vec<ResourceRecord> {
-    resources
-        .iter()
-        .filter(|r| r.kind.name == kind)
-        .map(|r| ResourceRecord {
-            kind: r.kind.name.to_string(),
-            id: r.id.clone(),
-            observation: match listed.get(&r.id) {
-                Some(item) => Observation::Present {
-                    attributes: attributes(item),
-                    errors: BTreeMap::new(),
-                },
-                None => Observation::Absent,
-            },
-        })
-        .collect()
+    let record = |id: &str, observation| ResourceRecord {
+        kind: kind.to_string(),
+        id: id.to_string(),
+        observation,
+    };
+    let present = |item: &T| Observation::Present {
+        attributes: attributes(item),
+        errors: BTreeMap::new(),
+    };
+    let mut out = Vec::new();
+    for r in resources.iter().filter(|r| r.kind.name == kind) {
+        match &r.selector {
+            None => out.push(record(
+                &r.id,
+                listed.get(&r.id).map_or(Observation::Absent, present),
+            )),
+            Some(sel) => {
+                let mut matches: Vec<(&String, Observation)> = listed
+                    .iter()
+                    .map(|(id, item)| (id, present(item)))
+                    .filter(|(_, obs)| match obs {
+                        Observation::Present { attributes, .. } => {
+                            attributes.get("tags").is_some_and(|t| sel.matches(t))
+                        }
+                        _ => false,
+                    })
+                    .collect();
+                matches.sort_by(|a, b| a.0.cmp(b.0));
+                out.push(record(
+                    &r.id,
+                    Observation::Selected {
+                        matches: matches.iter().map(|(id, _)| (*id).clone()).collect(),
+                    },
+                ));
+                out.extend(matches.into_iter().map(|(id, obs)| record(id, obs)));
+            }
+        }
+    }
+    out
 }
 
 /// A record for every resource, all with the same error.

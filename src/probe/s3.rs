@@ -7,7 +7,7 @@ use aws_sdk_s3::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, describe_error, error_code, tags_json, CONCURRENCY};
+use super::{all_errors, collect_pages, describe_error, error_code, tags_json, CONCURRENCY};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -24,60 +24,129 @@ fn client(conn: &Connection, region: Option<&str>) -> Client {
     Client::from_conf(b.build())
 }
 
-/// Observes the named buckets.
+const LIST: &str = "s3:ListAllMyBuckets";
+const TAGGING: &str = "s3:GetBucketTagging";
+
+/// Observes the named buckets and the tag selections.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
     let home = client(conn, None);
+    let listed = collect_pages(home.list_buckets().into_paginator().send(), LIST, |page| {
+        page.buckets.unwrap_or_default()
+    })
+    .await;
     // Bucket name -> region (when ListBuckets reports it).
-    let mut buckets: HashMap<String, Option<String>> = HashMap::new();
-    let mut pages = home.list_buckets().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for b in page.buckets.unwrap_or_default() {
-                    if let Some(name) = b.name {
-                        buckets.insert(name, b.bucket_region);
+    let buckets: BTreeMap<String, Option<String>> = match listed {
+        Ok(listed) => listed
+            .into_iter()
+            .filter_map(|b| Some((b.name?, b.bucket_region)))
+            .collect(),
+        Err(e) => return all_errors(resources, &e),
+    };
+    let home_region = conn.sdk.region().map(|r| r.to_string());
+    let regions: BTreeSet<&String> = buckets
+        .values()
+        .flatten()
+        .filter(|r| Some(*r) != home_region.as_ref())
+        .collect();
+    let clients: HashMap<&String, Client> = regions
+        .into_iter()
+        .map(|r| (r, client(conn, Some(r))))
+        .collect();
+    let client_for = |name: &str| -> &Client {
+        buckets
+            .get(name)
+            .and_then(|region| region.as_ref())
+            .and_then(|region| clients.get(region))
+            .unwrap_or(&home)
+    };
+
+    // A tag selection needs the tags of every bucket: read them once, for all selections.
+    let selections: Vec<&Resource> = resources
+        .iter()
+        .copied()
+        .filter(|r| r.selector.is_some())
+        .collect();
+    let all_tags: BTreeMap<&String, Result<Value, String>> = if selections.is_empty() {
+        BTreeMap::new()
+    } else {
+        stream::iter(buckets.keys())
+            .map(|name| async move {
+                let tags = fetch(client_for(name), name, TAGGING).await.map(|values| {
+                    values
+                        .into_iter()
+                        .find(|(k, _)| k == "tags")
+                        .map_or(Value::Null, |(_, v)| v)
+                });
+                (name, tags)
+            })
+            .buffered(CONCURRENCY)
+            .collect()
+            .await
+    };
+
+    // Every bucket to read, with the operations its checks need and what is already known of it
+    // (a bucket both named and selected is read once, for both).
+    let mut records = Vec::new();
+    let mut work: BTreeMap<String, (BTreeSet<&'static str>, BTreeMap<String, Value>)> =
+        BTreeMap::new();
+    for r in resources {
+        let mut ops = operations_for(r);
+        ops.remove(LIST);
+        match &r.selector {
+            None if !buckets.contains_key(&r.id) => {
+                records.push(record(&r.id, Observation::Absent))
+            }
+            None => work.entry(r.id.clone()).or_default().0.extend(ops),
+            Some(sel) => {
+                if let Some((name, Err(e))) = all_tags.iter().find(|(_, t)| t.is_err()) {
+                    let error = format!(
+                        "cannot select by tags: the tags of bucket `{name}` could not be read: {e}"
+                    );
+                    records.push(record(&r.id, Observation::Error { error }));
+                    continue;
+                }
+                ops.remove(TAGGING);
+                let matches: Vec<String> = all_tags
+                    .iter()
+                    .filter_map(|(name, tags)| {
+                        tags.as_ref()
+                            .ok()
+                            .filter(|t| sel.matches(t))
+                            .map(|_| (*name).clone())
+                    })
+                    .collect();
+                for name in &matches {
+                    let entry = work.entry(name.clone()).or_default();
+                    entry.0.extend(ops.iter().copied());
+                    if let Some(Ok(tags)) = all_tags.get(name) {
+                        entry.1.insert("tags".into(), tags.clone());
                     }
                 }
+                records.push(record(&r.id, Observation::Selected { matches }));
             }
-            Err(e) => return all_errors(resources, &describe_error("s3:ListAllMyBuckets", &e)),
         }
     }
-    let home_region = conn.sdk.region().map(|r| r.to_string());
-    let regions: BTreeSet<String> = resources
-        .iter()
-        .filter_map(|r| buckets.get(&r.id).cloned().flatten())
-        .filter(|r| Some(r) != home_region.as_ref())
-        .collect();
-    let clients: HashMap<String, Client> = regions
-        .into_iter()
-        .map(|r| (r.clone(), client(conn, Some(&r))))
-        .collect();
-
-    stream::iter(resources.iter())
-        .map(|r| {
-            let region = buckets.get(&r.id);
-            let c = region
-                .and_then(|reg| reg.as_ref())
-                .and_then(|reg| clients.get(reg))
-                .unwrap_or(&home);
-            async move {
-                let observation = match region {
-                    None => Observation::Absent,
-                    Some(_) => bucket(c, r).await,
-                };
-                ResourceRecord {
-                    kind: r.kind.name.to_string(),
-                    id: r.id.clone(),
-                    observation,
-                }
-            }
+    let observed: Vec<ResourceRecord> = stream::iter(work)
+        .map(|(name, (ops, known))| async move {
+            let observation = bucket(client_for(&name), &name, &ops, known).await;
+            record(&name, observation)
         })
         .buffered(CONCURRENCY)
         .collect()
-        .await
+        .await;
+    records.extend(observed);
+    records
+}
+
+fn record(id: &str, observation: Observation) -> ResourceRecord {
+    ResourceRecord {
+        kind: "s3_bucket".into(),
+        id: id.to_string(),
+        observation,
+    }
 }
 
 /// The catalog attributes each operation provides.
@@ -104,16 +173,19 @@ fn attributes_of(action: &str) -> &'static [&'static str] {
     }
 }
 
-/// Makes the configuration calls one bucket's checks need.
-async fn bucket(client: &Client, r: &Resource) -> Observation {
-    let mut attributes = BTreeMap::new();
+/// Makes the configuration calls one bucket's checks need; `known` holds attributes already read.
+async fn bucket(
+    client: &Client,
+    name: &str,
+    operations: &BTreeSet<&'static str>,
+    known: BTreeMap<String, Value>,
+) -> Observation {
+    let mut attributes = known;
     let mut errors = BTreeMap::new();
-    let needed = operations_for(r);
     let results = futures::future::join_all(
-        needed
+        operations
             .iter()
-            .filter(|a| **a != r.kind.list_operation)
-            .map(|action| async move { (*action, fetch(client, &r.id, action).await) }),
+            .map(|action| async move { (*action, fetch(client, name, action).await) }),
     )
     .await;
     for (action, result) in results {

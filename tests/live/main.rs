@@ -8,6 +8,7 @@ mod data;
 mod ecs_ecr;
 mod elbv2_cloudfront;
 mod rds_s3;
+mod select;
 
 use std::path::Path;
 
