@@ -335,6 +335,7 @@ pub static KINDS: &[Kind] = &[
             "website_enabled": Bool, "s3:GetBucketWebsite", "Whether static website hosting is configured.";
             "website_index_document": String, "s3:GetBucketWebsite", "Website index document suffix, e.g. `index.html`.";
             "website_error_document": String, "s3:GetBucketWebsite", "Website error document key.";
+            "policy_requires_tls": Bool, "s3:GetBucketPolicy", "The bucket policy denies requests without TLS (`aws:SecureTransport` false); false without a policy.";
             "lifecycle_rules": ObjectList, "s3:GetLifecycleConfiguration", "Lifecycle rules: `id`, `status`, `prefix`, `transitions` (`days`, `storage_class`), `expiration_days`.";
             "tags": StringMap, "s3:GetBucketTagging", "Bucket tags.";
         },
@@ -350,6 +351,8 @@ pub static KINDS: &[Kind] = &[
             "enabled": Bool, DISTRIBUTIONS, "Whether the distribution is enabled.";
             "domain_name": String, DISTRIBUTIONS, "The `*.cloudfront.net` domain name.";
             "aliases": StringList, DISTRIBUTIONS, "Alternate domain names (CNAMEs).";
+            "origins": ObjectList, DISTRIBUTIONS, "Origins: `id`, `domain_name`, `type` (`s3` or `custom`; moto reports S3 origins as neither: null), `origin_access_control_id`.";
+            "default_root_object": String, "cloudfront:GetDistributionConfig", "Object served for `/`, e.g. `index.html`; null when none. Read per distribution, only when checked.";
             "origin_domains": StringList, DISTRIBUTIONS, "Domain names of the origins.";
             "viewer_protocol_policy": String, DISTRIBUTIONS, "Default behaviour: `redirect-to-https`, `https-only` or `allow-all`.";
             "compress": Bool, DISTRIBUTIONS, "Default behaviour compresses objects.";

@@ -96,10 +96,16 @@ pub static OPERATIONS: &[Operation] = &[
         "GetBucketLifecycleConfiguration",
     ),
     op("s3:GetBucketTagging", "S3", "GetBucketTagging"),
+    op("s3:GetBucketPolicy", "S3", "GetBucketPolicy"),
     op(
         "cloudfront:ListDistributions",
         "CloudFront",
         "ListDistributions",
+    ),
+    op(
+        "cloudfront:GetDistributionConfig",
+        "CloudFront",
+        "GetDistributionConfig",
     ),
     op(
         "secretsmanager:ListSecrets",

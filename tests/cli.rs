@@ -25,7 +25,7 @@ fn verify_offline_not_ready_exits_1() {
         .code(1)
         .stdout(predicate::str::contains("FAIL    backup_retention_period"))
         .stdout(predicate::str::contains(
-            "NOT READY: 67 checks: 63 passed, 4 failed, 0 missing, 0 errors",
+            "NOT READY: 69 checks: 65 passed, 4 failed, 0 missing, 0 errors",
         ));
 }
 
@@ -125,7 +125,7 @@ fn validate_ok_exits_0() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "specs/staging.yaml: ok: environment `staging`, 17 resources, 67 checks",
+            "specs/staging.yaml: ok: environment `staging`, 17 resources, 69 checks",
         ));
     iv().args(["validate", "--spec", "specs/production.yaml"])
         .assert()

@@ -8,12 +8,17 @@ use aws_sdk_cloudfront::types::DistributionSummary;
 use aws_sdk_cloudfront::Client;
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, from_listing};
+use futures::stream::{self, StreamExt};
+
+use super::{all_errors, collect_pages, describe_error, from_listing, CONCURRENCY};
 use crate::aws::Connection;
+use crate::plan::operations_for;
+use crate::snapshot::Observation;
 use crate::snapshot::ResourceRecord;
 use crate::spec::Resource;
 
 const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
+const CONFIG: &str = "cloudfront:GetDistributionConfig";
 
 /// Observes the named distributions (by id or by one of their aliases).
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
@@ -35,9 +40,55 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     for d in &listed {
         by_id.insert(d.id().to_string(), d);
     }
-    from_listing(resources, "cloudfront_distribution", &by_id, |d| {
+    let mut records = from_listing(resources, "cloudfront_distribution", &by_id, |d| {
         attributes(d)
-    })
+    });
+    // The default root object is only in the distribution's configuration: one call per named
+    // distribution whose checks ask for it.
+    let wanted: Vec<(usize, String)> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, rec)| matches!(rec.observation, Observation::Present { .. }))
+        .filter_map(|(i, rec)| {
+            let r = resources.iter().find(|r| r.id == rec.id)?;
+            let id = by_id.get(&rec.id)?.id().to_string();
+            operations_for(r).contains(CONFIG).then_some((i, id))
+        })
+        .collect();
+    let configs: Vec<(usize, Result<Value, String>)> = stream::iter(wanted)
+        .map(|(i, id)| {
+            let client = &client;
+            async move { (i, default_root_object(client, &id).await) }
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    for (i, result) in configs {
+        if let Some(Observation::Present { attributes, errors }) =
+            records.get_mut(i).map(|r| &mut r.observation)
+        {
+            match result {
+                Ok(v) => {
+                    attributes.insert("default_root_object".into(), v);
+                }
+                Err(e) => {
+                    errors.insert("default_root_object".into(), e);
+                }
+            }
+        }
+    }
+    records
+}
+
+/// The default root object of one distribution (null when none is set).
+async fn default_root_object(client: &Client, id: &str) -> Result<Value, String> {
+    match client.get_distribution_config().id(id).send().await {
+        Ok(out) => Ok(json!(non_empty(
+            out.distribution_config()
+                .and_then(|c| c.default_root_object())
+        ))),
+        Err(e) => Err(describe_error(CONFIG, &e)),
+    }
 }
 
 /// Every distribution in the account (all pages).
@@ -78,6 +129,27 @@ pub fn attributes(d: &DistributionSummary) -> BTreeMap<String, Value> {
         .iter()
         .map(|o| o.domain_name())
         .collect();
+    let origins: Vec<Value> = d
+        .origins()
+        .map(|o| o.items())
+        .unwrap_or_default()
+        .iter()
+        .map(|o| {
+            let kind = if o.s3_origin_config().is_some() {
+                Some("s3")
+            } else if o.custom_origin_config().is_some() {
+                Some("custom")
+            } else {
+                None
+            };
+            json!({
+                "id": o.id(),
+                "domain_name": o.domain_name(),
+                "type": kind,
+                "origin_access_control_id": non_empty(o.origin_access_control_id()),
+            })
+        })
+        .collect();
     let behavior = d.default_cache_behavior();
     let certificate = d.viewer_certificate();
     BTreeMap::from([
@@ -86,6 +158,7 @@ pub fn attributes(d: &DistributionSummary) -> BTreeMap<String, Value> {
         ("domain_name".into(), json!(d.domain_name())),
         ("aliases".into(), json!(aliases)),
         ("origin_domains".into(), json!(origin_domains)),
+        ("origins".into(), json!(origins)),
         (
             "viewer_protocol_policy".into(),
             json!(behavior.map(|b| b.viewer_protocol_policy().as_str())),
@@ -247,9 +320,91 @@ mod tests {
         assert_eq!(a["status"], json!("InProgress"));
         assert_eq!(a["price_class"], json!("PriceClass_All"));
         assert_eq!(a["http_version"], json!("http1.1"));
+        assert_eq!(a["origins"], json!([]));
+        // Every catalog attribute but default_root_object (read from GetDistributionConfig).
         assert_eq!(
-            a.len(),
+            a.len() + 1,
             crate::catalog::kind("cloudfront_distribution").map_or(0, |k| k.attributes.len())
+        );
+    }
+
+    #[test]
+    fn origin_types() {
+        use aws_sdk_cloudfront::types::{
+            CustomOriginConfig, Origin, OriginProtocolPolicy, Origins, S3OriginConfig,
+        };
+        let origins = Origins::builder()
+            .quantity(3)
+            .items(
+                Origin::builder()
+                    .id("front")
+                    .domain_name("front.s3.amazonaws.com")
+                    .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+                    .origin_access_control_id("E2QWRUHEXAMPLE")
+                    .build()
+                    .expect("origin"),
+            )
+            .items(
+                Origin::builder()
+                    .id("alb")
+                    .domain_name("alb.example")
+                    .custom_origin_config(
+                        CustomOriginConfig::builder()
+                            .http_port(80)
+                            .https_port(443)
+                            .origin_protocol_policy(OriginProtocolPolicy::HttpsOnly)
+                            .build()
+                            .expect("custom"),
+                    )
+                    .build()
+                    .expect("origin"),
+            )
+            .items(
+                Origin::builder()
+                    .id("bare")
+                    .domain_name("x.example")
+                    .build()
+                    .expect("origin"),
+            )
+            .build()
+            .expect("origins");
+        let d = DistributionSummary::builder()
+            .id("E1")
+            .arn("arn")
+            .status("Deployed")
+            .last_modified_time(aws_smithy_types::DateTime::from_secs(0))
+            .domain_name("d.cloudfront.net")
+            .aliases(Aliases::builder().quantity(0).build().expect("aliases"))
+            .origins(origins)
+            .default_cache_behavior(
+                DefaultCacheBehavior::builder()
+                    .target_origin_id("front")
+                    .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                    .build()
+                    .expect("behaviour"),
+            )
+            .comment("")
+            .price_class(PriceClass::PriceClassAll)
+            .enabled(true)
+            .viewer_certificate(
+                ViewerCertificate::builder()
+                    .cloud_front_default_certificate(true)
+                    .build(),
+            )
+            .web_acl_id("")
+            .http_version(HttpVersion::Http2)
+            .is_ipv6_enabled(true)
+            .staging(false)
+            .build()
+            .expect("summary");
+        let a = attributes(&d);
+        assert_eq!(
+            a["origins"],
+            json!([
+                {"id": "front", "domain_name": "front.s3.amazonaws.com", "type": "s3", "origin_access_control_id": "E2QWRUHEXAMPLE"},
+                {"id": "alb", "domain_name": "alb.example", "type": "custom", "origin_access_control_id": null},
+                {"id": "bare", "domain_name": "x.example", "type": null, "origin_access_control_id": null}
+            ])
         );
     }
 }

@@ -169,6 +169,7 @@ fn attributes_of(action: &str) -> &'static [&'static str] {
         ],
         "s3:GetLifecycleConfiguration" => &["lifecycle_rules"],
         "s3:GetBucketTagging" => &["tags"],
+        "s3:GetBucketPolicy" => &["policy_requires_tls"],
         _ => &[],
     }
 }
@@ -364,6 +365,69 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
             Err(e) if error_code(&e) == Some("NoSuchTagSet") => kv(vec![("tags", json!({}))]),
             Err(e) => Err(describe_error(action, &e)),
         },
+        "s3:GetBucketPolicy" => match c.get_bucket_policy().bucket(bucket).send().await {
+            Ok(o) => kv(vec![(
+                "policy_requires_tls",
+                json!(o.policy().is_some_and(policy_requires_tls)),
+            )]),
+            Err(e) if error_code(&e) == Some("NoSuchBucketPolicy") => {
+                kv(vec![("policy_requires_tls", json!(false))])
+            }
+            Err(e) => Err(describe_error(action, &e)),
+        },
         other => Err(format!("infra-verify cannot read `{other}` for S3 buckets")),
+    }
+}
+
+/// Whether a bucket policy denies every request made without TLS: a `Deny` statement whose
+/// condition is `Bool: { aws:SecureTransport: false }` (as a string, a boolean or in a list).
+pub fn policy_requires_tls(policy: &str) -> bool {
+    let Ok(doc) = serde_json::from_str::<Value>(policy) else {
+        return false;
+    };
+    let statements = match &doc["Statement"] {
+        Value::Array(items) => items.clone(),
+        one @ Value::Object(_) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    let is_false = |v: &Value| match v {
+        Value::String(s) => s.eq_ignore_ascii_case("false"),
+        Value::Bool(b) => !b,
+        Value::Array(items) => items
+            .iter()
+            .any(|i| i.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))),
+        _ => false,
+    };
+    statements.iter().any(|st| {
+        st["Effect"] == "Deny"
+            && st["Condition"]["Bool"]
+                .as_object()
+                .and_then(|b| {
+                    b.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport"))
+                })
+                .is_some_and(|(_, v)| is_false(v))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy_requires_tls;
+
+    #[test]
+    fn tls_policy_detection() {
+        let deny = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*",
+            "Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+        assert!(policy_requires_tls(deny));
+        assert!(policy_requires_tls(&deny.replace("\"false\"", "false")));
+        assert!(policy_requires_tls(
+            &deny.replace("\"false\"", "[\"false\"]")
+        ));
+        assert!(!policy_requires_tls(&deny.replace("Deny", "Allow")));
+        assert!(!policy_requires_tls(&deny.replace("\"false\"", "\"true\"")));
+        assert!(!policy_requires_tls(
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject"}}"#
+        ));
+        assert!(!policy_requires_tls("not json"));
     }
 }

@@ -177,40 +177,69 @@ fn deny_replication_groups_and_secrets(request: &str) -> Option<Answer> {
     if request.contains("Action=DescribeReplicationGroups") {
         Some(Answer::query_error(403, "AccessDenied"))
     } else if request.contains("secretsmanager.ListSecrets") {
-        Some(Answer {
-            status: 400,
-            content_type: "application/x-amz-json-1.1",
-            body: r#"{"__type":"AccessDeniedException","message":"injected by the test proxy"}"#
-                .to_string(),
-        })
+        Some(Answer::json_error(400, "AccessDeniedException"))
     } else {
         None
     }
 }
 
-#[test]
-fn denied_lists_are_errors_for_their_kinds_only() {
+fn deny_clusters(request: &str) -> Option<Answer> {
+    (request.contains("Action=DescribeDBClusters")
+        || request.contains("Action=DescribeCacheClusters"))
+    .then(|| Answer::query_error(403, "AccessDenied"))
+}
+
+/// With the lists of some kinds denied, every check of those kinds is an error naming the denied
+/// action, and every other kind is verified as usual.
+fn denied_lists_are_errors_for_their_kinds_only(
+    rule: fn(&str) -> Option<Answer>,
+    denied: &[(&str, &str)],
+) {
     let moto = Moto::start();
     rt().block_on(seed(&moto.endpoint));
-    let proxy = proxy::start(moto.port, deny_replication_groups_and_secrets);
-    // Seeded failures still fail (exit 1); the denied kinds are errors, never passes.
+    let proxy = proxy::start(moto.port, rule);
+    // Seeded failures of the other kinds still fail (exit 1); the denied kinds are never passes.
     let report = run_json(&proxy.endpoint, SPEC, 1);
+    let mut seen = 0;
     for c in report["checks"].as_array().expect("checks") {
         let kind = c["kind"].as_str().unwrap_or_default();
         let message = c["message"].as_str().unwrap_or_default();
-        match kind {
-            "elasticache_replication_group" => {
+        match denied.iter().find(|(k, _)| *k == kind) {
+            Some((_, action)) => {
+                seen += 1;
                 assert_eq!(c["status"], "error", "{c}");
-                assert!(
-                    message.contains("`elasticache:DescribeReplicationGroups`"),
-                    "{c}"
-                );
+                assert!(message.contains(&format!("`{action}`")), "{c}");
             }
-            "secret" => {
-                assert_eq!(c["status"], "error", "{c}");
-                assert!(message.contains("`secretsmanager:ListSecrets`"), "{c}");
-            }
-            _ => assert_ne!(c["status"], "error", "{c}"),
+            None => assert_ne!(c["status"], "error", "{c}"),
         }
     }
+    assert!(
+        seen >= denied.len(),
+        "the denied kinds have checks: {report}"
+    );
+}
+
+#[test]
+fn denied_replication_groups_and_secrets_are_errors() {
+    denied_lists_are_errors_for_their_kinds_only(
+        deny_replication_groups_and_secrets,
+        &[
+            (
+                "elasticache_replication_group",
+                "elasticache:DescribeReplicationGroups",
+            ),
+            ("secret", "secretsmanager:ListSecrets"),
+        ],
+    );
+}
+
+#[test]
+fn denied_db_and_cache_clusters_are_errors() {
+    denied_lists_are_errors_for_their_kinds_only(
+        deny_clusters,
+        &[
+            ("rds_cluster", "rds:DescribeDBClusters"),
+            ("elasticache_cluster", "elasticache:DescribeCacheClusters"),
+        ],
+    );
 }

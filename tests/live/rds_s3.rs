@@ -134,6 +134,7 @@ resources:
       website_enabled: true
       website_index_document: index.html
       lifecycle_rules: { contains: { id: expire-segments, status: Enabled, expiration_days: 3 } }
+      policy_requires_tls: true
       tags: { Environment: test }
   - kind: s3_bucket
     id: bucket-bare
@@ -143,6 +144,7 @@ resources:
       website_enabled: false
       website_index_document: null
       lifecycle_rules: []
+      policy_requires_tls: false
       tags: {}
 "#;
 
@@ -168,6 +170,7 @@ async fn seed_every_attribute(endpoint: &str) {
         block_public: true,
         expire_days: Some(3),
         environment: Some("test"),
+        tls_policy: true,
     })
     .await
     .expect("bucket");
@@ -194,7 +197,7 @@ fn every_probed_attribute_is_read_from_the_emulator() {
         .filter(|c| c.status != Status::Pass)
         .collect();
     assert!(not_passing.is_empty(), "{not_passing:#?}");
-    assert_eq!(report.summary.total, 3 + 13 + 13 + 6);
+    assert_eq!(report.summary.total, 3 + 13 + 14 + 7);
 }
 
 #[test]

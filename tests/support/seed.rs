@@ -61,6 +61,8 @@ pub struct Bucket<'a> {
     pub block_public: bool,
     pub expire_days: Option<i32>,
     pub environment: Option<&'a str>,
+    /// A bucket policy that denies requests without TLS.
+    pub tls_policy: bool,
 }
 
 impl Seeder {
@@ -284,6 +286,17 @@ impl Seeder {
                 .send()
                 .await?;
         }
+        if b.tls_policy {
+            let policy = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::{0}","arn:aws:s3:::{0}/*"],"Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#,
+                b.name
+            );
+            s3.put_bucket_policy()
+                .bucket(b.name)
+                .policy(policy)
+                .send()
+                .await?;
+        }
         if let Some(env) = b.environment {
             s3.put_bucket_tagging()
                 .bucket(b.name)
@@ -338,6 +351,7 @@ pub async fn seed_staging(endpoint: &str) -> Result<()> {
     s.bucket(&Bucket {
         name: "dorami-staging-uploads",
         sse: true,
+        tls_policy: true,
         block_public: false, // gap
         environment: Some("staging"),
         ..Bucket::default()

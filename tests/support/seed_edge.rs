@@ -388,6 +388,7 @@ impl EdgeSeeder {
             .caller_reference(reference)
             .comment("storefront")
             .enabled(true)
+            .default_root_object("index.html")
             .aliases(Aliases::builder().quantity(1).items(alias).build()?)
             .origins(
                 Origins::builder()
