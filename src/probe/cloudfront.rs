@@ -197,7 +197,7 @@ mod tests {
     };
 
     use super::*;
-    use crate::probe::elbv2::replay::Replay;
+    use crate::probe::replay::Replay;
     use crate::snapshot::Observation;
 
     fn page(id: &str, alias: &str, next_marker: Option<&str>) -> String {

@@ -109,6 +109,7 @@ pub fn attributes(repo: &Repository) -> BTreeMap<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::replay::Replay;
     use aws_sdk_ecr::types::{
         EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability,
     };
@@ -141,5 +142,56 @@ mod tests {
         assert_eq!(a["scan_on_push"], json!(true));
         assert_eq!(a["image_tag_mutability"], json!("IMMUTABLE_WITH_EXCLUSION"));
         assert_eq!(a["encryption_type"], json!("KMS_DSSE"));
+    }
+
+    /// moto answers DescribeRepositories in one page whatever is asked, so paging is proven by
+    /// replay: two pages, the second asked for with the first's token.
+    #[tokio::test]
+    async fn describe_repositories_reads_every_page() {
+        let page = |name: &str, next: Option<&str>| {
+            let next = next.map_or(String::new(), |t| format!(r#","nextToken":"{t}""#));
+            format!(
+                r#"{{"repositories":[{{"repositoryName":"{name}","repositoryArn":"arn:aws:ecr:ap-northeast-2:123456789012:repository/{name}",
+                "imageScanningConfiguration":{{"scanOnPush":true}},"imageTagMutability":"IMMUTABLE",
+                "encryptionConfiguration":{{"encryptionType":"AES256"}}}}]{next}}}"#
+            )
+        };
+        let replay = Replay::new(&[
+            (200, &page("first", Some("token-2"))),
+            (200, &page("second", None)),
+        ]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: ecr_repository\n  id: first\n  expect: { scan_on_push: true }\n\
+             - kind: ecr_repository\n  id: second\n  expect: { scan_on_push: true }\n\
+             - kind: ecr_repository\n  id: third\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(!requests[0].contains("token-2"), "{}", requests[0]);
+        assert!(
+            requests[1].contains(r#""nextToken":"token-2""#),
+            "{}",
+            requests[1]
+        );
+        let statuses: Vec<(&str, bool)> = records
+            .iter()
+            .map(|r| {
+                (
+                    r.id.as_str(),
+                    matches!(r.observation, Observation::Present { .. }),
+                )
+            })
+            .collect();
+        assert_eq!(
+            statuses,
+            [("first", true), ("second", true), ("third", false)]
+        );
+        assert!(matches!(records[2].observation, Observation::Absent));
     }
 }

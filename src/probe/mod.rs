@@ -19,6 +19,8 @@ mod ecs;
 mod elasticache;
 mod elbv2;
 mod rds;
+#[cfg(test)]
+pub(crate) mod replay;
 mod s3;
 mod secretsmanager;
 

@@ -1,0 +1,101 @@
+//! A canned-response HTTP client for replay tests of the probes (also used by the CloudFront
+//! tests). Hand-rolled on the public `aws-smithy-runtime-api` traits rather than
+//! `aws-smithy-http-client`'s `StaticReplayClient`: its `test-util` feature would change that
+//! crate's feature set in test builds and so rebuild every SDK crate a second time.
+
+use std::sync::{Arc, Mutex};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_runtime_api::shared::IntoShared;
+use aws_smithy_types::body::SdkBody;
+
+use crate::aws::{CallRecorder, Connection};
+
+/// Answers the n-th request with the n-th response; records every request as
+/// `METHOD URI\nBODY`.
+#[derive(Clone, Debug, Default)]
+pub struct Replay {
+    responses: Arc<Mutex<Vec<(u16, String)>>>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl Replay {
+    /// XML responses, in order, all with the given status.
+    pub fn new(responses: &[(u16, &str)]) -> Replay {
+        let mut r: Vec<(u16, String)> =
+            responses.iter().map(|(s, b)| (*s, b.to_string())).collect();
+        r.reverse();
+        Replay {
+            responses: Arc::new(Mutex::new(r)),
+            requests: Arc::default(),
+        }
+    }
+
+    /// The requests made so far.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().expect("lock").clone()
+    }
+
+    /// A connection whose every client talks to this replay instead of the network.
+    pub fn connection(&self) -> Connection {
+        let sdk = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("ap-northeast-2"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "testing", "testing", None, None, "replay",
+            )))
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .http_client(self.clone())
+            .build();
+        Connection {
+            sdk,
+            recorder: CallRecorder::default(),
+            endpoint: None,
+        }
+    }
+}
+
+impl HttpConnector for Replay {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default());
+        self.requests.lock().expect("lock").push(format!(
+            "{} {}\n{body}",
+            request.method(),
+            request.uri()
+        ));
+        let next = self.responses.lock().expect("lock").pop();
+        HttpConnectorFuture::ready(match next {
+            Some((status, body)) => {
+                let mut response = HttpResponse::new(
+                    StatusCode::try_from(status).expect("status code"),
+                    SdkBody::from(body),
+                );
+                response.headers_mut().insert("content-type", "text/xml");
+                Ok(response)
+            }
+            None => Err(ConnectorError::other(
+                "replay: no response left for this request".into(),
+                None,
+            )),
+        })
+    }
+}
+
+impl HttpClient for Replay {
+    fn http_connector(
+        &self,
+        _: &HttpConnectorSettings,
+        _: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.clone().into_shared()
+    }
+}
