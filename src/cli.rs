@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::aws::{self, ConnectionArgs};
 use crate::catalog;
-use crate::evaluate::{self, Outcome};
+use crate::checklist::{self, Checklist};
+use crate::evaluate::{self, Outcome, Report};
 use crate::output::Format;
 use crate::plan;
 use crate::probe;
@@ -51,7 +52,9 @@ Examples:
   infra-verify staging --snapshot fixtures/staging.snapshot.json   evaluate a saved snapshot
   infra-verify staging --format junit --output report.xml
   infra-verify snapshot staging -o staging.snapshot.json
-  infra-verify validate staging
+  infra-verify validate staging --checklist docs/launch-checklist.md
+  infra-verify tick staging docs/launch-checklist.md     tick the items whose checks pass
+  infra-verify tick staging docs/launch-checklist.md --check   in CI: exit 1 if it is out of date
   infra-verify kinds rds_instance";
 
 /// Verify AWS environments against declarative YAML specs.
@@ -78,7 +81,10 @@ pub struct Cli {
 pub enum Command {
     /// Observe an environment and save the facts as a snapshot (JSON).
     Snapshot(SnapshotArgs),
-    /// Check a spec without calling AWS.
+    /// Tick the checklist items whose linked checks pass (and untick infra-verify's own ticks
+    /// whose checks now fail). Exit 0 when done; with --check, 1 when the file would change.
+    Tick(TickArgs),
+    /// Check a spec (and its checklist links) without calling AWS.
     Validate(ValidateArgs),
     /// List resource kinds and their attributes.
     Kinds(KindsArgs),
@@ -117,6 +123,40 @@ pub struct VerifyArgs {
     /// Also print the API calls made, per operation, on stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Also tick this Markdown checklist from the verdicts (see `infra-verify tick`).
+    #[arg(long, value_name = "CHECKLIST")]
+    pub tick: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `infra-verify tick`.
+#[derive(Debug, Clone, Args)]
+pub struct TickArgs {
+    /// Environment name; the spec is <specs-dir>/<ENV>.yaml.
+    #[arg(value_name = "ENV")]
+    pub env: String,
+    /// Spec file to use instead of <specs-dir>/<ENV>.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Directory of environment specs.
+    #[arg(long, value_name = "DIR", default_value = "specs")]
+    pub specs_dir: PathBuf,
+    /// The Markdown checklist to tick.
+    #[arg(value_name = "CHECKLIST")]
+    pub checklist: PathBuf,
+    /// Evaluate this saved snapshot instead of calling AWS.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Change nothing; print the diff and exit 1 when the file would change.
+    #[arg(long, conflicts_with_all = ["diff", "dry_run"])]
+    pub check: bool,
+    /// Change nothing; print the unified diff of what would change.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub diff: bool,
+    /// Change nothing; list what would be ticked and unticked, and why.
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -138,6 +178,9 @@ pub struct SnapshotArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub target: SpecArgs,
+    /// Also resolve every `item:` link against this checklist.
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Option<PathBuf>,
 }
 
 /// `infra-verify kinds`.
@@ -200,6 +243,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Snapshot(a)) => snapshot_cmd(&a),
         Some(Command::Validate(a)) => validate_cmd(&a),
+        Some(Command::Tick(a)) => tick_cmd(&a),
         Some(Command::Kinds(a)) => kinds_cmd(&a),
         Some(Command::IamPolicy(a)) => iam_policy_cmd(&a),
         None => verify_cmd(&cli.verify),
@@ -322,6 +366,11 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
     if a.verbose {
         print_api_calls(&snap);
     }
+    // Links are checked before anything is written, so a bad link changes no file.
+    let checklist = match &a.tick {
+        Some(path) => Some(load_linked(&spec, path)?),
+        None => None,
+    };
     let renderer = a.format.renderer();
     match &a.output {
         Some(path) => {
@@ -347,7 +396,116 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
             }
         }
     }
+    if let Some((checklist, links)) = &checklist {
+        tick_checklist(&report, checklist, links, TickMode::Write)?;
+    }
     Ok(report.outcome.into())
+}
+
+/// Reads a checklist and resolves every `item:` of the spec in it.
+fn load_linked(spec: &Spec, path: &Path) -> Result<(Checklist, checklist::Links), Failure> {
+    let list = Checklist::load(path).map_err(|e| Failure::usage(e.to_string()))?;
+    let links = checklist::link(spec, &list)
+        .map_err(|diags| Failure::usage(spec::SpecError::Invalid(diags).to_string()))?;
+    Ok((list, links))
+}
+
+/// What `tick` does with the result.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TickMode {
+    Write,
+    Check,
+    Diff,
+    DryRun,
+}
+
+/// Ticks a checklist; returns whether the file changed (or would change).
+fn tick_checklist(
+    report: &Report,
+    list: &Checklist,
+    links: &checklist::Links,
+    mode: TickMode,
+) -> Result<bool, Failure> {
+    let date = report.source.taken_at.get(..10).unwrap_or("unknown-date");
+    let outcome = checklist::tick(list, links, report, date);
+    let changed = outcome.text != list.text;
+    let mut out = io::stdout().lock();
+    match mode {
+        TickMode::Write => {
+            if changed {
+                write_atomic(&list.path, outcome.text.as_bytes())?;
+            }
+        }
+        TickMode::Check | TickMode::Diff => {
+            let _ =
+                out.write_all(checklist::diff(&list.path, &list.text, &outcome.text).as_bytes());
+        }
+        TickMode::DryRun => {
+            for (item, action) in list.items.iter().zip(&outcome.actions) {
+                let what = match action {
+                    checklist::Action::Tick => "tick".to_string(),
+                    checklist::Action::Untick(why) => format!("untick: {why}"),
+                    checklist::Action::Failing(why) => format!("stays unticked: {why}"),
+                    checklist::Action::Unverified => "left as it is: not verified".to_string(),
+                    _ => continue,
+                };
+                let _ = writeln!(
+                    out,
+                    "{}:{}: {what}: {}",
+                    list.path.display(),
+                    item.line,
+                    item.text
+                );
+            }
+        }
+    }
+    let _ = out.flush();
+    drop(out);
+    let note = if mode == TickMode::Write {
+        ""
+    } else {
+        " (nothing written)"
+    };
+    let _ = writeln!(
+        io::stderr(),
+        "{}: {}{note}",
+        list.path.display(),
+        outcome.summary(list, links)
+    );
+    Ok(changed)
+}
+
+fn tick_cmd(a: &TickArgs) -> CmdResult {
+    let spec = load_spec(&SpecArgs {
+        env: Some(a.env.clone()),
+        spec: a.spec.clone(),
+        specs_dir: a.specs_dir.clone(),
+    })?;
+    let (list, links) = load_linked(&spec, &a.checklist)?;
+    let snap = match &a.snapshot {
+        Some(path) => {
+            let snap = Snapshot::load(path).map_err(|e| Failure::usage(e.to_string()))?;
+            check_snapshot(&spec, &snap, path)?;
+            snap
+        }
+        None => observe(&spec, &a.connection)?,
+    };
+    let report = evaluate::evaluate(&spec, &snap);
+    let mode = if a.check {
+        TickMode::Check
+    } else if a.diff {
+        TickMode::Diff
+    } else if a.dry_run {
+        TickMode::DryRun
+    } else {
+        TickMode::Write
+    };
+    let changed = tick_checklist(&report, &list, &links, mode)?;
+    Ok(if a.check && changed {
+        ExitCode::NotReady
+    } else {
+        ExitCode::Ready
+    })
 }
 
 /// `--verbose`: the API calls behind the facts, one line per operation, on stderr.
@@ -377,6 +535,12 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     };
     let fail = |e: io::Error| Failure::usage(format!("cannot write {}: {e}", path.display()));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    // A rewritten file keeps its permissions (the temporary file is created private).
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(fail)?;
+    }
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
@@ -414,6 +578,10 @@ fn snapshot_cmd(a: &SnapshotArgs) -> CmdResult {
 
 fn validate_cmd(a: &ValidateArgs) -> CmdResult {
     let spec = load_spec(&a.target)?;
+    let linked = match &a.checklist {
+        Some(path) => Some(load_linked(&spec, path)?),
+        None => None,
+    };
     let checks: usize = spec
         .resources
         .iter()
@@ -429,6 +597,15 @@ fn validate_cmd(a: &ValidateArgs) -> CmdResult {
         spec.resources.len(),
         checks
     );
+    if let Some((list, links)) = &linked {
+        let items = links.iter().filter(|l| !l.is_empty()).count();
+        let _ = writeln!(
+            out,
+            "{}: every link resolves: {items} of {} checklist items are linked to checks",
+            list.path.display(),
+            list.items.len()
+        );
+    }
     if !unprobed.is_empty() {
         let list: Vec<&str> = unprobed.into_iter().collect();
         let _ = writeln!(
@@ -516,5 +693,14 @@ fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
     match writeln!(out, "{text}") {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(io_failure(e)),
         _ => Ok(ExitCode::Ready),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

@@ -61,6 +61,9 @@ pub struct Check {
     /// Audit control ids.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// The spec resource (index) and expectation (index; none for `exists`/`count`) it checks.
+    #[serde(skip)]
+    pub source: (usize, Option<usize>),
 }
 
 /// Counts per status.
@@ -152,7 +155,8 @@ pub struct Source {
 /// Evaluates every expectation of the spec against the snapshot.
 pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
     let mut checks = Vec::new();
-    for r in &spec.resources {
+    for (ri, r) in spec.resources.iter().enumerate() {
+        let first = checks.len();
         let record = snapshot
             .find(r.kind.name, &r.id)
             .map(|rec| &rec.observation);
@@ -170,6 +174,9 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
                     }
                 }
             }
+        }
+        for c in &mut checks[first..] {
+            c.source.0 = ri;
         }
     }
     let summary = Summary::of(&checks);
@@ -209,6 +216,7 @@ fn check(
         severity: r.severity,
         item: r.item.clone(),
         controls: r.controls.clone(),
+        source: (0, None),
     }
 }
 
@@ -328,7 +336,8 @@ fn count_check(r: &Resource, sel: &Selector, record: Option<&Observation>) -> Ch
 fn expectation_checks(r: &Resource, resource_id: &str, record: Option<&Observation>) -> Vec<Check> {
     r.expectations
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(ei, e)| {
             let name = e.attribute.name;
             let (status, actual, message) = match record {
                 None => (Status::Error, J::Null, NO_RECORD.to_string()),
@@ -400,6 +409,7 @@ fn expectation_checks(r: &Resource, resource_id: &str, record: Option<&Observati
                 c.item = e.item.clone();
             }
             c.controls.extend(e.controls.iter().cloned());
+            c.source.1 = Some(ei);
             c
         })
         .collect()

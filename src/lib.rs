@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod catalog;
+pub mod checklist;
 pub mod cli;
 pub mod evaluate;
 pub mod output;

@@ -154,6 +154,8 @@ pub struct Expectation {
     pub expected: serde_json::Value,
     /// Checklist line this expectation ticks.
     pub item: Option<String>,
+    /// Where `item:` was written.
+    pub item_origin: Option<Origin>,
     /// Audit control ids (added to the resource's).
     pub controls: Vec<String>,
     /// Overrides the resource's severity.
@@ -210,6 +212,8 @@ pub struct Resource {
     pub exists: bool,
     /// Checklist line this resource ticks.
     pub item: Option<String>,
+    /// Where `item:` was written.
+    pub item_origin: Option<Origin>,
     /// Audit control ids.
     pub controls: Vec<String>,
     /// Severity of its checks.
@@ -702,6 +706,7 @@ impl Loader {
             }
         }
         let item = get("item").and_then(|v| self.item(file, v));
+        let item_origin = get("item").map(|v| Self::origin(file, v));
         let controls = get("controls")
             .map(|v| self.controls(file, v))
             .unwrap_or_default();
@@ -776,6 +781,7 @@ impl Loader {
             exists: exists.unwrap_or(true) || selector.is_some(),
             selector,
             item,
+            item_origin,
             controls,
             severity,
             expectations,
@@ -942,6 +948,7 @@ impl Loader {
                 matchers: vec![Matcher::Equals(value.clone())],
                 expected: value,
                 item: None,
+                item_origin: None,
                 controls: Vec::new(),
                 severity: None,
                 origin,
@@ -955,6 +962,7 @@ impl Loader {
             matchers: Vec::new(),
             expected: serde_json::Value::Null,
             item: None,
+            item_origin: None,
             controls: Vec::new(),
             severity: None,
             origin: origin.clone(),
@@ -965,7 +973,10 @@ impl Loader {
             let key = key_text(k);
             let at = Self::origin(file, m);
             match key.as_str() {
-                "item" => e.item = self.item(file, m),
+                "item" => {
+                    e.item = self.item(file, m);
+                    e.item_origin = Some(at.clone());
+                }
                 "controls" => e.controls = self.controls(file, m),
                 "severity" => e.severity = self.severity(file, m),
                 "equals" => {
@@ -1211,6 +1222,7 @@ fn merge(base: Layer, overlay: Layer) -> Layer {
                 }
                 if r.item.is_some() {
                     b.item = r.item;
+                    b.item_origin = r.item_origin;
                 }
                 if !r.controls.is_empty() {
                     b.controls = r.controls;

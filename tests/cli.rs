@@ -422,3 +422,176 @@ fn product_source_calls_no_write_operation() {
         }
     }
 }
+
+const CHECKLIST: &str = "fixtures/checklists/live-commerce.md";
+
+fn checklist_copy(dir: &tempfile::TempDir, crlf: bool) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(CHECKLIST).expect("fixture checklist");
+    let text = if crlf {
+        text.replace('\n', "\r\n")
+    } else {
+        text
+    };
+    write(dir, "checklist.md", &text)
+}
+
+#[test]
+fn tick_offline_ticks_exactly_the_passing_items_and_is_idempotent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = checklist_copy(&dir, false);
+    iv().args(["tick", "staging"])
+        .arg(&path)
+        .args(["--snapshot", FIXTURE])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "15 ticked, 0 unticked, 0 already ticked, 5 linked but failing, 0 unverified; 20 of 34 checklist items are linked to checks (58%), 14 not linked",
+        ));
+    let ticked = std::fs::read_to_string(&path).expect("read");
+    insta::assert_snapshot!("live_commerce_checklist_ticked", ticked);
+    // Every changed line is a checkbox turned [x] plus infra-verify's marker; nothing else moved.
+    let original = std::fs::read_to_string(CHECKLIST).expect("fixture");
+    let (old, new): (Vec<&str>, Vec<&str>) = (original.lines().collect(), ticked.lines().collect());
+    assert_eq!(old.len(), new.len());
+    for (o, n) in old.iter().zip(&new) {
+        if o != n {
+            let restored = n
+                .replacen("[x]", "[ ]", 1)
+                .replace(" <!-- infra-verify: verified 2026-11-22 -->", "");
+            assert_eq!(&restored, o, "changed beyond the checkbox and marker");
+        }
+    }
+    // The deliberate gaps stay unticked.
+    for gap in [
+        "**Backups kept 7 days**",
+        "ECR repository for nginx-rtmp, scan on push",
+        "Uploads bucket blocks public access",
+        "HLS bucket versioning on",
+    ] {
+        assert!(ticked.contains(&format!("[ ] {gap}\n")), "{gap} was ticked");
+    }
+    // A second run changes nothing.
+    iv().args(["tick", "staging"])
+        .arg(&path)
+        .args(["--snapshot", FIXTURE])
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), ticked);
+    iv().args(["tick", "staging"])
+        .arg(&path)
+        .args(["--snapshot", FIXTURE, "--check"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn tick_keeps_crlf_line_endings_and_file_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = checklist_copy(&dir, true);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).expect("chmod");
+    iv().args(["tick", "staging"])
+        .arg(&path)
+        .args(["--snapshot", FIXTURE])
+        .assert()
+        .code(0);
+    let crlf = std::fs::read_to_string(&path).expect("read");
+    let lf = dir.path().join("lf.md");
+    std::fs::copy(CHECKLIST, &lf).expect("copy");
+    iv().args(["tick", "staging"])
+        .arg(&lf)
+        .args(["--snapshot", FIXTURE])
+        .assert()
+        .code(0);
+    assert_eq!(
+        crlf,
+        std::fs::read_to_string(&lf)
+            .expect("read")
+            .replace('\n', "\r\n")
+    );
+    let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+}
+
+#[test]
+fn tick_check_diff_and_dry_run_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = checklist_copy(&dir, false);
+    let before = std::fs::read(&path).expect("read");
+    iv().args(["tick", "staging"])
+        .arg(&path)
+        .args(["--snapshot", FIXTURE, "--check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-- [ ] ECR scan on push\n+- [x] ECR scan on push <!-- infra-verify: verified 2026-11-22 -->"));
+    iv().args(["tick", "staging"])
+        .arg(&path)
+        .args(["--snapshot", FIXTURE, "--diff"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("+- [x] ECR scan on push"));
+    iv().args(["tick", "staging"])
+        .arg(&path)
+        .args(["--snapshot", FIXTURE, "--dry-run"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(":33: tick: ECR scan on push"))
+        .stdout(predicate::str::contains(":22: stays unticked: rds_instance/dorami-staging/backup_retention_period fail: **Backups kept 7 days**"));
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+}
+
+#[test]
+fn verify_with_tick_keeps_the_verdict_exit_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = checklist_copy(&dir, false);
+    iv().args(["staging", "--snapshot", FIXTURE, "--tick"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("NOT READY"));
+    assert!(std::fs::read_to_string(&path)
+        .expect("read")
+        .contains("- [x] ECR scan on push <!--"));
+}
+
+#[test]
+fn bad_links_are_spec_errors_and_the_checklist_is_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = checklist_copy(&dir, false);
+    let before = std::fs::read(&path).expect("read");
+    let spec = write(
+        &dir,
+        "s.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: secret\n    id: dorami/staging/backend\n    item: \"Secrets in Secrets Manager\"\n  - kind: rds_instance\n    id: dorami-staging\n    item: \"Staging RDS instance made\"\n",
+    );
+    let shown = spec.display().to_string();
+    for args in [
+        vec!["validate", "--spec"],
+        vec!["tick", "staging", "--spec"],
+    ] {
+        let mut cmd = iv();
+        cmd.args(&args).arg(&spec);
+        if args[0] == "tick" {
+            cmd.arg(&path).args(["--snapshot", FIXTURE]);
+        } else {
+            cmd.arg("--checklist").arg(&path);
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "{shown}:6:11: \"Secrets in Secrets Manager\" matches 2 items of {}: line 58 under \"🔐 security\", line 84 under \"🔐 production security\"",
+                path.display()
+            )))
+            .stderr(predicate::str::contains(format!(
+                "{shown}:9:11: no item of {} matches \"Staging RDS instance made\"; did you mean \"Staging RDS instance created\" (line 19)?",
+                path.display()
+            )));
+    }
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+    iv().args(["validate", "staging", "--checklist", CHECKLIST])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "every link resolves: 20 of 34 checklist items are linked to checks",
+        ));
+}

@@ -68,6 +68,58 @@ fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
         Some(moto.endpoint.as_str())
     );
 
+    // Ticking a copy of the launch checklist against the emulator gives what the offline run on
+    // the fixture gives: exactly the passing items ticked, the gaps not, no other byte changed.
+    let checklist = "fixtures/checklists/live-commerce.md";
+    let live_copy = dir.path().join("live.md");
+    let offline_copy = dir.path().join("offline.md");
+    std::fs::copy(checklist, &live_copy).expect("copy");
+    std::fs::copy(checklist, &offline_copy).expect("copy");
+    let run = cli_sub(
+        &moto.endpoint,
+        &["tick", "staging", live_copy.to_str().expect("utf-8")],
+    )
+    .output()
+    .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let run = crate::emulator_cli()
+        .args([
+            "tick",
+            "staging",
+            offline_copy.to_str().expect("utf-8"),
+            "--snapshot",
+            "fixtures/staging.snapshot.json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let dates = regex::Regex::new(r"verified \d{4}-\d\d-\d\d").expect("re");
+    let read = |p: &std::path::Path| {
+        dates
+            .replace_all(
+                &std::fs::read_to_string(p).expect("read"),
+                "verified <date>",
+            )
+            .into_owned()
+    };
+    let (live_ticked, offline_ticked) = (read(&live_copy), read(&offline_copy));
+    assert_eq!(live_ticked, offline_ticked);
+    assert_eq!(
+        live_ticked.matches("<!-- infra-verify: verified").count(),
+        15
+    );
+    assert!(live_ticked.contains("- [ ] ECR repository for nginx-rtmp, scan on push\n"));
+
     // The verify run, as JSON: exactly the four seeded gaps fail.
     let run = cli(&moto.endpoint)
         .args(["staging", "--format", "json"])

@@ -1,0 +1,280 @@
+//! Checklist parsing, linking and ticking, on inline checklists and fixture-like specs.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::evaluate::evaluate;
+use crate::snapshot::Snapshot;
+
+fn parse(text: &str) -> Checklist {
+    Checklist::parse(Path::new("c.md"), text.to_string())
+}
+
+#[test]
+fn finds_task_items_of_every_list_style_and_nothing_else() {
+    let text = "# T\n\n- [ ] dash\n* [x] star\n+ [X] plus\n1. [ ] numbered\n   - [ ] nested\n\n```\n- [ ] fenced\n```\n\n    - [ ] indented code\n\n- [💡] idea\n- [-] n/a\n- [✅➡️📝] done then note\n- plain item\n";
+    let list = parse(text);
+    let texts: Vec<(&str, bool, usize)> = list
+        .items
+        .iter()
+        .map(|i| (i.text.as_str(), i.checked, i.line))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("dash", false, 3),
+            ("star", true, 4),
+            ("plus", true, 5),
+            ("numbered", false, 6),
+            ("nested", false, 7)
+        ]
+    );
+    assert_eq!(list.items[4].parent, Some(3));
+    assert_eq!(list.items[3].children, [4]);
+    assert_eq!(
+        &text[list.items[1].check_byte..list.items[1].check_byte + 1],
+        "x"
+    );
+}
+
+#[test]
+fn context_holds_headings_and_parent_items() {
+    let list = parse("# 🚀 Launch\n\n## Staging RDS\n\n- [ ] **Parent** item:\n  - [ ] child\n\n## Other\n\n- [ ] child\n");
+    assert_eq!(list.items[0].normalized, "parent item");
+    assert_eq!(
+        list.items[1].context,
+        ["🚀 launch", "staging rds", "parent item"]
+    );
+    assert_eq!(list.items[2].context, ["🚀 launch", "other"]);
+}
+
+#[test]
+fn normalisation_ignores_case_emphasis_spacing_and_trailing_punctuation() {
+    assert_eq!(
+        normalize("  **Backups**   kept _7_ days.  "),
+        "backups kept 7 days"
+    );
+    assert_eq!(
+        normalize("Multi-AZ: No <!-- infra-verify: verified 2026-01-01 -->"),
+        "multi-az: no"
+    );
+    assert_eq!(normalize("외부 접근 차단!"), "외부 접근 차단");
+}
+
+#[test]
+fn references_resolve_by_text_or_by_path() {
+    let list = parse("## Staging\n\n- [ ] Security group configured\n- [ ] Unique\n\n## Production\n\n- [ ] RDS\n  - [ ] Security group configured\n");
+    assert_eq!(list.resolve("unique."), Ok(1));
+    assert_eq!(list.resolve("Staging > Security group configured"), Ok(0));
+    assert_eq!(
+        list.resolve("Production > RDS > Security group configured"),
+        Ok(3)
+    );
+    assert_eq!(list.resolve("RDS > Security group configured"), Ok(3));
+    let many = list
+        .resolve("Security group configured")
+        .expect_err("ambiguous");
+    assert_eq!(
+        many,
+        "\"Security group configured\" matches 2 items of c.md: line 3 under \"staging\", line 9 under \"rds\"; name a heading or parent item too, as \"<heading> > Security group configured\""
+    );
+    let none = list.resolve("Uniq").expect_err("missing");
+    assert_eq!(
+        none,
+        "no item of c.md matches \"Uniq\"; did you mean \"Unique\" (line 4)?"
+    );
+    assert!(list.resolve("Production > Unique").is_err());
+}
+
+const SPEC: &str = "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: a\n    item: \"Bucket a\"\n    expect:\n      versioning: { equals: Enabled, item: \"a > versioning on\" }\n      tags: { contains: { Env: t }, item: \"a > tagged\" }\n  - kind: s3_bucket\n    id: b\n    item: \"Bucket b\"\n    expect: { versioning: Enabled }\n";
+
+fn snapshot(a_versioning: &str, b: &str) -> Snapshot {
+    Snapshot::from_json(
+        "t",
+        &format!(
+            r#"{{"snapshot_version": 1, "metadata": {{"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-03-04T05:06:07Z",
+            "environment": "t", "account_id": null, "region": null, "caller_arn": null}},
+            "resources": [
+              {{"kind": "s3_bucket", "id": "a", "status": "present", "attributes": {{"versioning": "{a_versioning}", "tags": {{"Env": "t"}}}}}},
+              {b}
+            ]}}"#
+        ),
+    )
+    .expect("snapshot")
+}
+
+const B_OK: &str = r#"{"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {"versioning": "Enabled"}}"#;
+const B_DENIED: &str =
+    r#"{"kind": "s3_bucket", "id": "b", "status": "error", "error": "AccessDenied"}"#;
+
+fn run(text: &str, snap: &Snapshot) -> (String, Vec<Action>) {
+    let spec = crate::spec::from_str(Path::new("s.yaml"), SPEC).expect("spec");
+    let list = parse(text);
+    let links = link(&spec, &list).expect("links");
+    let out = tick(&list, &links, &evaluate(&spec, snap), "2026-03-04");
+    (out.text, out.actions)
+}
+
+const LIST: &str = "# Buckets\r\n\r\n- [ ] Bucket a\r\n  - [ ] versioning on\r\n  - [ ] tagged  \r\n- [ ] Bucket b\r\n- [x] Person ticked\r\n";
+
+#[test]
+fn ticks_passing_items_and_parents_changing_only_their_lines() {
+    let (text, actions) = run(LIST, &snapshot("Enabled", B_OK));
+    assert_eq!(
+        text,
+        "# Buckets\r\n\r\n- [x] Bucket a <!-- infra-verify: verified 2026-03-04 -->\r\n  - [x] versioning on <!-- infra-verify: verified 2026-03-04 -->\r\n  - [x] tagged <!-- infra-verify: verified 2026-03-04 -->  \r\n- [x] Bucket b <!-- infra-verify: verified 2026-03-04 -->\r\n- [x] Person ticked\r\n"
+    );
+    assert_eq!(
+        actions,
+        [
+            Action::Tick,
+            Action::Tick,
+            Action::Tick,
+            Action::Tick,
+            Action::Untouched
+        ]
+    );
+    // Idempotent: a second run changes nothing, whatever the date.
+    let spec = crate::spec::from_str(Path::new("s.yaml"), SPEC).expect("spec");
+    let list = parse(&text);
+    let links = link(&spec, &list).expect("links");
+    let again = tick(
+        &list,
+        &links,
+        &evaluate(&spec, &snapshot("Enabled", B_OK)),
+        "2027-01-01",
+    );
+    assert_eq!(again.text, text);
+    assert!(again.actions[..4]
+        .iter()
+        .all(|a| *a == Action::AlreadyTicked));
+}
+
+#[test]
+fn failing_checks_leave_items_unticked_and_untick_only_infra_verify_ticks() {
+    let (ticked, _) = run(LIST, &snapshot("Enabled", B_OK));
+    // A person ticks the "Bucket b" line's sibling by hand; later versioning of a is suspended.
+    let (text, actions) = run(&ticked, &snapshot("Suspended", B_OK));
+    assert_eq!(
+        text,
+        "# Buckets\r\n\r\n- [ ] Bucket a <!-- infra-verify: unticked 2026-03-04, s3_bucket/a/versioning fail -->\r\n  - [ ] versioning on <!-- infra-verify: unticked 2026-03-04, s3_bucket/a/versioning fail -->\r\n  - [x] tagged <!-- infra-verify: verified 2026-03-04 -->  \r\n- [x] Bucket b <!-- infra-verify: verified 2026-03-04 -->\r\n- [x] Person ticked\r\n"
+    );
+    assert!(matches!(actions[0], Action::Untick(_)) && matches!(actions[1], Action::Untick(_)));
+    // Once it passes again, the item is ticked and its marker replaced, not repeated.
+    let (again, _) = run(&text, &snapshot("Enabled", B_OK));
+    assert_eq!(again, ticked);
+}
+
+#[test]
+fn unverified_checks_neither_tick_nor_untick() {
+    let (ticked, _) = run(LIST, &snapshot("Enabled", B_OK));
+    let (text, actions) = run(&ticked, &snapshot("Enabled", B_DENIED));
+    assert_eq!(text, ticked, "an error is no reason to untick");
+    assert_eq!(actions[3], Action::Unverified);
+    let (fresh, actions) = run(LIST, &snapshot("Enabled", B_DENIED));
+    assert!(
+        fresh.contains("- [ ] Bucket b\r\n"),
+        "an error is no reason to tick either"
+    );
+    assert_eq!(actions[3], Action::Unverified);
+}
+
+#[test]
+fn a_parent_waits_for_unlinked_children_and_hand_ticks_are_kept() {
+    let spec = crate::spec::from_str(
+        Path::new("s.yaml"),
+        "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: b\n    expect: { versioning: { equals: Enabled, item: linked } }\n",
+    )
+    .expect("spec");
+    let snap = snapshot("Enabled", B_OK);
+    let report = evaluate(&spec, &snap);
+    let go = |text: &str| {
+        let list = parse(text);
+        let links = link(&spec, &list).expect("links");
+        tick(&list, &links, &report, "2026-03-04").text
+    };
+    // An unticked, unlinked sibling holds the parent back.
+    assert_eq!(
+        go("- [ ] parent\n  - [ ] linked\n  - [ ] manual\n"),
+        "- [ ] parent\n  - [x] linked <!-- infra-verify: verified 2026-03-04 -->\n  - [ ] manual\n"
+    );
+    // Ticked by hand, it lets the parent be ticked.
+    assert_eq!(
+        go("- [ ] parent\n  - [ ] linked\n  - [x] manual\n"),
+        "- [x] parent <!-- infra-verify: verified 2026-03-04 -->\n  - [x] linked <!-- infra-verify: verified 2026-03-04 -->\n  - [x] manual\n"
+    );
+    // A parent none of whose children infra-verify ticked is not infra-verify's business.
+    assert_eq!(
+        go("- [ ] parent\n  - [x] manual\n- [ ] linked\n"),
+        "- [ ] parent\n  - [x] manual\n- [x] linked <!-- infra-verify: verified 2026-03-04 -->\n"
+    );
+}
+
+#[test]
+fn every_link_error_names_the_spec_position() {
+    let spec = crate::spec::from_str(
+        Path::new("s.yaml"),
+        "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: a\n    item: nowhere\n    expect:\n      versioning: { equals: Enabled, item: twice }\n",
+    )
+    .expect("spec");
+    let list = parse("- [ ] twice\n- [ ] twice\n");
+    let diags = link(&spec, &list).expect_err("bad links");
+    let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "s.yaml:6:11: no item of c.md matches \"nowhere\"",
+            "s.yaml:8:44: \"twice\" matches 2 items of c.md: line 1, line 2; name a heading or parent item too, as \"<heading> > twice\"",
+        ]
+    );
+}
+
+#[test]
+fn front_matter_tables_html_and_non_utf8_stay_out_of_the_way() {
+    let text = "---\ntitle: \"- [ ] not an item\"\n---\n\n| a | b |\n|---|---|\n| - [ ] cell | x |\n\n<div>\n- [ ] html block\n</div>\n\n- [ ] real\n";
+    let list = parse(text);
+    let texts: Vec<&str> = list.items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(texts, ["real"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("bad.md");
+    std::fs::write(&p, b"- [ ] \xff\n").expect("write");
+    assert!(matches!(
+        Checklist::load(&p),
+        Err(ChecklistError::Invalid { .. })
+    ));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// Whatever the Markdown, a checklist none of whose items is linked comes out byte-identical,
+    /// and a linked one changes only at its checkbox byte and its marker.
+    #[test]
+    fn unlinked_checklists_come_out_byte_identical(
+        lines in proptest::collection::vec(
+            prop_oneof![
+                Just("- [ ] item".to_string()),
+                Just("  * [x] nested **bold** ".to_string()),
+                Just("1. [ ] numbered\r".to_string()),
+                Just("```".to_string()),
+                Just("# 제목 🚀".to_string()),
+                Just("| a | - [ ] b |".to_string()),
+                Just("- [💡] idea".to_string()),
+                Just("    - [ ] code".to_string()),
+                Just(String::new()),
+                "[ -~가-힣]{0,20}",
+            ],
+            0..30,
+        )
+    ) {
+        let text = lines.join("\n");
+        let spec = crate::spec::from_str(Path::new("s.yaml"), SPEC).expect("spec");
+        let list = parse(&text);
+        let links: Links = vec![Vec::new(); list.items.len()];
+        let report = evaluate(&spec, &snapshot("Enabled", B_OK));
+        let out = tick(&list, &links, &report, "2026-03-04");
+        prop_assert_eq!(out.text, text);
+    }
+}
