@@ -698,6 +698,36 @@ fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
 
 #[cfg(test)]
 mod tests {
+    use super::write_atomic;
+
+    #[test]
+    fn a_failed_atomic_write_leaves_the_target_and_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // The rename cannot replace a non-empty directory: the write fails after the temporary
+        // file was written, which must then be gone, and the target untouched.
+        let target = dir.path().join("checklist.md");
+        std::fs::create_dir(&target).expect("mkdir");
+        std::fs::write(target.join("keep"), "x").expect("write");
+        assert!(write_atomic(&target, b"new").is_err());
+        assert_eq!(
+            std::fs::read_to_string(target.join("keep")).expect("read"),
+            "x"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left, [std::ffi::OsString::from("checklist.md")]);
+        // No directory to write in: an error, nothing created.
+        assert!(write_atomic(&dir.path().join("missing/checklist.md"), b"new").is_err());
+        // And the ordinary case replaces the file.
+        let file = dir.path().join("ok.md");
+        std::fs::write(&file, "old").expect("write");
+        assert!(write_atomic(&file, b"new").is_ok());
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "new");
+    }
+
     #[test]
     fn the_command_line_definition_is_consistent() {
         use clap::CommandFactory;
