@@ -326,6 +326,18 @@ fn observe(spec: &Spec, conn_args: &ConnectionArgs) -> Result<Snapshot, Failure>
     })
 }
 
+/// The facts to evaluate: a saved snapshot of this spec's environment, or a live observation.
+fn facts(spec: &Spec, snapshot: Option<&Path>, conn: &ConnectionArgs) -> Result<Snapshot, Failure> {
+    match snapshot {
+        Some(path) => {
+            let snap = Snapshot::load(path).map_err(|e| Failure::usage(e.to_string()))?;
+            check_snapshot(spec, &snap, path)?;
+            Ok(snap)
+        }
+        None => observe(spec, conn),
+    }
+}
+
 /// Checks that a saved snapshot belongs to this spec.
 fn check_snapshot(spec: &Spec, snap: &Snapshot, path: &Path) -> Result<(), Failure> {
     if snap.metadata.environment != spec.environment {
@@ -354,14 +366,7 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
         ));
     };
     let spec = load_spec(target)?;
-    let snap = match &a.snapshot {
-        Some(path) => {
-            let snap = Snapshot::load(path).map_err(|e| Failure::usage(e.to_string()))?;
-            check_snapshot(&spec, &snap, path)?;
-            snap
-        }
-        None => observe(&spec, &a.connection)?,
-    };
+    let snap = facts(&spec, a.snapshot.as_deref(), &a.connection)?;
     let report = evaluate::evaluate(&spec, &snap);
     if a.verbose {
         print_api_calls(&snap);
@@ -482,14 +487,7 @@ fn tick_cmd(a: &TickArgs) -> CmdResult {
         specs_dir: a.specs_dir.clone(),
     })?;
     let (list, links) = load_linked(&spec, &a.checklist)?;
-    let snap = match &a.snapshot {
-        Some(path) => {
-            let snap = Snapshot::load(path).map_err(|e| Failure::usage(e.to_string()))?;
-            check_snapshot(&spec, &snap, path)?;
-            snap
-        }
-        None => observe(&spec, &a.connection)?,
-    };
+    let snap = facts(&spec, a.snapshot.as_deref(), &a.connection)?;
     let report = evaluate::evaluate(&spec, &snap);
     let mode = if a.check {
         TickMode::Check
