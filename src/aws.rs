@@ -101,6 +101,21 @@ pub struct Connection {
     pub endpoint: Option<String>,
 }
 
+impl Connection {
+    /// The same connection (credentials, endpoint, call recorder) in another region.
+    pub fn in_region(&self, region: &str) -> Connection {
+        Connection {
+            sdk: self
+                .sdk
+                .to_builder()
+                .region(Region::new(region.to_string()))
+                .build(),
+            recorder: self.recorder.clone(),
+            endpoint: self.endpoint.clone(),
+        }
+    }
+}
+
 /// Why a connection could not be set up.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -379,6 +379,257 @@ pub static KINDS: &[Kind] = &[
             "tags": StringMap, SECRETS, "Secret tags.";
         },
     },
+    Kind {
+        name: "log_group",
+        service: "logs",
+        description: "A CloudWatch Logs log group.",
+        identifier: "Log group name, e.g. `/ecs/dorami-backend-staging`",
+        list_operation: "logs:DescribeLogGroups",
+        attributes: attrs! {
+            "retention_in_days": Integer, "logs:DescribeLogGroups", "Days log events are kept, null when they never expire.";
+            "kms_key_id": String, "logs:DescribeLogGroups", "KMS key ARN encrypting the group, null when none.";
+        },
+    },
+    Kind {
+        name: "metric_alarm",
+        service: "cloudwatch",
+        description: "A CloudWatch metric alarm (composite alarms are not included).",
+        identifier: "Alarm name",
+        list_operation: "cloudwatch:DescribeAlarms",
+        attributes: attrs! {
+            "namespace": String, "cloudwatch:DescribeAlarms", "Metric namespace, e.g. `AWS/ECS`; null for a metric-math alarm.";
+            "metric_name": String, "cloudwatch:DescribeAlarms", "Metric name, e.g. `CPUUtilization`; null for a metric-math alarm.";
+            "statistic": String, "cloudwatch:DescribeAlarms", "Statistic (`Average`, `Sum`, ...) or extended statistic (`p99`).";
+            "comparison_operator": String, "cloudwatch:DescribeAlarms", "Comparison, e.g. `GreaterThanThreshold`.";
+            "threshold": Number, "cloudwatch:DescribeAlarms", "Threshold the statistic is compared with.";
+            "period": Integer, "cloudwatch:DescribeAlarms", "Period in seconds over which the statistic is applied.";
+            "evaluation_periods": Integer, "cloudwatch:DescribeAlarms", "Number of periods compared with the threshold.";
+            "datapoints_to_alarm": Integer, "cloudwatch:DescribeAlarms", "Breaching datapoints that trigger the alarm, null when not set (then all evaluation periods).";
+            "actions_enabled": Bool, "cloudwatch:DescribeAlarms", "Whether the alarm's actions run.";
+            "alarm_actions": StringList, "cloudwatch:DescribeAlarms", "ARNs notified on ALARM (e.g. an SNS topic).";
+            "dimensions": StringMap, "cloudwatch:DescribeAlarms", "Metric dimensions, name to value, e.g. `{ ServiceName: backend }`.";
+            "state": String, "cloudwatch:DescribeAlarms", "Current state: `OK`, `ALARM` or `INSUFFICIENT_DATA`.";
+        },
+    },
+    Kind {
+        name: "sns_topic",
+        service: "sns",
+        description: "An SNS topic and its subscriptions.",
+        identifier: "Topic name or topic ARN",
+        list_operation: "sns:ListTopics",
+        attributes: attrs! {
+            "subscriptions": ObjectList, "sns:ListSubscriptions", "Subscriptions: `protocol`, `endpoint`, `confirmed` (false while pending confirmation; moto confirms every subscription at once).";
+            "confirmed_subscriptions": Integer, "sns:ListSubscriptions", "Number of confirmed subscriptions.";
+            "confirmed_email_subscriptions": Integer, "sns:ListSubscriptions", "Number of confirmed `email` / `email-json` subscriptions.";
+            "pending_subscriptions": Integer, "sns:ListSubscriptions", "Number of subscriptions pending confirmation.";
+        },
+    },
+    Kind {
+        name: "acm_certificate",
+        service: "acm",
+        description: "An ACM certificate (CloudFront's live in us-east-1: write `region: us-east-1` on the resource). Several for one domain: an ISSUED one is observed before others, then the newest.",
+        identifier: "The certificate's domain name, e.g. `shop.dorami.example`",
+        list_operation: "acm:ListCertificates",
+        attributes: attrs! {
+            "status": String, "acm:ListCertificates", "Status, e.g. `ISSUED`, `PENDING_VALIDATION`, `EXPIRED`.";
+            "in_use": Bool, "acm:ListCertificates", "Whether an AWS resource (load balancer, distribution) uses it (moto marks only classic load balancers).";
+            "days_until_expiry": Integer, "acm:ListCertificates", "Whole days until it expires; null when it is not ISSUED.";
+            "renewal_eligibility": String, "acm:ListCertificates", "`ELIGIBLE` or `INELIGIBLE` for managed renewal (moto always says `INELIGIBLE`).";
+            "key_algorithm": String, "acm:ListCertificates", "Key algorithm, e.g. `RSA_2048`, `EC_prime256v1`.";
+            "type": String, "acm:ListCertificates", "`AMAZON_ISSUED`, `IMPORTED` or `PRIVATE`.";
+            "subject_alternative_names": StringList, "acm:DescribeCertificate", "Every subject alternative name (the list's summary is truncated). Read per certificate, only when checked.";
+        },
+    },
+    Kind {
+        name: "route53_zone",
+        service: "route53",
+        description: "A Route 53 hosted zone (two zones with one name are an error: ambiguous).",
+        identifier: "Zone name, e.g. `dorami.example` (trailing dot optional)",
+        list_operation: "route53:ListHostedZones",
+        attributes: attrs! {
+            "private_zone": Bool, "route53:ListHostedZones", "Whether the zone is private (VPC-only).";
+            "record_count": Integer, "route53:ListHostedZones", "Number of record sets, NS and SOA included.";
+        },
+    },
+    Kind {
+        name: "route53_record",
+        service: "route53",
+        description: "A Route 53 record set (several with one name and type, i.e. routing policies, are an error: ambiguous).",
+        identifier: "`<zone name>/<record name>/<type>`, e.g. `dorami.example/shop.dorami.example/A`",
+        list_operation: "route53:ListResourceRecordSets",
+        attributes: attrs! {
+            "type": String, "route53:ListResourceRecordSets", "Record type, e.g. `A`, `CNAME`.";
+            "ttl": Integer, "route53:ListResourceRecordSets", "TTL in seconds; null for an alias record.";
+            "alias_target_dns_name": String, "route53:ListResourceRecordSets", "Alias target DNS name without the trailing dot, lower case; null when not an alias.";
+            "alias_target_zone_id": String, "route53:ListResourceRecordSets", "Alias target hosted zone id (e.g. `Z2FDTNDATAQYW2` for CloudFront); null when not an alias.";
+            "values": StringList, "route53:ListResourceRecordSets", "Record values, in order; empty for an alias record.";
+        },
+    },
+    Kind {
+        name: "waf_web_acl",
+        service: "wafv2",
+        description: "A WAFv2 web ACL (CLOUDFRONT-scoped ones are read in us-east-1).",
+        identifier: "`<scope>/<name>`, scope `CLOUDFRONT` or `REGIONAL`, e.g. `CLOUDFRONT/dorami-edge`",
+        list_operation: "wafv2:ListWebACLs",
+        attributes: attrs! {
+            "default_action": String, "wafv2:GetWebACL", "`allow` or `block`.";
+            "rate_limit": Integer, "wafv2:GetWebACL", "Request limit of the first rate-based rule (by priority); null when none.";
+            "rate_limit_window_seconds": Integer, "wafv2:GetWebACL", "Evaluation window of that rule in seconds (300 when not set); null when none.";
+            "managed_rule_groups": StringList, "wafv2:GetWebACL", "Managed rule groups as `Vendor/Name` in priority order, e.g. `AWS/AWSManagedRulesSQLiRuleSet`.";
+            "associated_resources": StringList, "wafv2:ListResourcesForWebACL", "ARNs of the associated regional resources, sorted (one call per resource type). REGIONAL only: for CLOUDFRONT, an error (check the distribution's `web_acl_id`). Not implemented by moto.";
+        },
+    },
+    Kind {
+        name: "autoscaling_group",
+        service: "autoscaling",
+        description: "An EC2 Auto Scaling group (moto: DescribePolicies ignores paging, one page).",
+        identifier: "Auto Scaling group name",
+        list_operation: "autoscaling:DescribeAutoScalingGroups",
+        attributes: attrs! {
+            "min_size": Integer, "autoscaling:DescribeAutoScalingGroups", "Minimum number of instances.";
+            "max_size": Integer, "autoscaling:DescribeAutoScalingGroups", "Maximum number of instances.";
+            "desired_capacity": Integer, "autoscaling:DescribeAutoScalingGroups", "Desired number of instances.";
+            "health_check_type": String, "autoscaling:DescribeAutoScalingGroups", "`EC2`, `ELB`, `VPC_LATTICE` or `EBS`.";
+            "health_check_grace_period": Integer, "autoscaling:DescribeAutoScalingGroups", "Seconds before a new instance's health is checked.";
+            "target_group_arns": StringList, "autoscaling:DescribeAutoScalingGroups", "Load balancer target groups the group registers with.";
+            "availability_zones": StringList, "autoscaling:DescribeAutoScalingGroups", "Availability zones, sorted.";
+            "instance_count": Integer, "autoscaling:DescribeAutoScalingGroups", "Instances in the group now (moto launches the desired count at once).";
+            "target_tracking_policies": ObjectList, "autoscaling:DescribePolicies", "Target tracking policies: `metric` (predefined metric type, or the custom metric's name; null for metric math), `target_value`; sorted by metric. Read once for every group, only when checked.";
+        },
+    },
+    Kind {
+        name: "ecs_service_scaling",
+        service: "application-autoscaling",
+        description: "The Application Auto Scaling target of an ECS service's desired count.",
+        identifier: "`cluster/service`, like `ecs_service`",
+        list_operation: "application-autoscaling:DescribeScalableTargets",
+        attributes: attrs! {
+            "min_capacity": Integer, "application-autoscaling:DescribeScalableTargets", "Minimum task count.";
+            "max_capacity": Integer, "application-autoscaling:DescribeScalableTargets", "Maximum task count.";
+            "target_tracking_policies": ObjectList, "application-autoscaling:DescribeScalingPolicies", "Target tracking policies: `metric` (predefined metric type, or the custom metric's name; null for metric math), `target_value`; sorted by metric. Read once for every service, only when checked.";
+        },
+    },
+    Kind {
+        name: "account",
+        service: "iam",
+        description: "Account-wide security settings of the credentials' account (one resource per spec; `ebs_encryption_by_default` is per region).",
+        identifier: "The literal `current`",
+        list_operation: "sts:GetCallerIdentity",
+        attributes: attrs! {
+            "root_mfa_enabled": Bool, "iam:GetAccountSummary", "Whether the root user has MFA (`AccountMFAEnabled`).";
+            "root_access_keys_present": Bool, "iam:GetAccountSummary", "Whether the root user has access keys (`AccountAccessKeysPresent`).";
+            "password_policy": ObjectList, "iam:GetAccountPasswordPolicy", "The IAM password policy as a one-element list (match with `contains:`): `minimum_length`, `require_symbols`, `require_numbers`, `require_uppercase`, `require_lowercase`, `allow_users_to_change`, `expire_passwords`, `max_age_days`, `reuse_prevention`, `hard_expiry`; null when none is set.";
+            "password_min_length": Integer, "iam:GetAccountPasswordPolicy", "Minimum password length; null when no password policy is set.";
+            "ebs_encryption_by_default": Bool, "ec2:GetEbsEncryptionByDefault", "Whether new EBS volumes are encrypted by default in the run's region (or the resource's `region:`).";
+        },
+    },
+    Kind {
+        name: "cloudtrail_trail",
+        service: "cloudtrail",
+        description: "A CloudTrail trail (a multi-region trail is also found from its other regions).",
+        identifier: "Trail name",
+        list_operation: "cloudtrail:DescribeTrails",
+        attributes: attrs! {
+            "multi_region": Bool, "cloudtrail:DescribeTrails", "Whether the trail logs every region.";
+            "logging": Bool, "cloudtrail:GetTrailStatus", "Whether the trail is logging now. Read per trail, only when checked.";
+            "log_file_validation": Bool, "cloudtrail:DescribeTrails", "Whether log file integrity validation is on.";
+            "s3_bucket": String, "cloudtrail:DescribeTrails", "Bucket the logs are delivered to.";
+            "kms_key_id": String, "cloudtrail:DescribeTrails", "KMS key encrypting the logs, null when SSE-S3.";
+            "include_global_service_events": Bool, "cloudtrail:DescribeTrails", "Whether events of global services (IAM, STS, ...) are logged.";
+        },
+    },
+    Kind {
+        name: "config_recorder",
+        service: "config",
+        description: "An AWS Config configuration recorder.",
+        identifier: "Recorder name, usually `default`",
+        list_operation: "config:DescribeConfigurationRecorders",
+        attributes: attrs! {
+            "recording": Bool, "config:DescribeConfigurationRecorderStatus", "Whether the recorder is recording now (read once, only when checked).";
+            "all_supported": Bool, "config:DescribeConfigurationRecorders", "Whether every supported resource type is recorded.";
+            "include_global_resource_types": Bool, "config:DescribeConfigurationRecorders", "Whether global resource types (IAM) are recorded.";
+        },
+    },
+    Kind {
+        name: "guardduty_detector",
+        service: "guardduty",
+        description: "The region's GuardDuty detector (a region has at most one; none is `missing`).",
+        identifier: "The literal `current`",
+        list_operation: "guardduty:ListDetectors",
+        attributes: attrs! {
+            "status": String, "guardduty:GetDetector", "`ENABLED` or `DISABLED`.";
+            "finding_publishing_frequency": String, "guardduty:GetDetector", "`FIFTEEN_MINUTES`, `ONE_HOUR` or `SIX_HOURS`.";
+        },
+    },
+    Kind {
+        name: "vpc",
+        service: "ec2",
+        description: "A VPC. Its NAT gateways, internet gateway, S3 gateway endpoint, flow logs and subnet tiers are attributes here (one shared list each, made only when checked) rather than kinds of their own.",
+        identifier: "VPC id, or its `Name` tag (a name two VPCs carry is an error)",
+        list_operation: "ec2:DescribeVpcs",
+        attributes: attrs! {
+            "cidr_block": String, "ec2:DescribeVpcs", "Primary IPv4 CIDR block, e.g. `10.0.0.0/16`.";
+            "is_default": Bool, "ec2:DescribeVpcs", "Whether it is the region's default VPC.";
+            "dns_support": Bool, "ec2:DescribeVpcAttribute", "DNS resolution (`enableDnsSupport`); one call per VPC, only when checked.";
+            "dns_hostnames": Bool, "ec2:DescribeVpcAttribute", "DNS hostnames (`enableDnsHostnames`); one call per VPC, only when checked.";
+            "public_subnet_count": Integer, "ec2:DescribeSubnets", "Subnets of tier `public` (see `subnet.tier`; also reads DescribeRouteTables).";
+            "private_subnet_count": Integer, "ec2:DescribeSubnets", "Subnets of tier `private` (also reads DescribeRouteTables).";
+            "public_subnet_azs": StringList, "ec2:DescribeSubnets", "Distinct availability zones of the public subnets, sorted.";
+            "private_subnet_azs": StringList, "ec2:DescribeSubnets", "Distinct availability zones of the private subnets, sorted.";
+            "public_subnet_az_count": Integer, "ec2:DescribeSubnets", "Number of distinct AZs with a public subnet: \"two public subnets in two AZs\" is `2` here and in `public_subnet_count`.";
+            "private_subnet_az_count": Integer, "ec2:DescribeSubnets", "Number of distinct AZs with a private subnet.";
+            "nat_gateway_count": Integer, "ec2:DescribeNatGateways", "NAT gateways in the VPC in state `available` (stands in for a `nat_gateway` kind).";
+            "internet_gateway_attached": Bool, "ec2:DescribeInternetGateways", "An internet gateway is attached (stands in for an `internet_gateway` kind).";
+            "s3_gateway_endpoint": Bool, "ec2:DescribeVpcEndpoints", "An available Gateway endpoint for `com.amazonaws.<region>.s3` is in the VPC (stands in for a `vpc_endpoint` kind).";
+            "flow_logs_enabled": Bool, "ec2:DescribeFlowLogs", "An ACTIVE flow log has the VPC as its resource (stands in for a `flow_logs` kind).";
+            "tags": StringMap, "ec2:DescribeVpcs", "VPC tags.";
+        },
+    },
+    Kind {
+        name: "subnet",
+        service: "ec2",
+        description: "A VPC subnet.",
+        identifier: "Subnet id, or its `Name` tag (a name two subnets carry is an error)",
+        list_operation: "ec2:DescribeSubnets",
+        attributes: attrs! {
+            "vpc_id": String, "ec2:DescribeSubnets", "The VPC it belongs to.";
+            "availability_zone": String, "ec2:DescribeSubnets", "Availability zone, e.g. `ap-northeast-2a`.";
+            "cidr_block": String, "ec2:DescribeSubnets", "IPv4 CIDR block.";
+            "tier": String, "ec2:DescribeRouteTables", "`public` when its route table (explicit association, else the VPC's main table) routes 0.0.0.0/0 to an internet gateway, else `private`.";
+            "map_public_ip_on_launch": Bool, "ec2:DescribeSubnets", "Whether instances get a public IPv4 address at launch.";
+            "tags": StringMap, "ec2:DescribeSubnets", "Subnet tags.";
+        },
+    },
+    Kind {
+        name: "security_group",
+        service: "ec2",
+        description: "A VPC security group (its inbound rules).",
+        identifier: "Group id, or its group name (a name used in two VPCs, e.g. `default`, is an error)",
+        list_operation: "ec2:DescribeSecurityGroups",
+        attributes: attrs! {
+            "group_name": String, "ec2:DescribeSecurityGroups", "Group name.";
+            "vpc_id": String, "ec2:DescribeSecurityGroups", "The VPC it belongs to.";
+            "ingress": ObjectList, "ec2:DescribeSecurityGroups", "Inbound rules: `protocol` (`tcp`, `udp`, `icmp`, `-1` for all), `from_port`, `to_port`, `cidrs`, `ipv6_cidrs`, `source_groups`, `prefix_lists`.";
+            "world_open_ports": StringList, "ec2:DescribeSecurityGroups", "Ports open to 0.0.0.0/0 or ::/0, sorted as strings (`[\"443\", \"80\"]`): TCP ports bare (`443`, `0-65535`), other protocols prefixed (`udp:53`, `icmp`), `all` for every protocol.";
+            "port_sources": StringMap, "ec2:DescribeSecurityGroups", "Port (as in `world_open_ports`) to its sources, sorted and comma-joined (CIDRs, group ids, prefix lists): `contains: { \"5432\": sg-x }` means 5432 is open to sg-x only.";
+            "tags": StringMap, "ec2:DescribeSecurityGroups", "Group tags.";
+        },
+    },
+    Kind {
+        name: "ec2_instance",
+        service: "ec2",
+        description: "An EC2 instance (terminated instances do not exist).",
+        identifier: "Instance id, or its `Name` tag (a name two live instances carry is an error)",
+        list_operation: "ec2:DescribeInstances",
+        attributes: attrs! {
+            "instance_type": String, "ec2:DescribeInstances", "Instance type, e.g. `t3.micro`.";
+            "state": String, "ec2:DescribeInstances", "`pending`, `running`, `stopping`, `stopped`, `shutting-down`.";
+            "iam_instance_profile": String, "ec2:DescribeInstances", "Instance profile ARN, null when none.";
+            "imdsv2_required": Bool, "ec2:DescribeInstances", "Whether IMDSv2 is required (`HttpTokens` = `required`).";
+            "subnet_id": String, "ec2:DescribeInstances", "The subnet it runs in.";
+            "tags": StringMap, "ec2:DescribeInstances", "Instance tags.";
+        },
+    },
 ];
 
 /// Renders the catalog as Markdown: the body of `docs/resources.md`.

@@ -505,6 +505,24 @@ pub fn matches(m: &Matcher, actual: &J, ty: AttrType) -> bool {
 fn equal(expected: &J, actual: &J, ty: AttrType) -> bool {
     match (expected, actual) {
         (J::Number(a), J::Number(b)) if ty.is_numeric() => a.as_f64() == b.as_f64(),
+        (J::Array(_), J::Array(_)) if ty == AttrType::ObjectList => deep_equal(expected, actual),
+        _ => expected == actual,
+    }
+}
+
+/// Exact equality, except that numbers inside objects compare by value (`60` equals `60.0`):
+/// a spec writes `target_value: 60` for an API's `60.0`.
+fn deep_equal(expected: &J, actual: &J) -> bool {
+    match (expected, actual) {
+        (J::Number(e), J::Number(a)) => e.as_f64() == a.as_f64(),
+        (J::Array(e), J::Array(a)) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(e, a)| deep_equal(e, a))
+        }
+        (J::Object(e), J::Object(a)) => {
+            e.len() == a.len()
+                && e.iter()
+                    .all(|(k, ev)| a.get(k).is_some_and(|av| deep_equal(ev, av)))
+        }
         _ => expected == actual,
     }
 }
@@ -541,6 +559,19 @@ mod tests {
 
     fn m(ty: AttrType, matcher: Matcher, actual: J) -> bool {
         matches(&matcher, &actual, ty)
+    }
+
+    #[test]
+    fn object_lists_compare_their_numbers_by_value() {
+        let actual = json!([{"metric": "cpu", "target_value": 60.0}]);
+        let eq = |e: J| m(AttrType::ObjectList, Matcher::Equals(e), actual.clone());
+        assert!(eq(json!([{"metric": "cpu", "target_value": 60}])));
+        assert!(!eq(json!([{"metric": "cpu", "target_value": 61}])));
+        assert!(!eq(json!([{"metric": "cpu"}])));
+        assert!(!eq(
+            json!([{"metric": "cpu", "target_value": 60}, {"metric": "x"}])
+        ));
+        assert!(!eq(json!([{"metric": "cpu", "target_value": "60"}])));
     }
 
     #[test]

@@ -112,6 +112,92 @@ pub static OPERATIONS: &[Operation] = &[
         "SecretsManager",
         "ListSecrets",
     ),
+    op(
+        "logs:DescribeLogGroups",
+        "CloudWatchLogs",
+        "DescribeLogGroups",
+    ),
+    op("cloudwatch:DescribeAlarms", "CloudWatch", "DescribeAlarms"),
+    op("sns:ListTopics", "SNS", "ListTopics"),
+    op("sns:ListSubscriptions", "SNS", "ListSubscriptions"),
+    op("acm:ListCertificates", "ACM", "ListCertificates"),
+    op("acm:DescribeCertificate", "ACM", "DescribeCertificate"),
+    op("route53:ListHostedZones", "Route53", "ListHostedZones"),
+    op(
+        "route53:ListResourceRecordSets",
+        "Route53",
+        "ListResourceRecordSets",
+    ),
+    op("wafv2:ListWebACLs", "WAFV2", "ListWebACLs"),
+    op("wafv2:GetWebACL", "WAFV2", "GetWebACL"),
+    op(
+        "wafv2:ListResourcesForWebACL",
+        "WAFV2",
+        "ListResourcesForWebACL",
+    ),
+    op(
+        "autoscaling:DescribeAutoScalingGroups",
+        "AutoScaling",
+        "DescribeAutoScalingGroups",
+    ),
+    op(
+        "autoscaling:DescribePolicies",
+        "AutoScaling",
+        "DescribePolicies",
+    ),
+    op(
+        "application-autoscaling:DescribeScalableTargets",
+        "ApplicationAutoScaling",
+        "DescribeScalableTargets",
+    ),
+    op(
+        "application-autoscaling:DescribeScalingPolicies",
+        "ApplicationAutoScaling",
+        "DescribeScalingPolicies",
+    ),
+    op("iam:GetAccountSummary", "IAM", "GetAccountSummary"),
+    op(
+        "iam:GetAccountPasswordPolicy",
+        "IAM",
+        "GetAccountPasswordPolicy",
+    ),
+    op(
+        "ec2:GetEbsEncryptionByDefault",
+        "EC2",
+        "GetEbsEncryptionByDefault",
+    ),
+    op("cloudtrail:DescribeTrails", "CloudTrail", "DescribeTrails"),
+    op("cloudtrail:GetTrailStatus", "CloudTrail", "GetTrailStatus"),
+    op(
+        "config:DescribeConfigurationRecorders",
+        "ConfigService",
+        "DescribeConfigurationRecorders",
+    ),
+    op(
+        "config:DescribeConfigurationRecorderStatus",
+        "ConfigService",
+        "DescribeConfigurationRecorderStatus",
+    ),
+    op("guardduty:ListDetectors", "GuardDuty", "ListDetectors"),
+    op("guardduty:GetDetector", "GuardDuty", "GetDetector"),
+    op("ec2:DescribeVpcs", "EC2", "DescribeVpcs"),
+    op("ec2:DescribeVpcAttribute", "EC2", "DescribeVpcAttribute"),
+    op("ec2:DescribeSubnets", "EC2", "DescribeSubnets"),
+    op("ec2:DescribeRouteTables", "EC2", "DescribeRouteTables"),
+    op("ec2:DescribeNatGateways", "EC2", "DescribeNatGateways"),
+    op(
+        "ec2:DescribeInternetGateways",
+        "EC2",
+        "DescribeInternetGateways",
+    ),
+    op("ec2:DescribeVpcEndpoints", "EC2", "DescribeVpcEndpoints"),
+    op("ec2:DescribeFlowLogs", "EC2", "DescribeFlowLogs"),
+    op(
+        "ec2:DescribeSecurityGroups",
+        "EC2",
+        "DescribeSecurityGroups",
+    ),
+    op("ec2:DescribeInstances", "EC2", "DescribeInstances"),
 ];
 
 /// The IAM action for an SDK call, if the probes may make it.
@@ -137,6 +223,10 @@ pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
     if resource.kind.name == "lb_listener" {
         ops.insert("elasticloadbalancing:DescribeLoadBalancers");
     }
+    // A record is found through its zone's id, which only the zone list gives.
+    if resource.kind.name == "route53_record" {
+        ops.insert("route53:ListHostedZones");
+    }
     // A selection reads the tags of every resource of the kind.
     if resource.selector.is_some() {
         if let Some(tags) = resource.kind.attribute("tags") {
@@ -145,6 +235,10 @@ pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
     }
     for e in &resource.expectations {
         ops.insert(e.attribute.operation);
+    }
+    // A VPC's subnet tiers need its subnets' route tables.
+    if resource.kind.name == "vpc" && ops.contains("ec2:DescribeSubnets") {
+        ops.insert("ec2:DescribeRouteTables");
     }
     ops
 }

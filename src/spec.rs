@@ -208,6 +208,8 @@ pub struct Resource {
     pub id: String,
     /// Set when the resource entry selects by tags instead of naming one resource.
     pub selector: Option<Selector>,
+    /// The region to look in, when not the spec's (e.g. `us-east-1` for CloudFront certificates).
+    pub region: Option<String>,
     /// Whether it must exist (`exists: false`: it must not).
     pub exists: bool,
     /// Checklist line this resource ticks.
@@ -587,6 +589,7 @@ impl Loader {
         const KEYS: &[&str] = &[
             "kind",
             "id",
+            "region",
             "select",
             "count",
             "exists",
@@ -705,6 +708,20 @@ impl Loader {
                 ),
             }
         }
+        let region = match get("region") {
+            None => None,
+            Some(v) => match v.as_str() {
+                Some(r) if valid_region(r) => Some(r.to_string()),
+                _ => {
+                    self.error(
+                        &Self::origin(file, v),
+                        "`region` expected an AWS region name such as `us-east-1` or `ap-northeast-2`",
+                    );
+                    ok = false;
+                    None
+                }
+            },
+        };
         let item = get("item").and_then(|v| self.item(file, v));
         let item_origin = get("item").map(|v| Self::origin(file, v));
         let controls = get("controls")
@@ -780,6 +797,7 @@ impl Loader {
             id,
             exists: exists.unwrap_or(true) || selector.is_some(),
             selector,
+            region,
             item,
             item_origin,
             controls,
@@ -1167,6 +1185,20 @@ fn numeric(key: &str, n: f64) -> Matcher {
     }
 }
 
+/// `us-east-1`, `ap-northeast-2`, `us-gov-west-1`, `cn-north-1`...
+fn valid_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
 fn valid_name(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
@@ -1229,6 +1261,9 @@ fn merge(base: Layer, overlay: Layer) -> Layer {
                 }
                 if r.severity.is_some() {
                     b.severity = r.severity;
+                }
+                if r.region.is_some() {
+                    b.region = r.region;
                 }
                 for e in r.expectations {
                     match b

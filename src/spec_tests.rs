@@ -428,7 +428,7 @@ mod select {
     fn selection_errors() {
         assert_eq!(
             errors(&format!("{HEAD}  - kind: lb\n    select: {{ tags: {{ Environment: staging }} }}\n")),
-            ["5:13: `select` chooses resources by their tags, and infra-verify does not read the tags of `lb`; name it with `id:` (kinds with tags: rds_instance, rds_cluster, s3_bucket, secret)"]
+            ["5:13: `select` chooses resources by their tags, and infra-verify does not read the tags of `lb`; name it with `id:` (kinds with tags: rds_instance, rds_cluster, s3_bucket, secret, vpc, subnet, security_group, ec2_instance)"]
         );
         assert_eq!(
             errors(&format!(
@@ -463,4 +463,18 @@ mod select {
             ["4:5: resource has no `id:` (or `select:` to choose resources by tags)"]
         );
     }
+}
+
+#[test]
+fn region_override_is_validated() {
+    let ok = from_str(
+        Path::new("t.yaml"),
+        "version: 1\nenvironment: s\nresources:\n  - kind: secret\n    id: a\n    region: us-east-1\n",
+    )
+    .expect("valid");
+    assert_eq!(ok.resources[0].region.as_deref(), Some("us-east-1"));
+    assert_eq!(
+        errors("version: 1\nenvironment: s\nresources:\n  - kind: secret\n    id: a\n    region: Seoul\n"),
+        ["6:13: `region` expected an AWS region name such as `us-east-1` or `ap-northeast-2`"]
+    );
 }

@@ -413,8 +413,17 @@ fn product_source_calls_no_write_operation() {
     for f in files {
         let text = std::fs::read_to_string(&f).expect("read");
         for (n, line) in text.lines().enumerate() {
+            // Request parameters of read calls that begin like a write verb.
+            let allowed = [
+                "start_record_name(",
+                "start_record_type(",
+                "start_record_identifier(",
+            ];
+            let flagged = write_call
+                .find_iter(line)
+                .any(|m| !allowed.iter().any(|a| m.as_str().ends_with(a)));
             assert!(
-                !write_call.is_match(line),
+                !flagged,
                 "{}:{}: looks like a write call: {line}",
                 f.display(),
                 n + 1

@@ -13,16 +13,24 @@ use crate::aws::Connection;
 use crate::snapshot::{Metadata, Observation, ResourceRecord, Snapshot, SNAPSHOT_VERSION};
 use crate::spec::{Resource, Spec};
 
+mod account;
+mod acm;
+mod audit;
+mod autoscaling;
 mod cloudfront;
+mod ec2;
 mod ecr;
 mod ecs;
 mod elasticache;
 mod elbv2;
+mod monitoring;
 mod rds;
 #[cfg(test)]
 pub(crate) mod replay;
+mod route53;
 mod s3;
 mod secretsmanager;
+mod wafv2;
 
 /// Per-resource calls in flight at once, per service.
 pub const CONCURRENCY: usize = 8;
@@ -74,20 +82,29 @@ pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeEr
         }
     }
 
-    // One task per service, all concurrent; each service's probe gets every resource of its kinds.
-    let mut by_service: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
+    // One task per service and region, all concurrent; each gets every resource of its kinds
+    // there, and a connection for that region (resources may name their own `region:`).
+    let mut groups: BTreeMap<(&str, Option<&str>), Vec<&Resource>> = BTreeMap::new();
     for r in &spec.resources {
-        by_service.entry(r.kind.service).or_default().push(r);
+        groups
+            .entry((r.kind.service, r.region.as_deref()))
+            .or_default()
+            .push(r);
     }
-    let resources: Vec<ResourceRecord> = futures::future::join_all(
-        by_service
-            .into_iter()
-            .map(|(service, rs)| observe_service(conn, service, rs)),
-    )
-    .await
-    .into_iter()
-    .flatten()
-    .collect();
+    let regional: BTreeMap<&str, Connection> = groups
+        .keys()
+        .filter_map(|(_, region)| *region)
+        .map(|region| (region, conn.in_region(region)))
+        .collect();
+    let resources: Vec<ResourceRecord> =
+        futures::future::join_all(groups.into_iter().map(|((service, region), rs)| {
+            let c = region.and_then(|r| regional.get(r)).unwrap_or(conn);
+            observe_service(c, service, rs)
+        }))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
     let mut snapshot = Snapshot {
         snapshot_version: SNAPSHOT_VERSION,
         metadata: Metadata {
@@ -124,6 +141,23 @@ pub const LIVE_KINDS: &[&str] = &[
     "lb_listener",
     "lb_target_group",
     "cloudfront_distribution",
+    "log_group",
+    "metric_alarm",
+    "sns_topic",
+    "acm_certificate",
+    "route53_zone",
+    "route53_record",
+    "waf_web_acl",
+    "autoscaling_group",
+    "ecs_service_scaling",
+    "account",
+    "cloudtrail_trail",
+    "config_recorder",
+    "guardduty_detector",
+    "vpc",
+    "subnet",
+    "security_group",
+    "ec2_instance",
 ];
 
 /// Observes the resources of one service (the kind's IAM prefix).
@@ -144,6 +178,19 @@ async fn observe_service(
         "cloudfront" => cloudfront::observe(conn, &live).await,
         "ecs" => ecs::observe(conn, &live).await,
         "ecr" => ecr::observe(conn, &live).await,
+        "ec2" => ec2::observe(conn, &live).await,
+        "logs" => monitoring::observe_logs(conn, &live).await,
+        "cloudwatch" => monitoring::observe_alarms(conn, &live).await,
+        "sns" => monitoring::observe_topics(conn, &live).await,
+        "acm" => acm::observe(conn, &live).await,
+        "route53" => route53::observe(conn, &live).await,
+        "wafv2" => wafv2::observe(conn, &live).await,
+        "autoscaling" => autoscaling::observe_groups(conn, &live).await,
+        "application-autoscaling" => autoscaling::observe_ecs_scaling(conn, &live).await,
+        "iam" => account::observe(conn, &live).await,
+        "cloudtrail" => audit::observe_trails(conn, &live).await,
+        "config" => audit::observe_recorders(conn, &live).await,
+        "guardduty" => audit::observe_detectors(conn, &live).await,
         _ => Vec::new(),
     };
     records.extend(unprobed.iter().map(|r| ResourceRecord {

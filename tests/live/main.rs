@@ -5,9 +5,14 @@
 mod support;
 
 mod data;
+mod dns_waf;
+mod ec2;
 mod ecs_ecr;
 mod elbv2_cloudfront;
+mod monitoring;
 mod rds_s3;
+mod region;
+mod security;
 mod select;
 
 use std::path::Path;

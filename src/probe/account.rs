@@ -1,0 +1,215 @@
+//! The account (`id: current`): IAM GetAccountSummary (root MFA, root access keys), IAM
+//! GetAccountPasswordPolicy and EC2 GetEbsEncryptionByDefault (in the run's region). Each call is
+//! made only when the spec checks one of its attributes; the account itself always exists (the
+//! caller identity was read before any probe ran).
+
+use std::collections::BTreeMap;
+
+use aws_sdk_iam::types::PasswordPolicy;
+use serde_json::{json, Value};
+
+use super::{describe_error, error_code};
+use crate::aws::Connection;
+use crate::plan::operations_for;
+use crate::snapshot::{Observation, ResourceRecord};
+use crate::spec::Resource;
+
+const SUMMARY: &str = "iam:GetAccountSummary";
+const PASSWORD_POLICY: &str = "iam:GetAccountPasswordPolicy";
+const EBS_DEFAULT: &str = "ec2:GetEbsEncryptionByDefault";
+
+/// The only id an `account` resource may have.
+pub const CURRENT: &str = "current";
+
+/// Observes the account.
+pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let mut out = Vec::new();
+    for r in resources.iter().filter(|r| r.kind.name == "account") {
+        let observation = if r.id == CURRENT {
+            account(conn, r).await
+        } else {
+            Observation::Error {
+                error: format!(
+                    "`{}`: the account's id must be `{CURRENT}` (the account of the credentials)",
+                    r.id
+                ),
+            }
+        };
+        out.push(ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation,
+        });
+    }
+    out
+}
+
+async fn account(conn: &Connection, r: &Resource) -> Observation {
+    let ops = operations_for(r);
+    let iam = crate::client!(aws_sdk_iam, conn);
+    let ec2 = crate::client!(aws_sdk_ec2, conn);
+    let summary = async {
+        if !ops.contains(SUMMARY) {
+            return None;
+        }
+        Some(
+            iam.get_account_summary()
+                .send()
+                .await
+                .map_err(|e| describe_error(SUMMARY, &e))
+                .map(|out| {
+                    let map = out.summary_map.unwrap_or_default();
+                    let flag = |key: &str| {
+                        map.iter()
+                            .find(|(k, _)| k.as_str() == key)
+                            .map(|(_, v)| json!(*v > 0))
+                            .ok_or_else(|| format!("`{SUMMARY}` did not report {key}"))
+                    };
+                    vec![
+                        ("root_mfa_enabled", flag("AccountMFAEnabled")),
+                        ("root_access_keys_present", flag("AccountAccessKeysPresent")),
+                    ]
+                }),
+        )
+    };
+    let password = async {
+        if !ops.contains(PASSWORD_POLICY) {
+            return None;
+        }
+        Some(
+            match iam.get_account_password_policy().send().await {
+                Ok(out) => Ok(out.password_policy),
+                Err(e) if error_code(&e) == Some("NoSuchEntity") => Ok(None),
+                Err(e) => Err(describe_error(PASSWORD_POLICY, &e)),
+            }
+            .map(|policy| {
+                vec![
+                    (
+                        "password_policy",
+                        Ok(policy
+                            .as_ref()
+                            .map_or(Value::Null, |p| json!([policy_json(p)]))),
+                    ),
+                    (
+                        "password_min_length",
+                        Ok(json!(policy
+                            .as_ref()
+                            .and_then(|p| p.minimum_password_length()))),
+                    ),
+                ]
+            }),
+        )
+    };
+    let ebs = async {
+        if !ops.contains(EBS_DEFAULT) {
+            return None;
+        }
+        Some(
+            ec2.get_ebs_encryption_by_default()
+                .send()
+                .await
+                .map_err(|e| describe_error(EBS_DEFAULT, &e))
+                .and_then(|out| match out.ebs_encryption_by_default() {
+                    Some(on) => Ok(vec![("ebs_encryption_by_default", Ok(json!(on)))]),
+                    None => Err(format!(
+                        "`{EBS_DEFAULT}` did not report EbsEncryptionByDefault"
+                    )),
+                }),
+        )
+    };
+    let (summary, password, ebs) = tokio::join!(summary, password, ebs);
+    let mut attributes = BTreeMap::new();
+    let mut errors = BTreeMap::new();
+    let families = [
+        (
+            summary,
+            &["root_mfa_enabled", "root_access_keys_present"][..],
+        ),
+        (password, &["password_policy", "password_min_length"][..]),
+        (ebs, &["ebs_encryption_by_default"][..]),
+    ];
+    for (result, names) in families {
+        match result {
+            None => {}
+            Some(Ok(values)) => {
+                for (name, value) in values {
+                    match value {
+                        Ok(v) => {
+                            attributes.insert(name.to_string(), v);
+                        }
+                        Err(e) => {
+                            errors.insert(name.to_string(), e);
+                        }
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                for name in names {
+                    errors.insert((*name).to_string(), e.clone());
+                }
+            }
+        }
+    }
+    Observation::Present { attributes, errors }
+}
+
+/// The password policy as one object of snake_case fields.
+pub fn policy_json(p: &PasswordPolicy) -> Value {
+    json!({
+        "minimum_length": p.minimum_password_length(),
+        "require_symbols": p.require_symbols(),
+        "require_numbers": p.require_numbers(),
+        "require_uppercase": p.require_uppercase_characters(),
+        "require_lowercase": p.require_lowercase_characters(),
+        "allow_users_to_change": p.allow_users_to_change_password(),
+        "expire_passwords": p.expire_passwords(),
+        "max_age_days": p.max_password_age(),
+        "reuse_prevention": p.password_reuse_prevention(),
+        "hard_expiry": p.hard_expiry(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::replay::Replay;
+
+    #[test]
+    fn unset_policy_fields_are_null() {
+        let p = PasswordPolicy::builder()
+            .minimum_password_length(14)
+            .require_symbols(true)
+            .build();
+        let v = policy_json(&p);
+        assert_eq!(v["minimum_length"], json!(14));
+        assert_eq!(v["require_symbols"], json!(true));
+        assert_eq!(v["max_age_days"], Value::Null);
+        assert_eq!(v["reuse_prevention"], Value::Null);
+    }
+
+    /// A summary without the root flags is an error for those attributes, never a `false`.
+    #[tokio::test]
+    async fn a_summary_without_the_root_flags_is_an_error() {
+        let replay = Replay::new(&[(
+            200,
+            "<GetAccountSummaryResponse><GetAccountSummaryResult><SummaryMap>\
+             <entry><key>Users</key><value>3</value></entry>\
+             <entry><key>AccountMFAEnabled</key><value>1</value></entry>\
+             </SummaryMap></GetAccountSummaryResult></GetAccountSummaryResponse>",
+        )]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n  - kind: account\n    id: current\n    expect: { root_mfa_enabled: true, root_access_keys_present: false }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        assert_eq!(replay.requests().len(), 1);
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("{records:?}")
+        };
+        assert_eq!(attributes["root_mfa_enabled"], json!(true));
+        assert!(!attributes.contains_key("root_access_keys_present"));
+        assert!(errors["root_access_keys_present"].contains("AccountAccessKeysPresent"));
+    }
+}

@@ -1,0 +1,323 @@
+//! Audit services. CloudTrail: one DescribeTrails serves every `cloudtrail_trail` check;
+//! GetTrailStatus is called per named trail that exists, only when `logging` is checked. Config:
+//! one DescribeConfigurationRecorders, and one DescribeConfigurationRecorderStatus only when
+//! `recording` is checked. GuardDuty: ListDetectors decides whether the region has a detector;
+//! GetDetector is called only when one of its attributes is checked.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_cloudtrail::types::Trail;
+use aws_sdk_config::types::ConfigurationRecorder;
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use super::{all_errors, by_id, collect_pages, describe_error, from_listing, of_kind, CONCURRENCY};
+use crate::aws::Connection;
+use crate::plan::operations_for;
+use crate::snapshot::{Observation, ResourceRecord};
+use crate::spec::Resource;
+
+const TRAILS: &str = "cloudtrail:DescribeTrails";
+const TRAIL_STATUS: &str = "cloudtrail:GetTrailStatus";
+const RECORDERS: &str = "config:DescribeConfigurationRecorders";
+const RECORDER_STATUS: &str = "config:DescribeConfigurationRecorderStatus";
+const DETECTORS: &str = "guardduty:ListDetectors";
+const DETECTOR: &str = "guardduty:GetDetector";
+
+fn record(r: &Resource, observation: Observation) -> ResourceRecord {
+    ResourceRecord {
+        kind: r.kind.name.to_string(),
+        id: r.id.clone(),
+        observation,
+    }
+}
+
+/// Observes the named trails.
+pub async fn observe_trails(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let named = of_kind(resources, "cloudtrail_trail");
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_cloudtrail, conn);
+    let trails = match client.describe_trails().send().await {
+        Ok(out) => by_id(out.trail_list.unwrap_or_default(), |t: &Trail| {
+            t.name.clone()
+        }),
+        Err(e) => return all_errors(&named, &describe_error(TRAILS, &e)),
+    };
+    stream::iter(named)
+        .map(|r| {
+            let client = &client;
+            let trail = trails.get(&r.id);
+            async move {
+                let observation = match trail {
+                    None => Observation::Absent,
+                    Some(t) => {
+                        let mut attributes = trail_attributes(t);
+                        let mut errors = BTreeMap::new();
+                        if operations_for(r).contains(TRAIL_STATUS) {
+                            // The ARN also names a multi-region trail's shadow in other regions.
+                            let name = t.trail_arn().unwrap_or(&r.id);
+                            match client.get_trail_status().name(name).send().await {
+                                Ok(s) => match s.is_logging() {
+                                    Some(on) => {
+                                        attributes.insert("logging".into(), json!(on));
+                                    }
+                                    None => {
+                                        errors.insert(
+                                            "logging".into(),
+                                            format!("`{TRAIL_STATUS}` did not report IsLogging"),
+                                        );
+                                    }
+                                },
+                                Err(e) => {
+                                    errors
+                                        .insert("logging".into(), describe_error(TRAIL_STATUS, &e));
+                                }
+                            }
+                        }
+                        Observation::Present { attributes, errors }
+                    }
+                };
+                record(r, observation)
+            }
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await
+}
+
+/// The catalog's `cloudtrail_trail` attributes DescribeTrails reports.
+pub fn trail_attributes(t: &Trail) -> BTreeMap<String, Value> {
+    BTreeMap::from([
+        ("multi_region".into(), json!(t.is_multi_region_trail())),
+        (
+            "log_file_validation".into(),
+            json!(t.log_file_validation_enabled()),
+        ),
+        ("s3_bucket".into(), json!(t.s3_bucket_name())),
+        ("kms_key_id".into(), json!(t.kms_key_id())),
+        (
+            "include_global_service_events".into(),
+            json!(t.include_global_service_events()),
+        ),
+    ])
+}
+
+/// Observes the named configuration recorders.
+pub async fn observe_recorders(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let named = of_kind(resources, "config_recorder");
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_config, conn);
+    let recorders = match client.describe_configuration_recorders().send().await {
+        Ok(out) => by_id(
+            out.configuration_recorders.unwrap_or_default(),
+            |c: &ConfigurationRecorder| c.name.clone(),
+        ),
+        Err(e) => return all_errors(&named, &describe_error(RECORDERS, &e)),
+    };
+    let wants_status = named
+        .iter()
+        .any(|r| recorders.contains_key(&r.id) && operations_for(r).contains(RECORDER_STATUS));
+    let status: Option<Result<HashMap<String, bool>, String>> = if wants_status {
+        Some(
+            client
+                .describe_configuration_recorder_status()
+                .send()
+                .await
+                .map(|out| {
+                    out.configuration_recorders_status
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|s| Some((s.name?, s.recording)))
+                        .collect()
+                })
+                .map_err(|e| describe_error(RECORDER_STATUS, &e)),
+        )
+    } else {
+        None
+    };
+    let mut records = from_listing(&named, "config_recorder", &recorders, recorder_attributes);
+    for rec in &mut records {
+        let Observation::Present { attributes, errors } = &mut rec.observation else {
+            continue;
+        };
+        let checks_status = named
+            .iter()
+            .any(|r| r.id == rec.id && operations_for(r).contains(RECORDER_STATUS));
+        match (&status, checks_status) {
+            (Some(Ok(all)), true) => match all.get(&rec.id) {
+                Some(on) => {
+                    attributes.insert("recording".into(), json!(on));
+                }
+                None => {
+                    errors.insert(
+                        "recording".into(),
+                        format!("`{RECORDER_STATUS}` reported no status for `{}`", rec.id),
+                    );
+                }
+            },
+            (Some(Err(e)), true) => {
+                errors.insert("recording".into(), e.clone());
+            }
+            _ => {}
+        }
+    }
+    records
+}
+
+/// The catalog's `config_recorder` attributes DescribeConfigurationRecorders reports.
+pub fn recorder_attributes(c: &ConfigurationRecorder) -> BTreeMap<String, Value> {
+    let group = c.recording_group();
+    BTreeMap::from([
+        (
+            "all_supported".into(),
+            json!(group.map(|g| g.all_supported())),
+        ),
+        (
+            "include_global_resource_types".into(),
+            json!(group.map(|g| g.include_global_resource_types())),
+        ),
+    ])
+}
+
+/// The only id a `guardduty_detector` may have: the region's detector.
+pub const CURRENT: &str = "current";
+
+/// Observes the region's GuardDuty detector.
+pub async fn observe_detectors(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let named = of_kind(resources, "guardduty_detector");
+    let (valid, malformed): (Vec<&Resource>, Vec<&Resource>) =
+        named.into_iter().partition(|r| r.id == CURRENT);
+    let mut records: Vec<ResourceRecord> = malformed
+        .iter()
+        .map(|r| {
+            record(
+                r,
+                Observation::Error {
+                    error: format!(
+                        "`{}`: a guardduty_detector id must be `{CURRENT}` (the region's detector)",
+                        r.id
+                    ),
+                },
+            )
+        })
+        .collect();
+    if valid.is_empty() {
+        return records;
+    }
+    let client = crate::client!(aws_sdk_guardduty, conn);
+    let ids = collect_pages(
+        client.list_detectors().into_paginator().send(),
+        DETECTORS,
+        |page| page.detector_ids.unwrap_or_default(),
+    )
+    .await;
+    let id = match ids {
+        // A region has at most one detector.
+        Ok(ids) => ids.into_iter().next(),
+        Err(e) => {
+            records.extend(all_errors(&valid, &e));
+            return records;
+        }
+    };
+    let Some(id) = id else {
+        records.extend(valid.iter().map(|r| record(r, Observation::Absent)));
+        return records;
+    };
+    let wants_detail = valid.iter().any(|r| operations_for(r).contains(DETECTOR));
+    let detail: Option<Result<BTreeMap<String, Value>, String>> = if wants_detail {
+        Some(
+            client
+                .get_detector()
+                .detector_id(&id)
+                .send()
+                .await
+                .map(|d| {
+                    BTreeMap::from([
+                        ("status".into(), json!(d.status().map(|s| s.as_str()))),
+                        (
+                            "finding_publishing_frequency".into(),
+                            json!(d.finding_publishing_frequency().map(|f| f.as_str())),
+                        ),
+                    ])
+                })
+                .map_err(|e| describe_error(DETECTOR, &e)),
+        )
+    } else {
+        None
+    };
+    records.extend(valid.iter().map(|r| {
+        let mut attributes = BTreeMap::new();
+        let mut errors = BTreeMap::new();
+        if operations_for(r).contains(DETECTOR) {
+            match &detail {
+                Some(Ok(values)) => attributes.extend(values.clone()),
+                Some(Err(e)) => {
+                    for name in ["status", "finding_publishing_frequency"] {
+                        errors.insert(name.to_string(), e.clone());
+                    }
+                }
+                None => {}
+            }
+        }
+        record(r, Observation::Present { attributes, errors })
+    }));
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::replay::Replay;
+
+    #[test]
+    fn a_recorder_without_a_recording_group_reports_null_not_false() {
+        let c = ConfigurationRecorder::builder().name("default").build();
+        let a = recorder_attributes(&c);
+        assert_eq!(a["all_supported"], Value::Null);
+        assert_eq!(a["include_global_resource_types"], Value::Null);
+    }
+
+    /// ListDetectors pages: a detector listed only on the second page is still found (moto has
+    /// one detector at most, so never pages).
+    #[tokio::test]
+    async fn list_detectors_reads_every_page() {
+        let replay = Replay::new(&[
+            (200, r#"{"detectorIds":[],"nextToken":"d-2"}"#),
+            (200, r#"{"detectorIds":["abc123"]}"#),
+            (
+                200,
+                r#"{"status":"ENABLED","findingPublishingFrequency":"SIX_HOURS","serviceRole":"r","createdAt":"x","updatedAt":"x"}"#,
+            ),
+        ]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n  - kind: guardduty_detector\n    id: current\n    expect: { status: ENABLED }\n  - kind: guardduty_detector\n    id: abc123\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_detectors(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 3, "{requests:#?}");
+        assert!(requests[1].contains("nextToken=d-2"), "{}", requests[1]);
+        assert!(requests[2].contains("/detector/abc123"), "{}", requests[2]);
+        let by_id: HashMap<&str, &Observation> = records
+            .iter()
+            .map(|r| (r.id.as_str(), &r.observation))
+            .collect();
+        let Observation::Present { attributes, .. } = by_id["current"] else {
+            panic!("{records:?}")
+        };
+        assert_eq!(attributes["status"], json!("ENABLED"));
+        assert_eq!(
+            attributes["finding_publishing_frequency"],
+            json!("SIX_HOURS")
+        );
+        assert!(
+            matches!(by_id["abc123"], Observation::Error { error } if error.contains("must be `current`"))
+        );
+    }
+}

@@ -1,0 +1,893 @@
+//! EC2 and VPC: one paginated list per Describe operation per run (DescribeVpcs, DescribeSubnets,
+//! DescribeRouteTables, DescribeNatGateways, DescribeInternetGateways, DescribeVpcEndpoints,
+//! DescribeFlowLogs, DescribeSecurityGroups, DescribeInstances), each made only when a checked
+//! resource needs it and shared by every check that does. DescribeVpcAttribute is the only
+//! per-resource call: once per named VPC and DNS attribute checked, a bounded number at once.
+//!
+//! Named resources are found by their id or, failing that, by their `Name` tag; a `Name` tag
+//! carried by more than one resource is an error, never a guess.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_ec2::types::{
+    FlowLog, Instance, InternetGateway, IpPermission, NatGateway, RouteTable, SecurityGroup,
+    Subnet, Tag, Vpc, VpcAttributeName, VpcEndpoint,
+};
+use aws_sdk_ec2::Client;
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use super::{all_errors, collect_pages, describe_error, tags_json, CONCURRENCY};
+use crate::aws::Connection;
+use crate::plan::operations_for;
+use crate::snapshot::{Observation, ResourceRecord};
+use crate::spec::Resource;
+
+const VPCS: &str = "ec2:DescribeVpcs";
+const VPC_ATTRIBUTE: &str = "ec2:DescribeVpcAttribute";
+const SUBNETS: &str = "ec2:DescribeSubnets";
+const ROUTE_TABLES: &str = "ec2:DescribeRouteTables";
+const NAT_GATEWAYS: &str = "ec2:DescribeNatGateways";
+const INTERNET_GATEWAYS: &str = "ec2:DescribeInternetGateways";
+const VPC_ENDPOINTS: &str = "ec2:DescribeVpcEndpoints";
+const FLOW_LOGS: &str = "ec2:DescribeFlowLogs";
+const SECURITY_GROUPS: &str = "ec2:DescribeSecurityGroups";
+const INSTANCES: &str = "ec2:DescribeInstances";
+
+/// A list that was not needed (`None`), read (`Ok`), or could not be read (`Err`, why).
+type Listed<T> = Option<Result<Vec<T>, String>>;
+
+/// Everything listed for this run.
+#[derive(Default)]
+struct Lists {
+    vpcs: Listed<Vpc>,
+    subnets: Listed<Subnet>,
+    route_tables: Listed<RouteTable>,
+    nat_gateways: Listed<NatGateway>,
+    internet_gateways: Listed<InternetGateway>,
+    vpc_endpoints: Listed<VpcEndpoint>,
+    flow_logs: Listed<FlowLog>,
+    security_groups: Listed<SecurityGroup>,
+    instances: Listed<Instance>,
+}
+
+/// Observes the named VPCs, subnets, security groups and instances, and the tag selections.
+pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_ec2, conn);
+    let needed: BTreeSet<&str> = resources.iter().flat_map(|r| operations_for(r)).collect();
+    let lists = list_all(&client, &needed).await;
+    let region = conn.sdk.region().map(|r| r.to_string());
+
+    let mut records = Vec::new();
+    let vpcs = resolve(
+        resources,
+        "vpc",
+        &lists.vpcs,
+        |v: &Vpc| v.vpc_id(),
+        |v| tag_value(v.tags(), "Name"),
+        |v| v.tags(),
+        &mut records,
+    );
+    let vpc_records: Vec<ResourceRecord> = stream::iter(vpcs)
+        .map(|t| {
+            let client = &client;
+            let lists = &lists;
+            let region = region.as_deref();
+            async move {
+                let observation = vpc_observation(client, lists, region, t.resource, t.item).await;
+                record("vpc", &t.id, observation)
+            }
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    records.extend(vpc_records);
+
+    for t in resolve(
+        resources,
+        "subnet",
+        &lists.subnets,
+        |s: &Subnet| s.subnet_id(),
+        |s| tag_value(s.tags(), "Name"),
+        |s| s.tags(),
+        &mut records,
+    ) {
+        let mut attributes = subnet_attributes(t.item);
+        let mut errors = BTreeMap::new();
+        if wants(t.resource, ROUTE_TABLES) {
+            match listed(&lists.route_tables).and_then(|rts| subnet_tier(t.item, rts)) {
+                Ok(tier) => {
+                    attributes.insert("tier".into(), json!(tier));
+                }
+                Err(e) => {
+                    errors.insert("tier".into(), e);
+                }
+            }
+        }
+        records.push(record(
+            "subnet",
+            &t.id,
+            Observation::Present { attributes, errors },
+        ));
+    }
+
+    for t in resolve(
+        resources,
+        "security_group",
+        &lists.security_groups,
+        |g: &SecurityGroup| g.group_id(),
+        |g| g.group_name(),
+        |g| g.tags(),
+        &mut records,
+    ) {
+        records.push(record(
+            "security_group",
+            &t.id,
+            Observation::Present {
+                attributes: security_group_attributes(t.item),
+                errors: BTreeMap::new(),
+            },
+        ));
+    }
+
+    for t in resolve(
+        resources,
+        "ec2_instance",
+        &lists.instances,
+        // A terminated instance does not exist.
+        |i: &Instance| i.instance_id().filter(|_| !is_terminated(i)),
+        |i| tag_value(i.tags(), "Name"),
+        |i| i.tags(),
+        &mut records,
+    ) {
+        records.push(record(
+            "ec2_instance",
+            &t.id,
+            Observation::Present {
+                attributes: instance_attributes(t.item),
+                errors: BTreeMap::new(),
+            },
+        ));
+    }
+    records
+}
+
+/// Makes every list operation the spec needs, each once, all at once.
+async fn list_all(client: &Client, needed: &BTreeSet<&str>) -> Lists {
+    let want = |op: &str| needed.contains(op);
+    let (vpcs, subnets, route_tables, nat_gateways, internet_gateways) = tokio::join!(
+        maybe(want(VPCS), async {
+            collect_pages(client.describe_vpcs().into_paginator().send(), VPCS, |p| {
+                p.vpcs.unwrap_or_default()
+            })
+            .await
+        }),
+        maybe(want(SUBNETS), async {
+            collect_pages(
+                client.describe_subnets().into_paginator().send(),
+                SUBNETS,
+                |p| p.subnets.unwrap_or_default(),
+            )
+            .await
+        }),
+        maybe(want(ROUTE_TABLES), async {
+            collect_pages(
+                client.describe_route_tables().into_paginator().send(),
+                ROUTE_TABLES,
+                |p| p.route_tables.unwrap_or_default(),
+            )
+            .await
+        }),
+        maybe(want(NAT_GATEWAYS), async {
+            collect_pages(
+                client.describe_nat_gateways().into_paginator().send(),
+                NAT_GATEWAYS,
+                |p| p.nat_gateways.unwrap_or_default(),
+            )
+            .await
+        }),
+        maybe(want(INTERNET_GATEWAYS), async {
+            collect_pages(
+                client.describe_internet_gateways().into_paginator().send(),
+                INTERNET_GATEWAYS,
+                |p| p.internet_gateways.unwrap_or_default(),
+            )
+            .await
+        }),
+    );
+    let (vpc_endpoints, flow_logs, security_groups, instances) = tokio::join!(
+        maybe(want(VPC_ENDPOINTS), async {
+            collect_pages(
+                client.describe_vpc_endpoints().into_paginator().send(),
+                VPC_ENDPOINTS,
+                |p| p.vpc_endpoints.unwrap_or_default(),
+            )
+            .await
+        }),
+        maybe(want(FLOW_LOGS), async {
+            collect_pages(
+                client.describe_flow_logs().into_paginator().send(),
+                FLOW_LOGS,
+                |p| p.flow_logs.unwrap_or_default(),
+            )
+            .await
+        }),
+        maybe(want(SECURITY_GROUPS), async {
+            collect_pages(
+                client.describe_security_groups().into_paginator().send(),
+                SECURITY_GROUPS,
+                |p| p.security_groups.unwrap_or_default(),
+            )
+            .await
+        }),
+        maybe(want(INSTANCES), async {
+            collect_pages(
+                client.describe_instances().into_paginator().send(),
+                INSTANCES,
+                |p| {
+                    p.reservations
+                        .unwrap_or_default()
+                        .into_iter()
+                        .flat_map(|r| r.instances.unwrap_or_default())
+                        .collect()
+                },
+            )
+            .await
+        }),
+    );
+    Lists {
+        vpcs,
+        subnets,
+        route_tables,
+        nat_gateways,
+        internet_gateways,
+        vpc_endpoints,
+        flow_logs,
+        security_groups,
+        instances,
+    }
+}
+
+async fn maybe<T>(
+    needed: bool,
+    list: impl std::future::Future<Output = Result<Vec<T>, String>>,
+) -> Listed<T> {
+    if needed {
+        Some(list.await)
+    } else {
+        None
+    }
+}
+
+/// The items of a list that was read, or why not.
+fn listed<T>(list: &Listed<T>) -> Result<&[T], String> {
+    match list {
+        Some(Ok(items)) => Ok(items),
+        Some(Err(e)) => Err(e.clone()),
+        None => Err("internal: the list was not planned".into()),
+    }
+}
+
+fn record(kind: &str, id: &str, observation: Observation) -> ResourceRecord {
+    ResourceRecord {
+        kind: kind.to_string(),
+        id: id.to_string(),
+        observation,
+    }
+}
+
+/// Whether the resource's checks need the operation.
+fn wants(resource: &Resource, action: &str) -> bool {
+    resource
+        .expectations
+        .iter()
+        .any(|e| e.attribute.operation == action)
+}
+
+/// Whether the resource checks the attribute.
+fn checks(resource: &Resource, attribute: &str) -> bool {
+    resource
+        .expectations
+        .iter()
+        .any(|e| e.attribute.name == attribute)
+}
+
+/// One existing resource to observe: the record id (the spec's id for a named resource, the
+/// resource's own id for a selection match), the spec entry asking, and what was listed.
+struct Target<'a, T> {
+    id: String,
+    resource: &'a Resource,
+    item: &'a T,
+}
+
+fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+    tags.iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+}
+
+fn tags_of(tags: &[Tag]) -> Value {
+    tags_json(
+        tags.iter()
+            .filter_map(|t| Some((t.key()?, t.value().unwrap_or("")))),
+    )
+}
+
+/// Finds each resource of `kind` in its list: by id, else by name (ambiguous: error); a
+/// tag selection matches every listed resource. Records for what is absent, unreadable or
+/// selected go to `out`; the resources found are returned. Items without an id do not exist.
+fn resolve<'a, T>(
+    resources: &[&'a Resource],
+    kind: &str,
+    list: &'a Listed<T>,
+    id_of: impl Fn(&T) -> Option<&str>,
+    name_of: impl Fn(&T) -> Option<&str>,
+    tags: impl Fn(&T) -> &[Tag],
+    out: &mut Vec<ResourceRecord>,
+) -> Vec<Target<'a, T>> {
+    let named: Vec<&Resource> = resources
+        .iter()
+        .copied()
+        .filter(|r| r.kind.name == kind)
+        .collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let items: Vec<&T> = match listed(list) {
+        Ok(items) => items.iter().filter(|i| id_of(i).is_some()).collect(),
+        Err(e) => {
+            out.extend(all_errors(&named, &e));
+            return Vec::new();
+        }
+    };
+    let mut targets = Vec::new();
+    for r in named {
+        match &r.selector {
+            None => {
+                let by_id: Vec<&T> = items
+                    .iter()
+                    .copied()
+                    .filter(|i| id_of(i) == Some(r.id.as_str()))
+                    .collect();
+                let found = if by_id.is_empty() {
+                    items
+                        .iter()
+                        .copied()
+                        .filter(|i| name_of(i) == Some(r.id.as_str()))
+                        .collect()
+                } else {
+                    by_id
+                };
+                match found.as_slice() {
+                    [] => out.push(record(kind, &r.id, Observation::Absent)),
+                    [item] => targets.push(Target {
+                        id: r.id.clone(),
+                        resource: r,
+                        item: *item,
+                    }),
+                    many => {
+                        let ids: Vec<&str> = many.iter().filter_map(|i| id_of(i)).collect();
+                        let error = format!(
+                            "`{}` is ambiguous: {} resources are named `{}` ({}); name one by its id",
+                            r.id,
+                            many.len(),
+                            r.id,
+                            ids.join(", ")
+                        );
+                        out.push(record(kind, &r.id, Observation::Error { error }));
+                    }
+                }
+            }
+            Some(sel) => {
+                let mut matches: Vec<(String, &T)> = items
+                    .iter()
+                    .filter(|i| sel.matches(&tags_of(tags(i))))
+                    .filter_map(|i| Some((id_of(i)?.to_string(), *i)))
+                    .collect();
+                matches.sort_by(|a, b| a.0.cmp(&b.0));
+                out.push(record(
+                    kind,
+                    &r.id,
+                    Observation::Selected {
+                        matches: matches.iter().map(|(id, _)| id.clone()).collect(),
+                    },
+                ));
+                targets.extend(matches.into_iter().map(|(id, item)| Target {
+                    id,
+                    resource: r,
+                    item,
+                }));
+            }
+        }
+    }
+    targets
+}
+
+// ---------------------------------------------------------------------------------------------
+// VPC
+
+/// Every attribute of one VPC the resource checks: the VPC list's own, then those read from the
+/// shared lists, then the DNS attributes (one DescribeVpcAttribute each, only when checked).
+async fn vpc_observation(
+    client: &Client,
+    lists: &Lists,
+    region: Option<&str>,
+    resource: &Resource,
+    vpc: &Vpc,
+) -> Observation {
+    let id = vpc.vpc_id().unwrap_or_default();
+    let mut attributes = BTreeMap::from([
+        ("cidr_block".into(), json!(vpc.cidr_block())),
+        ("is_default".into(), json!(vpc.is_default())),
+        ("tags".into(), tags_of(vpc.tags())),
+    ]);
+    let mut errors = BTreeMap::new();
+    let mut put = |names: &[&str], value: Result<Vec<Value>, String>| match value {
+        Ok(values) => {
+            for (n, v) in names.iter().zip(values) {
+                attributes.insert((*n).to_string(), v);
+            }
+        }
+        Err(e) => {
+            for n in names {
+                errors.insert((*n).to_string(), e.clone());
+            }
+        }
+    };
+    if wants(resource, SUBNETS) {
+        put(
+            SUBNET_TIER_ATTRIBUTES,
+            listed(&lists.subnets)
+                .and_then(|subnets| tiers_of_vpc(id, subnets, listed(&lists.route_tables)?)),
+        );
+    }
+    if wants(resource, NAT_GATEWAYS) {
+        put(
+            &["nat_gateway_count"],
+            listed(&lists.nat_gateways).map(|ngws| {
+                let n = ngws
+                    .iter()
+                    .filter(|g| g.vpc_id() == Some(id))
+                    .filter(|g| g.state().map(|s| s.as_str()) == Some("available"))
+                    .count();
+                vec![json!(n)]
+            }),
+        );
+    }
+    if wants(resource, INTERNET_GATEWAYS) {
+        put(
+            &["internet_gateway_attached"],
+            listed(&lists.internet_gateways).map(|igws| {
+                let attached = igws.iter().any(|g| {
+                    g.attachments().iter().any(|a| {
+                        a.vpc_id() == Some(id)
+                            && a.state()
+                                .is_some_and(|s| matches!(s.as_str(), "available" | "attached"))
+                    })
+                });
+                vec![json!(attached)]
+            }),
+        );
+    }
+    if wants(resource, VPC_ENDPOINTS) {
+        put(
+            &["s3_gateway_endpoint"],
+            listed(&lists.vpc_endpoints)
+                .map(|eps| vec![json!(eps.iter().any(|e| is_s3_gateway(e, id, region)))]),
+        );
+    }
+    if wants(resource, FLOW_LOGS) {
+        put(
+            &["flow_logs_enabled"],
+            listed(&lists.flow_logs).map(|logs| {
+                let on = logs.iter().any(|f| {
+                    f.resource_id() == Some(id)
+                        && f.flow_log_status()
+                            .is_some_and(|s| s.eq_ignore_ascii_case("ACTIVE"))
+                });
+                vec![json!(on)]
+            }),
+        );
+    }
+    for (name, attribute) in [
+        ("dns_support", VpcAttributeName::EnableDnsSupport),
+        ("dns_hostnames", VpcAttributeName::EnableDnsHostnames),
+    ] {
+        if checks(resource, name) {
+            put(
+                &[name],
+                dns_attribute(client, id, attribute).await.map(|v| vec![v]),
+            );
+        }
+    }
+    Observation::Present { attributes, errors }
+}
+
+/// One DNS attribute of a VPC.
+async fn dns_attribute(
+    client: &Client,
+    vpc: &str,
+    name: VpcAttributeName,
+) -> Result<Value, String> {
+    let out = client
+        .describe_vpc_attribute()
+        .vpc_id(vpc)
+        .attribute(name.clone())
+        .send()
+        .await
+        .map_err(|e| describe_error(VPC_ATTRIBUTE, &e))?;
+    let value = match name {
+        VpcAttributeName::EnableDnsHostnames => out.enable_dns_hostnames(),
+        _ => out.enable_dns_support(),
+    };
+    value
+        .and_then(|v| v.value())
+        .map(Value::Bool)
+        .ok_or_else(|| {
+            format!("`{VPC_ATTRIBUTE}` answered without the value of {name} for `{vpc}`")
+        })
+}
+
+/// A Gateway endpoint for S3 of this region in the VPC, available.
+fn is_s3_gateway(e: &VpcEndpoint, vpc: &str, region: Option<&str>) -> bool {
+    let service = e.service_name().unwrap_or_default();
+    let s3 = match region {
+        Some(r) => service == format!("com.amazonaws.{r}.s3"),
+        None => service.starts_with("com.amazonaws.") && service.ends_with(".s3"),
+    };
+    e.vpc_id() == Some(vpc)
+        && s3
+        && e.vpc_endpoint_type().map(|t| t.as_str()) == Some("Gateway")
+        && e.state()
+            .is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"))
+}
+
+/// The `vpc` attributes read from the subnets and their route tables, in the order
+/// [`tiers_of_vpc`] returns them.
+const SUBNET_TIER_ATTRIBUTES: &[&str] = &[
+    "public_subnet_count",
+    "private_subnet_count",
+    "public_subnet_azs",
+    "private_subnet_azs",
+    "public_subnet_az_count",
+    "private_subnet_az_count",
+];
+
+/// Public and private subnet counts, their distinct AZs (sorted) and AZ counts.
+fn tiers_of_vpc(
+    vpc: &str,
+    subnets: &[Subnet],
+    tables: &[RouteTable],
+) -> Result<Vec<Value>, String> {
+    let mut count = [0usize; 2];
+    let mut azs: [BTreeSet<&str>; 2] = Default::default();
+    for s in subnets.iter().filter(|s| s.vpc_id() == Some(vpc)) {
+        let i = usize::from(subnet_tier(s, tables)? == "private");
+        count[i] += 1;
+        if let Some(az) = s.availability_zone() {
+            azs[i].insert(az);
+        }
+    }
+    Ok(vec![
+        json!(count[0]),
+        json!(count[1]),
+        json!(azs[0]),
+        json!(azs[1]),
+        json!(azs[0].len()),
+        json!(azs[1].len()),
+    ])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subnets
+
+/// The `subnet` attributes the subnet list reports (`tier` needs the route tables).
+pub fn subnet_attributes(s: &Subnet) -> BTreeMap<String, Value> {
+    BTreeMap::from([
+        ("vpc_id".into(), json!(s.vpc_id())),
+        ("availability_zone".into(), json!(s.availability_zone())),
+        ("cidr_block".into(), json!(s.cidr_block())),
+        (
+            "map_public_ip_on_launch".into(),
+            json!(s.map_public_ip_on_launch()),
+        ),
+        ("tags".into(), tags_of(s.tags())),
+    ])
+}
+
+/// `public` when the subnet's route table (its explicit association, else its VPC's main table)
+/// routes 0.0.0.0/0 to an internet gateway (and the route is not a blackhole), else `private`.
+pub fn subnet_tier(s: &Subnet, tables: &[RouteTable]) -> Result<&'static str, String> {
+    let subnet = s.subnet_id().unwrap_or_default();
+    let explicit = tables.iter().find(|t| {
+        t.associations()
+            .iter()
+            .any(|a| a.subnet_id() == Some(subnet))
+    });
+    let table = explicit.or_else(|| {
+        tables.iter().find(|t| {
+            t.vpc_id() == s.vpc_id() && t.associations().iter().any(|a| a.main() == Some(true))
+        })
+    });
+    let Some(table) = table else {
+        return Err(format!(
+            "`{ROUTE_TABLES}` lists no route table for subnet `{subnet}` (none associated, and no main table of its VPC)"
+        ));
+    };
+    let public = table.routes().iter().any(|r| {
+        r.destination_cidr_block() == Some("0.0.0.0/0")
+            && r.gateway_id().is_some_and(|g| g.starts_with("igw-"))
+            && r.state().map(|s| s.as_str()) != Some("blackhole")
+    });
+    Ok(if public { "public" } else { "private" })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security groups
+
+/// The port key of a rule: `all` for every protocol; TCP ports bare (`443`, `1024-2047`); other
+/// protocols prefixed (`udp:53`, `icmp:8`, or just `icmp` for every type).
+pub fn port_key(p: &IpPermission) -> String {
+    let protocol = p.ip_protocol().unwrap_or("-1");
+    let protocol = match protocol {
+        "-1" | "all" => return "all".into(),
+        "6" => "tcp",
+        "17" => "udp",
+        "1" => "icmp",
+        other => other,
+    };
+    let ports = match (p.from_port(), p.to_port()) {
+        (Some(from), Some(to)) if from == to && from >= 0 => from.to_string(),
+        (Some(from), Some(to)) if from >= 0 && to >= 0 => format!("{from}-{to}"),
+        (Some(from), _) if from >= 0 && protocol == "icmp" => from.to_string(),
+        _ => String::new(),
+    };
+    match (protocol, ports.is_empty()) {
+        ("tcp", false) => ports,
+        (_, false) => format!("{protocol}:{ports}"),
+        (_, true) => protocol.to_string(),
+    }
+}
+
+const WORLD: &[&str] = &["0.0.0.0/0", "::/0"];
+
+/// Every source of one rule: IPv4 and IPv6 CIDRs, security group ids, prefix list ids.
+fn sources(p: &IpPermission) -> Vec<&str> {
+    let mut out: Vec<&str> = p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect();
+    out.extend(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6()));
+    out.extend(p.user_id_group_pairs().iter().filter_map(|g| g.group_id()));
+    out.extend(
+        p.prefix_list_ids()
+            .iter()
+            .filter_map(|l| l.prefix_list_id()),
+    );
+    out
+}
+
+/// The catalog's `security_group` attributes of one group.
+pub fn security_group_attributes(g: &SecurityGroup) -> BTreeMap<String, Value> {
+    let rules = g.ip_permissions();
+    let ingress: Vec<Value> = rules
+        .iter()
+        .map(|p| {
+            json!({
+                "protocol": p.ip_protocol(),
+                "from_port": p.from_port(),
+                "to_port": p.to_port(),
+                "cidrs": p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect::<Vec<_>>(),
+                "ipv6_cidrs": p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6()).collect::<Vec<_>>(),
+                "source_groups": p.user_id_group_pairs().iter().filter_map(|s| s.group_id()).collect::<Vec<_>>(),
+                "prefix_lists": p.prefix_list_ids().iter().filter_map(|l| l.prefix_list_id()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let world: BTreeSet<String> = rules
+        .iter()
+        .filter(|p| sources(p).iter().any(|s| WORLD.contains(s)))
+        .map(port_key)
+        .collect();
+    let mut by_port: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for p in rules {
+        by_port.entry(port_key(p)).or_default().extend(sources(p));
+    }
+    let port_sources: BTreeMap<String, String> = by_port
+        .into_iter()
+        .map(|(port, s)| (port, s.into_iter().collect::<Vec<_>>().join(",")))
+        .collect();
+    BTreeMap::from([
+        ("group_name".into(), json!(g.group_name())),
+        ("vpc_id".into(), json!(g.vpc_id())),
+        ("ingress".into(), json!(ingress)),
+        ("world_open_ports".into(), json!(world)),
+        ("port_sources".into(), json!(port_sources)),
+        ("tags".into(), tags_of(g.tags())),
+    ])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instances
+
+fn is_terminated(i: &Instance) -> bool {
+    i.state()
+        .and_then(|s| s.name())
+        .is_some_and(|n| n.as_str() == "terminated")
+}
+
+/// The catalog's `ec2_instance` attributes of one instance.
+pub fn instance_attributes(i: &Instance) -> BTreeMap<String, Value> {
+    let tokens = i
+        .metadata_options()
+        .and_then(|m| m.http_tokens())
+        .map(|t| t.as_str() == "required");
+    BTreeMap::from([
+        (
+            "instance_type".into(),
+            json!(i.instance_type().map(|t| t.as_str())),
+        ),
+        (
+            "state".into(),
+            json!(i.state().and_then(|s| s.name()).map(|n| n.as_str())),
+        ),
+        (
+            "iam_instance_profile".into(),
+            json!(i.iam_instance_profile().and_then(|p| p.arn())),
+        ),
+        ("imdsv2_required".into(), json!(tokens)),
+        ("subnet_id".into(), json!(i.subnet_id())),
+        ("tags".into(), tags_of(i.tags())),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::types::{Route, RouteState, RouteTableAssociation, UserIdGroupPair};
+
+    fn rule(protocol: &str, ports: Option<(i32, i32)>, cidr: &str) -> IpPermission {
+        let mut b = IpPermission::builder()
+            .ip_protocol(protocol)
+            .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip(cidr).build());
+        if let Some((from, to)) = ports {
+            b = b.from_port(from).to_port(to);
+        }
+        b.build()
+    }
+
+    #[test]
+    fn port_keys_are_deterministic_and_protocol_aware() {
+        assert_eq!(port_key(&rule("tcp", Some((443, 443)), "x")), "443");
+        assert_eq!(port_key(&rule("6", Some((0, 65535)), "x")), "0-65535");
+        assert_eq!(port_key(&rule("udp", Some((53, 53)), "x")), "udp:53");
+        assert_eq!(port_key(&rule("icmp", Some((-1, -1)), "x")), "icmp");
+        assert_eq!(port_key(&rule("-1", None, "x")), "all");
+        let g = SecurityGroup::builder()
+            .group_id("sg-1")
+            .ip_permissions(rule("tcp", Some((80, 80)), "0.0.0.0/0"))
+            .ip_permissions(rule("tcp", Some((443, 443)), "0.0.0.0/0"))
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(5432)
+                    .to_port(5432)
+                    .user_id_group_pairs(UserIdGroupPair::builder().group_id("sg-b").build())
+                    .build(),
+            )
+            .ip_permissions(rule("tcp", Some((5432, 5432)), "10.0.0.0/16"))
+            .ip_permissions(rule("udp", Some((53, 53)), "10.0.0.0/8"))
+            .build();
+        let a = security_group_attributes(&g);
+        assert_eq!(a["world_open_ports"], json!(["443", "80"]));
+        assert_eq!(a["port_sources"]["5432"], json!("10.0.0.0/16,sg-b"));
+        assert_eq!(a["port_sources"]["udp:53"], json!("10.0.0.0/8"));
+        let names: Vec<&str> = a.keys().map(String::as_str).collect();
+        let kind = crate::catalog::kind("security_group").expect("kind");
+        let mut catalog: Vec<&str> = kind.attributes.iter().map(|x| x.name).collect();
+        catalog.sort_unstable();
+        assert_eq!(names, catalog);
+    }
+
+    #[test]
+    fn tier_follows_the_explicit_table_else_the_main_one_and_ignores_blackholes() {
+        let subnet = |id: &str| Subnet::builder().subnet_id(id).vpc_id("vpc-1").build();
+        let to_igw = |state: RouteState| {
+            Route::builder()
+                .destination_cidr_block("0.0.0.0/0")
+                .gateway_id("igw-1")
+                .state(state)
+                .build()
+        };
+        let main = RouteTable::builder()
+            .vpc_id("vpc-1")
+            .associations(RouteTableAssociation::builder().main(true).build())
+            .routes(to_igw(RouteState::Active))
+            .build();
+        let private = RouteTable::builder()
+            .vpc_id("vpc-1")
+            .associations(
+                RouteTableAssociation::builder()
+                    .subnet_id("subnet-p")
+                    .build(),
+            )
+            .routes(to_igw(RouteState::Blackhole))
+            .build();
+        let tables = [main, private];
+        assert_eq!(subnet_tier(&subnet("subnet-m"), &tables), Ok("public"));
+        assert_eq!(subnet_tier(&subnet("subnet-p"), &tables), Ok("private"));
+        assert!(subnet_tier(&subnet("subnet-x"), &tables[1..]).is_err());
+        let counts = tiers_of_vpc(
+            "vpc-1",
+            &[
+                Subnet::builder()
+                    .subnet_id("subnet-m")
+                    .vpc_id("vpc-1")
+                    .availability_zone("a")
+                    .build(),
+                subnet("subnet-p"),
+            ],
+            &tables,
+        )
+        .expect("tiers");
+        assert_eq!(counts[0], json!(1));
+        assert_eq!(counts[1], json!(1));
+        assert_eq!(counts[2], json!(["a"]));
+        assert_eq!(counts[5], json!(0));
+    }
+
+    #[test]
+    fn instance_attributes_match_the_catalog_and_unset_is_null() {
+        let a = instance_attributes(&Instance::builder().instance_id("i-1").build());
+        assert_eq!(a["iam_instance_profile"], Value::Null);
+        assert_eq!(a["imdsv2_required"], Value::Null);
+        let names: Vec<&str> = a.keys().map(String::as_str).collect();
+        let kind = crate::catalog::kind("ec2_instance").expect("kind");
+        let mut catalog: Vec<&str> = kind.attributes.iter().map(|x| x.name).collect();
+        catalog.sort_unstable();
+        assert_eq!(names, catalog);
+    }
+
+    /// moto fits everything in one page, so paging is proven by replay: two pages of
+    /// DescribeSecurityGroups, the second asked for with the first's token, one list for both.
+    #[tokio::test]
+    async fn describe_security_groups_reads_every_page() {
+        let page = |id: &str, name: &str, next: &str| {
+            format!(
+                r#"<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><securityGroupInfo><item><groupId>{id}</groupId><groupName>{name}</groupName><vpcId>vpc-1</vpcId><ipPermissions/></item></securityGroupInfo>{next}</DescribeSecurityGroupsResponse>"#
+            )
+        };
+        let replay = crate::probe::replay::Replay::new(&[
+            (
+                200,
+                &page("sg-1", "first", "<nextToken>token-2</nextToken>"),
+            ),
+            (200, &page("sg-2", "second", "")),
+        ]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: security_group\n  id: first\n  expect: { vpc_id: vpc-1 }\n\
+             - kind: security_group\n  id: sg-2\n\
+             - kind: security_group\n  id: third\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(!requests[0].contains("token-2"), "{}", requests[0]);
+        assert!(requests[1].contains("NextToken=token-2"), "{}", requests[1]);
+        let present: Vec<(&str, bool)> = records
+            .iter()
+            .map(|r| {
+                (
+                    r.id.as_str(),
+                    matches!(r.observation, Observation::Present { .. }),
+                )
+            })
+            .collect();
+        assert_eq!(present, [("third", false), ("first", true), ("sg-2", true)]);
+    }
+}

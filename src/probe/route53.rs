@@ -1,0 +1,325 @@
+//! Route 53 (a global service): one paginated ListHostedZones decides which zones exist and serves
+//! every `route53_zone` attribute; ListResourceRecordSets (all pages) is called once per zone that
+//! a named `route53_record` is in, a bounded number of zones at once.
+//!
+//! Names are compared without the trailing dot and case-insensitively, and Route 53's `\052`
+//! escape is read as `*`. Two hosted zones with one name (a public and a private zone, say), or
+//! several record sets with one name and type (weighted, latency, failover... routing), make the
+//! id ambiguous: an error, never a guess.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_route53::types::{HostedZone, ResourceRecordSet, RrType};
+use aws_sdk_route53::Client;
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use super::{all_errors, collect_pages, describe_error, of_kind, CONCURRENCY};
+use crate::aws::Connection;
+use crate::snapshot::{Observation, ResourceRecord};
+use crate::spec::Resource;
+
+const LIST_HOSTED_ZONES: &str = "route53:ListHostedZones";
+const LIST_RECORD_SETS: &str = "route53:ListResourceRecordSets";
+
+/// A record resolved to (zone id, record name, type); `None` when its zone does not exist.
+type Resolved = Result<Option<(String, String, String)>, String>;
+
+/// A DNS name as compared here: lower case, no trailing dot, `\052` read as `*`.
+pub fn normalize(name: &str) -> String {
+    name.trim_end_matches('.')
+        .replace("\\052", "*")
+        .to_ascii_lowercase()
+}
+
+/// A `route53_record` id split into zone name, record name and type (all normalized, the type
+/// upper case).
+fn parse_record_id(id: &str) -> Option<(String, String, String)> {
+    let (zone, rest) = id.split_once('/')?;
+    let (name, ty) = rest.rsplit_once('/')?;
+    if zone.is_empty() || name.is_empty() || ty.is_empty() {
+        return None;
+    }
+    Some((normalize(zone), normalize(name), ty.to_ascii_uppercase()))
+}
+
+/// Observes the named zones and records.
+pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_route53, conn);
+    let listed = collect_pages(
+        client.list_hosted_zones().into_paginator().send(),
+        LIST_HOSTED_ZONES,
+        |page| page.hosted_zones,
+    )
+    .await;
+    let mut zones: HashMap<String, Vec<HostedZone>> = HashMap::new();
+    match listed {
+        Ok(listed) => {
+            for z in listed {
+                zones.entry(normalize(z.name())).or_default().push(z);
+            }
+        }
+        Err(e) => return all_errors(resources, &e),
+    }
+    // The one zone of a name, Absent, or an error when the name is ambiguous.
+    let zone = |name: &str| -> Result<Option<&HostedZone>, String> {
+        match zones.get(name).map(Vec::as_slice) {
+            None | Some([]) => Ok(None),
+            Some([z]) => Ok(Some(z)),
+            Some(many) => Err(format!(
+                "{} hosted zones are named `{name}` ({}); the id is ambiguous",
+                many.len(),
+                many.iter().map(|z| z.id()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    };
+    let record = |r: &Resource, observation| ResourceRecord {
+        kind: r.kind.name.to_string(),
+        id: r.id.clone(),
+        observation,
+    };
+
+    let mut out: Vec<ResourceRecord> = of_kind(resources, "route53_zone")
+        .into_iter()
+        .map(|r| {
+            let observation = match zone(&normalize(&r.id)) {
+                Ok(None) => Observation::Absent,
+                Ok(Some(z)) => Observation::Present {
+                    attributes: zone_attributes(z),
+                    errors: BTreeMap::new(),
+                },
+                Err(error) => Observation::Error { error },
+            };
+            record(r, observation)
+        })
+        .collect();
+
+    // Records: each resolved to its zone first; the record sets of each such zone listed once.
+    let mut wanted: Vec<(&Resource, Resolved)> = Vec::new();
+    let mut zone_ids: Vec<String> = Vec::new();
+    for r in of_kind(resources, "route53_record") {
+        let resolved = match parse_record_id(&r.id) {
+            None => Err(format!(
+                "`{}`: id must be <zone name>/<record name>/<type>, e.g. dorami.example/shop.dorami.example/A",
+                r.id
+            )),
+            Some((zone_name, name, ty)) => zone(&zone_name).map(|z| {
+                z.map(|z| {
+                    if !zone_ids.iter().any(|id| id == z.id()) {
+                        zone_ids.push(z.id().to_string());
+                    }
+                    (z.id().to_string(), name, ty)
+                })
+            }),
+        };
+        wanted.push((r, resolved));
+    }
+    let record_sets: HashMap<String, Result<Vec<ResourceRecordSet>, String>> =
+        stream::iter(zone_ids)
+            .map(|id| {
+                let client = &client;
+                async move {
+                    let sets = list_record_sets(client, &id).await;
+                    (id, sets)
+                }
+            })
+            .buffered(CONCURRENCY)
+            .collect()
+            .await;
+    for (r, resolved) in wanted {
+        let observation = match resolved {
+            Err(error) => Observation::Error { error },
+            Ok(None) => Observation::Absent,
+            Ok(Some((zone_id, name, ty))) => match record_sets.get(&zone_id) {
+                None => Observation::Error {
+                    error: format!("the record sets of zone {zone_id} were not listed"),
+                },
+                Some(Err(error)) => Observation::Error {
+                    error: error.clone(),
+                },
+                Some(Ok(sets)) => {
+                    let found: Vec<&ResourceRecordSet> = sets
+                        .iter()
+                        .filter(|s| normalize(s.name()) == name && s.r#type().as_str() == ty)
+                        .collect();
+                    match found.as_slice() {
+                        [] => Observation::Absent,
+                        [set] => Observation::Present {
+                            attributes: record_attributes(set),
+                            errors: BTreeMap::new(),
+                        },
+                        many => Observation::Error {
+                            error: format!(
+                                "{} record sets are named `{name}` with type {ty} (routing policies with set identifiers); the id is ambiguous",
+                                many.len()
+                            ),
+                        },
+                    }
+                }
+            },
+        };
+        out.push(record(r, observation));
+    }
+    out
+}
+
+/// Every record set of a zone, all pages. A failed page fails the whole list.
+async fn list_record_sets(
+    client: &Client,
+    zone_id: &str,
+) -> Result<Vec<ResourceRecordSet>, String> {
+    let mut out = Vec::new();
+    let mut next: Option<(String, Option<RrType>, Option<String>)> = None;
+    loop {
+        let mut call = client.list_resource_record_sets().hosted_zone_id(zone_id);
+        if let Some((name, ty, identifier)) = next.take() {
+            call = call
+                .start_record_name(name)
+                .set_start_record_type(ty)
+                .set_start_record_identifier(identifier);
+        }
+        let page = call
+            .send()
+            .await
+            .map_err(|e| describe_error(LIST_RECORD_SETS, &e))?;
+        out.extend(page.resource_record_sets);
+        if !page.is_truncated {
+            return Ok(out);
+        }
+        match page.next_record_name {
+            Some(name) => {
+                next = Some((name, page.next_record_type, page.next_record_identifier));
+            }
+            None => {
+                return Err(format!(
+                    "`{LIST_RECORD_SETS}` said the list goes on but gave no next record name"
+                ))
+            }
+        }
+    }
+}
+
+/// The catalog's `route53_zone` attributes.
+pub fn zone_attributes(z: &HostedZone) -> BTreeMap<String, Value> {
+    BTreeMap::from([
+        (
+            "private_zone".into(),
+            json!(z.config().map(|c| c.private_zone())),
+        ),
+        ("record_count".into(), json!(z.resource_record_set_count())),
+    ])
+}
+
+/// The catalog's `route53_record` attributes.
+pub fn record_attributes(s: &ResourceRecordSet) -> BTreeMap<String, Value> {
+    let alias = s.alias_target();
+    BTreeMap::from([
+        ("type".into(), json!(s.r#type().as_str())),
+        ("ttl".into(), json!(s.ttl())),
+        (
+            "alias_target_dns_name".into(),
+            json!(alias.map(|a| normalize(a.dns_name()))),
+        ),
+        (
+            "alias_target_zone_id".into(),
+            json!(alias.map(|a| a.hosted_zone_id())),
+        ),
+        (
+            "values".into(),
+            json!(s
+                .resource_records()
+                .iter()
+                .map(|r| r.value())
+                .collect::<Vec<_>>()),
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::replay::Replay;
+
+    #[test]
+    fn ids_and_names_are_normalized() {
+        assert_eq!(
+            parse_record_id("Dorami.example./*.Dorami.example/a"),
+            Some((
+                "dorami.example".into(),
+                "*.dorami.example".into(),
+                "A".into()
+            ))
+        );
+        assert_eq!(normalize("\\052.dorami.example."), "*.dorami.example");
+        assert_eq!(parse_record_id("dorami.example/A"), None);
+        assert_eq!(parse_record_id("/x/A"), None);
+    }
+
+    const ZONES: &str = r#"<?xml version="1.0"?>
+<ListHostedZonesResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">
+<HostedZones><HostedZone><Id>/hostedzone/Z1</Id><Name>dorami.example.</Name><CallerReference>a</CallerReference>
+<Config><PrivateZone>false</PrivateZone></Config><ResourceRecordSetCount>5</ResourceRecordSetCount></HostedZone></HostedZones>
+<IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListHostedZonesResponse>"#;
+
+    fn record_page(sets: &str, next: Option<&str>) -> String {
+        let tail = next.map_or("<IsTruncated>false</IsTruncated>".to_string(), |n| {
+            format!("<IsTruncated>true</IsTruncated><NextRecordName>{n}</NextRecordName><NextRecordType>A</NextRecordType>")
+        });
+        format!(
+            r#"<?xml version="1.0"?><ListResourceRecordSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">
+<ResourceRecordSets>{sets}</ResourceRecordSets>{tail}<MaxItems>1</MaxItems></ListResourceRecordSetsResponse>"#
+        )
+    }
+
+    /// moto answers ListResourceRecordSets in one page and has no weighted record sets in these
+    /// tests, so paging and ambiguity are proven by replay.
+    #[tokio::test]
+    async fn record_sets_are_read_page_by_page_and_ambiguous_ones_are_errors() {
+        let weighted = |id: &str| {
+            format!("<ResourceRecordSet><Name>api.dorami.example.</Name><Type>A</Type><SetIdentifier>{id}</SetIdentifier><Weight>50</Weight><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>")
+        };
+        let alias = "<ResourceRecordSet><Name>\\052.dorami.example.</Name><Type>A</Type><AliasTarget><HostedZoneId>Z2FDTNDATAQYW2</HostedZoneId><DNSName>d111111abcdef8.cloudfront.net.</DNSName><EvaluateTargetHealth>false</EvaluateTargetHealth></AliasTarget></ResourceRecordSet>";
+        let first = record_page(alias, Some("api.dorami.example."));
+        let second = record_page(&format!("{}{}", weighted("a"), weighted("b")), None);
+        let replay = Replay::new(&[(200, ZONES), (200, &first), (200, &second)]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: route53_record\n  id: dorami.example/*.dorami.example/A\n  expect: { ttl: null }\n\
+             - kind: route53_record\n  id: dorami.example/api.dorami.example/A\n  expect: { ttl: 60 }\n\
+             - kind: route53_record\n  id: dorami.example/api.dorami.example/AAAA\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 3, "{requests:#?}");
+        assert!(
+            requests[2].contains("name=api.dorami.example."),
+            "{}",
+            requests[2]
+        );
+        assert!(requests[2].contains("type=A"), "{}", requests[2]);
+        match &records[0].observation {
+            Observation::Present { attributes, .. } => {
+                assert_eq!(attributes["ttl"], Value::Null);
+                assert_eq!(
+                    attributes["alias_target_dns_name"],
+                    json!("d111111abcdef8.cloudfront.net")
+                );
+                assert_eq!(attributes["alias_target_zone_id"], json!("Z2FDTNDATAQYW2"));
+                assert_eq!(attributes["values"], json!([]));
+            }
+            other => panic!("{other:?}"),
+        }
+        match &records[1].observation {
+            Observation::Error { error } => assert!(error.contains("2 record sets"), "{error}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(records[2].observation, Observation::Absent);
+    }
+}

@@ -1,0 +1,500 @@
+//! VPCs, subnets, security groups and EC2 instances against moto: every attribute moto models,
+//! failures, missing and ambiguous resources, access denied, and the calls made.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use infra_verify::evaluate::{evaluate, Report, Status};
+use infra_verify::snapshot::Snapshot;
+use infra_verify::{plan, probe};
+
+use crate::support::moto::Moto;
+use crate::support::proxy::{self, Answer};
+use crate::support::seed_ec2::{seed, Ec2World};
+use crate::{connection, rt, spec_text};
+
+fn observe(endpoint: &str, text: &str) -> (Snapshot, Report, BTreeMap<String, u64>) {
+    let spec = spec_text(text);
+    let conn = connection(endpoint);
+    let snap = rt()
+        .block_on(probe::observe(&spec, &conn))
+        .expect("observe");
+    let report = evaluate(&spec, &snap);
+    (snap, report, conn.recorder.calls())
+}
+
+fn not_passing(report: &Report) -> Vec<(&str, Status, &str)> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .map(|c| (c.id.as_str(), c.status, c.message.as_str()))
+        .collect()
+}
+
+fn check<'a>(report: &'a Report, id: &str) -> &'a infra_verify::evaluate::Check {
+    report
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+}
+
+fn start() -> (Moto, Ec2World) {
+    let moto = Moto::start();
+    let w = rt().block_on(seed(&moto.endpoint)).expect("seed");
+    (moto, w)
+}
+
+fn every_attribute(w: &Ec2World) -> String {
+    format!(
+        r#"
+version: 1
+environment: test
+resources:
+  - kind: vpc
+    id: dorami-staging
+    expect:
+      cidr_block: 10.0.0.0/16
+      is_default: false
+      dns_support: true
+      dns_hostnames: true
+      public_subnet_count: 2
+      private_subnet_count: 2
+      public_subnet_azs: [ap-northeast-2a, ap-northeast-2c]
+      private_subnet_azs: [ap-northeast-2a, ap-northeast-2c]
+      public_subnet_az_count: 2
+      private_subnet_az_count: 2
+      nat_gateway_count: 1
+      internet_gateway_attached: true
+      s3_gateway_endpoint: true
+      flow_logs_enabled: true
+      tags: {{ Name: dorami-staging, Environment: staging }}
+  - kind: vpc
+    id: {bare}
+    expect:
+      cidr_block: 10.1.0.0/16
+      dns_hostnames: false
+      public_subnet_count: 0
+      private_subnet_az_count: 0
+      nat_gateway_count: 0
+      internet_gateway_attached: false
+      s3_gateway_endpoint: false
+      flow_logs_enabled: false
+  - kind: subnet
+    id: dorami-public-a
+    expect:
+      vpc_id: {vpc}
+      availability_zone: ap-northeast-2a
+      cidr_block: 10.0.0.0/24
+      tier: public
+      map_public_ip_on_launch: true
+      tags: {{ contains: {{ Tier: public }} }}
+  - kind: subnet
+    id: {private_a}
+    expect: {{ tier: private, map_public_ip_on_launch: false }}
+  - kind: subnet
+    id: dorami-private-c
+    expect: {{ tier: private, availability_zone: ap-northeast-2c }}
+  - kind: security_group
+    id: dorami-alb
+    expect:
+      group_name: dorami-alb
+      vpc_id: {vpc}
+      world_open_ports: ["443", "80"]
+      port_sources: {{ "443": "0.0.0.0/0,::/0", "80": "0.0.0.0/0" }}
+      ingress: {{ contains: {{ protocol: tcp, from_port: 443, to_port: 443, ipv6_cidrs: ["::/0"] }} }}
+      tags: {{ Name: dorami-alb }}
+  - kind: security_group
+    id: {db}
+    expect:
+      world_open_ports: []
+      port_sources: {{ contains: {{ "5432": "10.0.0.0/16,{alb}" }} }}
+      ingress: {{ contains: {{ source_groups: ["{alb}"] }} }}
+  - kind: security_group
+    id: dorami-open
+    expect: {{ world_open_ports: [all] }}
+  - kind: ec2_instance
+    id: dorami-bastion
+    expect:
+      instance_type: t3.micro
+      state: running
+      iam_instance_profile: {profile}
+      imdsv2_required: true
+      subnet_id: {public_a}
+      tags: {{ Name: dorami-bastion }}
+  - kind: ec2_instance
+    id: {worker}
+    expect:
+      instance_type: t3.small
+      iam_instance_profile: null
+      imdsv2_required: false
+      subnet_id: {private_a}
+"#,
+        bare = w.bare_vpc,
+        vpc = w.vpc,
+        private_a = w.private_a,
+        public_a = w.public_a,
+        db = w.db_sg,
+        alb = w.alb_sg,
+        profile = w.profile_arn,
+        worker = w.worker,
+    )
+}
+
+#[test]
+fn every_modelled_attribute_is_read_from_the_emulator_with_one_list_per_operation() {
+    let (moto, w) = start();
+    let (_, report, calls) = observe(&moto.endpoint, &every_attribute(&w));
+    assert_eq!(not_passing(&report), []);
+    // 10 resources, 15 + 8 + 6 + 2 + 2 + 6 + 3 + 1 + 6 + 4 expectations.
+    assert_eq!(report.summary.total, 10 + 53);
+    // One list per operation whatever the number of resources needing it; DescribeVpcAttribute
+    // once per VPC and DNS attribute checked (2 + 1).
+    assert_eq!(
+        calls,
+        BTreeMap::from([
+            ("EC2:DescribeFlowLogs".to_string(), 1),
+            ("EC2:DescribeInstances".to_string(), 1),
+            ("EC2:DescribeInternetGateways".to_string(), 1),
+            ("EC2:DescribeNatGateways".to_string(), 1),
+            ("EC2:DescribeRouteTables".to_string(), 1),
+            ("EC2:DescribeSecurityGroups".to_string(), 1),
+            ("EC2:DescribeSubnets".to_string(), 1),
+            ("EC2:DescribeVpcAttribute".to_string(), 3),
+            ("EC2:DescribeVpcEndpoints".to_string(), 1),
+            ("EC2:DescribeVpcs".to_string(), 1),
+            ("STS:GetCallerIdentity".to_string(), 1),
+        ])
+    );
+    // Every call made is in the spec's IAM policy, and the policy asks for nothing unused.
+    let spec = spec_text(&every_attribute(&w));
+    let used: BTreeSet<&str> = calls
+        .keys()
+        .map(|c| {
+            let (service, op) = c.split_once(':').expect("service:operation");
+            plan::action_for(service, op).unwrap_or_else(|| panic!("{c} is not in OPERATIONS"))
+        })
+        .collect();
+    assert_eq!(used, plan::plan(&spec).actions);
+}
+
+#[test]
+fn only_the_lists_the_checks_need_are_made() {
+    let (moto, _) = start();
+    let (_, report, calls) = observe(
+        &moto.endpoint,
+        "version: 1\nenvironment: test\nresources:\n  - kind: vpc\n    id: dorami-staging\n    expect: { cidr_block: 10.0.0.0/16 }\n  - kind: subnet\n    id: dorami-public-a\n    expect: { cidr_block: 10.0.0.0/24 }\n  - kind: security_group\n    id: dorami-alb\n",
+    );
+    assert_eq!(not_passing(&report), []);
+    assert_eq!(
+        calls,
+        BTreeMap::from([
+            ("EC2:DescribeSecurityGroups".to_string(), 1),
+            ("EC2:DescribeSubnets".to_string(), 1),
+            ("EC2:DescribeVpcs".to_string(), 1),
+            ("STS:GetCallerIdentity".to_string(), 1),
+        ])
+    );
+}
+
+#[test]
+fn each_attribute_family_reports_a_failure_with_the_actual_value() {
+    let (moto, w) = start();
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        &format!(
+            r#"
+version: 1
+environment: test
+resources:
+  - kind: vpc
+    id: dorami-bare
+    expect:
+      cidr_block: 10.0.0.0/16
+      is_default: true
+      dns_hostnames: true
+      public_subnet_az_count: 2
+      nat_gateway_count: {{ at_least: 1 }}
+      internet_gateway_attached: true
+      s3_gateway_endpoint: true
+      flow_logs_enabled: true
+      tags: {{ contains: {{ Environment: production }} }}
+  - kind: subnet
+    id: dorami-private-a
+    expect:
+      vpc_id: {bare}
+      availability_zone: ap-northeast-2c
+      tier: public
+      map_public_ip_on_launch: true
+  - kind: security_group
+    id: dorami-open
+    expect:
+      world_open_ports: ["443"]
+      port_sources: {{ contains: {{ "5432": "{alb}" }} }}
+      ingress: {{ contains: {{ protocol: tcp }} }}
+  - kind: security_group
+    id: dorami-db
+    expect: {{ port_sources: {{ contains: {{ "5432": "{alb}" }} }} }}
+  - kind: ec2_instance
+    id: dorami-worker
+    expect:
+      instance_type: t3.micro
+      state: stopped
+      iam_instance_profile: {{ matches: "instance-profile/" }}
+      imdsv2_required: true
+"#,
+            bare = w.bare_vpc,
+            alb = w.alb_sg
+        ),
+    );
+    let failing: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id.as_str())
+        .collect();
+    let expected: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.attribute != "exists")
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(failing, expected, "{:#?}", not_passing(&report));
+    assert_eq!(failing.len(), 9 + 4 + 3 + 1 + 4);
+    let actual = |id: &str| check(&report, id).actual.clone();
+    assert_eq!(actual("vpc/dorami-bare/nat_gateway_count"), 0);
+    assert_eq!(actual("subnet/dorami-private-a/tier"), "private");
+    assert_eq!(
+        actual("security_group/dorami-open/world_open_ports"),
+        serde_json::json!(["all"])
+    );
+    assert_eq!(
+        actual("security_group/dorami-db/port_sources"),
+        serde_json::json!({"5432": format!("10.0.0.0/16,{}", w.alb_sg)})
+    );
+    assert_eq!(
+        actual("ec2_instance/dorami-worker/iam_instance_profile"),
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn missing_terminated_and_ambiguous_resources() {
+    let (moto, _) = start();
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        r#"
+version: 1
+environment: test
+resources:
+  - kind: vpc
+    id: vpc-0123456789abcdef0
+    expect: { cidr_block: 10.0.0.0/16 }
+  - kind: vpc
+    id: dorami-dup
+    expect: { cidr_block: 10.2.0.0/16 }
+  - kind: subnet
+    id: nope
+  - kind: security_group
+    id: default
+  - kind: ec2_instance
+    id: i-0123456789abcdef0
+    expect: { state: running }
+  - kind: ec2_instance
+    id: dorami-old
+    exists: false
+  - kind: subnet
+    id: dorami-public-c
+    exists: false
+"#,
+    );
+    let statuses: Vec<(&str, Status)> = report
+        .checks
+        .iter()
+        .map(|c| (c.id.as_str(), c.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("vpc/vpc-0123456789abcdef0/exists", Status::Missing),
+            ("vpc/vpc-0123456789abcdef0/cidr_block", Status::Missing),
+            ("vpc/dorami-dup/exists", Status::Error),
+            ("vpc/dorami-dup/cidr_block", Status::Error),
+            ("subnet/nope/exists", Status::Missing),
+            ("security_group/default/exists", Status::Error),
+            ("ec2_instance/i-0123456789abcdef0/exists", Status::Missing),
+            ("ec2_instance/i-0123456789abcdef0/state", Status::Missing),
+            // Terminated: does not exist.
+            ("ec2_instance/dorami-old/exists", Status::Pass),
+            ("subnet/dorami-public-c/exists", Status::Fail),
+        ]
+    );
+    assert!(
+        check(&report, "vpc/dorami-dup/exists")
+            .message
+            .contains("ambiguous: 2 resources are named `dorami-dup`"),
+        "{:?}",
+        check(&report, "vpc/dorami-dup/exists")
+    );
+    // `default` is the name of the default group of every VPC.
+    assert!(check(&report, "security_group/default/exists")
+        .message
+        .contains("ambiguous"));
+}
+
+#[test]
+fn tag_selection_counts_subnets_per_tier() {
+    let (moto, _) = start();
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        "version: 1\nenvironment: test\nresources:\n  - kind: subnet\n    select: { tags: { Tier: public } }\n    count: 2\n    expect: { tier: public }\n  - kind: vpc\n    select: { tags: { Environment: staging } }\n    count: { at_least: 4 }\n    expect: { is_default: false }\n",
+    );
+    assert_eq!(not_passing(&report), []);
+    let tiers = report
+        .checks
+        .iter()
+        .filter(|c| c.attribute == "tier")
+        .count();
+    assert_eq!(tiers, 2);
+}
+
+/// EC2 speaks its own query dialect: errors are `Response/Errors/Error`.
+fn ec2_error(code: &str) -> Answer {
+    Answer {
+        status: 403,
+        content_type: "text/xml",
+        body: format!(
+            "<Response><Errors><Error><Code>{code}</Code><Message>injected by the test proxy</Message></Error></Errors><RequestID>test</RequestID></Response>"
+        ),
+    }
+}
+
+fn action_is(request: &str, action: &str) -> bool {
+    request.contains(&format!("Action={action}&"))
+}
+
+#[test]
+fn access_denied_on_each_operation_is_an_error_naming_the_iam_action() {
+    let (moto, _) = start();
+    let spec = r#"
+version: 1
+environment: test
+resources:
+  - kind: vpc
+    id: dorami-staging
+    expect:
+      cidr_block: 10.0.0.0/16
+      dns_support: true
+      public_subnet_count: 2
+      nat_gateway_count: 1
+      internet_gateway_attached: true
+      s3_gateway_endpoint: true
+      flow_logs_enabled: true
+  - kind: subnet
+    id: dorami-public-a
+    expect: { tier: public, cidr_block: 10.0.0.0/24 }
+  - kind: security_group
+    id: dorami-alb
+    expect: { world_open_ports: ["443", "80"] }
+  - kind: ec2_instance
+    id: dorami-bastion
+    expect: { imdsv2_required: true }
+"#;
+    // Attribute lists denied: only the attributes read from them are errors.
+    let proxy = proxy::start(moto.port, |r| {
+        [
+            "DescribeVpcAttribute",
+            "DescribeRouteTables",
+            "DescribeNatGateways",
+            "DescribeInternetGateways",
+            "DescribeVpcEndpoints",
+            "DescribeFlowLogs",
+        ]
+        .iter()
+        .any(|a| action_is(r, a))
+        .then(|| ec2_error("UnauthorizedOperation"))
+    });
+    let (_, report, _) = observe(&proxy.endpoint, spec);
+    for (id, action) in [
+        ("vpc/dorami-staging/dns_support", "ec2:DescribeVpcAttribute"),
+        (
+            "vpc/dorami-staging/public_subnet_count",
+            "ec2:DescribeRouteTables",
+        ),
+        (
+            "vpc/dorami-staging/nat_gateway_count",
+            "ec2:DescribeNatGateways",
+        ),
+        (
+            "vpc/dorami-staging/internet_gateway_attached",
+            "ec2:DescribeInternetGateways",
+        ),
+        (
+            "vpc/dorami-staging/s3_gateway_endpoint",
+            "ec2:DescribeVpcEndpoints",
+        ),
+        (
+            "vpc/dorami-staging/flow_logs_enabled",
+            "ec2:DescribeFlowLogs",
+        ),
+        ("subnet/dorami-public-a/tier", "ec2:DescribeRouteTables"),
+    ] {
+        let c = check(&report, id);
+        assert_eq!(c.status, Status::Error, "{id}: {c:?}");
+        assert!(
+            c.message.contains(&format!(
+                "access denied: the caller may not call `{action}`"
+            )),
+            "{id}: {}",
+            c.message
+        );
+    }
+    for id in [
+        "vpc/dorami-staging/exists",
+        "vpc/dorami-staging/cidr_block",
+        "subnet/dorami-public-a/cidr_block",
+        "security_group/dorami-alb/world_open_ports",
+        "ec2_instance/dorami-bastion/imdsv2_required",
+    ] {
+        assert_eq!(check(&report, id).status, Status::Pass, "{id}");
+    }
+
+    // Kind lists denied: every check of that kind is an error, nothing is missing.
+    let proxy = proxy::start(moto.port, |r| {
+        [
+            "DescribeVpcs",
+            "DescribeSubnets",
+            "DescribeSecurityGroups",
+            "DescribeInstances",
+        ]
+        .iter()
+        .any(|a| action_is(r, a))
+        .then(|| ec2_error("UnauthorizedOperation"))
+    });
+    let (_, report, calls) = observe(&proxy.endpoint, spec);
+    for c in &report.checks {
+        assert_eq!(c.status, Status::Error, "{c:?}");
+    }
+    for (id, action) in [
+        ("vpc/dorami-staging/exists", "ec2:DescribeVpcs"),
+        ("subnet/dorami-public-a/exists", "ec2:DescribeSubnets"),
+        (
+            "security_group/dorami-alb/exists",
+            "ec2:DescribeSecurityGroups",
+        ),
+        (
+            "ec2_instance/dorami-bastion/exists",
+            "ec2:DescribeInstances",
+        ),
+    ] {
+        assert!(
+            check(&report, id).message.contains(&format!(
+                "access denied: the caller may not call `{action}`"
+            )),
+            "{id}: {}",
+            check(&report, id).message
+        );
+    }
+    // No VPC found: no per-VPC call.
+    assert_eq!(calls.get("EC2:DescribeVpcAttribute"), None);
+}
