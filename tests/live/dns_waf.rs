@@ -3,14 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use infra_verify::evaluate::{evaluate, Report, Status};
-use infra_verify::probe;
-use infra_verify::snapshot::Snapshot;
+use infra_verify::evaluate::Status;
 
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, amz_target, Answer};
 use crate::support::seed_dns::{Acl, DnsSeeder};
-use crate::{connection, json_check, rt, run_json, spec_text};
+use crate::{json_check, not_passing, observe, rt, run_json};
 
 /// Certificates `shop.dorami.example` (with SAN `www.dorami.example`) and `api.dorami.example` in
 /// us-east-1; public zone `dorami.example` (A, CNAME and an alias to CloudFront) and private zone
@@ -137,25 +135,6 @@ resources:
       rate_limit_window_seconds: 300
       managed_rule_groups: []
 "#;
-
-fn observe(endpoint: &str, text: &str) -> (Snapshot, Report, BTreeMap<String, u64>) {
-    let spec = spec_text(text);
-    let conn = connection(endpoint);
-    let snap = rt()
-        .block_on(probe::observe(&spec, &conn))
-        .expect("observe");
-    let report = evaluate(&spec, &snap);
-    (snap, report, conn.recorder.calls())
-}
-
-fn not_passing(report: &Report) -> Vec<(&str, Status, &str)> {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.status != Status::Pass)
-        .map(|c| (c.id.as_str(), c.status, c.message.as_str()))
-        .collect()
-}
 
 fn calls(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()

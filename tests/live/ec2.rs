@@ -3,41 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use infra_verify::evaluate::{evaluate, Report, Status};
-use infra_verify::snapshot::Snapshot;
-use infra_verify::{plan, probe};
+use infra_verify::evaluate::Status;
+use infra_verify::plan;
 
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, Answer};
 use crate::support::seed_ec2::{seed, Ec2World};
-use crate::{connection, rt, spec_text};
-
-fn observe(endpoint: &str, text: &str) -> (Snapshot, Report, BTreeMap<String, u64>) {
-    let spec = spec_text(text);
-    let conn = connection(endpoint);
-    let snap = rt()
-        .block_on(probe::observe(&spec, &conn))
-        .expect("observe");
-    let report = evaluate(&spec, &snap);
-    (snap, report, conn.recorder.calls())
-}
-
-fn not_passing(report: &Report) -> Vec<(&str, Status, &str)> {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.status != Status::Pass)
-        .map(|c| (c.id.as_str(), c.status, c.message.as_str()))
-        .collect()
-}
-
-fn check<'a>(report: &'a Report, id: &str) -> &'a infra_verify::evaluate::Check {
-    report
-        .checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no check {id}"))
-}
+use crate::{check, not_passing, observe, rt, spec_text};
 
 fn start() -> (Moto, Ec2World) {
     let moto = Moto::start();

@@ -4,15 +4,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ecs::types::LaunchType;
-use infra_verify::evaluate::{evaluate, Report, Status};
-use infra_verify::snapshot::{Observation, Snapshot};
+use infra_verify::evaluate::{evaluate, Status};
+use infra_verify::snapshot::Observation;
 use infra_verify::{plan, probe};
 
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, amz_target, Answer};
 use crate::support::seed::emulator_config;
 use crate::support::seed_ecs::{Container, EcsSeeder, Repo, Svc, TaskDef};
-use crate::{connection, json_check, rt, run_json, spec_text};
+use crate::{check, connection, json_check, not_passing, observe, rt, run_json, spec_text};
 
 const CLUSTER: &str = "dorami-staging";
 const TARGET_GROUP: &str = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/dorami-staging-backend/0123456789abcdef";
@@ -250,33 +250,6 @@ fn target_is(request: &str, service: &str, operation: &str) -> bool {
 fn require_cluster_settings(request: &str) -> Option<Answer> {
     (target_is(request, ECS_TARGET, "DescribeClusters") && !request.contains("\"SETTINGS\""))
         .then(|| Answer::json_error(400, "InvalidParameterException"))
-}
-
-fn observe(endpoint: &str, text: &str) -> (Snapshot, Report, BTreeMap<String, u64>) {
-    let spec = spec_text(text);
-    let conn = connection(endpoint);
-    let snap = rt()
-        .block_on(probe::observe(&spec, &conn))
-        .expect("observe");
-    let report = evaluate(&spec, &snap);
-    (snap, report, conn.recorder.calls())
-}
-
-fn not_passing(report: &Report) -> Vec<(&str, Status, &str)> {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.status != Status::Pass)
-        .map(|c| (c.id.as_str(), c.status, c.message.as_str()))
-        .collect()
-}
-
-fn check<'a>(report: &'a Report, id: &str) -> &'a infra_verify::evaluate::Check {
-    report
-        .checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no check {id}"))
 }
 
 #[test]

@@ -104,3 +104,46 @@ pub fn json_check(report: &serde_json::Value, id: &str) -> serde_json::Value {
         .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
         .unwrap_or_else(|| panic!("no check {id} in the report"))
 }
+
+/// Observes the spec in-process against the emulator: the snapshot, the report, and the API
+/// calls made (`Service:Operation` -> count).
+pub fn observe(
+    endpoint: &str,
+    text: &str,
+) -> (
+    infra_verify::snapshot::Snapshot,
+    infra_verify::evaluate::Report,
+    std::collections::BTreeMap<String, u64>,
+) {
+    let spec = spec_text(text);
+    let conn = connection(endpoint);
+    let snap = rt()
+        .block_on(infra_verify::probe::observe(&spec, &conn))
+        .expect("observe");
+    let report = infra_verify::evaluate::evaluate(&spec, &snap);
+    (snap, report, conn.recorder.calls())
+}
+
+/// Every check that did not pass: (id, status, message).
+pub fn not_passing(
+    report: &infra_verify::evaluate::Report,
+) -> Vec<(&str, infra_verify::evaluate::Status, &str)> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status != infra_verify::evaluate::Status::Pass)
+        .map(|c| (c.id.as_str(), c.status, c.message.as_str()))
+        .collect()
+}
+
+/// The check with this id in a report.
+pub fn check<'a>(
+    report: &'a infra_verify::evaluate::Report,
+    id: &str,
+) -> &'a infra_verify::evaluate::Check {
+    report
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+}

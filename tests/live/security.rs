@@ -5,15 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_guardduty::types::FindingPublishingFrequency;
-use infra_verify::evaluate::{evaluate, Report, Status};
-use infra_verify::snapshot::Snapshot;
+use infra_verify::evaluate::{evaluate, Status};
 use infra_verify::{plan, probe};
 
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, amz_target, Answer};
 use crate::support::seed::emulator_config;
 use crate::support::seed_security::{Group, SecuritySeeder, TrailSpec, SCALED_CLUSTER};
-use crate::{connection, json_check, rt, run_json, spec_text};
+use crate::{check, connection, json_check, not_passing, observe, rt, run_json, spec_text};
 
 /// Auto Scaling groups `tickets-web` (2/3/10, two zones, ELB health checks after 120 s, a target
 /// group, target tracking on CPU 60 and on the custom metric `QueueDepth` 10, plus a simple
@@ -202,33 +201,6 @@ resources:
       status: ENABLED
       finding_publishing_frequency: FIFTEEN_MINUTES
 "#;
-
-fn observe(endpoint: &str, text: &str) -> (Snapshot, Report, BTreeMap<String, u64>) {
-    let spec = spec_text(text);
-    let conn = connection(endpoint);
-    let snap = rt()
-        .block_on(probe::observe(&spec, &conn))
-        .expect("observe");
-    let report = evaluate(&spec, &snap);
-    (snap, report, conn.recorder.calls())
-}
-
-fn not_passing(report: &Report) -> Vec<(&str, Status, &str)> {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.status != Status::Pass)
-        .map(|c| (c.id.as_str(), c.status, c.message.as_str()))
-        .collect()
-}
-
-fn check<'a>(report: &'a Report, id: &str) -> &'a infra_verify::evaluate::Check {
-    report
-        .checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no check {id}"))
-}
 
 fn calls_map(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
