@@ -8,7 +8,7 @@ use infra_verify::evaluate::Status;
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, amz_target, Answer};
 use crate::support::seed_dns::{Acl, DnsSeeder};
-use crate::{json_check, not_passing, observe, rt, run_json};
+use crate::{assert_only_expectations_fail, check, json_check, not_passing, observe, rt, run_json};
 
 /// Certificates `shop.dorami.example` (with SAN `www.dorami.example`) and `api.dorami.example` in
 /// us-east-1; public zone `dorami.example` (A, CNAME and an alias to CloudFront) and private zone
@@ -226,29 +226,11 @@ resources:
     expect: { managed_rule_groups: { contains: AWS/AWSManagedRulesSQLiRuleSet } }
 "#,
     );
-    let failing: Vec<&str> = report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.id.as_str())
-        .collect();
-    let expected: Vec<&str> = report
-        .checks
-        .iter()
-        .filter(|c| c.attribute != "exists")
-        .map(|c| c.id.as_str())
-        .collect();
-    assert_eq!(failing, expected, "{:#?}", not_passing(&report));
-    assert_eq!(failing.len(), 7 + 2 + 4 + 1 + 4 + 1);
-    let actual = |id: &str| {
-        report
-            .checks
-            .iter()
-            .find(|c| c.id == id)
-            .unwrap_or_else(|| panic!("no check {id}"))
-            .actual
-            .clone()
-    };
+    assert_eq!(
+        assert_only_expectations_fail(&report),
+        7 + 2 + 4 + 1 + 4 + 1
+    );
+    let actual = |id: &str| check(&report, id).actual.clone();
     assert_eq!(
         actual("acm_certificate/shop.dorami.example/status"),
         "ISSUED"

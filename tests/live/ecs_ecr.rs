@@ -12,7 +12,10 @@ use crate::support::moto::Moto;
 use crate::support::proxy::{self, amz_target, Answer};
 use crate::support::seed::emulator_config;
 use crate::support::seed_ecs::{Container, EcsSeeder, Repo, Svc, TaskDef};
-use crate::{check, connection, json_check, not_passing, observe, rt, run_json, spec_text};
+use crate::{
+    assert_only_expectations_fail, check, connection, json_check, not_passing, observe, rt,
+    run_json, spec_text,
+};
 
 const CLUSTER: &str = "dorami-staging";
 const TARGET_GROUP: &str = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/dorami-staging-backend/0123456789abcdef";
@@ -324,26 +327,10 @@ resources:
       lifecycle_policy: true
 "#,
     );
-    let failing: Vec<&str> = report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.id.as_str())
-        .collect();
-    let expected: Vec<String> = report
-        .checks
-        .iter()
-        .filter(|c| c.attribute != "exists")
-        .map(|c| c.id.clone())
-        .collect();
-    assert_eq!(failing, expected, "{:#?}", not_passing(&report));
-    assert_eq!(failing.len(), 3 + 1 + 7 + 2 + 1 + 6 + 4);
-    // Every resource exists; only its expectations fail.
-    assert!(report
-        .checks
-        .iter()
-        .filter(|c| c.attribute == "exists")
-        .all(|c| c.status == Status::Pass));
+    assert_eq!(
+        assert_only_expectations_fail(&report),
+        3 + 1 + 7 + 2 + 1 + 6 + 4
+    );
     // Failures carry what was observed.
     let actual = |id: &str| check(&report, id).actual.clone();
     assert_eq!(

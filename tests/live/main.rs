@@ -147,3 +147,32 @@ pub fn check<'a>(
         .find(|c| c.id == id)
         .unwrap_or_else(|| panic!("no check {id}"))
 }
+
+/// Asserts that exactly the expectation checks fail: every resource exists (its `exists` check
+/// passes) and every expectation on it is wrong. Returns how many failed.
+pub fn assert_only_expectations_fail(report: &infra_verify::evaluate::Report) -> usize {
+    use infra_verify::evaluate::Status;
+    let failing: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id.as_str())
+        .collect();
+    let expected: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.attribute != "exists")
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(failing, expected, "{:#?}", not_passing(report));
+    let exists: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.attribute == "exists")
+        .collect();
+    assert!(
+        exists.iter().all(|c| c.status == Status::Pass),
+        "{exists:#?}"
+    );
+    failing.len()
+}
