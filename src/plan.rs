@@ -227,8 +227,12 @@ pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
     if resource.kind.name == "route53_record" {
         ops.insert("route53:ListHostedZones");
     }
-    // A selection reads the tags of every resource of the kind.
-    if resource.selector.is_some() {
+    // A selection by tags reads the tags of every resource of the kind.
+    if resource
+        .selector
+        .as_ref()
+        .is_some_and(|s| !s.tags.is_empty())
+    {
         if let Some(tags) = resource.kind.attribute("tags") {
             ops.insert(tags.operation);
         }

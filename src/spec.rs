@@ -170,6 +170,10 @@ pub struct Expectation {
 pub struct Selector {
     /// Tags every selected resource has (other tags may be present too).
     pub tags: std::collections::BTreeMap<String, String>,
+    /// Listed attributes every selected resource has (`select: { metric_name: CPUUtilization }`),
+    /// as matchers: a scalar equals, a map or list contains. Only for kinds in
+    /// [`crate::probe::SELECT_BY_ATTRIBUTES`], whose probes select from the list response.
+    pub criteria: Vec<(&'static Attribute, Matcher)>,
     /// All must hold on the number of resources selected.
     pub count: Vec<Matcher>,
     /// The count expectation as written (`{"at_least": 1}` when not given).
@@ -178,9 +182,55 @@ pub struct Selector {
 
 impl Selector {
     /// The label that stands for the selection in check ids: `tags(Environment=staging)`.
+    /// With attribute criteria: `metric_name=CPUUtilization,dimensions(ServiceName=web)`.
     pub fn label(&self) -> String {
-        let pairs: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        format!("tags({})", pairs.join(","))
+        let pairs = |map: &serde_json::Map<String, serde_json::Value>| -> String {
+            let items: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}={}", plain(v)))
+                .collect();
+            items.join(",")
+        };
+        fn plain(v: &serde_json::Value) -> String {
+            match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }
+        }
+        let mut parts = Vec::new();
+        if !self.tags.is_empty() {
+            let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            parts.push(format!("tags({})", tags.join(",")));
+        }
+        for (attr, m) in &self.criteria {
+            let value = match m {
+                Matcher::Equals(v) | Matcher::Contains(v) => v,
+                _ => continue,
+            };
+            parts.push(match value {
+                serde_json::Value::Object(map) => format!("{}({})", attr.name, pairs(map)),
+                serde_json::Value::Array(items) => {
+                    let items: Vec<String> = items.iter().map(plain).collect();
+                    format!("{}({})", attr.name, items.join(","))
+                }
+                v => format!("{}={}", attr.name, plain(v)),
+            });
+        }
+        parts.join(",")
+    }
+
+    /// Whether an observed resource's attributes (tags under `tags`) satisfy every tag and every
+    /// attribute criterion.
+    pub fn matches_attributes(
+        &self,
+        attributes: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> bool {
+        (self.tags.is_empty() || attributes.get("tags").is_some_and(|t| self.matches(t)))
+            && self.criteria.iter().all(|(attr, m)| {
+                attributes
+                    .get(attr.name)
+                    .is_some_and(|v| crate::evaluate::matches(m, v, attr.ty))
+            })
     }
 
     /// Whether observed tags (a JSON map) contain every selector tag.
@@ -722,6 +772,33 @@ impl Loader {
                 }
             },
         };
+        // A web ACL is named `<scope>/<name>`; CLOUDFRONT-scoped ones exist only in us-east-1,
+        // where the probe always looks for them, so another `region:` contradicts the id.
+        if let (Some(k), Some(id_node)) = (kind, get("id")) {
+            if k.name == "waf_web_acl" {
+                match id.split_once('/') {
+                    Some(("CLOUDFRONT", name)) if !name.is_empty() => {
+                        if let (Some(r), Some(v)) = (&region, get("region")) {
+                            if r != "us-east-1" {
+                                self.error(
+                                    &Self::origin(file, v),
+                                    format!("a CLOUDFRONT web ACL lives in us-east-1, not `{r}`: write `region: us-east-1` or leave `region` out"),
+                                );
+                                ok = false;
+                            }
+                        }
+                    }
+                    Some(("REGIONAL", name)) if !name.is_empty() => {}
+                    _ => {
+                        self.error(
+                            &Self::origin(file, id_node),
+                            format!("`{id}` is not a web ACL id: write `CLOUDFRONT/<name>` or `REGIONAL/<name>`"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        }
         let item = get("item").and_then(|v| self.item(file, v));
         let item_origin = get("item").map(|v| Self::origin(file, v));
         let controls = get("controls")
@@ -807,7 +884,7 @@ impl Loader {
         })
     }
 
-    /// `select: { tags: { K: V, ... } }` and its `count:`.
+    /// `select: { tags: { K: V, ... }, <listed attribute>: <value>, ... }` and its `count:`.
     fn selector(
         &mut self,
         file: &Arc<Path>,
@@ -816,31 +893,51 @@ impl Loader {
         count: Option<&Node>,
     ) -> Option<Selector> {
         let at = Self::origin(file, v);
-        if kind.attribute("tags").is_none() {
-            let with_tags: Vec<&str> = catalog::KINDS
+        let has_tags = kind.attribute("tags").is_some();
+        let selectable = selectable_attributes(kind);
+        if !has_tags && selectable.is_empty() {
+            let with: Vec<&str> = catalog::KINDS
                 .iter()
-                .filter(|k| k.attribute("tags").is_some())
+                .filter(|k| k.attribute("tags").is_some() || !selectable_attributes(k).is_empty())
                 .map(|k| k.name)
                 .collect();
             self.error(
                 &at,
                 format!(
-                    "`select` chooses resources by their tags, and infra-verify does not read the tags of `{}`; name it with `id:` (kinds with tags: {})",
+                    "`select` chooses resources by their tags or listed attributes, and infra-verify reads neither for `{}`; name it with `id:` (kinds that can be selected: {})",
                     kind.name,
-                    with_tags.join(", ")
+                    with.join(", ")
                 ),
             );
             return None;
         }
+        let keys: Vec<&str> = has_tags
+            .then_some("tags")
+            .into_iter()
+            .chain(selectable.iter().map(|a| a.name))
+            .collect();
+        let example = if has_tags {
+            "`{ tags: { Environment: staging } }`".to_string()
+        } else {
+            format!("`{{ {}: ... }}`", keys[0])
+        };
         let Value::Map(entries) = &v.value else {
-            self.error(&at, format!("`select` expected a mapping like `{{ tags: {{ Environment: staging }} }}`, found {}", v.value.type_name()));
+            self.error(
+                &at,
+                format!(
+                    "`select` expected a mapping like {example}, found {}",
+                    v.value.type_name()
+                ),
+            );
             return None;
         };
         let mut tags = std::collections::BTreeMap::new();
+        let mut criteria = Vec::new();
         let mut ok = true;
         for (k, val) in entries {
-            match key_text(k).as_str() {
-                "tags" => match &val.value {
+            let key = key_text(k);
+            if key == "tags" && has_tags {
+                match &val.value {
                     Value::Map(pairs)
                         if !pairs.is_empty() && pairs.iter().all(|(_, t)| t.as_str().is_some()) =>
                     {
@@ -852,21 +949,76 @@ impl Loader {
                         self.error(&Self::origin(file, val), "`select.tags` expected a non-empty mapping of tag names to string values");
                         ok = false;
                     }
-                },
-                other => {
-                    let hint = suggestion(other, ["tags"]);
+                }
+                continue;
+            }
+            let Some(attr) = selectable.iter().copied().find(|a| a.name == key) else {
+                let hint = suggestion(&key, keys.iter().copied());
+                let why = if key == "tags" {
+                    format!("infra-verify does not read the tags of `{}`", kind.name)
+                } else if kind.attribute(&key).is_some() {
+                    format!(
+                        "`{key}` is not in the list response of `{}`, so it cannot select",
+                        kind.name
+                    )
+                } else {
+                    format!("unknown field `select.{key}`")
+                };
+                self.error(
+                    &Self::origin(file, k),
+                    format!("{why}{hint} (select by: {})", keys.join(", ")),
+                );
+                ok = false;
+                continue;
+            };
+            let value = val.to_json();
+            let matcher = match (&val.value, attr.ty) {
+                (Value::Map(pairs), AttrType::StringMap)
+                    if !pairs.is_empty() && conforms(attr.ty, val) =>
+                {
+                    Matcher::Contains(value)
+                }
+                (Value::Str(_), AttrType::StringList) => Matcher::Contains(value),
+                (Value::Seq(items), AttrType::StringList)
+                    if !items.is_empty() && conforms(attr.ty, val) =>
+                {
+                    Matcher::Contains(value)
+                }
+                (Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_), _)
+                    if conforms(attr.ty, val) =>
+                {
+                    Matcher::Equals(value)
+                }
+                _ => {
                     self.error(
-                        &Self::origin(file, k),
-                        format!("unknown field `select.{other}`{hint}"),
+                        &Self::origin(file, val),
+                        format!(
+                            "`select.{key}` expected {} (selected resources equal it{}), found {}",
+                            article(attr.ty),
+                            if matches!(attr.ty, AttrType::StringList | AttrType::StringMap) {
+                                " or contain it"
+                            } else {
+                                ""
+                            },
+                            val.value.type_name()
+                        ),
                     );
                     ok = false;
+                    continue;
                 }
-            }
+            };
+            criteria.push((attr, matcher));
         }
-        if tags.is_empty() {
+        if tags.is_empty() && criteria.is_empty() {
             if ok {
-                self.error(&at, "`select` needs `tags:`");
+                self.error(
+                    &at,
+                    format!("`select` needs at least one of: {}", keys.join(", ")),
+                );
             }
+            return None;
+        }
+        if !ok {
             return None;
         }
         let (count, count_expected) = match count {
@@ -881,6 +1033,7 @@ impl Loader {
         };
         Some(Selector {
             tags,
+            criteria,
             count,
             count_expected,
         })
@@ -1206,6 +1359,28 @@ fn valid_name(s: &str) -> bool {
 }
 
 /// Whether a value written in a spec has the attribute's type (`null` fits every type: "not set").
+/// The attributes a `select:` may name besides `tags`: those the kind's list response carries, for
+/// kinds whose probes select from that response.
+fn selectable_attributes(kind: &Kind) -> Vec<&'static Attribute> {
+    if !crate::probe::SELECT_BY_ATTRIBUTES.contains(&kind.name) {
+        return Vec::new();
+    }
+    catalog::KINDS
+        .iter()
+        .find(|k| k.name == kind.name)
+        .map(|k| {
+            k.attributes
+                .iter()
+                .filter(|a| {
+                    a.name != "tags"
+                        && a.operation == k.list_operation
+                        && a.ty != AttrType::ObjectList
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn conforms(ty: AttrType, v: &Node) -> bool {
     match (&v.value, ty) {
         (Value::Null, _) => true,

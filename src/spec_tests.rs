@@ -425,10 +425,102 @@ mod select {
     }
 
     #[test]
+    fn a_selection_by_listed_attributes() {
+        let spec = from_str(
+            Path::new("t.yaml"),
+            &format!("{HEAD}  - kind: metric_alarm\n    select: {{ namespace: AWS/ECS, metric_name: CPUUtilization, dimensions: {{ ServiceName: web }}, alarm_actions: arn:aws:sns:r:1:alerts }}\n    count: 1\n    expect: {{ threshold: {{ at_most: 80 }} }}\n"),
+        )
+        .expect("valid");
+        let r = &spec.resources[0];
+        let sel = r.selector.as_ref().expect("selector");
+        assert_eq!(
+            r.id,
+            "namespace=AWS/ECS,metric_name=CPUUtilization,dimensions(ServiceName=web),alarm_actions=arn:aws:sns:r:1:alerts"
+        );
+        let alarm = |metric: &str, dims: serde_json::Value, actions: serde_json::Value| {
+            std::collections::BTreeMap::from([
+                ("namespace".to_string(), serde_json::json!("AWS/ECS")),
+                ("metric_name".to_string(), serde_json::json!(metric)),
+                ("dimensions".to_string(), dims),
+                ("alarm_actions".to_string(), actions),
+            ])
+        };
+        let topic = serde_json::json!(["arn:aws:sns:r:1:alerts", "arn:aws:sns:r:1:other"]);
+        let dims = serde_json::json!({"ClusterName": "c", "ServiceName": "web"});
+        assert!(sel.matches_attributes(&alarm("CPUUtilization", dims.clone(), topic.clone())));
+        assert!(!sel.matches_attributes(&alarm("MemoryUtilization", dims.clone(), topic.clone())));
+        assert!(!sel.matches_attributes(&alarm(
+            "CPUUtilization",
+            serde_json::json!({"ServiceName": "api"}),
+            topic
+        )));
+        assert!(!sel.matches_attributes(&alarm("CPUUtilization", dims, serde_json::json!([]))));
+        // Tags and numbers: a database by engine and tag, numbers compared by value.
+        let spec = from_str(
+            Path::new("t.yaml"),
+            &format!("{HEAD}  - kind: rds_instance\n    select: {{ tags: {{ Team: web }}, engine: postgres, multi_az: false, allocated_storage: 20 }}\n"),
+        )
+        .expect("valid");
+        let r = &spec.resources[0];
+        assert_eq!(
+            r.id,
+            "tags(Team=web),engine=postgres,multi_az=false,allocated_storage=20"
+        );
+        let sel = r.selector.as_ref().expect("selector");
+        let db = |tags: serde_json::Value, storage: serde_json::Value| {
+            std::collections::BTreeMap::from([
+                ("tags".to_string(), tags),
+                ("engine".to_string(), serde_json::json!("postgres")),
+                ("multi_az".to_string(), serde_json::json!(false)),
+                ("allocated_storage".to_string(), storage),
+            ])
+        };
+        assert!(sel.matches_attributes(&db(
+            serde_json::json!({"Team": "web"}),
+            serde_json::json!(20.0)
+        )));
+        assert!(!sel.matches_attributes(&db(
+            serde_json::json!({"Team": "api"}),
+            serde_json::json!(20)
+        )));
+        assert!(!sel.matches_attributes(&db(
+            serde_json::json!({"Team": "web"}),
+            serde_json::json!(21)
+        )));
+    }
+
+    #[test]
+    fn selection_by_attributes_errors() {
+        assert_eq!(
+            errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{ tags: {{ E: s }} }}\n")),
+            ["5:15: infra-verify does not read the tags of `metric_alarm` (select by: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state)"]
+        );
+        assert_eq!(
+            errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{ metric: CPUUtilization }}\n")),
+            ["5:15: unknown field `select.metric`; did you mean `metric_name`? (select by: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state)"]
+        );
+        assert_eq!(
+            errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{ threshold: high, dimensions: {{}} }}\n")),
+            [
+                "5:26: `select.threshold` expected a number (selected resources equal it), found a string",
+                "5:44: `select.dimensions` expected a map of strings (selected resources equal it or contain it), found a mapping"
+            ]
+        );
+        assert_eq!(
+            errors(&format!("{HEAD}  - kind: s3_bucket\n    select: {{ versioning: Enabled }}\n")),
+            ["5:15: `versioning` is not in the list response of `s3_bucket`, so it cannot select (select by: tags)"]
+        );
+        assert_eq!(
+            errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{}}\n")),
+            ["5:13: `select` needs at least one of: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state"]
+        );
+    }
+
+    #[test]
     fn selection_errors() {
         assert_eq!(
             errors(&format!("{HEAD}  - kind: lb\n    select: {{ tags: {{ Environment: staging }} }}\n")),
-            ["5:13: `select` chooses resources by their tags, and infra-verify does not read the tags of `lb`; name it with `id:` (kinds with tags: rds_instance, rds_cluster, s3_bucket, secret, vpc, subnet, security_group, ec2_instance)"]
+            ["5:13: `select` chooses resources by their tags or listed attributes, and infra-verify reads neither for `lb`; name it with `id:` (kinds that can be selected: rds_instance, rds_cluster, elasticache_cluster, elasticache_replication_group, s3_bucket, secret, log_group, metric_alarm, vpc, subnet, security_group, ec2_instance)"]
         );
         assert_eq!(
             errors(&format!(
@@ -452,7 +544,7 @@ mod select {
             errors(&format!(
                 "{HEAD}  - kind: s3_bucket\n    select: {{ tag: {{ E: s }} }}\n"
             )),
-            ["5:15: unknown field `select.tag`; did you mean `tags`?"]
+            ["5:15: unknown field `select.tag`; did you mean `tags`? (select by: tags)"]
         );
         assert_eq!(
             errors(&format!("{HEAD}  - kind: s3_bucket\n    select: {{ tags: {{ E: s }} }}\n    count: {{ at_lest: 1 }}\n")),
@@ -476,5 +568,29 @@ fn region_override_is_validated() {
     assert_eq!(
         errors("version: 1\nenvironment: s\nresources:\n  - kind: secret\n    id: a\n    region: Seoul\n"),
         ["6:13: `region` expected an AWS region name such as `us-east-1` or `ap-northeast-2`"]
+    );
+}
+
+#[test]
+fn a_web_acl_id_names_its_scope_and_a_cloudfront_acl_lives_in_us_east_1() {
+    let head = "version: 1\nenvironment: s\nresources:\n  - kind: waf_web_acl\n";
+    from_str(
+        Path::new("t.yaml"),
+        &format!("{head}    id: CLOUDFRONT/edge\n    region: us-east-1\n  - kind: waf_web_acl\n    id: REGIONAL/api\n    region: eu-west-1\n"),
+    )
+    .expect("valid");
+    assert_eq!(
+        errors(&format!(
+            "{head}    id: CLOUDFRONT/edge\n    region: ap-northeast-2\n"
+        )),
+        ["6:13: a CLOUDFRONT web ACL lives in us-east-1, not `ap-northeast-2`: write `region: us-east-1` or leave `region` out"]
+    );
+    assert_eq!(
+        errors(&format!("{head}    id: edge\n")),
+        ["5:9: `edge` is not a web ACL id: write `CLOUDFRONT/<name>` or `REGIONAL/<name>`"]
+    );
+    assert_eq!(
+        errors(&format!("{head}    id: GLOBAL/edge\n")),
+        ["5:9: `GLOBAL/edge` is not a web ACL id: write `CLOUDFRONT/<name>` or `REGIONAL/<name>`"]
     );
 }

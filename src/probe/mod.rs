@@ -35,6 +35,20 @@ mod wafv2;
 /// Per-resource calls in flight at once, per service.
 pub const CONCURRENCY: usize = 8;
 
+/// Kinds whose probes select from the kind's list response ([`from_listing`]) and read every
+/// attribute from it, so `select:` may name listed attributes besides tags (e.g. an alarm found
+/// by metric and dimensions). Not `lb` or `cloudfront_distribution`: their extra per-resource
+/// calls are made for named resources only.
+pub const SELECT_BY_ATTRIBUTES: &[&str] = &[
+    "rds_instance",
+    "rds_cluster",
+    "elasticache_cluster",
+    "elasticache_replication_group",
+    "secret",
+    "log_group",
+    "metric_alarm",
+];
+
 /// Why a live run could not produce a snapshot at all.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -321,7 +335,7 @@ pub fn from_listing<T>(
                     .map(|(id, item)| (id, present(item)))
                     .filter(|(_, obs)| match obs {
                         Observation::Present { attributes, .. } => {
-                            attributes.get("tags").is_some_and(|t| sel.matches(t))
+                            sel.matches_attributes(attributes)
                         }
                         _ => false,
                     })

@@ -400,3 +400,68 @@ fn access_denied_is_an_error_verdict_naming_the_action_never_a_pass() {
         .contains("access denied: the caller may not call `sns:ListTopics`"));
     assert_eq!(calls_made.get("SNS:ListSubscriptions"), None);
 }
+
+/// "An alarm on CPUUtilization of this ECS service": alarms found by metric and dimensions from
+/// the one DescribeAlarms list, whatever they are named.
+#[test]
+fn alarms_are_selected_by_metric_and_dimensions() {
+    let moto = Moto::start();
+    rt().block_on(seed(&moto.endpoint));
+    let (report, calls_made) = observe(
+        &moto.endpoint,
+        r#"
+version: 1
+environment: staging
+resources:
+  - kind: metric_alarm
+    select: { namespace: AWS/ECS, metric_name: CPUUtilization, dimensions: { ServiceName: backend } }
+    count: 1
+    expect:
+      threshold: { at_most: 80 }
+      alarm_actions: { contains: "arn:aws:sns:ap-northeast-2:123456789012:dorami-alerts" }
+  - kind: metric_alarm
+    select: { metric_name: MemoryUtilization, dimensions: { ServiceName: backend } }
+  - kind: metric_alarm
+    select: { namespace: AWS/ApplicationELB }
+    expect:
+      alarm_actions: { contains: "arn:aws:sns:ap-northeast-2:123456789012:dorami-alerts" }
+"#,
+    );
+    assert_eq!(
+        statuses(&report),
+        [
+            (
+                "metric_alarm/namespace=AWS/ECS,metric_name=CPUUtilization,dimensions(ServiceName=backend)/count",
+                Status::Pass
+            ),
+            (
+                "metric_alarm/dorami-staging-cpu-high/threshold",
+                Status::Pass
+            ),
+            (
+                "metric_alarm/dorami-staging-cpu-high/alarm_actions",
+                Status::Pass
+            ),
+            (
+                "metric_alarm/metric_name=MemoryUtilization,dimensions(ServiceName=backend)/count",
+                Status::Fail
+            ),
+            (
+                "metric_alarm/namespace=AWS/ApplicationELB/count",
+                Status::Pass
+            ),
+            (
+                "metric_alarm/dorami-staging-5xx/alarm_actions",
+                Status::Fail
+            ),
+        ]
+    );
+    // Selection by listed attributes needs nothing but the list.
+    assert_eq!(
+        calls_made,
+        calls(&[
+            ("CloudWatch:DescribeAlarms", 1),
+            ("STS:GetCallerIdentity", 1),
+        ])
+    );
+}
