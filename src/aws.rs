@@ -9,7 +9,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -32,18 +35,50 @@ pub struct ConnectionArgs {
     /// Attempts per API call, including retries with backoff (adaptive retry mode).
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
-    /// Seconds one API call may take, retries included.
+    /// Seconds one API call may take, retries included (and one HTTP request of an http_endpoint).
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub call_timeout: u64,
+    /// Per-resource calls in flight at once, per resource kind (and http_endpoint requests at
+    /// once): the politeness cap. Lists are paginated one page at a time.
+    #[arg(long, value_name = "N", default_value_t = crate::probe::CONCURRENCY, value_parser = parse_max_concurrency)]
+    pub max_concurrency: usize,
+    /// Seconds the whole observation may take; past it the run stops and verifies nothing (exit 3).
+    #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub timeout: u64,
+}
+
+/// `--max-concurrency`: 1 to 1024.
+fn parse_max_concurrency(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=1024).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}` is not a number from 1 to 1024")),
+    }
 }
 
 /// Records every API call made through the clients it is attached to, per `service:Operation`.
 #[derive(Debug, Clone, Default)]
 pub struct CallRecorder {
     calls: Arc<Mutex<BTreeMap<String, u64>>>,
+    /// Attempts after the first of any call (throttling, 5xx, timeouts, resets), per call key.
+    retries: Arc<Mutex<BTreeMap<String, u64>>>,
+    /// Raw responses, kept only while evidence is collected (off by default: see [`Self::capturing`]).
+    capture: Option<crate::evidence::capture::Capture>,
 }
 
 impl CallRecorder {
+    /// A recorder that also keeps every call's raw request and response, for an evidence bundle.
+    pub fn capturing() -> Self {
+        CallRecorder {
+            capture: Some(crate::evidence::capture::Capture::default()),
+            ..CallRecorder::default()
+        }
+    }
+
+    /// The raw calls captured so far (empty unless [`Self::capturing`]).
+    pub fn raw_calls(&self) -> Vec<crate::evidence::capture::RawCall> {
+        self.capture.as_ref().map(|c| c.calls()).unwrap_or_default()
+    }
+
     /// Calls so far, keyed `SdkService:SdkOperation` (e.g. `S3:GetBucketVersioning`, `SecretsManager:ListSecrets`).
     pub fn calls(&self) -> BTreeMap<String, u64> {
         self.calls.lock().map(|c| c.clone()).unwrap_or_default()
@@ -51,14 +86,68 @@ impl CallRecorder {
 
     /// Calls so far, keyed by IAM action (e.g. `s3:GetBucketVersioning`); unknown calls keep their SDK name.
     pub fn calls_by_action(&self) -> BTreeMap<String, u64> {
-        let mut out = BTreeMap::new();
-        for (k, n) in self.calls() {
-            let (svc, op) = k.split_once(':').unwrap_or((&k, ""));
-            let name = crate::plan::action_for(svc, op).map_or(k.clone(), str::to_string);
-            *out.entry(name).or_insert(0) += n;
-        }
-        out
+        by_action(self.calls())
     }
+
+    /// Retried attempts so far, keyed by IAM action.
+    pub fn retries_by_action(&self) -> BTreeMap<String, u64> {
+        by_action(self.retries())
+    }
+
+    /// Retried attempts so far (attempts after the first), keyed like [`Self::calls`].
+    pub fn retries(&self) -> BTreeMap<String, u64> {
+        self.retries.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Counts one call made outside the SDK (e.g. `http:GET` of an `http_endpoint`).
+    pub fn record(&self, key: &str) {
+        if let Ok(mut calls) = self.calls.lock() {
+            *calls.entry(key.to_string()).or_insert(0) += 1;
+        }
+    }
+}
+
+/// HTTP 429 is throttling, whatever the body says: a gateway or proxy on the way may answer 429
+/// without an AWS error code, which the SDK's own classifiers do not retry. Every client the
+/// probes build carries it, so such an answer is retried with backoff like any throttling.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TooManyRequestsIsThrottling;
+
+impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry
+    for TooManyRequestsIsThrottling
+{
+    fn classify_retry(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::InterceptorContext,
+    ) -> aws_smithy_runtime_api::client::retries::classifiers::RetryAction {
+        use aws_smithy_runtime_api::client::retries::classifiers::RetryAction;
+        match ctx.response() {
+            Some(r) if r.status().as_u16() == 429 => RetryAction::throttling_error(),
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "infra-verify: HTTP 429 is throttling"
+    }
+
+    fn priority(
+        &self,
+    ) -> aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority {
+        use aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority;
+        RetryClassifierPriority::run_after(RetryClassifierPriority::http_status_code_classifier())
+    }
+}
+
+/// SDK call counts re-keyed by IAM action; unknown calls keep their SDK name.
+fn by_action(calls: BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for (k, n) in calls {
+        let (svc, op) = k.split_once(':').unwrap_or((&k, ""));
+        let name = crate::plan::action_for(svc, op).map_or(k.clone(), str::to_string);
+        *out.entry(name).or_insert(0) += n;
+    }
+    out
 }
 
 impl Intercept for CallRecorder {
@@ -88,6 +177,48 @@ impl Intercept for CallRecorder {
         }
         Ok(())
     }
+
+    // Evidence capture (only when on): the request of each attempt, then its response, whose
+    // body the orchestrator has read into memory by the end of the attempt (non-streaming).
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // The orchestrator counts attempts in the config bag: a second one is a retry.
+        let attempt = cfg
+            .load::<aws_smithy_runtime_api::client::retries::RequestAttempts>()
+            .map_or(1, |a| a.attempts());
+        if attempt > 1 {
+            if let (Some(meta), Ok(mut retries)) = (cfg.load::<Metadata>(), self.retries.lock()) {
+                let service: String = meta
+                    .service()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                *retries
+                    .entry(format!("{service}:{}", meta.name()))
+                    .or_insert(0) += 1;
+            }
+        }
+        if let Some(capture) = &self.capture {
+            capture.before_transmit(context, cfg);
+        }
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(capture) = &self.capture {
+            capture.after_attempt(context, cfg);
+        }
+        Ok(())
+    }
 }
 
 /// A ready connection: the SDK configuration plus the recorder every client must carry.
@@ -99,6 +230,8 @@ pub struct Connection {
     pub recorder: CallRecorder,
     /// The custom endpoint, if any (S3 then uses path-style addressing).
     pub endpoint: Option<String>,
+    /// Per-resource calls in flight at once, per resource kind (`--max-concurrency`).
+    pub max_concurrency: usize,
 }
 
 impl Connection {
@@ -112,6 +245,7 @@ impl Connection {
                 .build(),
             recorder: self.recorder.clone(),
             endpoint: self.endpoint.clone(),
+            max_concurrency: self.max_concurrency,
         }
     }
 }
@@ -168,5 +302,6 @@ pub async fn connect(
         sdk,
         recorder: CallRecorder::default(),
         endpoint: args.endpoint_url.clone(),
+        max_concurrency: args.max_concurrency.max(1),
     })
 }

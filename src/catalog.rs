@@ -83,11 +83,22 @@ impl Kind {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// Whether the kind is an AWS resource, probed with AWS credentials. Kinds of
+    /// [`NON_AWS_SERVICES`] are not: their operations are not IAM actions.
+    pub fn is_aws(&self) -> bool {
+        !NON_AWS_SERVICES.contains(&self.service)
+    }
+
     /// All attribute names, `exists` first, for "did you mean" suggestions.
     pub fn attribute_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         std::iter::once(EXISTS).chain(self.attributes.iter().map(|a| a.name))
     }
 }
+
+/// Services of kinds that are not AWS resources: `http` (`http_endpoint`, live HTTP checks).
+/// Their operations are pseudo-operations (`http:GET`), listed in
+/// [`crate::plan::NON_AWS_OPERATIONS`], never in the IAM policy.
+pub const NON_AWS_SERVICES: &[&str] = &["http"];
 
 /// The attribute every kind has: whether the resource exists.
 pub const EXISTS: &str = "exists";
@@ -119,6 +130,10 @@ const TARGET_HEALTH: &str = "elasticloadbalancing:DescribeTargetHealth";
 const S3_BUCKETS: &str = "s3:ListAllMyBuckets";
 const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
 const SECRETS: &str = "secretsmanager:ListSecrets";
+/// Not AWS: the probe's own GET of an `http_endpoint` (no IAM action).
+const HTTP_GET: &str = "http:GET";
+/// Not AWS: the probe's own TLS 1.1 ClientHello to an `http_endpoint` (no IAM action).
+const LEGACY_HANDSHAKE: &str = "tls:LegacyHandshake";
 
 /// Every resource kind infra-verify knows.
 pub static KINDS: &[Kind] = &[
@@ -432,7 +447,7 @@ pub static KINDS: &[Kind] = &[
         list_operation: "acm:ListCertificates",
         attributes: attrs! {
             "status": String, "acm:ListCertificates", "Status, e.g. `ISSUED`, `PENDING_VALIDATION`, `EXPIRED`.";
-            "in_use": Bool, "acm:ListCertificates", "Whether an AWS resource (load balancer, distribution) uses it (moto marks only classic load balancers).";
+            "in_use": Bool, "acm:ListCertificates", "Whether an AWS resource (load balancer, distribution) uses it (moto marks those of load balancers, never of CloudFront distributions).";
             "days_until_expiry": Integer, "acm:ListCertificates", "Whole days until it expires; null when it is not ISSUED.";
             "renewal_eligibility": String, "acm:ListCertificates", "`ELIGIBLE` or `INELIGIBLE` for managed renewal (moto always says `INELIGIBLE`).";
             "key_algorithm": String, "acm:ListCertificates", "Key algorithm, e.g. `RSA_2048`, `EC_prime256v1`.";
@@ -630,7 +645,53 @@ pub static KINDS: &[Kind] = &[
             "tags": StringMap, "ec2:DescribeInstances", "Instance tags.";
         },
     },
+    Kind {
+        name: "http_endpoint",
+        service: "http",
+        description: "A live HTTP(S) endpoint, checked with real requests (any host, AWS or not; a spec of only these needs no AWS credentials). Redirects are not followed. Certificates are verified against the OS trust store, or only the PEM bundle in `SSL_CERT_FILE` when set. `exists` is true once the server answers (an HTTP response, or a completed TLS handshake); DNS failures, refused connections and timeouts (`--call-timeout`, 5 s to connect) are errors, never `missing`.",
+        identifier: "The URL, `https://...` or `http://...`, e.g. `https://shop.dorami.example/api/health`",
+        list_operation: HTTP_GET,
+        attributes: attrs! {
+            "status": Integer, HTTP_GET, "Status code of the URL itself (redirects are not followed: a redirect is 301/302/307/308).";
+            "response_time_ms": Integer, HTTP_GET, "Milliseconds from connecting (DNS, TCP, TLS included) to the response headers.";
+            "body": String, HTTP_GET, "The first 16 KiB of the body, as text (check with `contains:` or `matches:`).";
+            "location": String, HTTP_GET, "The `Location` header; null when none.";
+            "redirects_to_https": Bool, HTTP_GET, "For an `http://` URL: it answers 301/302/307/308 with a `Location` on `https://` and the same host (any port). For an `https://` URL: the same, of its `http://` form (same host and path, port 80; one more GET, only when checked). To check another port, add a resource for the `http://` URL.";
+            "certificate_valid": Bool, HTTP_GET, "Whether the certificate chain verifies against the trust roots and the host name. When false, the response attributes are errors (nothing is requested over an untrusted connection). Null for `http://`.";
+            "certificate_days_remaining": Integer, HTTP_GET, "Whole days until the leaf certificate's notAfter (negative once expired; read even when it does not verify). Null for `http://`.";
+            "tls_version": String, HTTP_GET, "Negotiated TLS version, `TLSv1.2` or `TLSv1.3` (the probe offers no older ones). Null for `http://`.";
+            "accepts_legacy_tls": Bool, LEGACY_HANDSHAKE, "Whether the server answers a TLS 1.1 ClientHello with a TLS 1.0/1.1 ServerHello (an alert or a closed connection: false). One more connection, only when checked. Null for `http://`.";
+            "hsts_max_age": Integer, HTTP_GET, "`max-age` of `Strict-Transport-Security`, in seconds; null when absent or invalid, and for `http://` (browsers ignore it there).";
+            "hsts_include_subdomains": Bool, HTTP_GET, "Whether that header has `includeSubDomains`; null for `http://`.";
+            "content_type_options": String, HTTP_GET, "`X-Content-Type-Options`, lower case (`nosniff`); null when absent.";
+            "frame_protection": Bool, HTTP_GET, "`X-Frame-Options` is `DENY` or `SAMEORIGIN`, or a `Content-Security-Policy` has `frame-ancestors` without `*`, `http:` or `https:`.";
+            "cors_allow_origin": String, HTTP_GET, "`Access-Control-Allow-Origin` answered to a request with `Origin: https://infra-verify.invalid`; null when absent.";
+            "cors_allows_any_origin": Bool, HTTP_GET, "Whether that header is `*` or reflects the made-up origin back (any site may read responses).";
+        },
+    },
 ];
+
+/// Attributes that change on their own (running counts, health, timestamps, days left, alarm
+/// state, latency): the drift report leaves their changes out unless asked (`--all-attributes`).
+/// Their checks are still evaluated, and a check they break still shows as a verdict change.
+pub static VOLATILE: &[(&str, &str)] = &[
+    ("ecs_service", "running_count"),
+    ("lb_target_group", "healthy_count"),
+    ("lb_target_group", "target_count"),
+    ("autoscaling_group", "instance_count"),
+    ("secret", "last_changed_date"),
+    ("secret", "last_rotated_date"),
+    ("metric_alarm", "state"),
+    ("acm_certificate", "days_until_expiry"),
+    ("http_endpoint", "response_time_ms"),
+    ("http_endpoint", "body"),
+    ("http_endpoint", "certificate_days_remaining"),
+];
+
+/// Whether an attribute changes on its own (see [`VOLATILE`]).
+pub fn is_volatile(kind: &str, attribute: &str) -> bool {
+    VOLATILE.iter().any(|&(k, a)| k == kind && a == attribute)
+}
 
 /// Renders the catalog as Markdown: the body of `docs/resources.md`.
 pub fn markdown() -> String {
@@ -652,8 +713,13 @@ pub fn markdown() -> String {
             k.name, k.description, k.service, k.identifier, k.list_operation
         ));
         for a in k.attributes {
+            let volatile = if is_volatile(k.name, a.name) {
+                " *Changes on its own: left out of drift reports.*"
+            } else {
+                ""
+            };
             out.push_str(&format!(
-                "| `{}` | {} | `{}` | {} |\n",
+                "| `{}` | {} | `{}` | {}{volatile} |\n",
                 a.name,
                 a.ty.name(),
                 a.operation,
@@ -668,6 +734,16 @@ pub fn markdown() -> String {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn every_volatile_attribute_exists() {
+        for (k, a) in VOLATILE {
+            assert!(
+                kind(k).and_then(|k| k.attribute(a)).is_some(),
+                "VOLATILE names {k}.{a}, which the catalog does not have"
+            );
+        }
+    }
 
     #[test]
     fn kind_and_attribute_names_are_unique_and_snake_case() {
@@ -704,6 +780,11 @@ mod tests {
     #[test]
     fn every_operation_is_read_only() {
         for k in KINDS {
+            if !k.is_aws() {
+                // Not AWS (http_endpoint): pseudo-operations, no IAM action to be read-only; they
+                // are checked against plan::NON_AWS_OPERATIONS in plan's tests.
+                continue;
+            }
             for op in
                 std::iter::once(k.list_operation).chain(k.attributes.iter().map(|a| a.operation))
             {

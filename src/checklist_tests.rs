@@ -277,4 +277,58 @@ proptest! {
         let out = tick(&list, &links, &report, "2026-03-04");
         prop_assert_eq!(out.text, text);
     }
+
+    /// Whatever the Markdown, with every item linked to a passing check, ticking changes only
+    /// checkbox characters and adds only infra-verify's markers; a second run changes nothing.
+    /// (fuzz/fuzz_targets/checklist.rs checks the same on arbitrary bytes.)
+    #[test]
+    fn linked_checklists_change_only_at_checkboxes_and_markers(
+        lines in proptest::collection::vec(
+            prop_oneof![
+                Just("- [ ] item".to_string()),
+                Just("  * [x] nested **bold** ".to_string()),
+                Just("  - [ ] child\r".to_string()),
+                Just("1. [ ] numbered\r".to_string()),
+                Just("```".to_string()),
+                Just("# 제목 🚀".to_string()),
+                Just("- [ ] done <!-- infra-verify: verified 2026-01-01 -->".to_string()),
+                Just("- [💡] idea".to_string()),
+                Just("> - [ ] quoted".to_string()),
+                Just(String::new()),
+                "[ -~가-힣]{0,20}",
+            ],
+            0..30,
+        )
+    ) {
+        let text = lines.join("\n");
+        let spec = crate::spec::from_str(Path::new("s.yaml"), SPEC).expect("spec");
+        let report = evaluate(&spec, &snapshot("Enabled", B_OK));
+        let list = parse(&text);
+        let links: Links = vec![vec![(0, None)]; list.items.len()];
+        let out = tick(&list, &links, &report, "2026-03-04");
+        let again = parse(&out.text);
+        prop_assert_eq!(again.items.len(), list.items.len());
+        prop_assert_eq!(neutral(&again, &out.text), neutral(&list, &text));
+        let links: Links = vec![vec![(0, None)]; again.items.len()];
+        prop_assert_eq!(tick(&again, &links, &report, "2026-03-04").text, out.text);
+    }
+}
+
+/// The text with infra-verify's markers removed and every checkbox unticked.
+fn neutral(list: &Checklist, text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    for item in &list.items {
+        if matches!(bytes[item.check_byte], b'x' | b'X') {
+            bytes[item.check_byte] = b' ';
+        }
+        if let Some((range, _)) = &item.marker {
+            cuts.push(range.clone());
+        }
+    }
+    cuts.sort_by_key(|r| std::cmp::Reverse(r.start));
+    for r in cuts {
+        bytes.drain(r);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -6,9 +6,12 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::aws::{self, ConnectionArgs};
+use crate::baseline::{self, BaselineError, Location};
 use crate::catalog;
 use crate::checklist::{self, Checklist};
+use crate::drift::{self, DriftOutcome};
 use crate::evaluate::{self, Outcome, Report};
+use crate::output::drift::DriftFormat;
 use crate::output::Format;
 use crate::plan;
 use crate::probe;
@@ -27,6 +30,19 @@ pub enum ExitCode {
     Usage = 2,
     /// Could not verify: some checks are errors (not observed) and none failed.
     Unverified = 3,
+    /// `drift` only: something changed since the baseline, and no check broke.
+    Drifted = 4,
+}
+
+impl From<DriftOutcome> for ExitCode {
+    fn from(o: DriftOutcome) -> Self {
+        match o {
+            DriftOutcome::NoDrift => ExitCode::Ready,
+            DriftOutcome::Broken => ExitCode::NotReady,
+            DriftOutcome::Unverified => ExitCode::Unverified,
+            DriftOutcome::Drift => ExitCode::Drifted,
+        }
+    }
 }
 
 impl From<Outcome> for ExitCode {
@@ -43,9 +59,10 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  ready: every check passed
   1  not ready: a check failed or a resource is missing
-  2  usage or spec error, unreadable snapshot, or credentials for the wrong account
+  2  usage or spec error, unreadable snapshot or baseline, or credentials for the wrong account
   3  could not verify: some checks could not be observed (access denied, throttled, timed out,
      unreachable) and none failed
+  4  drift only: something changed since the baseline, and no check broke (1 when one broke)
 
 Examples:
   infra-verify staging                                  verify specs/staging.yaml against AWS
@@ -55,6 +72,10 @@ Examples:
   infra-verify validate staging --checklist docs/launch-checklist.md
   infra-verify tick staging docs/launch-checklist.md     tick the items whose checks pass
   infra-verify tick staging docs/launch-checklist.md --check   in CI: exit 1 if it is out of date
+  infra-verify drift staging --baseline s3://ops-bucket/drift/staging.json   nightly drift report
+  infra-verify drift staging --accept                    make now the accepted baseline
+  infra-verify evidence staging --out evidence/staging-2026-11-22   auditor evidence bundle
+  infra-verify evidence verify evidence/staging-2026-11-22      exit 1 naming any altered file
   infra-verify kinds rds_instance";
 
 /// Verify AWS environments against declarative YAML specs.
@@ -84,12 +105,20 @@ pub enum Command {
     /// Tick the checklist items whose linked checks pass (and untick infra-verify's own ticks
     /// whose checks now fail). Exit 0 when done; with --check, 1 when the file would change.
     Tick(TickArgs),
+    /// Compare the environment with its baseline (the last accepted snapshot): verdicts that
+    /// changed, attribute drift, resources that appeared or disappeared. Exit 0 no drift, 1 drift
+    /// broke a check, 4 drift that broke nothing, 3 something could not be observed.
+    Drift(DriftArgs),
     /// Check a spec (and its checklist links) without calling AWS.
     Validate(ValidateArgs),
     /// List resource kinds and their attributes.
     Kinds(KindsArgs),
     /// Print the minimal IAM policy (read-only) a spec needs.
     IamPolicy(IamPolicyArgs),
+    /// Write an auditor evidence bundle (manifest, spec, snapshot, verdicts, raw AWS responses,
+    /// report.html; optionally signed), or check one with `evidence verify BUNDLE`. The exit code
+    /// follows the verdicts (0/1/3) as for verify; `evidence verify` exits 0 intact, 1 altered.
+    Evidence(EvidenceArgs),
 }
 
 /// Which spec to use.
@@ -173,6 +202,92 @@ pub struct SnapshotArgs {
     pub connection: ConnectionArgs,
 }
 
+/// `infra-verify drift`.
+#[derive(Debug, Clone, Args)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub target: SpecArgs,
+    /// The baseline: a file, or s3://BUCKET/KEY [default: baselines/<ENV>.json].
+    #[arg(long, value_name = "FILE|S3_URL")]
+    pub baseline: Option<String>,
+    /// Compare this saved snapshot instead of observing AWS now.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Then make this run's snapshot the baseline (refused when something could not be
+    /// observed, or when another run accepted a baseline meanwhile).
+    #[arg(long)]
+    pub accept: bool,
+    /// Accepted snapshots kept in the baseline's history (the oldest are removed).
+    #[arg(long, value_name = "N", default_value_t = baseline::DEFAULT_KEEP, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub keep: u32,
+    /// Also report attributes that change on their own (running counts, timestamps, ...).
+    #[arg(long)]
+    pub all_attributes: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = DriftFormat::Human)]
+    pub format: DriftFormat,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `infra-verify evidence`: `evidence ENV --out DIR|FILE.tar.gz`, or `evidence verify BUNDLE`.
+/// (An environment literally named `verify` needs `--spec FILE` here.)
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct EvidenceArgs {
+    /// `verify BUNDLE`; without it, write a bundle of ENV.
+    #[command(subcommand)]
+    pub command: Option<EvidenceCommand>,
+    /// Write a bundle (the default).
+    #[command(flatten)]
+    pub build: EvidenceBuildArgs,
+}
+
+/// `infra-verify evidence` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum EvidenceCommand {
+    /// Recompute every hash of a bundle (directory or .tar.gz) and name every file altered,
+    /// added or removed; with --pubkey, check manifest.sig. Exit 0 intact, 1 not intact.
+    Verify(EvidenceVerifyArgs),
+}
+
+/// `infra-verify evidence ENV --out ...`.
+#[derive(Debug, Clone, Args)]
+pub struct EvidenceBuildArgs {
+    #[command(flatten)]
+    pub target: Option<SpecArgs>,
+    /// Build from this saved snapshot instead of observing AWS (then no raw AWS responses are
+    /// included, and the bundle says so).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Where to write the bundle: a new (or empty) directory, or FILE.tar.gz.
+    #[arg(long, value_name = "DIR|FILE.tar.gz", required = true)]
+    pub out: Option<PathBuf>,
+    /// Replace a previous bundle at --out (a directory with a manifest.json, or the archive).
+    #[arg(long)]
+    pub force: bool,
+    /// Sign manifest.json with this ed25519 private key (PKCS#8 PEM, as `openssl genpkey
+    /// -algorithm ed25519` writes it): writes manifest.sig.
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `infra-verify evidence verify BUNDLE`.
+#[derive(Debug, Clone, Args)]
+pub struct EvidenceVerifyArgs {
+    /// The bundle: a directory, or a .tar.gz file.
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: PathBuf,
+    /// Also check manifest.sig with this ed25519 public key (SPKI PEM, `openssl pkey -pubout`).
+    #[arg(long, value_name = "FILE")]
+    pub pubkey: Option<PathBuf>,
+}
+
 /// `infra-verify validate`.
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
@@ -208,6 +323,12 @@ pub struct IamPolicyArgs {
     /// Every action the probes may ever need, instead of one spec's.
     #[arg(long, conflicts_with_all = ["env", "spec"])]
     pub all: bool,
+    /// Add a statement for `drift` with this S3 baseline (reading it, scoped to its keys).
+    #[arg(long, value_name = "S3_URL")]
+    pub baseline: Option<String>,
+    /// With --baseline: also allow `drift --accept` to write it (PutObject, DeleteObject).
+    #[arg(long, requires = "baseline")]
+    pub accept: bool,
 }
 
 /// A failure that ends the command, with its exit code.
@@ -243,9 +364,14 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Snapshot(a)) => snapshot_cmd(&a),
         Some(Command::Validate(a)) => validate_cmd(&a),
+        Some(Command::Drift(a)) => drift_cmd(&a),
         Some(Command::Tick(a)) => tick_cmd(&a),
         Some(Command::Kinds(a)) => kinds_cmd(&a),
         Some(Command::IamPolicy(a)) => iam_policy_cmd(&a),
+        Some(Command::Evidence(a)) => match &a.command {
+            Some(EvidenceCommand::Verify(v)) => evidence_verify_cmd(v),
+            None => evidence_cmd(&a.build),
+        },
         None => verify_cmd(&cli.verify),
     };
     match result {
@@ -313,17 +439,48 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 fn observe(spec: &Spec, conn_args: &ConnectionArgs) -> Result<Snapshot, Failure> {
     let rt = runtime()?;
     rt.block_on(async {
-        let conn = aws::connect(conn_args, &spec.aws)
-            .await
-            .map_err(|e| Failure::usage(e.to_string()))?;
-        probe::observe(spec, &conn).await.map_err(|e| Failure {
+        // A spec of only http_endpoints needs no AWS: no credentials, region or STS call.
+        let conn = if plan::needs_aws(spec) {
+            Some(connect(spec, conn_args).await?)
+        } else {
+            None
+        };
+        observe_with(spec, conn.as_ref(), conn_args).await
+    })
+}
+
+async fn connect(spec: &Spec, conn_args: &ConnectionArgs) -> Result<aws::Connection, Failure> {
+    aws::connect(conn_args, &spec.aws)
+        .await
+        .map_err(|e| Failure::usage(e.to_string()))
+}
+
+async fn observe_with(
+    spec: &Spec,
+    conn: Option<&aws::Connection>,
+    conn_args: &ConnectionArgs,
+) -> Result<Snapshot, Failure> {
+    let http = probe::HttpOptions {
+        timeout: std::time::Duration::from_secs(conn_args.call_timeout),
+        max_concurrency: conn_args.max_concurrency,
+    };
+    let budget = std::time::Duration::from_secs(conn_args.timeout);
+    tokio::time::timeout(budget, probe::observe_with(spec, conn, &http))
+        .await
+        .map_err(|_| Failure {
+            code: ExitCode::Unverified,
+            message: format!(
+                "the observation did not finish within --timeout {} s: nothing was verified",
+                conn_args.timeout
+            ),
+        })?
+        .map_err(|e| Failure {
             code: match e {
                 probe::ProbeError::WrongAccount { .. } => ExitCode::Usage,
                 _ => ExitCode::Unverified,
             },
             message: e.to_string(),
         })
-    })
 }
 
 /// The facts to evaluate: a saved snapshot of this spec's environment, or a live observation.
@@ -377,34 +534,165 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
         None => None,
     };
     let renderer = a.format.renderer();
-    match &a.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            renderer
-                .render(&report, &mut buf, false)
-                .map_err(io_failure)?;
-            write_atomic(path, &buf)?;
-        }
-        None => {
-            let stdout = io::stdout();
-            let color = a.format == Format::Human
-                && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
-            let mut lock = stdout.lock();
-            match renderer
-                .render(&report, &mut lock, color)
-                .and_then(|_| lock.flush())
-            {
-                Ok(()) => {}
-                // A reader that went away (`| head`) is not an error: the verdict still stands.
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(io_failure(e)),
-            }
-        }
-    }
+    emit(
+        a.output.as_deref(),
+        a.format == Format::Human,
+        |out: &mut dyn Write, color| renderer.render(&report, out, color),
+    )?;
     if let Some((checklist, links)) = &checklist {
         tick_checklist(&report, checklist, links, TickMode::Write)?;
     }
     Ok(report.outcome.into())
+}
+
+/// Writes a report to FILE (atomically) or to stdout; colour only on a terminal, and only when
+/// the format has it.
+fn emit(
+    output: Option<&Path>,
+    colored_format: bool,
+    render: impl Fn(&mut dyn Write, bool) -> io::Result<()>,
+) -> Result<(), Failure> {
+    match output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            render(&mut buf, false).map_err(io_failure)?;
+            write_atomic(path, &buf)
+        }
+        None => {
+            let stdout = io::stdout();
+            let color = colored_format
+                && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+            let mut lock = stdout.lock();
+            match render(&mut lock, color).and_then(|_| lock.flush()) {
+                Ok(()) => Ok(()),
+                // A reader that went away (`| head`) is not an error: the verdict still stands.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(io_failure(e)),
+            }
+        }
+    }
+}
+
+fn baseline_failure(e: BaselineError) -> Failure {
+    Failure::usage(e.to_string())
+}
+
+fn drift_cmd(a: &DriftArgs) -> CmdResult {
+    let spec = load_spec(&a.target)?;
+    let location = match &a.baseline {
+        Some(text) => Location::parse(text).map_err(baseline_failure)?,
+        None => Location::File(PathBuf::from(format!(
+            "baselines/{}.json",
+            spec.environment
+        ))),
+    };
+    let current_file = match &a.snapshot {
+        Some(path) => {
+            let snap = Snapshot::load(path).map_err(|e| Failure::usage(e.to_string()))?;
+            check_snapshot(&spec, &snap, path)?;
+            Some(snap)
+        }
+        None => None,
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let needs_aws = (current_file.is_none() && plan::needs_aws(&spec))
+            || matches!(location, Location::S3 { .. });
+        let conn = match needs_aws {
+            true => Some(connect(&spec, &a.connection).await?),
+            false => None,
+        };
+        let store = baseline::Store::new(location, conn.as_ref());
+        // The baseline is read first: a missing or unreadable one ends the run before any probe.
+        let (baseline, version) = store.load().await.map_err(baseline_failure)?;
+        if let Some(b) = &baseline {
+            check_snapshot(&spec, b, Path::new(&store.location().to_string()))?;
+        }
+        let current = match current_file {
+            Some(s) => s,
+            None => observe_with(&spec, conn.as_ref(), &a.connection).await?,
+        };
+        let Some(baseline) = baseline else {
+            if !a.accept {
+                return Err(baseline_failure(BaselineError::Missing(
+                    store.location().to_string(),
+                )));
+            }
+            accept(&store, &current, &version, a.keep as usize).await?;
+            let _ = writeln!(
+                io::stderr(),
+                "no baseline yet at {}: this run's snapshot ({}) is now the baseline",
+                store.location(),
+                current.metadata.taken_at
+            );
+            return Ok(ExitCode::Ready);
+        };
+        let options = drift::DriftOptions {
+            all_attributes: a.all_attributes,
+        };
+        let mut report = drift::compare(&spec, &baseline, &current, options)
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        if a.format == DriftFormat::Html {
+            let kept = store.history().await.map_err(baseline_failure)?;
+            let mut points: Vec<&Snapshot> = kept.iter().collect();
+            if points.last().map(|s| &s.metadata.taken_at) != Some(&current.metadata.taken_at) {
+                points.push(&current);
+            }
+            report.history = drift::history(&spec, &points);
+        }
+        emit(
+            a.output.as_deref(),
+            a.format == DriftFormat::Human,
+            |out: &mut dyn Write, color| {
+                crate::output::drift::render(a.format, &report, out, color)
+            },
+        )?;
+        if a.accept {
+            accept(&store, &current, &version, a.keep as usize).await?;
+            let _ = writeln!(
+                io::stderr(),
+                "accepted: {} is now the baseline at {}",
+                current.metadata.taken_at,
+                store.location()
+            );
+        }
+        Ok(report.outcome.into())
+    })
+}
+
+/// Accepts a snapshot as the baseline, unless part of it was not observed.
+async fn accept(
+    store: &baseline::Store,
+    snap: &Snapshot,
+    version: &baseline::Version,
+    keep: usize,
+) -> Result<(), Failure> {
+    let unobserved = snap
+        .resources
+        .iter()
+        .filter(|r| match &r.observation {
+            crate::snapshot::Observation::Error { .. } => true,
+            crate::snapshot::Observation::Present { errors, .. } => !errors.is_empty(),
+            _ => false,
+        })
+        .count();
+    if unobserved > 0 {
+        return Err(Failure {
+            code: ExitCode::Unverified,
+            message: format!(
+                "not accepted: {unobserved} resource(s) could not be fully observed in this run, and a baseline must be a complete observation; the baseline at {} is unchanged",
+                store.location()
+            ),
+        });
+    }
+    let removed = store
+        .accept(snap, version, keep)
+        .await
+        .map_err(baseline_failure)?;
+    for r in removed {
+        let _ = writeln!(io::stderr(), "removed {r} (keeping {keep})");
+    }
+    Ok(())
 }
 
 /// Reads a checklist and resolves every `item:` of the spec in it.
@@ -519,30 +807,180 @@ fn print_api_calls(snap: &Snapshot) {
     for (action, n) in calls {
         let _ = writeln!(err, "  {n:>6}  {action}");
     }
+    let retries = &snap.metadata.api_retries;
+    if !retries.is_empty() {
+        let total: u64 = retries.values().sum();
+        let _ = writeln!(err, "retried attempts: {total} in all");
+        for (action, n) in retries {
+            let _ = writeln!(err, "  {n:>6}  {action}");
+        }
+    }
+}
+
+/// `infra-verify evidence ENV --out ...`: observe (or read --snapshot), evaluate, and write the
+/// bundle atomically. Everything that can be refused (target, key) is checked before probing.
+fn evidence_cmd(a: &EvidenceBuildArgs) -> CmdResult {
+    use crate::evidence;
+    let Some(target) = &a.target else {
+        return Err(Failure::usage(
+            "give an environment name (e.g. `infra-verify evidence staging --out DIR`)",
+        ));
+    };
+    let Some(out) = &a.out else {
+        return Err(Failure::usage("give --out DIR or --out FILE.tar.gz"));
+    };
+    let spec = load_spec(target)?;
+    evidence::check_target(out, a.force).map_err(|e| Failure::usage(e.to_string()))?;
+    let key = match &a.sign_key {
+        Some(path) => Some(
+            evidence::sign::load_signing_key(path).map_err(|e| Failure::usage(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let started_at = evidence::capture::now_millis();
+    let (snap, origin) = match &a.snapshot {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Failure::usage(format!("cannot read snapshot {}: {e}", path.display()))
+            })?;
+            let snap = Snapshot::from_json(
+                &path.display().to_string(),
+                &String::from_utf8_lossy(&bytes),
+            )
+            .map_err(|e| Failure::usage(e.to_string()))?;
+            check_snapshot(&spec, &snap, path)?;
+            let origin = evidence::Origin::Snapshot {
+                path: path.clone(),
+                sha256: evidence::sha256_hex(&bytes),
+            };
+            (snap, origin)
+        }
+        None => {
+            let rt = runtime()?;
+            rt.block_on(async {
+                let conn = if plan::needs_aws(&spec) {
+                    let mut conn = connect(&spec, &a.connection).await?;
+                    // Capture every call's raw response (only here: off for every other command).
+                    conn.recorder = aws::CallRecorder::capturing();
+                    Some(conn)
+                } else {
+                    None
+                };
+                let snap = observe_with(&spec, conn.as_ref(), &a.connection).await?;
+                let raw = conn.map(|c| c.recorder.raw_calls()).unwrap_or_default();
+                Ok::<_, Failure>((snap, evidence::Origin::Live { raw }))
+            })?
+        }
+    };
+    let report = evaluate::evaluate(&spec, &snap);
+    let input = evidence::Input {
+        spec: &spec,
+        snapshot: &snap,
+        report: &report,
+        origin,
+        started_at,
+        finished_at: evidence::capture::now_millis(),
+    };
+    let (mut bundle, manifest) =
+        evidence::build(&input).map_err(|e| Failure::usage(e.to_string()))?;
+    if let Some(key) = &key {
+        bundle.sign(key);
+    }
+    evidence::write(&bundle, out, a.force).map_err(|e| Failure::usage(e.to_string()))?;
+    let s = &report.summary;
+    let mut err = io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "wrote evidence bundle {} ({} files{}): {} checks: {} passed, {} failed, {} missing, {} errors",
+        out.display(),
+        bundle.files.len(),
+        if key.is_some() { ", signed" } else { "" },
+        s.total,
+        s.pass,
+        s.fail,
+        s.missing,
+        s.error
+    );
+    let _ = writeln!(err, "run id {}", manifest.run_id);
+    if manifest.raw_responses.included {
+        let _ = writeln!(
+            err,
+            "raw AWS responses: {} (one file per call under raw/)",
+            manifest.raw_responses.calls
+        );
+    } else {
+        let _ = writeln!(err, "{}", manifest.raw_responses.note);
+    }
+    if evidence::is_archive(out) {
+        let _ = writeln!(err, "report: report.html inside {}", out.display());
+    } else {
+        let _ = writeln!(err, "report: {}", out.join("report.html").display());
+    }
+    Ok(report.outcome.into())
+}
+
+/// `infra-verify evidence verify BUNDLE [--pubkey FILE]`: exit 0 intact, 1 not (naming every
+/// file), 2 when it is not a bundle or the key cannot be read.
+fn evidence_verify_cmd(a: &EvidenceVerifyArgs) -> CmdResult {
+    use crate::evidence::{sign, verify};
+    let key = match &a.pubkey {
+        Some(path) => {
+            Some(sign::load_verifying_key(path).map_err(|e| Failure::usage(e.to_string()))?)
+        }
+        None => None,
+    };
+    let v = verify::verify(&a.bundle, key.as_ref()).map_err(|e| Failure::usage(e.to_string()))?;
+    let mut out = io::stdout().lock();
+    for p in &v.problems {
+        let _ = writeln!(out, "{p}");
+    }
+    let signature = match &v.signature {
+        verify::SignatureState::Unsigned => "not signed".to_string(),
+        verify::SignatureState::NotChecked => {
+            "manifest.sig present, not checked (give --pubkey FILE)".to_string()
+        }
+        verify::SignatureState::Valid(fp) => format!("valid (ed25519 public key {fp})"),
+        verify::SignatureState::Invalid => "INVALID".to_string(),
+    };
+    let what = format!(
+        "run {}, environment `{}`{}, observed {}",
+        v.run_id,
+        v.environment,
+        v.account_id
+            .as_deref()
+            .map(|a| format!(", account {a}"))
+            .unwrap_or_default(),
+        v.observed_at
+    );
+    let _ = writeln!(out, "manifest.json SHA-256 {}", v.manifest_sha256);
+    let _ = writeln!(out, "signature: {signature}");
+    if v.intact() {
+        let _ = writeln!(
+            out,
+            "INTACT: {}: all {} files match manifest.json ({what})",
+            a.bundle.display(),
+            v.listed
+        );
+        Ok(ExitCode::Ready)
+    } else {
+        let _ = writeln!(
+            out,
+            "NOT INTACT: {}: {} problem(s) ({what})",
+            a.bundle.display(),
+            v.problems.len()
+        );
+        Ok(ExitCode::NotReady)
+    }
 }
 
 fn io_failure(e: io::Error) -> Failure {
     Failure::usage(format!("cannot write output: {e}"))
 }
 
-/// Writes a file atomically: a temporary file in the same directory, then a rename.
+/// Writes a file atomically (see [`crate::fsutil::write_atomic`]).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let fail = |e: io::Error| Failure::usage(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    // A rewritten file keeps its permissions (the temporary file is created private).
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(fail)?;
-    }
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    crate::fsutil::write_atomic(path, bytes)
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
 }
 
 fn snapshot_cmd(a: &SnapshotArgs) -> CmdResult {
@@ -684,8 +1122,23 @@ fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
             spec: a.spec.clone(),
             specs_dir: a.specs_dir.clone(),
         })?;
+        if !plan::needs_aws(&spec) {
+            eprintln!("note: this spec names only http_endpoints: it needs no AWS credentials or permissions");
+        }
         plan::iam_policy(plan::plan(&spec).actions)
     };
+    let mut policy = policy;
+    if let Some(text) = &a.baseline {
+        let location = Location::parse(text).map_err(baseline_failure)?;
+        let Some(statement) = baseline::iam_statement(&location, a.accept) else {
+            return Err(Failure::usage(format!(
+                "--baseline {text}: a local baseline file needs no IAM permissions; give s3://BUCKET/KEY"
+            )));
+        };
+        if let Some(list) = policy["Statement"].as_array_mut() {
+            list.push(statement);
+        }
+    }
     let text = serde_json::to_string_pretty(&policy).unwrap_or_default();
     let mut out = io::stdout().lock();
     match writeln!(out, "{text}") {

@@ -150,6 +150,9 @@ pub struct Source {
     /// API calls made to observe them, per IAM action (empty for snapshots that did not record them).
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub api_calls: std::collections::BTreeMap<String, u64>,
+    /// Attempts retried per IAM action (throttling, server errors, timeouts); empty when none.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub api_retries: std::collections::BTreeMap<String, u64>,
 }
 
 /// Evaluates every expectation of the spec against the snapshot.
@@ -189,6 +192,7 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
             region: snapshot.metadata.region.clone(),
             taken_at: snapshot.metadata.taken_at.clone(),
             api_calls: snapshot.metadata.api_calls.clone(),
+            api_retries: snapshot.metadata.api_retries.clone(),
         },
         checks,
     }

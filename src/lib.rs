@@ -5,10 +5,14 @@
 //! [`evaluate`] → verdicts → [`output`] formats.
 
 pub mod aws;
+pub mod baseline;
 pub mod catalog;
 pub mod checklist;
 pub mod cli;
+pub mod drift;
 pub mod evaluate;
+pub mod evidence;
+pub mod fsutil;
 pub mod output;
 pub mod plan;
 pub mod probe;

@@ -200,6 +200,20 @@ pub static OPERATIONS: &[Operation] = &[
     op("ec2:DescribeInstances", "EC2", "DescribeInstances"),
 ];
 
+/// The pseudo-operations of the kinds that are not AWS resources (`http_endpoint`): a plain HTTP
+/// GET of the endpoint and a TLS handshake with it, made by the probe itself, not by the AWS SDK.
+/// They are not IAM actions and need no credentials, so they are deliberately kept out of
+/// [`OPERATIONS`] (the source of the IAM policy and of the live tests' list of allowed SDK calls)
+/// and out of the IAM read-only checks, which stay strict for every AWS operation.
+pub static NON_AWS_OPERATIONS: &[&str] = &["http:GET", "tls:LegacyHandshake"];
+
+/// Whether a live run of the spec needs AWS (credentials, sts:GetCallerIdentity, the account
+/// guard): unless it names only kinds that are not AWS resources (`http_endpoint`). A spec
+/// without resources still checks the caller and the account.
+pub fn needs_aws(spec: &Spec) -> bool {
+    spec.resources.is_empty() || spec.resources.iter().any(|r| r.kind.is_aws())
+}
+
 /// The IAM action for an SDK call, if the probes may make it.
 pub fn action_for(sdk_service: &str, sdk_operation: &str) -> Option<&'static str> {
     OPERATIONS
@@ -212,8 +226,10 @@ pub fn action_for(sdk_service: &str, sdk_operation: &str) -> Option<&'static str
 
 /// Whether this build has a live probe for the kind.
 pub fn is_probed(kind: &str) -> bool {
-    crate::catalog::kind(kind)
-        .is_some_and(|k| OPERATIONS.iter().any(|o| o.action == k.list_operation))
+    crate::catalog::kind(kind).is_some_and(|k| {
+        OPERATIONS.iter().any(|o| o.action == k.list_operation)
+            || NON_AWS_OPERATIONS.contains(&k.list_operation)
+    })
 }
 
 /// The operations one resource needs: its kind's list, plus those of the attributes it checks.
@@ -250,7 +266,7 @@ pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
 /// What a spec needs from AWS.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
-    /// IAM actions the run will use, sorted.
+    /// IAM actions the run will use, sorted (none for kinds that are not AWS resources).
     pub actions: BTreeSet<&'static str>,
     /// Kinds in the spec that this build cannot probe live (their checks become `error`).
     pub unprobed_kinds: BTreeSet<&'static str>,
@@ -259,8 +275,14 @@ pub struct Plan {
 /// Plans a spec.
 pub fn plan(spec: &Spec) -> Plan {
     let mut p = Plan::default();
-    p.actions.insert("sts:GetCallerIdentity");
+    if needs_aws(spec) {
+        p.actions.insert("sts:GetCallerIdentity");
+    }
     for r in &spec.resources {
+        if !r.kind.is_aws() {
+            // Not AWS (http_endpoint): no IAM action to allow.
+            continue;
+        }
         if is_probed(r.kind.name) {
             p.actions.extend(operations_for(r));
         } else {
@@ -337,7 +359,12 @@ mod tests {
 
     #[test]
     fn probed_kinds_have_every_attribute_operation_listed() {
-        for k in crate::catalog::KINDS.iter().filter(|k| is_probed(k.name)) {
+        // Kinds that are not AWS resources read nothing from AWS: their pseudo-operations are in
+        // NON_AWS_OPERATIONS and never in OPERATIONS (see the next test).
+        for k in crate::catalog::KINDS
+            .iter()
+            .filter(|k| is_probed(k.name) && k.is_aws())
+        {
             for a in k.attributes {
                 assert!(
                     OPERATIONS.iter().any(|o| o.action == a.operation),
@@ -348,5 +375,49 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn non_aws_operations_never_reach_the_iam_policy() {
+        for op in NON_AWS_OPERATIONS {
+            assert!(
+                OPERATIONS.iter().all(|o| o.action != *op),
+                "{op} is not an IAM action"
+            );
+        }
+        for k in crate::catalog::KINDS.iter().filter(|k| !k.is_aws()) {
+            assert!(is_probed(k.name), "{} has a live probe", k.name);
+            for op in
+                std::iter::once(k.list_operation).chain(k.attributes.iter().map(|a| a.operation))
+            {
+                assert!(NON_AWS_OPERATIONS.contains(&op), "{}: {op}", k.name);
+            }
+        }
+        let all = iam_policy(OPERATIONS.iter().map(|o| o.action)).to_string();
+        assert!(!all.contains("http:") && !all.contains("tls:"), "{all}");
+    }
+
+    #[test]
+    fn http_endpoints_need_no_aws_and_no_iam_action() {
+        let spec = |resources: &str| {
+            crate::spec::from_str(
+                std::path::Path::new("t.yaml"),
+                &format!("version: 1\nenvironment: t\nresources:\n{resources}"),
+            )
+            .expect("spec")
+        };
+        let http = "  - kind: http_endpoint\n    id: https://shop.example/api/health\n    expect: { status: 200, accepts_legacy_tls: false }\n";
+        let only_http = spec(http);
+        assert!(!needs_aws(&only_http));
+        assert_eq!(plan(&only_http), Plan::default());
+        let mixed = spec(&format!(
+            "{http}  - kind: rds_instance\n    id: db\n    expect: {{ multi_az: true }}\n"
+        ));
+        assert!(needs_aws(&mixed));
+        let actions: Vec<&str> = plan(&mixed).actions.into_iter().collect();
+        assert_eq!(
+            actions,
+            ["rds:DescribeDBInstances", "sts:GetCallerIdentity"]
+        );
     }
 }

@@ -43,6 +43,9 @@ pub struct Metadata {
     /// API calls made, per `service:Operation`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub api_calls: BTreeMap<String, u64>,
+    /// Attempts retried (throttling, server errors, timeouts, resets), per `service:Operation`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub api_retries: BTreeMap<String, u64>,
 }
 
 /// What was observed of one resource.

@@ -296,11 +296,33 @@ pub struct Spec {
     pub aws: AwsSettings,
     /// The resources.
     pub resources: Vec<Resource>,
+    /// Settings of the drift report (`drift:`).
+    pub drift: DriftSettings,
+}
+
+/// `drift:` — what the drift report leaves out, besides the attributes that change on their own.
+#[derive(Clone, Debug, Default)]
+pub struct DriftSettings {
+    /// Patterns of `kind/id/attribute` (`*` matches anything, `/` included) whose changes are
+    /// not reported, e.g. `ecs_service/*/desired_count` or `*/*/tags`.
+    pub ignore: Vec<String>,
 }
 
 /// Loads and validates a spec file and the files it extends.
 pub fn load(path: &Path) -> Result<Spec, SpecError> {
-    let mut loader = Loader::default();
+    let mut loader = Loader {
+        root: path
+            .parent()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            })
+            .and_then(|d| std::fs::canonicalize(d).ok()),
+        ..Loader::default()
+    };
     let layer = loader.layer(path, &mut Vec::new())?;
     loader.finish(path, layer)
 }
@@ -347,12 +369,15 @@ struct Layer {
     environment: Option<String>,
     aws: AwsSettings,
     resources: Vec<Resource>,
+    drift_ignore: Vec<String>,
 }
 
 #[derive(Default)]
 struct Loader {
     diags: Vec<Diagnostic>,
     files: Vec<PathBuf>,
+    /// The directory of the spec given (canonical): `extends:` may not leave it.
+    root: Option<PathBuf>,
 }
 
 impl Loader {
@@ -382,6 +407,9 @@ impl Loader {
             environment: layer.environment.unwrap_or_default(),
             aws: layer.aws,
             resources: layer.resources,
+            drift: DriftSettings {
+                ignore: layer.drift_ignore,
+            },
         })
     }
 
@@ -402,10 +430,25 @@ impl Loader {
 
     /// Reads `path` and everything it extends, merged.
     fn layer(&mut self, path: &Path, stack: &mut Vec<PathBuf>) -> Result<Layer, SpecError> {
-        let text = std::fs::read(path).map_err(|source| SpecError::Io {
+        let io = |source| SpecError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        // Too large to be a spec: refused before it is read into memory.
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > yaml::MAX_SPEC_BYTES as u64 {
+            self.files.push(path.to_path_buf());
+            self.diags.push(Diagnostic {
+                file: path.to_path_buf(),
+                pos: None,
+                message: format!(
+                    "the file is {size} bytes; a spec may be at most {} bytes",
+                    yaml::MAX_SPEC_BYTES
+                ),
+            });
+            return Ok(Layer::default());
+        }
+        let text = std::fs::read(path).map_err(io)?;
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         stack.push(canonical);
         self.files.push(path.to_path_buf());
@@ -432,7 +475,25 @@ impl Loader {
                 let base_path = dir.join(&base);
                 let base_canonical =
                     std::fs::canonicalize(&base_path).unwrap_or_else(|_| base_path.clone());
-                if stack.contains(&base_canonical) {
+                let outside = self
+                    .root
+                    .as_ref()
+                    .is_some_and(|root| base_path.is_file() && !base_canonical.starts_with(root));
+                if outside {
+                    // A spec names its bases inside its own directory: no path may make the
+                    // tool read (and quote in errors) an unrelated file.
+                    self.error(
+                        &origin,
+                        format!(
+                            "`extends: {base}` points outside the spec's directory {}",
+                            self.root
+                                .as_ref()
+                                .map(|r| r.display().to_string())
+                                .unwrap_or_default()
+                        ),
+                    );
+                    Ok(layer)
+                } else if stack.contains(&base_canonical) {
                     self.error(&origin, format!("`extends: {base}` forms a cycle"));
                     Ok(layer)
                 } else if !base_path.is_file() {
@@ -482,6 +543,7 @@ impl Loader {
             "aws",
             "resources",
             "description",
+            "drift",
         ];
         for (k, v) in entries {
             let key = key_text(k);
@@ -516,6 +578,7 @@ impl Loader {
                 },
                 "aws" => layer.aws = self.aws(file, v),
                 "resources" => layer.resources = self.resources(file, v),
+                "drift" => layer.drift_ignore = self.drift(file, v),
                 "description" => {}
                 other => {
                     let hint = suggestion(other, TOP.iter().copied());
@@ -527,6 +590,60 @@ impl Loader {
             }
         }
         layer
+    }
+
+    /// `drift: { ignore: [kind/id/attribute, ...] }`; each pattern's kind and attribute must
+    /// exist (or be `*`), so that a typo does not silently ignore nothing.
+    fn drift(&mut self, file: &Arc<Path>, node: &Node) -> Vec<String> {
+        let mut out = Vec::new();
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                &Self::origin(file, node),
+                format!(
+                    "`drift:` expected a mapping like `{{ ignore: [ecs_service/*/desired_count] }}`, found {}",
+                    node.value.type_name()
+                ),
+            );
+            return out;
+        };
+        for (k, v) in entries {
+            let key = key_text(k);
+            if key != "ignore" {
+                let hint = suggestion(&key, ["ignore"]);
+                self.error(
+                    &Self::origin(file, k),
+                    format!("unknown field `drift.{key}`{hint}"),
+                );
+                continue;
+            }
+            let Value::Seq(items) = &v.value else {
+                self.error(
+                    &Self::origin(file, v),
+                    format!(
+                        "`drift.ignore` expected a list of `kind/id/attribute` patterns, found {}",
+                        v.value.type_name()
+                    ),
+                );
+                continue;
+            };
+            for item in items {
+                let at = Self::origin(file, item);
+                match item.as_str() {
+                    Some(p) => match check_ignore_pattern(p) {
+                        Ok(()) => out.push(p.to_string()),
+                        Err(e) => self.error(&at, e),
+                    },
+                    None => self.error(
+                        &at,
+                        format!(
+                            "`drift.ignore` expected a `kind/id/attribute` pattern, found {}",
+                            item.value.type_name()
+                        ),
+                    ),
+                }
+            }
+        }
+        out
     }
 
     fn aws(&mut self, file: &Arc<Path>, node: &Node) -> AwsSettings {
@@ -772,6 +889,15 @@ impl Loader {
                 }
             },
         };
+        // An http_endpoint is named by its URL: one the probe cannot request is a spec error.
+        if let (Some(k), Some(id_node)) = (kind, get("id")) {
+            if k.name == "http_endpoint" {
+                if let Err(e) = crate::probe::check_url(&id) {
+                    self.error(&Self::origin(file, id_node), e);
+                    ok = false;
+                }
+            }
+        }
         // A web ACL is named `<scope>/<name>`; CLOUDFRONT-scoped ones exist only in us-east-1,
         // where the probe always looks for them, so another `region:` contradicts the id.
         if let (Some(k), Some(id_node)) = (kind, get("id")) {
@@ -1359,6 +1485,34 @@ fn valid_name(s: &str) -> bool {
 }
 
 /// Whether a value written in a spec has the attribute's type (`null` fits every type: "not set").
+/// A `drift.ignore` pattern is `kind/id/attribute`, where the kind is a known kind or `*`, the
+/// attribute one of that kind's (or `*`), and the id anything (ids may contain `/`).
+fn check_ignore_pattern(p: &str) -> Result<(), String> {
+    let form =
+        "expected `kind/id/attribute` (`*` matches anything), e.g. `ecs_service/*/desired_count`";
+    let (Some((kind, rest)), Some((_, attr))) = (p.split_once('/'), p.rsplit_once('/')) else {
+        return Err(format!("`{p}`: {form}"));
+    };
+    if rest.is_empty() || !rest.contains('/') || attr.is_empty() {
+        return Err(format!("`{p}`: {form}"));
+    }
+    if kind.contains('*') {
+        if kind != "*" {
+            return Err(format!("`{p}`: the kind is a kind name or `*`"));
+        }
+        return Ok(());
+    }
+    let Some(k) = catalog::kind(kind) else {
+        let hint = suggestion(kind, catalog::KINDS.iter().map(|k| k.name));
+        return Err(format!("`{p}`: unknown resource kind `{kind}`{hint}"));
+    };
+    if attr.contains('*') || attr == catalog::EXISTS || k.attribute(attr).is_some() {
+        return Ok(());
+    }
+    let hint = suggestion(attr, k.attributes.iter().map(|a| a.name));
+    Err(format!("`{p}`: `{kind}` has no attribute `{attr}`{hint}"))
+}
+
 /// The attributes a `select:` may name besides `tags`: those the kind's list response carries, for
 /// kinds whose probes select from that response.
 fn selectable_attributes(kind: &Kind) -> Vec<&'static Attribute> {
@@ -1466,6 +1620,15 @@ fn merge(base: Layer, overlay: Layer) -> Layer {
             account_id: overlay.aws.account_id.or(base.aws.account_id),
         },
         resources,
+        drift_ignore: {
+            let mut all = base.drift_ignore;
+            for p in overlay.drift_ignore {
+                if !all.contains(&p) {
+                    all.push(p);
+                }
+            }
+            all
+        },
     }
 }
 

@@ -306,6 +306,91 @@ mod extends {
     }
 
     #[test]
+    fn a_base_outside_the_spec_directory_is_refused_and_never_read() {
+        let outer = tempfile::tempdir().expect("tempdir");
+        let specs = outer.path().join("specs");
+        std::fs::create_dir_all(specs.join("common")).expect("mkdir");
+        // A file outside whose content must never be quoted back.
+        write(outer.path(), "secret.yaml", "password: hunter2\n");
+        write(
+            &specs,
+            "up.yaml",
+            "version: 1\nenvironment: a\nextends: ../secret.yaml\n",
+        );
+        write(
+            &specs,
+            "abs.yaml",
+            &format!(
+                "version: 1\nenvironment: a\nextends: {}\n",
+                outer.path().join("secret.yaml").display()
+            ),
+        );
+        for name in ["up.yaml", "abs.yaml"] {
+            let Err(SpecError::Invalid(diags)) = load(&specs.join(name)) else {
+                panic!("{name}: escape not refused")
+            };
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert!(
+                diags[0]
+                    .message
+                    .contains("points outside the spec's directory"),
+                "{diags:?}"
+            );
+            assert!(!diags[0].message.contains("hunter2"));
+            assert_eq!(
+                diags[0].pos,
+                Some(Pos {
+                    line: 3,
+                    column: 10
+                })
+            );
+        }
+        // A symlink inside that points outside is outside too.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outer.path().join("secret.yaml"), specs.join("link.yaml"))
+                .expect("symlink");
+            write(
+                &specs,
+                "via-link.yaml",
+                "version: 1\nenvironment: a\nextends: link.yaml\n",
+            );
+            assert!(matches!(
+                load(&specs.join("via-link.yaml")),
+                Err(SpecError::Invalid(_))
+            ));
+        }
+        // Subdirectories are inside.
+        write(
+            &specs.join("common"),
+            "base.yaml",
+            "version: 1\nresources: []\n",
+        );
+        write(
+            &specs,
+            "ok.yaml",
+            "version: 1\nenvironment: a\nextends: common/base.yaml\nresources: []\n",
+        );
+        load(&specs.join("ok.yaml")).expect("a base in a subdirectory");
+    }
+
+    #[test]
+    fn an_oversized_file_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("huge.yaml");
+        let f = std::fs::File::create(&path).expect("create");
+        // Sparse: 5 GiB on paper, nothing on disk; reading it would take the memory.
+        f.set_len(5 * 1024 * 1024 * 1024).expect("set_len");
+        let Err(SpecError::Invalid(diags)) = load(&path) else {
+            panic!("huge file accepted")
+        };
+        assert_eq!(
+            diags[0].message,
+            "the file is 5368709120 bytes; a spec may be at most 1048576 bytes"
+        );
+    }
+
+    #[test]
     fn cycle_and_missing_base_are_errors_with_position() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(
@@ -592,5 +677,72 @@ fn a_web_acl_id_names_its_scope_and_a_cloudfront_acl_lives_in_us_east_1() {
     assert_eq!(
         errors(&format!("{head}    id: GLOBAL/edge\n")),
         ["5:9: `GLOBAL/edge` is not a web ACL id: write `CLOUDFRONT/<name>` or `REGIONAL/<name>`"]
+    );
+}
+
+#[test]
+fn drift_ignore_patterns_are_checked_and_merged_across_extends() {
+    let head = "version: 1\nenvironment: s\nresources: []\n";
+    let ok = from_str(
+        Path::new("t.yaml"),
+        &format!("{head}drift:\n  ignore: [ecs_service/*/desired_count, \"*/*/tags\", log_group//ecs/*/retention_in_days]\n"),
+    )
+    .expect("valid");
+    assert_eq!(
+        ok.drift.ignore,
+        [
+            "ecs_service/*/desired_count",
+            "*/*/tags",
+            "log_group//ecs/*/retention_in_days"
+        ]
+    );
+    assert_eq!(
+        errors(&format!(
+            "{head}drift:\n  ignore:\n    - ecs_servce/*/desired_count\n    - ecs_service/*/desired\n    - desired_count\n    - 3\n  ignored: []\n"
+        )),
+        [
+            "6:7: `ecs_servce/*/desired_count`: unknown resource kind `ecs_servce`; did you mean `ecs_service`?",
+            "7:7: `ecs_service/*/desired`: `ecs_service` has no attribute `desired`; did you mean `desired_count`?",
+            "8:7: `desired_count`: expected `kind/id/attribute` (`*` matches anything), e.g. `ecs_service/*/desired_count`",
+            "9:7: `drift.ignore` expected a `kind/id/attribute` pattern, found an integer",
+            "10:3: unknown field `drift.ignored`; did you mean `ignore`?",
+        ]
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("base.yaml"),
+        "version: 1\nresources: []\ndrift: { ignore: [\"*/*/tags\"] }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "version: 1\nenvironment: s\nextends: base.yaml\nresources: []\ndrift: { ignore: [ecs_service/*/desired_count, \"*/*/tags\"] }\n",
+    )
+    .expect("write");
+    let spec = load(&dir.path().join("s.yaml")).expect("valid");
+    assert_eq!(
+        spec.drift.ignore,
+        ["*/*/tags", "ecs_service/*/desired_count"]
+    );
+}
+
+#[test]
+fn an_http_endpoint_id_is_a_url_the_probe_can_request() {
+    let head = "version: 1\nenvironment: s\nresources:\n  - kind: http_endpoint\n";
+    from_str(
+        Path::new("t.yaml"),
+        &format!("{head}    id: https://example.com/api/health\n"),
+    )
+    .expect("valid");
+    let e = errors(&format!("{head}    id: example.com/api/health\n"));
+    assert_eq!(e.len(), 1);
+    assert!(
+        e[0].starts_with("5:9: `example.com/api/health` is not a usable URL:"),
+        "{e:?}"
+    );
+    let e = errors(&format!("{head}    id: ftp://example.com/\n"));
+    assert_eq!(
+        e,
+        ["5:9: `ftp://example.com/` is not a usable URL: the id of an http_endpoint is an http:// or https:// URL"]
     );
 }

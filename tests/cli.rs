@@ -30,6 +30,50 @@ fn verify_offline_not_ready_exits_1() {
 }
 
 #[test]
+fn the_ticketing_fixture_reports_its_seeded_gaps_offline() {
+    // fixtures/ticketing-production.snapshot.json is written by `scripts/demo --update-fixture`
+    // and kept honest by the live test `ticketing_production_reports_exactly_the_seeded_gaps...`.
+    iv().args([
+        "ticketing-production",
+        "--snapshot",
+        "fixtures/ticketing-production.snapshot.json",
+    ])
+    .assert()
+    .code(1)
+    .stdout(predicate::str::contains(
+        "FAIL    rate_limit                   rate_limit: expected at most 100, found 2000",
+    ))
+    .stdout(predicate::str::contains(
+        "NOT READY: 93 checks: 89 passed, 4 failed, 0 missing, 0 errors",
+    ));
+    // A snapshot of one environment is refused for another.
+    iv().args([
+        "staging",
+        "--snapshot",
+        "fixtures/ticketing-production.snapshot.json",
+    ])
+    .assert()
+    .code(2);
+}
+
+#[test]
+fn every_bundled_spec_validates() {
+    for env in [
+        "staging",
+        "production",
+        "ticketing-production",
+        "group-production",
+    ] {
+        iv().args(["validate", env])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(format!(
+                "specs/{env}.yaml: ok: environment `{env}`"
+            )));
+    }
+}
+
+#[test]
 fn verify_offline_ready_exits_0() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = write(
@@ -360,7 +404,12 @@ fn readme_exit_codes_match_help_and_ci_runs_the_readme_test_command() {
             }
         }
     }
-    assert_eq!(entries.len(), 4, "{entries:?}");
+    // Every variant of ExitCode, 0 to 4.
+    assert_eq!(
+        entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        ["0", "1", "2", "3", "4"],
+        "{entries:?}"
+    );
     let readme = std::fs::read_to_string("README.md").expect("README");
     for (code, text) in &entries {
         let row = format!("| {code} | {text} |");
@@ -385,6 +434,10 @@ fn readme_exit_codes_match_help_and_ci_runs_the_readme_test_command() {
 /// Read-only by construction: the product's source (everything the `infra-verify` binary is built
 /// from) names no SDK write operation. Seeding code lives in tests/ and examples/. (The live test
 /// `every_call_made_is_in_the_iam_policy_of_the_spec` proves the same at run time.)
+///
+/// The one exception is the drift baseline store (src/baseline.rs): with `drift --accept` it
+/// writes the tool's own baseline objects (PutObject, and DeleteObject for history retention) to
+/// the S3 location the user names. It may write nothing else, and no probe may use it.
 #[test]
 fn product_source_calls_no_write_operation() {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
@@ -410,8 +463,25 @@ fn product_source_calls_no_write_operation() {
         write_call.find_iter(&seed).count() >= 6,
         "the write-call pattern misses the seeding code"
     );
+    let baseline_store = std::path::Path::new("src/baseline.rs");
+    let store_text = std::fs::read_to_string(baseline_store).expect("baseline.rs");
+    assert_eq!(
+        write_call
+            .find_iter(&store_text)
+            .map(|m| m.as_str())
+            .collect::<std::collections::BTreeSet<_>>(),
+        std::collections::BTreeSet::from([".put_object(", ".delete_object("]),
+        "the baseline store writes only its own objects"
+    );
     for f in files {
         let text = std::fs::read_to_string(&f).expect("read");
+        if f.starts_with("src/probe") {
+            assert!(
+                !text.contains("baseline::") && !text.contains("Store::new"),
+                "{}: a probe must not use the baseline store",
+                f.display()
+            );
+        }
         for (n, line) in text.lines().enumerate() {
             // Request parameters of read calls that begin like a write verb.
             let allowed = [
@@ -419,6 +489,9 @@ fn product_source_calls_no_write_operation() {
                 "start_record_type(",
                 "start_record_identifier(",
             ];
+            if f == baseline_store {
+                continue;
+            }
             let flagged = write_call
                 .find_iter(line)
                 .any(|m| !allowed.iter().any(|a| m.as_str().ends_with(a)));
@@ -603,4 +676,190 @@ fn bad_links_are_spec_errors_and_the_checklist_is_untouched() {
         .stdout(predicate::str::contains(
             "every link resolves: 20 of 34 checklist items are linked to checks",
         ));
+}
+
+const DRIFT_BASE: &str = "fixtures/drift/baseline.snapshot.json";
+const DRIFT_NOW: &str = "fixtures/drift/current.snapshot.json";
+const FIXTURE_TICKETING: &str = "fixtures/ticketing-production.snapshot.json";
+
+/// The baseline fixture with one change applied to its JSON, taken a day later.
+fn drifted(
+    dir: &tempfile::TempDir,
+    name: &str,
+    change: impl Fn(&mut serde_json::Value),
+) -> std::path::PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(DRIFT_BASE).expect("read")).expect("json");
+    change(&mut v);
+    v["metadata"]["taken_at"] = serde_json::json!("2026-11-22T02:00:00Z");
+    write(dir, name, &serde_json::to_string_pretty(&v).expect("json"))
+}
+
+fn record<'a>(v: &'a mut serde_json::Value, kind: &str, id: &str) -> &'a mut serde_json::Value {
+    v["resources"]
+        .as_array_mut()
+        .expect("resources")
+        .iter_mut()
+        .find(|r| r["kind"] == kind && r["id"] == id)
+        .expect("record")
+}
+
+/// `infra-verify drift staging --baseline BASELINE --snapshot NOW ARGS...`
+fn drift(
+    baseline: impl AsRef<std::ffi::OsStr>,
+    now: impl AsRef<std::ffi::OsStr>,
+    args: &[&str],
+) -> Command {
+    let mut c = iv();
+    c.args(["drift", "staging", "--baseline"])
+        .arg(baseline)
+        .arg("--snapshot")
+        .arg(now)
+        .args(args);
+    c
+}
+
+#[test]
+fn drift_exit_codes_say_what_changed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 1: drift broke checks.
+    drift(DRIFT_BASE, DRIFT_NOW, &[])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "BROKE      rds_instance/dorami-staging/backup_retention_period  pass → fail: 7 → 1 (expected at least 7)",
+        ))
+        .stdout(predicate::str::contains("DRIFT BROKE CHECKS: 5 broke"));
+    // 0: nothing changed.
+    drift(DRIFT_BASE, DRIFT_BASE, &[])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("NO DRIFT"));
+    // 4: drift that broke nothing (storage grew; the check is at_least 20).
+    let grown = drifted(&dir, "grown.json", |v| {
+        record(v, "rds_instance", "dorami-staging")["attributes"]["allocated_storage"] =
+            serde_json::json!(50);
+    });
+    drift(DRIFT_BASE, &grown, &[])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains(
+            "allocated_storage: 20 → 50  (check pass)",
+        ))
+        .stdout(predicate::str::contains(
+            "DRIFT (nothing broke): 1 attribute changes",
+        ));
+    // Only what changes on its own: no drift; --all-attributes shows it (still nothing broke).
+    let busy = drifted(&dir, "busy.json", |v| {
+        record(v, "ecs_service", "dorami-staging/dorami-backend")["attributes"]["running_count"] =
+            serde_json::json!(4);
+    });
+    drift(DRIFT_BASE, &busy, &[])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("NO DRIFT (1 change ignored)"));
+    drift(DRIFT_BASE, &busy, &["--all-attributes"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("running_count: 1 → 4"));
+    // 3: something could not be observed now, nothing broke.
+    let denied = drifted(&dir, "denied.json", |v| {
+        *record(v, "secret", "dorami/staging/backend") = serde_json::json!({
+            "kind": "secret", "id": "dorami/staging/backend", "status": "error",
+            "error": "secretsmanager:ListSecrets: AccessDenied"});
+    });
+    drift(DRIFT_BASE, &denied, &[])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "? secret/dorami/staging/backend (secretsmanager:ListSecrets: AccessDenied)",
+        ));
+    // 2: no baseline, a bad location, a baseline of another environment.
+    drift(dir.path().join("none.json"), DRIFT_NOW, &[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("accept one first with `--accept`"));
+    drift("s3://bucket", DRIFT_NOW, &[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a baseline location"));
+    drift(FIXTURE_TICKETING, DRIFT_NOW, &[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is a snapshot of environment `ticketing-production`",
+        ));
+}
+
+#[test]
+fn drift_formats_and_output_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("drift.json");
+    drift(DRIFT_BASE, DRIFT_NOW, &["--format", "json", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("read")).expect("json");
+    assert_eq!(v["outcome"], "broken");
+    assert_eq!(v["disappeared"][0]["resource"], "dorami-backend");
+    drift(DRIFT_BASE, DRIFT_NOW, &["--format", "markdown"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("## ❌ Drift: `staging`"));
+    drift(DRIFT_BASE, DRIFT_NOW, &["--format", "html"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("<!DOCTYPE html>"))
+        .stdout(predicate::str::contains("</html>"));
+}
+
+#[test]
+fn drift_accept_keeps_a_dated_history_and_never_accepts_a_partial_observation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let baseline = dir.path().join("staging.json");
+    let history = dir.path().join("staging.history");
+    let names = || -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(&history)
+            .expect("history")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    // The first accept creates the baseline.
+    drift(&baseline, DRIFT_BASE, &["--accept"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("is now the baseline"));
+    assert_eq!(names(), ["20261121T020000Z.json"]);
+    // A partial observation (an access-denied listener) is reported but not accepted: exit 3,
+    // and the baseline is byte for byte what it was.
+    let before = std::fs::read(&baseline).expect("read");
+    drift(&baseline, DRIFT_NOW, &["--accept"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("DRIFT BROKE CHECKS"))
+        .stderr(predicate::str::contains(
+            "not accepted: 1 resource(s) could not be fully observed",
+        ));
+    assert_eq!(std::fs::read(&baseline).expect("read"), before);
+    assert_eq!(names(), ["20261121T020000Z.json"]);
+    // A complete one is: reported against the old baseline, then accepted.
+    let grown = drifted(&dir, "grown.json", |v| {
+        record(v, "rds_instance", "dorami-staging")["attributes"]["allocated_storage"] =
+            serde_json::json!(50);
+    });
+    drift(&baseline, &grown, &["--accept", "--keep", "1"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "accepted: 2026-11-22T02:00:00Z is now the baseline",
+        ))
+        .stderr(predicate::str::contains("removed"));
+    assert_eq!(names(), ["20261122T020000Z.json"]);
+    // And now there is no drift.
+    drift(&baseline, &grown, &[]).assert().code(0);
 }

@@ -85,6 +85,18 @@ impl Render for Human {
             s.missing,
             s.error,
             if s.error == 1 { "" } else { "s" }
-        )
+        )?;
+        let retried: u64 = report.source.api_retries.values().sum();
+        if retried > 0 {
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    dim,
+                    &format!("{retried} attempts were retried (throttling, server errors, timeouts); --verbose lists them")
+                )
+            )?;
+        }
+        Ok(())
     }
 }

@@ -16,7 +16,7 @@ fn icon(status: Status) -> &'static str {
 }
 
 /// Escapes text for a table cell.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', " ")

@@ -1,9 +1,11 @@
 //! Output formats. Each is a pure function of the [`Report`], in its own file, behind [`Render`].
+//! The drift report's formats are in [`drift`].
 
 use std::io::{self, Write};
 
 use crate::evaluate::Report;
 
+pub mod drift;
 mod human;
 mod json;
 mod junit;

@@ -17,7 +17,7 @@ use aws_sdk_acm::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, describe_error, CONCURRENCY};
+use super::{all_errors, collect_pages, describe_error};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -88,7 +88,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
                 }
             }
         })
-        .buffered(CONCURRENCY)
+        .buffered(conn.max_concurrency)
         .collect()
         .await
 }

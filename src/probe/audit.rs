@@ -11,7 +11,7 @@ use aws_sdk_config::types::ConfigurationRecorder;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, by_id, collect_pages, describe_error, from_listing, of_kind, CONCURRENCY};
+use super::{all_errors, by_id, collect_pages, describe_error, from_listing, of_kind};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -82,7 +82,7 @@ pub async fn observe_trails(conn: &Connection, resources: &[&Resource]) -> Vec<R
                 record(r, observation)
             }
         })
-        .buffered(CONCURRENCY)
+        .buffered(conn.max_concurrency)
         .collect()
         .await
 }

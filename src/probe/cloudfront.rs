@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use futures::stream::{self, StreamExt};
 
-use super::{all_errors, collect_pages, describe_error, from_listing, CONCURRENCY};
+use super::{all_errors, collect_pages, describe_error, from_listing};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::Observation;
@@ -60,7 +60,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
             let client = &client;
             async move { (i, default_root_object(client, &id).await) }
         })
-        .buffered(CONCURRENCY)
+        .buffered(conn.max_concurrency)
         .collect()
         .await;
     for (i, result) in configs {

@@ -17,7 +17,7 @@ use aws_sdk_ec2::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, describe_error, tags_json, CONCURRENCY};
+use super::{all_errors, collect_pages, describe_error, tags_json};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -81,7 +81,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
                 record("vpc", &t.id, observation)
             }
         })
-        .buffered(CONCURRENCY)
+        .buffered(conn.max_concurrency)
         .collect()
         .await;
     records.extend(vpc_records);

@@ -9,7 +9,7 @@ use aws_sdk_ecr::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, by_id, collect_pages, describe_error, error_code, CONCURRENCY};
+use super::{all_errors, by_id, collect_pages, describe_error, error_code};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -24,7 +24,12 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     }
     let client = crate::client!(aws_sdk_ecr, conn);
     let listed = collect_pages(
-        client.describe_repositories().into_paginator().send(),
+        // The largest page AWS serves (default 100): 1,000 repositories in one call, not ten.
+        client
+            .describe_repositories()
+            .max_results(1000)
+            .into_paginator()
+            .send(),
         "ecr:DescribeRepositories",
         |page| page.repositories.unwrap_or_default(),
     )
@@ -63,7 +68,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
                 }
             }
         })
-        .buffered(CONCURRENCY)
+        .buffered(conn.max_concurrency)
         .collect()
         .await
 }

@@ -14,7 +14,7 @@ use aws_sdk_ecs::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{describe_error, error_code, CONCURRENCY};
+use super::{describe_error, error_code};
 use crate::aws::Connection;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
@@ -47,9 +47,9 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         of_kind("ecs_task_definition"),
     );
     let (clusters, services, families) = tokio::join!(
-        observe_clusters(&client, &clusters),
-        observe_services(&client, &services),
-        observe_task_definitions(&client, &families),
+        observe_clusters(&client, &clusters, conn.max_concurrency),
+        observe_services(&client, &services, conn.max_concurrency),
+        observe_task_definitions(&client, &families, conn.max_concurrency),
     );
     clusters
         .into_iter()
@@ -133,7 +133,11 @@ fn arn_names(arn: &str, name: &str) -> bool {
     arn == name || arn.rsplit_once('/').is_some_and(|(_, last)| last == name)
 }
 
-async fn observe_clusters(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+async fn observe_clusters(
+    client: &Client,
+    resources: &[&Resource],
+    limit: usize,
+) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
@@ -149,7 +153,7 @@ async fn observe_clusters(client: &Client, resources: &[&Resource]) -> Vec<Resou
                 .map_err(|e| describe_error(DESCRIBE_CLUSTERS, &e));
             (batch, answer)
         })
-        .buffered(CONCURRENCY)
+        .buffered(limit)
         .collect()
         .await;
     let mut seen = HashMap::new();
@@ -209,7 +213,11 @@ enum Batch<T> {
     Failed(String),
 }
 
-async fn observe_services(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+async fn observe_services(
+    client: &Client,
+    resources: &[&Resource],
+    limit: usize,
+) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
@@ -245,7 +253,7 @@ async fn observe_services(client: &Client, resources: &[&Resource]) -> Vec<Resou
             };
             (cluster, batch, answer)
         })
-        .buffered(CONCURRENCY)
+        .buffered(limit)
         .collect()
         .await;
     let mut seen = HashMap::new();
@@ -341,7 +349,11 @@ fn family_id(id: &str) -> Result<(&str, &str), String> {
     }
 }
 
-async fn observe_task_definitions(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+async fn observe_task_definitions(
+    client: &Client,
+    resources: &[&Resource],
+    limit: usize,
+) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
@@ -351,7 +363,7 @@ async fn observe_task_definitions(client: &Client, resources: &[&Resource]) -> V
         .collect();
     let seen: HashMap<(&str, &str), Observation> = stream::iter(families)
         .map(|family| async move { (("", family), task_definition(client, family).await) })
-        .buffered(CONCURRENCY)
+        .buffered(limit)
         .collect()
         .await;
     records(resources, |r| family_id(&r.id), &seen)

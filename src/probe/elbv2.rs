@@ -17,7 +17,7 @@ use aws_sdk_elasticloadbalancingv2::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, describe_error, from_listing, of_kind, CONCURRENCY};
+use super::{all_errors, collect_pages, describe_error, from_listing, of_kind};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -41,8 +41,8 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         of_kind(resources, "lb_target_group"),
     );
     let (mut records, group_records) = tokio::join!(
-        observe_balancers_and_listeners(&client, &balancers, &listeners),
-        observe_target_groups(&client, &groups),
+        observe_balancers_and_listeners(&client, &balancers, &listeners, conn.max_concurrency),
+        observe_target_groups(&client, &groups, conn.max_concurrency),
     );
     records.extend(group_records);
     records
@@ -75,7 +75,12 @@ pub(crate) async fn list_listeners(client: &Client, lb_arn: &str) -> Result<Vec<
 /// Every target group in the region (all pages).
 pub(crate) async fn list_target_groups(client: &Client) -> Result<Vec<TargetGroup>, String> {
     collect_pages(
-        client.describe_target_groups().into_paginator().send(),
+        // The largest page AWS serves (400).
+        client
+            .describe_target_groups()
+            .page_size(400)
+            .into_paginator()
+            .send(),
         TARGET_GROUPS,
         |page| page.target_groups.unwrap_or_default(),
     )
@@ -93,6 +98,7 @@ async fn observe_balancers_and_listeners(
     client: &Client,
     balancers: &[&Resource],
     listeners: &[&Resource],
+    limit: usize,
 ) -> Vec<ResourceRecord> {
     if balancers.is_empty() && listeners.is_empty() {
         return Vec::new();
@@ -125,7 +131,7 @@ async fn observe_balancers_and_listeners(
         .collect();
     let fetched: HashMap<&str, Result<Vec<Listener>, String>> = stream::iter(wanted)
         .map(|arn| async move { (arn, list_listeners(client, arn).await) })
-        .buffered(CONCURRENCY)
+        .buffered(limit)
         .collect()
         .await;
 
@@ -378,7 +384,11 @@ async fn target_group(client: &Client, r: &Resource, tg: &TargetGroup) -> Observ
     Observation::Present { attributes, errors }
 }
 
-async fn observe_target_groups(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+async fn observe_target_groups(
+    client: &Client,
+    resources: &[&Resource],
+    limit: usize,
+) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
@@ -408,7 +418,7 @@ async fn observe_target_groups(client: &Client, resources: &[&Resource]) -> Vec<
                 observation,
             }
         })
-        .buffered(CONCURRENCY)
+        .buffered(limit)
         .collect()
         .await
 }

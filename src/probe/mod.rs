@@ -23,6 +23,7 @@ mod ecr;
 mod ecs;
 mod elasticache;
 mod elbv2;
+mod http;
 mod monitoring;
 mod rds;
 #[cfg(test)]
@@ -32,8 +33,11 @@ mod s3;
 mod secretsmanager;
 mod wafv2;
 
-/// Per-resource calls in flight at once, per service.
+/// The default of `--max-concurrency`: per-resource calls in flight at once, per resource kind.
+/// Probes read the run's value from [`Connection::max_concurrency`].
 pub const CONCURRENCY: usize = 8;
+
+pub use http::{check_url, HttpOptions};
 
 /// Kinds whose probes select from the kind's list response ([`from_listing`]) and read every
 /// attribute from it, so `select:` may name listed attributes besides tags (e.g. an alarm found
@@ -75,26 +79,44 @@ pub fn now_rfc3339() -> String {
     secs.fmt(Format::DateTime).unwrap_or_default()
 }
 
-/// Observes every resource the spec names.
+/// Observes every resource the spec names (HTTP checks with the default options).
 pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeError> {
+    observe_with(spec, Some(conn), &HttpOptions::default()).await
+}
+
+/// Observes every resource the spec names. `conn` may be `None` only when the spec needs no AWS
+/// ([`crate::plan::needs_aws`]: it names only `http_endpoint`s); then no AWS call is made at all,
+/// not even sts:GetCallerIdentity, and the account and caller are left empty.
+pub async fn observe_with(
+    spec: &Spec,
+    conn: Option<&Connection>,
+    http_options: &HttpOptions,
+) -> Result<Snapshot, ProbeError> {
     let taken_at = now_rfc3339();
-    let sts = crate::client!(aws_sdk_sts, conn);
-    let identity = sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| ProbeError::Identity(describe_error("sts:GetCallerIdentity", &e)))?;
-    let account = identity.account().unwrap_or_default().to_string();
-    let arn = identity.arn().unwrap_or_default().to_string();
-    if let Some(expected) = &spec.aws.account_id {
-        if *expected != account {
-            return Err(ProbeError::WrongAccount {
-                expected: expected.clone(),
-                actual: account,
-                arn,
-            });
+    let caller = match conn {
+        Some(conn) => {
+            let sts = crate::client!(aws_sdk_sts, conn);
+            let identity =
+                sts.get_caller_identity().send().await.map_err(|e| {
+                    ProbeError::Identity(describe_error("sts:GetCallerIdentity", &e))
+                })?;
+            let account = identity.account().unwrap_or_default().to_string();
+            let arn = identity.arn().unwrap_or_default().to_string();
+            if let Some(expected) = &spec.aws.account_id {
+                if *expected != account {
+                    return Err(ProbeError::WrongAccount {
+                        expected: expected.clone(),
+                        actual: account,
+                        arn,
+                    });
+                }
+            }
+            Some((account, arn))
         }
-    }
+        None => None,
+    };
+    // Requests outside AWS (http_endpoint), counted apart from the SDK's calls.
+    let http_calls = crate::aws::CallRecorder::default();
 
     // One task per service and region, all concurrent; each gets every resource of its kinds
     // there, and a connection for that region (resources may name their own `region:`).
@@ -105,20 +127,35 @@ pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeEr
             .or_default()
             .push(r);
     }
-    let regional: BTreeMap<&str, Connection> = groups
-        .keys()
-        .filter_map(|(_, region)| *region)
-        .map(|region| (region, conn.in_region(region)))
-        .collect();
-    let resources: Vec<ResourceRecord> =
-        futures::future::join_all(groups.into_iter().map(|((service, region), rs)| {
-            let c = region.and_then(|r| regional.get(r)).unwrap_or(conn);
-            observe_service(c, service, rs)
-        }))
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
+    let regional: BTreeMap<&str, Connection> = match conn {
+        Some(conn) => groups
+            .keys()
+            .filter(|(service, _)| *service != http::SERVICE)
+            .filter_map(|(_, region)| *region)
+            .map(|region| (region, conn.in_region(region)))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let (regional, http_calls_ref) = (&regional, &http_calls);
+    let resources: Vec<ResourceRecord> = futures::future::join_all(groups.into_iter().map(
+        |((service, region), rs)| async move {
+            // Not AWS: no connection, no region.
+            if service == http::SERVICE {
+                return http::observe(&rs, http_options, http_calls_ref).await;
+            }
+            match conn {
+                Some(conn) => {
+                    let c = region.and_then(|r| regional.get(r)).unwrap_or(conn);
+                    observe_service(c, service, rs).await
+                }
+                None => all_errors(&rs, "no AWS connection for this run"),
+            }
+        },
+    ))
+    .await
+    .into_iter()
+    .flatten()
+    .collect();
     let mut snapshot = Snapshot {
         snapshot_version: SNAPSHOT_VERSION,
         metadata: Metadata {
@@ -126,11 +163,19 @@ pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeEr
             tool_version: env!("CARGO_PKG_VERSION").into(),
             taken_at,
             environment: spec.environment.clone(),
-            account_id: Some(account),
-            region: conn.sdk.region().map(|r| r.to_string()),
-            caller_arn: Some(arn),
-            endpoint: conn.endpoint.clone(),
-            api_calls: conn.recorder.calls_by_action(),
+            account_id: caller.as_ref().map(|(account, _)| account.clone()),
+            region: conn.and_then(|c| c.sdk.region()).map(|r| r.to_string()),
+            caller_arn: caller.map(|(_, arn)| arn),
+            endpoint: conn.and_then(|c| c.endpoint.clone()),
+            api_calls: conn
+                .map(|c| c.recorder.calls_by_action())
+                .unwrap_or_default()
+                .into_iter()
+                .chain(http_calls.calls())
+                .collect(),
+            api_retries: conn
+                .map(|c| c.recorder.retries_by_action())
+                .unwrap_or_default(),
         },
         resources,
     };
@@ -172,6 +217,7 @@ pub const LIVE_KINDS: &[&str] = &[
     "subnet",
     "security_group",
     "ec2_instance",
+    "http_endpoint",
 ];
 
 /// Observes the resources of one service (the kind's IAM prefix).
@@ -229,6 +275,7 @@ macro_rules! client {
         $krate::Client::from_conf(
             $krate::config::Builder::from(&$conn.sdk)
                 .interceptor($conn.recorder.clone())
+                .retry_classifier($crate::aws::TooManyRequestsIsThrottling)
                 .build(),
         )
     };

@@ -60,6 +60,7 @@ impl Replay {
             sdk,
             recorder: CallRecorder::default(),
             endpoint: None,
+            max_concurrency: crate::probe::CONCURRENCY,
         }
     }
 }

@@ -14,7 +14,7 @@ use aws_sdk_route53::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, describe_error, of_kind, CONCURRENCY};
+use super::{all_errors, collect_pages, describe_error, of_kind};
 use crate::aws::Connection;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
@@ -126,7 +126,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
                     (id, sets)
                 }
             })
-            .buffered(CONCURRENCY)
+            .buffered(conn.max_concurrency)
             .collect()
             .await;
     for (r, resolved) in wanted {

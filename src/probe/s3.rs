@@ -7,14 +7,16 @@ use aws_sdk_s3::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, describe_error, error_code, tags_json, CONCURRENCY};
+use super::{all_errors, collect_pages, describe_error, error_code, tags_json};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
 fn client(conn: &Connection, region: Option<&str>) -> Client {
-    let mut b = aws_sdk_s3::config::Builder::from(&conn.sdk).interceptor(conn.recorder.clone());
+    let mut b = aws_sdk_s3::config::Builder::from(&conn.sdk)
+        .interceptor(conn.recorder.clone())
+        .retry_classifier(crate::aws::TooManyRequestsIsThrottling);
     if conn.endpoint.is_some() {
         b = b.force_path_style(true);
     }
@@ -82,7 +84,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
                 });
                 (name, tags)
             })
-            .buffered(CONCURRENCY)
+            .buffered(conn.max_concurrency)
             .collect()
             .await
     };
@@ -134,7 +136,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
             let observation = bucket(client_for(&name), &name, &ops, known).await;
             record(&name, observation)
         })
-        .buffered(CONCURRENCY)
+        .buffered(conn.max_concurrency)
         .collect()
         .await;
     records.extend(observed);
@@ -366,10 +368,12 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
             Err(e) => Err(describe_error(action, &e)),
         },
         "s3:GetBucketPolicy" => match c.get_bucket_policy().bucket(bucket).send().await {
-            Ok(o) => kv(vec![(
-                "policy_requires_tls",
-                json!(o.policy().is_some_and(policy_requires_tls)),
-            )]),
+            // A policy that is not a JSON document was not read: an error, never "no TLS rule".
+            Ok(o) => match o.policy().map(policy_requires_tls) {
+                Some(Ok(requires)) => kv(vec![("policy_requires_tls", json!(requires))]),
+                Some(Err(e)) => Err(format!("{action}: {e}")),
+                None => Err(format!("{action}: the response carried no policy")),
+            },
             Err(e) if error_code(&e) == Some("NoSuchBucketPolicy") => {
                 kv(vec![("policy_requires_tls", json!(false))])
             }
@@ -381,10 +385,13 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
 
 /// Whether a bucket policy denies every request made without TLS: a `Deny` statement whose
 /// condition is `Bool: { aws:SecureTransport: false }` (as a string, a boolean or in a list).
-pub fn policy_requires_tls(policy: &str) -> bool {
-    let Ok(doc) = serde_json::from_str::<Value>(policy) else {
-        return false;
-    };
+/// An error when the text is not a JSON policy document.
+pub fn policy_requires_tls(policy: &str) -> Result<bool, String> {
+    let doc = serde_json::from_str::<Value>(policy)
+        .map_err(|e| format!("the bucket policy is not a JSON document ({e})"))?;
+    if !doc.is_object() {
+        return Err("the bucket policy is not a JSON object".into());
+    }
     let statements = match &doc["Statement"] {
         Value::Array(items) => items.clone(),
         one @ Value::Object(_) => vec![one.clone()],
@@ -398,7 +405,7 @@ pub fn policy_requires_tls(policy: &str) -> bool {
             .any(|i| i.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))),
         _ => false,
     };
-    statements.iter().any(|st| {
+    Ok(statements.iter().any(|st| {
         st["Effect"] == "Deny"
             && st["Condition"]["Bool"]
                 .as_object()
@@ -407,7 +414,7 @@ pub fn policy_requires_tls(policy: &str) -> bool {
                         .find(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport"))
                 })
                 .is_some_and(|(_, v)| is_false(v))
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -418,16 +425,30 @@ mod tests {
     fn tls_policy_detection() {
         let deny = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*",
             "Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
-        assert!(policy_requires_tls(deny));
-        assert!(policy_requires_tls(&deny.replace("\"false\"", "false")));
-        assert!(policy_requires_tls(
-            &deny.replace("\"false\"", "[\"false\"]")
-        ));
-        assert!(!policy_requires_tls(&deny.replace("Deny", "Allow")));
-        assert!(!policy_requires_tls(&deny.replace("\"false\"", "\"true\"")));
-        assert!(!policy_requires_tls(
-            r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject"}}"#
-        ));
-        assert!(!policy_requires_tls("not json"));
+        assert_eq!(policy_requires_tls(deny), Ok(true));
+        assert_eq!(
+            policy_requires_tls(&deny.replace("\"false\"", "false")),
+            Ok(true)
+        );
+        assert_eq!(
+            policy_requires_tls(&deny.replace("\"false\"", "[\"false\"]")),
+            Ok(true)
+        );
+        assert_eq!(
+            policy_requires_tls(&deny.replace("Deny", "Allow")),
+            Ok(false)
+        );
+        assert_eq!(
+            policy_requires_tls(&deny.replace("\"false\"", "\"true\"")),
+            Ok(false)
+        );
+        assert_eq!(
+            policy_requires_tls(r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject"}}"#),
+            Ok(false)
+        );
+        // What was not read is not "no TLS rule" (a fail): it is an error.
+        assert!(policy_requires_tls("not json").is_err());
+        assert!(policy_requires_tls("<Describe><Result>").is_err());
+        assert!(policy_requires_tls("[1]").is_err());
     }
 }

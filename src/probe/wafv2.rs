@@ -14,7 +14,7 @@ use aws_sdk_wafv2::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{describe_error, CONCURRENCY};
+use super::describe_error;
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -74,7 +74,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         } else {
             crate::client!(aws_sdk_wafv2, conn)
         };
-        out.extend(observe_scope(&client, &scope, &named).await);
+        out.extend(observe_scope(&client, &scope, &named, conn.max_concurrency).await);
     }
     out
 }
@@ -83,6 +83,7 @@ async fn observe_scope(
     client: &Client,
     scope: &Scope,
     named: &[(&Resource, &str)],
+    limit: usize,
 ) -> Vec<ResourceRecord> {
     let listed = match list_web_acls(client, scope).await {
         Ok(listed) => listed,
@@ -116,7 +117,7 @@ async fn observe_scope(
                 }
             }
         })
-        .buffered(CONCURRENCY)
+        .buffered(limit)
         .collect()
         .await
 }

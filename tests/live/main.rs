@@ -4,16 +4,21 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod concurrency;
 mod data;
 mod dns_waf;
+mod drift;
 mod ec2;
 mod ecs_ecr;
 mod elbv2_cloudfront;
+mod evidence;
+mod faults;
 mod monitoring;
 mod rds_s3;
 mod region;
 mod security;
 mod select;
+mod ticketing;
 
 use std::path::Path;
 
@@ -67,6 +72,7 @@ pub fn connection(endpoint: &str) -> Connection {
         sdk: support::seed::emulator_config(endpoint),
         recorder: CallRecorder::default(),
         endpoint: Some(endpoint.to_string()),
+        max_concurrency: infra_verify::probe::CONCURRENCY,
     }
 }
 
@@ -95,6 +101,23 @@ pub fn run_json(endpoint: &str, spec: &str, code: i32) -> serde_json::Value {
         String::from_utf8_lossy(&run.stderr)
     );
     serde_json::from_slice(&run.stdout).expect("JSON report")
+}
+
+/// A snapshot's resources with what moto makes up replaced by placeholders: ids (security groups,
+/// VPCs, target group and certificate ARNs, CloudFront domains) and timestamps. Two seedings of
+/// the same environment compare equal.
+pub fn normalised_resources(s: &infra_verify::snapshot::Snapshot) -> serde_json::Value {
+    let text = serde_json::to_string(&s.resources).expect("json");
+    let uuid = regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+        .expect("re");
+    let hex = regex::Regex::new(r"\b[0-9a-f]{16,17}\b").expect("re");
+    let cf = regex::Regex::new(r"\b[a-z0-9]{12,16}\.cloudfront\.net").expect("re");
+    let text = uuid.replace_all(&text, "<uuid>");
+    let text = hex.replace_all(&text, "<id>");
+    let text = cf.replace_all(&text, "<id>.cloudfront.net");
+    let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("re");
+    let text = time.replace_all(&text, "<time>");
+    serde_json::from_str(&text).expect("json")
 }
 
 /// The check with this id in a JSON report.

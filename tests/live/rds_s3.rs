@@ -40,25 +40,11 @@ fn staging_snapshot_matches_the_fixture_and_reports_the_seeded_gaps() {
 
     // moto makes up ids (security groups, target group and certificate ARNs, CloudFront domains)
     // and timestamps: compare the snapshots with those replaced by placeholders.
-    let normalise = |s: Snapshot| -> serde_json::Value {
-        let text = serde_json::to_string(&s.resources).expect("json");
-        let uuid =
-            regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-                .expect("re");
-        let hex = regex::Regex::new(r"\b[0-9a-f]{16,17}\b").expect("re");
-        let cf = regex::Regex::new(r"\b[a-z0-9]{12,16}\.cloudfront\.net").expect("re");
-        let text = uuid.replace_all(&text, "<uuid>");
-        let text = hex.replace_all(&text, "<id>");
-        let text = cf.replace_all(&text, "<id>.cloudfront.net");
-        let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("re");
-        let text = time.replace_all(&text, "<time>");
-        serde_json::from_str(&text).expect("json")
-    };
     let live = Snapshot::load(&out).expect("snapshot");
     let fixture = Snapshot::load(Path::new("fixtures/staging.snapshot.json")).expect("fixture");
     assert_eq!(
-        normalise(live.clone()),
-        normalise(fixture),
+        crate::normalised_resources(&live),
+        crate::normalised_resources(&fixture),
         "the live staging snapshot differs from fixtures/staging.snapshot.json; regenerate it with scripts/demo --update-fixture"
     );
     assert_eq!(live.metadata.account_id.as_deref(), Some("123456789012"));

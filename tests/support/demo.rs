@@ -1,13 +1,25 @@
-//! The demo environment: the live-commerce platform's staging account as specs/staging.yaml
-//! describes it, with four deliberate gaps. Used by `scripts/demo` (through examples/seed.rs) and
-//! by the live test that keeps fixtures/staging.snapshot.json honest. Test-only; only ever pointed
-//! at a local emulator.
+//! The demo environments, with deliberate gaps: the live-commerce platform's staging account as
+//! specs/staging.yaml describes it, and the ticketing platform's production account as
+//! specs/ticketing-production.yaml describes it. Both live in one emulator (one account) without
+//! touching each other's checks. Used by `scripts/demo` (through examples/seed.rs) and by the live
+//! tests that keep fixtures/staging.snapshot.json and fixtures/ticketing-production.snapshot.json
+//! honest. Test-only; only ever pointed at a local emulator.
+
+#![allow(dead_code)]
 
 use aws_sdk_ecs::types::LaunchType;
+use aws_sdk_elasticloadbalancingv2::types::TargetTypeEnum;
+use aws_sdk_guardduty::types::FindingPublishingFrequency;
 
-use super::seed::{seed_staging, Result};
+use super::seed::{emulator_config, seed_staging, Bucket, Result, Seeder};
+use super::seed_dns::{Acl, DnsSeeder};
+use super::seed_ec2::{network, security_group, Network, Source};
 use super::seed_ecs::{Container, EcsSeeder, Repo, Svc, TaskDef};
-use super::seed_edge::seed_edge;
+use super::seed_edge::{
+    seed_edge, DefaultAction, Dist, EdgeSeeder, HealthCheck, Subnet, TargetGroupSpec,
+};
+use super::seed_monitoring::{Alarm, MonitoringSeeder};
+use super::seed_security::{Group, SecuritySeeder, TrailSpec};
 
 /// Seeds everything. The gaps: backups kept 1 day instead of 7, versioning off on the HLS bucket,
 /// no public access block on the uploads bucket, and no scan on push for the nginx-rtmp images.
@@ -58,5 +70,294 @@ pub async fn seed_demo(endpoint: &str) -> Result<()> {
         ..Svc::default()
     })
     .await?;
+    Ok(())
+}
+
+/// The ticketing platform's production checks that fail on the emulator, and why: the three
+/// seeded gaps, then what moto cannot model (IAM GetAccountSummary always reports root MFA off).
+pub const TICKETING_GAPS: [(&str, &str); 4] = [
+    (
+        "waf_web_acl/CLOUDFRONT/tickets-edge/rate_limit",
+        "gap: the rate-based rule allows 2000 requests / 5 min, not 100",
+    ),
+    (
+        "vpc/tickets-production/flow_logs_enabled",
+        "gap: the VPC's flow logs were deleted",
+    ),
+    (
+        "s3_bucket/tickets-logs/lifecycle_rules",
+        "gap: the logs bucket only expires objects, no Glacier rule",
+    ),
+    (
+        "account/current/root_mfa_enabled",
+        "moto: GetAccountSummary always says AccountMFAEnabled 0",
+    ),
+];
+
+/// The ticketing platform's production environment of specs/ticketing-production.yaml, in its own
+/// VPC (10.0.0.0/16, tagged `tickets-production`) next to the staging environment. The seeded
+/// gaps: the CloudFront web ACL's rate limit is 2000 instead of 100, the VPC's flow logs were
+/// deleted, and the logs bucket has an expiration rule but no Glacier transition. Root MFA is off
+/// too, but only because moto cannot turn it on (see [`TICKETING_GAPS`]).
+pub async fn seed_ticketing(endpoint: &str) -> Result<()> {
+    let cfg = emulator_config(endpoint);
+    let ec2 = aws_sdk_ec2::Client::new(&cfg);
+    let data = Seeder::new(endpoint);
+    let dns = DnsSeeder::new(endpoint);
+    let edge = EdgeSeeder::new(endpoint);
+    let mon = MonitoringSeeder::new(endpoint);
+    let sec = SecuritySeeder::new(endpoint);
+
+    // Network: two public and two private subnets in 2a and 2c, one NAT, S3 endpoint.
+    let net = network(
+        &ec2,
+        &Network {
+            name: "tickets-production",
+            cidr: "10.0.0.0/16",
+            environment: "production",
+            public: &[("10.0.0.0/24", "a"), ("10.0.1.0/24", "c")],
+            private: &[("10.0.10.0/24", "a"), ("10.0.11.0/24", "c")],
+            flow_log_group: "/vpc/tickets-production",
+        },
+    )
+    .await?;
+    mon.log_group("/vpc/tickets-production", Some(90), None)
+        .await?;
+    // Gap: someone deleted the flow logs (the checklist says "VPC flow logs").
+    ec2.delete_flow_logs()
+        .flow_log_ids(&net.flow_log)
+        .send()
+        .await?;
+    let alb_sg = security_group(
+        &ec2,
+        &net.vpc,
+        "tickets-alb",
+        &[(443, Source::World), (80, Source::World)],
+    )
+    .await?;
+    let app_sg = security_group(
+        &ec2,
+        &net.vpc,
+        "tickets-app",
+        &[(3001, Source::Group(&alb_sg))],
+    )
+    .await?;
+    security_group(
+        &ec2,
+        &net.vpc,
+        "tickets-db",
+        &[
+            (5432, Source::Group(&app_sg)),
+            (6379, Source::Group(&app_sg)),
+        ],
+    )
+    .await?;
+
+    // Certificates, the CloudFront web ACL (gap: 2000 requests / 5 min instead of 100).
+    let cf_certificate = dns.certificate("www.tickets.example", &[], None).await?;
+    let alb_certificate = dns.home_certificate("api.tickets.example").await?;
+    let acl = dns
+        .web_acl(&Acl {
+            name: "tickets-edge",
+            cloudfront: true,
+            rate: Some((2000, 300)),
+            managed: &[
+                ("AWS", "AWSManagedRulesSQLiRuleSet"),
+                ("AWS", "AWSManagedRulesKnownBadInputsRuleSet"),
+            ],
+            ..Acl::default()
+        })
+        .await?;
+
+    // ALB in the public subnets; the app's instances in the private ones.
+    let public: Vec<Subnet> = net
+        .public
+        .iter()
+        .map(|(id, zone)| Subnet {
+            id: id.clone(),
+            zone: zone.clone(),
+            vpc_id: net.vpc.clone(),
+        })
+        .collect();
+    let alb_arn = edge
+        .load_balancer("tickets-alb", &[&public[0], &public[1]], &[&alb_sg])
+        .await?;
+    let alb_dns = edge
+        .elbv2
+        .describe_load_balancers()
+        .load_balancer_arns(&alb_arn)
+        .send()
+        .await?
+        .load_balancers()
+        .first()
+        .and_then(|lb| lb.dns_name())
+        .ok_or("no DNS name")?
+        .to_string();
+    let app_tg = edge
+        .target_group(
+            &net.vpc,
+            &TargetGroupSpec {
+                name: "tickets-app",
+                port: 3001,
+                target_type: TargetTypeEnum::Instance,
+                health_check: Some(HealthCheck {
+                    path: "/health",
+                    matcher: "200",
+                    interval: 15,
+                    healthy: 2,
+                    unhealthy: 3,
+                }),
+                stickiness: true,
+                targets: &[],
+            },
+        )
+        .await?;
+    edge.listener(
+        &alb_arn,
+        443,
+        Some(&alb_certificate),
+        DefaultAction::Forward(&app_tg),
+    )
+    .await?;
+    edge.listener(
+        &alb_arn,
+        80,
+        None,
+        DefaultAction::Redirect {
+            protocol: "HTTPS",
+            port: "443",
+        },
+    )
+    .await?;
+    sec.launch_template("tickets-app").await?;
+    let private: Vec<&str> = net.private.iter().map(|(id, _)| id.as_str()).collect();
+    sec.group_in_subnets(
+        "tickets-app",
+        &Group {
+            name: "tickets-app",
+            min: 2,
+            max: 10,
+            desired: 3,
+            zones: &[],
+            elb_grace: Some(120),
+            target_group_arn: Some(&app_tg),
+            cpu_target: Some(60.0),
+            custom_target: None,
+        },
+        &private,
+        120,
+    )
+    .await?;
+
+    // CloudFront (static bucket + ALB), and the zone's record pointing at it.
+    let (_, cf_domain) = edge
+        .distribution_with(&Dist {
+            reference: "tickets-www",
+            alias: "www.tickets.example",
+            comment: "ticketing front end and API",
+            s3_domain: "tickets-static.s3.ap-northeast-2.amazonaws.com",
+            alb_dns: &alb_dns,
+            certificate_arn: &cf_certificate,
+            explicit_certificate_flag: true,
+            viewer_protocol_policy: aws_sdk_cloudfront::types::ViewerProtocolPolicy::HttpsOnly,
+            web_acl_id: &acl,
+        })
+        .await?;
+    let zone = dns.zone("tickets.example", None).await?;
+    dns.alias(&zone, "www.tickets.example", "Z2FDTNDATAQYW2", &cf_domain)
+        .await?;
+
+    // Data: Aurora Serverless v2, four buckets (gap: the logs bucket has no Glacier rule), the
+    // application secret with rotation.
+    data.aurora("tickets", 0.5, 2.0, 7, 2).await?;
+    for name in [
+        "tickets-static",
+        "tickets-uploads",
+        "tickets-logs",
+        "tickets-backups",
+    ] {
+        data.bucket(&Bucket {
+            name,
+            versioning: true,
+            sse: true,
+            block_public: true,
+            expire_days: (name == "tickets-logs").then_some(365),
+            ..Bucket::default()
+        })
+        .await?;
+        data.bucket_tags(
+            name,
+            &[("Project", "tickets"), ("Environment", "production")],
+        )
+        .await?;
+        if name != "tickets-logs" {
+            data.glacier_after(name, 30).await?;
+        }
+    }
+    data.secret("tickets/production/app", "production").await?;
+    data.rotate("tickets/production/app", 30).await?;
+
+    // Account security: EBS encryption by default, a multi-region trail, Config, GuardDuty.
+    sec.ebs_encryption_by_default().await?;
+    sec.password_policy(14).await?;
+    sec.log_bucket().await?;
+    sec.trail(&TrailSpec {
+        name: "tickets-audit",
+        multi_region: true,
+        validation: true,
+        kms: true,
+        global_events: true,
+        logging: true,
+    })
+    .await?;
+    sec.recorder("default", true, true, true).await?;
+    sec.detector(true, FindingPublishingFrequency::FifteenMinutes)
+        .await?;
+
+    // Alarms to an SNS topic with an e-mail subscription.
+    let topic = mon.topic("tickets-alerts").await?;
+    mon.subscribe(&topic, "email", "oncall@tickets.example")
+        .await?;
+    let lb_dimension = alb_arn
+        .split_once(":loadbalancer/")
+        .map(|(_, name)| name.to_string())
+        .ok_or("no load balancer name in the ARN")?;
+    for a in [
+        Alarm {
+            name: "tickets-app-cpu-high",
+            namespace: "AWS/EC2",
+            metric: "CPUUtilization",
+            dimensions: &[("AutoScalingGroupName", "tickets-app")],
+            threshold: 80.0,
+            period: 300,
+            evaluation_periods: 1,
+            datapoints_to_alarm: None,
+            actions: &[&topic],
+        },
+        Alarm {
+            name: "tickets-alb-5xx",
+            namespace: "AWS/ApplicationELB",
+            metric: "HTTPCode_ELB_5XX_Count",
+            dimensions: &[("LoadBalancer", &lb_dimension)],
+            threshold: 10.0,
+            period: 60,
+            evaluation_periods: 1,
+            datapoints_to_alarm: None,
+            actions: &[&topic],
+        },
+        Alarm {
+            name: "tickets-db-connections",
+            namespace: "AWS/RDS",
+            metric: "DatabaseConnections",
+            dimensions: &[("DBClusterIdentifier", "tickets")],
+            threshold: 80.0,
+            period: 300,
+            evaluation_periods: 2,
+            datapoints_to_alarm: None,
+            actions: &[&topic],
+        },
+    ] {
+        mon.alarm(&a).await?;
+    }
     Ok(())
 }

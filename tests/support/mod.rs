@@ -1,7 +1,10 @@
 //! Test support shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod demo;
+pub mod demo_drift;
+pub mod faults;
 pub mod moto;
 pub mod proxy;
 pub mod seed;

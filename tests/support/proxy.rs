@@ -50,9 +50,9 @@ impl Answer {
     }
 }
 
-struct Request {
-    head: String,
-    body: Vec<u8>,
+pub struct Request {
+    pub head: String,
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -77,7 +77,7 @@ pub fn amz_target(request: &str) -> Option<&str> {
     })
 }
 
-fn read_request(stream: &mut BufReader<TcpStream>) -> Option<Request> {
+pub fn read_request(stream: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut head = String::new();
     loop {
         let mut line = String::new();
@@ -103,7 +103,7 @@ fn read_request(stream: &mut BufReader<TcpStream>) -> Option<Request> {
     Some(Request { head, body })
 }
 
-fn with_connection_close(head: &str) -> String {
+pub fn with_connection_close(head: &str) -> String {
     let mut out = String::new();
     for line in head.split_inclusive("\r\n") {
         let lower = line.to_ascii_lowercase();
@@ -172,4 +172,81 @@ pub fn start(upstream: u16, rule: fn(&str) -> Option<Answer>) -> Proxy {
     Proxy {
         endpoint: format!("http://127.0.0.1:{port}"),
     }
+}
+
+/// A forwarding proxy that counts requests and the most it ever had in flight at once.
+pub struct CountingProxy {
+    /// `http://127.0.0.1:PORT`.
+    pub endpoint: String,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    max_in_flight: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CountingProxy {
+    /// Requests received so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    /// The most requests that were in flight at once so far.
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Starts a proxy to `upstream` that holds every request `delay` before forwarding it (so that
+/// concurrent requests overlap) and counts requests and requests in flight.
+pub fn start_counting(upstream: u16, delay: std::time::Duration) -> CountingProxy {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let max_in_flight = Arc::new(AtomicUsize::new(0));
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let (req, max) = (requests.clone(), max_in_flight.clone());
+    thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let (req, max, in_flight) = (req.clone(), max.clone(), in_flight.clone());
+            thread::spawn(move || {
+                // In flight from the moment the connection is accepted (one request per
+                // connection: the answer says `Connection: close`) until just before the answer
+                // goes back, so a request the client sends after this one ends is never counted
+                // as overlapping it.
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                max.fetch_max(now, Ordering::SeqCst);
+                req.fetch_add(1, Ordering::SeqCst);
+                let answer = forward(&conn, upstream, delay);
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                if let Some(answer) = answer {
+                    let _ = (&conn).write_all(&answer);
+                }
+            });
+        }
+    });
+    CountingProxy {
+        endpoint: format!("http://127.0.0.1:{port}"),
+        requests,
+        max_in_flight,
+    }
+}
+
+/// Reads one request, waits `delay`, forwards it and returns the whole answer (with
+/// `Connection: close`), or `None` when either side failed.
+fn forward(client: &TcpStream, upstream: u16, delay: std::time::Duration) -> Option<Vec<u8>> {
+    let mut reader = BufReader::new(client.try_clone().ok()?);
+    let req = read_request(&mut reader)?;
+    thread::sleep(delay);
+    let mut up = TcpStream::connect(("127.0.0.1", upstream)).ok()?;
+    up.write_all(with_connection_close(&req.head).as_bytes())
+        .ok()?;
+    up.write_all(&req.body).ok()?;
+    let mut response = Vec::new();
+    up.read_to_end(&mut response).ok()?;
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(response.len(), |p| p + 4);
+    let mut out = with_connection_close(&String::from_utf8_lossy(&response[..split])).into_bytes();
+    out.extend_from_slice(&response[split..]);
+    Some(out)
 }

@@ -10,7 +10,8 @@ use aws_sdk_s3::types::{
     CreateBucketConfiguration, ExpirationStatus, IndexDocument, LifecycleExpiration, LifecycleRule,
     LifecycleRuleFilter, PublicAccessBlockConfiguration, ServerSideEncryption,
     ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    Tag, Tagging, VersioningConfiguration, WebsiteConfiguration,
+    Tag, Tagging, Transition, TransitionStorageClass, VersioningConfiguration,
+    WebsiteConfiguration,
 };
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -308,6 +309,67 @@ impl Seeder {
                 .send()
                 .await?;
         }
+        Ok(())
+    }
+}
+
+impl Seeder {
+    /// Replaces the bucket's tags with these.
+    pub async fn bucket_tags(&self, name: &str, tags: &[(&str, &str)]) -> Result<()> {
+        let mut set = Tagging::builder();
+        for (k, v) in tags {
+            set = set.tag_set(Tag::builder().key(*k).value(*v).build()?);
+        }
+        self.s3
+            .put_bucket_tagging()
+            .bucket(name)
+            .tagging(set.build()?)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces the bucket's lifecycle configuration with one rule moving every object to
+    /// Glacier after `days`.
+    pub async fn glacier_after(&self, name: &str, days: i32) -> Result<()> {
+        self.s3
+            .put_bucket_lifecycle_configuration()
+            .bucket(name)
+            .lifecycle_configuration(
+                BucketLifecycleConfiguration::builder()
+                    .rules(
+                        LifecycleRule::builder()
+                            .id("to-glacier")
+                            .status(ExpirationStatus::Enabled)
+                            .filter(LifecycleRuleFilter::builder().prefix("").build())
+                            .transitions(
+                                Transition::builder()
+                                    .days(days)
+                                    .storage_class(TransitionStorageClass::Glacier)
+                                    .build(),
+                            )
+                            .build()?,
+                    )
+                    .build()?,
+            )
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Turns rotation on every `days` days. moto accepts RotateSecret with rotation rules only;
+    /// AWS needs a rotation Lambda function (or a managed secret) for that.
+    pub async fn rotate(&self, secret: &str, days: i64) -> Result<()> {
+        self.secrets
+            .rotate_secret()
+            .secret_id(secret)
+            .rotation_rules(
+                aws_sdk_secretsmanager::types::RotationRulesType::builder()
+                    .automatically_after_days(days)
+                    .build(),
+            )
+            .send()
+            .await?;
         Ok(())
     }
 }

@@ -21,6 +21,8 @@ use super::seed::{emulator_config, Result};
 pub struct DnsSeeder {
     /// In us-east-1.
     pub acm: aws_sdk_acm::Client,
+    /// In the home region (certificates of load balancers).
+    pub acm_home: aws_sdk_acm::Client,
     pub route53: aws_sdk_route53::Client,
     /// In the home region.
     pub wafv2: aws_sdk_wafv2::Client,
@@ -54,6 +56,7 @@ impl DnsSeeder {
         let us_east_1 = cfg.to_builder().region(Region::new("us-east-1")).build();
         DnsSeeder {
             acm: aws_sdk_acm::Client::new(&us_east_1),
+            acm_home: aws_sdk_acm::Client::new(&cfg),
             route53: aws_sdk_route53::Client::new(&cfg),
             wafv2: aws_sdk_wafv2::Client::new(&cfg),
             wafv2_global: aws_sdk_wafv2::Client::new(&us_east_1),
@@ -77,6 +80,19 @@ impl DnsSeeder {
                 (!sans.is_empty()).then(|| sans.iter().map(|s| s.to_string()).collect()),
             )
             .set_key_algorithm(key)
+            .send()
+            .await?;
+        Ok(out.certificate_arn().unwrap_or_default().to_string())
+    }
+
+    /// Requests a DNS-validated certificate in the home region (for a load balancer); returns
+    /// its ARN.
+    pub async fn home_certificate(&self, domain: &str) -> Result<String> {
+        let out = self
+            .acm_home
+            .request_certificate()
+            .domain_name(domain)
+            .validation_method(aws_sdk_acm::types::ValidationMethod::Dns)
             .send()
             .await?;
         Ok(out.certificate_arn().unwrap_or_default().to_string())
@@ -164,7 +180,8 @@ impl DnsSeeder {
     }
 
     /// Creates a web ACL: the rate-based rule first (priority 0), then the managed groups.
-    pub async fn web_acl(&self, acl: &Acl<'_>) -> Result<()> {
+    /// Returns its ARN.
+    pub async fn web_acl(&self, acl: &Acl<'_>) -> Result<String> {
         let mut rules = Vec::new();
         if let Some((limit, window)) = acl.rate {
             let mut rate = RateBasedStatement::builder()
@@ -229,7 +246,7 @@ impl DnsSeeder {
         } else {
             (&self.wafv2, Scope::Regional)
         };
-        client
+        let out = client
             .create_web_acl()
             .name(acl.name)
             .scope(scope)
@@ -238,6 +255,10 @@ impl DnsSeeder {
             .visibility_config(visibility(acl.name)?)
             .send()
             .await?;
-        Ok(())
+        Ok(out
+            .summary()
+            .and_then(|s| s.arn())
+            .ok_or("CreateWebACL: no ARN")?
+            .to_string())
     }
 }

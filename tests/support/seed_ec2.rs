@@ -320,3 +320,218 @@ pub async fn seed(endpoint: &str) -> Result<Ec2World> {
     ec2.terminate_instances().instance_ids(old).send().await?;
     Ok(w)
 }
+
+/// One environment's VPC: public subnets routed to an internet gateway, private ones routed to
+/// one NAT gateway (in the first public subnet), an S3 gateway endpoint on the private route
+/// table, and VPC flow logs to CloudWatch Logs.
+pub struct Network<'a> {
+    /// The `Name` tag.
+    pub name: &'a str,
+    pub cidr: &'a str,
+    pub environment: &'a str,
+    /// (CIDR, zone suffix such as `a`) of each public subnet, named `<name>-public-<zone>`.
+    pub public: &'a [(&'a str, &'a str)],
+    /// (CIDR, zone suffix) of each private subnet, named `<name>-private-<zone>`.
+    pub private: &'a [(&'a str, &'a str)],
+    /// The log group the flow logs deliver to.
+    pub flow_log_group: &'a str,
+}
+
+/// What [`network`] created.
+#[derive(Debug, Default, Clone)]
+pub struct NetworkIds {
+    pub vpc: String,
+    /// (subnet id, zone), in the order given.
+    pub public: Vec<(String, String)>,
+    pub private: Vec<(String, String)>,
+    pub flow_log: String,
+}
+
+/// Creates the VPC of [`Network`] with everything in it.
+pub async fn network(ec2: &aws_sdk_ec2::Client, n: &Network<'_>) -> Result<NetworkIds> {
+    let mut ids = NetworkIds {
+        vpc: ec2
+            .create_vpc()
+            .cidr_block(n.cidr)
+            .tag_specifications(tags(
+                ResourceType::Vpc,
+                &[("Name", n.name), ("Environment", n.environment)],
+            ))
+            .send()
+            .await?
+            .vpc
+            .and_then(|v| v.vpc_id)
+            .ok_or("no vpc id")?,
+        ..NetworkIds::default()
+    };
+    ec2.modify_vpc_attribute()
+        .vpc_id(&ids.vpc)
+        .enable_dns_hostnames(AttributeBooleanValue::builder().value(true).build())
+        .send()
+        .await?;
+    let igw = ec2
+        .create_internet_gateway()
+        .send()
+        .await?
+        .internet_gateway
+        .and_then(|g| g.internet_gateway_id)
+        .ok_or("no igw id")?;
+    ec2.attach_internet_gateway()
+        .internet_gateway_id(&igw)
+        .vpc_id(&ids.vpc)
+        .send()
+        .await?;
+    for (tier, list) in [("public", n.public), ("private", n.private)] {
+        for (cidr, az) in list {
+            let name = format!("{}-{tier}-{az}", n.name);
+            let zone = format!("{REGION}{az}");
+            let id = ec2
+                .create_subnet()
+                .vpc_id(&ids.vpc)
+                .cidr_block(*cidr)
+                .availability_zone(&zone)
+                .tag_specifications(tags(
+                    ResourceType::Subnet,
+                    &[("Name", &name), ("Tier", tier)],
+                ))
+                .send()
+                .await?
+                .subnet
+                .and_then(|s| s.subnet_id)
+                .ok_or("no subnet id")?;
+            if tier == "public" {
+                ids.public.push((id, zone));
+            } else {
+                ids.private.push((id, zone));
+            }
+        }
+    }
+    let table = || async {
+        Result::Ok(
+            ec2.create_route_table()
+                .vpc_id(&ids.vpc)
+                .send()
+                .await?
+                .route_table
+                .and_then(|t| t.route_table_id)
+                .ok_or("no route table id")?,
+        )
+    };
+    let public_rt = table().await?;
+    ec2.create_route()
+        .route_table_id(&public_rt)
+        .destination_cidr_block("0.0.0.0/0")
+        .gateway_id(&igw)
+        .send()
+        .await?;
+    for (subnet, _) in &ids.public {
+        ec2.associate_route_table()
+            .route_table_id(&public_rt)
+            .subnet_id(subnet)
+            .send()
+            .await?;
+    }
+    let (first_public, _) = ids
+        .public
+        .first()
+        .ok_or("a network needs a public subnet")?;
+    let eip = ec2
+        .allocate_address()
+        .domain(DomainType::Vpc)
+        .send()
+        .await?
+        .allocation_id
+        .ok_or("no allocation id")?;
+    let nat = ec2
+        .create_nat_gateway()
+        .subnet_id(first_public)
+        .allocation_id(eip)
+        .send()
+        .await?
+        .nat_gateway
+        .and_then(|g| g.nat_gateway_id)
+        .ok_or("no nat id")?;
+    let private_rt = table().await?;
+    ec2.create_route()
+        .route_table_id(&private_rt)
+        .destination_cidr_block("0.0.0.0/0")
+        .nat_gateway_id(nat)
+        .send()
+        .await?;
+    for (subnet, _) in &ids.private {
+        ec2.associate_route_table()
+            .route_table_id(&private_rt)
+            .subnet_id(subnet)
+            .send()
+            .await?;
+    }
+    ec2.create_vpc_endpoint()
+        .vpc_id(&ids.vpc)
+        .service_name(format!("com.amazonaws.{REGION}.s3"))
+        .vpc_endpoint_type(VpcEndpointType::Gateway)
+        .route_table_ids(&private_rt)
+        .send()
+        .await?;
+    ids.flow_log = ec2
+        .create_flow_logs()
+        .resource_ids(&ids.vpc)
+        .resource_type(FlowLogsResourceType::Vpc)
+        .traffic_type(TrafficType::All)
+        .log_group_name(n.flow_log_group)
+        .deliver_logs_permission_arn("arn:aws:iam::123456789012:role/flow-logs")
+        .send()
+        .await?
+        .flow_log_ids
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .ok_or("no flow log id")?;
+    Ok(ids)
+}
+
+/// Where an inbound rule lets traffic in from.
+pub enum Source<'a> {
+    /// 0.0.0.0/0.
+    World,
+    /// Another security group, by id.
+    Group(&'a str),
+}
+
+/// A security group in the VPC with TCP ingress rules (port, source); returns its id.
+pub async fn security_group(
+    ec2: &aws_sdk_ec2::Client,
+    vpc: &str,
+    name: &str,
+    ingress: &[(i32, Source<'_>)],
+) -> Result<String> {
+    let id = ec2
+        .create_security_group()
+        .group_name(name)
+        .description(name)
+        .vpc_id(vpc)
+        .tag_specifications(tags(ResourceType::SecurityGroup, &[("Name", name)]))
+        .send()
+        .await?
+        .group_id
+        .ok_or("no group id")?;
+    if ingress.is_empty() {
+        return Ok(id);
+    }
+    let mut req = ec2.authorize_security_group_ingress().group_id(&id);
+    for (port, from) in ingress {
+        let rule = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(*port)
+            .to_port(*port);
+        req = req.ip_permissions(match from {
+            Source::World => rule
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+            Source::Group(g) => rule
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id(*g).build())
+                .build(),
+        });
+    }
+    req.send().await?;
+    Ok(id)
+}

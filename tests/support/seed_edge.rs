@@ -377,26 +377,43 @@ impl EdgeSeeder {
         certificate_arn: &str,
         explicit_certificate_flag: bool,
     ) -> Result<(String, String)> {
+        self.distribution_with(&Dist {
+            reference,
+            alias,
+            comment: "storefront",
+            s3_domain: "dorami-front.s3.ap-northeast-2.amazonaws.com",
+            alb_dns,
+            certificate_arn,
+            explicit_certificate_flag,
+            viewer_protocol_policy: ViewerProtocolPolicy::RedirectToHttps,
+            web_acl_id: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/dorami-edge/0a1b2c3d",
+        })
+        .await
+    }
+
+    /// A distribution in front of an S3 bucket (origin `s3-front`, with an origin access
+    /// control) and an ALB (origin `alb`, HTTPS only); returns (id, domain name).
+    pub async fn distribution_with(&self, d: &Dist<'_>) -> Result<(String, String)> {
         let mut certificate = ViewerCertificate::builder()
-            .acm_certificate_arn(certificate_arn)
+            .acm_certificate_arn(d.certificate_arn)
             .ssl_support_method(SslSupportMethod::SniOnly)
             .minimum_protocol_version(MinimumProtocolVersion::TlSv122021);
-        if explicit_certificate_flag {
+        if d.explicit_certificate_flag {
             certificate = certificate.cloud_front_default_certificate(false);
         }
         let config = DistributionConfig::builder()
-            .caller_reference(reference)
-            .comment("storefront")
+            .caller_reference(d.reference)
+            .comment(d.comment)
             .enabled(true)
             .default_root_object("index.html")
-            .aliases(Aliases::builder().quantity(1).items(alias).build()?)
+            .aliases(Aliases::builder().quantity(1).items(d.alias).build()?)
             .origins(
                 Origins::builder()
                     .quantity(2)
                     .items(
                         Origin::builder()
                             .id("s3-front")
-                            .domain_name("dorami-front.s3.ap-northeast-2.amazonaws.com")
+                            .domain_name(d.s3_domain)
                             .s3_origin_config(
                                 S3OriginConfig::builder().origin_access_identity("").build(),
                             )
@@ -406,7 +423,7 @@ impl EdgeSeeder {
                     .items(
                         Origin::builder()
                             .id("alb")
-                            .domain_name(alb_dns)
+                            .domain_name(d.alb_dns)
                             .custom_origin_config(
                                 CustomOriginConfig::builder()
                                     .http_port(80)
@@ -421,7 +438,7 @@ impl EdgeSeeder {
             .default_cache_behavior(
                 DefaultCacheBehavior::builder()
                     .target_origin_id("s3-front")
-                    .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                    .viewer_protocol_policy(d.viewer_protocol_policy.clone())
                     .compress(true)
                     .cache_policy_id(CACHING_OPTIMIZED)
                     .build()?,
@@ -429,7 +446,7 @@ impl EdgeSeeder {
             .viewer_certificate(certificate.build())
             .price_class(PriceClass::PriceClass200)
             .http_version(HttpVersion::Http2and3)
-            .web_acl_id("arn:aws:wafv2:us-east-1:123456789012:global/webacl/dorami-edge/0a1b2c3d")
+            .web_acl_id(d.web_acl_id)
             .build()?;
         let out = self
             .cloudfront
@@ -442,6 +459,22 @@ impl EdgeSeeder {
             .ok_or("CreateDistribution: no distribution")?;
         Ok((d.id().to_string(), d.domain_name().to_string()))
     }
+}
+
+/// One CloudFront distribution to create (see [`EdgeSeeder::distribution_with`]).
+pub struct Dist<'a> {
+    pub reference: &'a str,
+    pub alias: &'a str,
+    pub comment: &'a str,
+    /// Domain of the S3 origin, e.g. `bucket.s3.ap-northeast-2.amazonaws.com`.
+    pub s3_domain: &'a str,
+    pub alb_dns: &'a str,
+    pub certificate_arn: &'a str,
+    /// Whether the request says `CloudFrontDefaultCertificate=false` with the certificate.
+    pub explicit_certificate_flag: bool,
+    pub viewer_protocol_policy: ViewerProtocolPolicy,
+    /// The web ACL's ARN.
+    pub web_acl_id: &'a str,
 }
 
 /// What `seed_edge` created, for specs to name.

@@ -222,6 +222,58 @@ impl SecuritySeeder {
         Ok(())
     }
 
+    /// An Auto Scaling group from the launch template `template` in the given subnets (of a VPC
+    /// of our own), registering with the target group, ELB health checks after `grace` s. moto
+    /// launches the desired count at once into those subnets and registers them.
+    pub async fn group_in_subnets(
+        &self,
+        template: &str,
+        g: &Group<'_>,
+        subnets: &[&str],
+        grace: i32,
+    ) -> Result<()> {
+        let mut req = self
+            .autoscaling
+            .create_auto_scaling_group()
+            .auto_scaling_group_name(g.name)
+            .launch_template(
+                LaunchTemplateSpecification::builder()
+                    .launch_template_name(template)
+                    .version("$Latest")
+                    .build(),
+            )
+            .min_size(g.min)
+            .max_size(g.max)
+            .desired_capacity(g.desired)
+            .vpc_zone_identifier(subnets.join(","))
+            .health_check_type("ELB")
+            .health_check_grace_period(grace);
+        if let Some(arn) = g.target_group_arn {
+            req = req.target_group_arns(arn);
+        }
+        req.send().await?;
+        if let Some(value) = g.cpu_target {
+            self.autoscaling
+                .put_scaling_policy()
+                .auto_scaling_group_name(g.name)
+                .policy_name("cpu")
+                .policy_type("TargetTrackingScaling")
+                .target_tracking_configuration(
+                    TargetTrackingConfiguration::builder()
+                        .predefined_metric_specification(
+                            PredefinedMetricSpecification::builder()
+                                .predefined_metric_type(MetricType::AsgAverageCpuUtilization)
+                                .build(),
+                        )
+                        .target_value(value)
+                        .build(),
+                )
+                .send()
+                .await?;
+        }
+        Ok(())
+    }
+
     /// An ECS cluster with services (moto's RegisterScalableTarget requires them to exist).
     pub async fn ecs_services(&self, cluster: &str, services: &[&str]) -> Result<()> {
         self.ecs

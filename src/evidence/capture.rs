@@ -1,0 +1,370 @@
+//! Raw AWS responses for evidence bundles: what every SDK call sent and what AWS answered, byte
+//! for byte, with the request id and the time.
+//!
+//! A [`Capture`] lives inside the [`crate::aws::CallRecorder`] that every probe client carries
+//! (`crate::client!` and the hand-built S3 client), so every call a probe makes is captured when,
+//! and only when, evidence is being collected ([`crate::aws::CallRecorder::capturing`]). Without
+//! it the recorder's interceptor does nothing more than count.
+//!
+//! What is kept of a call: the service, operation, region, attempt number, the request's method,
+//! path and body (the operation's parameters; **no request headers**, so no signature or session
+//! token), and the response's status, headers and body. The probes never call an operation that
+//! returns a secret value (GetSecretValue is not in `plan::OPERATIONS`, and a test greps the
+//! source for it); as a second line of defence, a response of such an operation would be
+//! withheld here rather than written ([`SECRET_VALUE_OPERATIONS`]).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
+use aws_smithy_types::config_bag::{Storable, StoreReplace};
+use aws_smithy_types::date_time::Format;
+use serde::{Deserialize, Serialize};
+
+/// Operations whose response carries a secret value: never written to a bundle.
+pub const SECRET_VALUE_OPERATIONS: &[&str] = &["GetSecretValue", "BatchGetSecretValue"];
+
+/// Response headers that name the request, in order of preference.
+pub const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id", "x-amz-id-2"];
+
+/// Query parameters of a (presigned) request URI that are credentials: replaced by `REDACTED`.
+const CREDENTIAL_PARAMS: &[&str] = &[
+    "x-amz-security-token",
+    "x-amz-signature",
+    "x-amz-credential",
+];
+
+/// One API call (one attempt: a retried call has one record per attempt), as sent and answered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawCall {
+    /// The SDK's service name, without spaces (`RDS`, `S3`, `SecretsManager`).
+    pub service: String,
+    /// The SDK's operation name (`DescribeDBInstances`).
+    pub operation: String,
+    /// The IAM action (`rds:DescribeDBInstances`), when the probes may make this call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The region the call was made in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub attempt: u32,
+    /// When the request was sent (RFC 3339, UTC, milliseconds).
+    pub sent_at: String,
+    /// When the attempt ended (response read, or failed).
+    pub received_at: String,
+    /// What was asked.
+    pub request: RawRequest,
+    /// What AWS answered; `None` when no response came (connection failure, timeout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<RawResponse>,
+    /// Why there is no response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The request of a call: method, URI and body (the operation's parameters). No headers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawRequest {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The full URI (credential query parameters, if any, redacted).
+    pub uri: String,
+    /// The body (query-protocol form or JSON parameters), when it is text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// The response of a call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// The request id AWS returned (`x-amzn-requestid`, `x-amz-request-id`, `x-amz-id-2`, or the
+    /// body's `<RequestId>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Every response header, names in lower case.
+    pub headers: BTreeMap<String, String>,
+    /// The body exactly as received: text when it is UTF-8, else base64 ([`Self::body_encoding`]).
+    pub body: String,
+    /// `utf-8` or `base64`.
+    pub body_encoding: String,
+    /// SHA-256 (hex) of the body's bytes as received.
+    pub body_sha256: String,
+    /// The body's length in bytes.
+    pub body_bytes: usize,
+}
+
+impl RawCall {
+    /// `S3:GetBucketVersioning`.
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.service, self.operation)
+    }
+
+    /// Whether the request (URI or body) names `id`, as written or percent-encoded.
+    pub fn request_names(&self, id: &str) -> bool {
+        let encoded = percent_encode(id);
+        let hit = |s: &str| s.contains(id) || s.contains(&encoded);
+        hit(&self.request.uri) || self.request.body.as_deref().is_some_and(hit)
+    }
+
+    /// Whether the response body names `id`.
+    pub fn response_names(&self, id: &str) -> bool {
+        self.response.as_ref().is_some_and(|r| r.body.contains(id))
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), as query bodies do.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The calls captured so far; cloned into every client of one run.
+#[derive(Clone, Debug, Default)]
+pub struct Capture {
+    calls: Arc<Mutex<Vec<RawCall>>>,
+}
+
+/// What `read_before_transmit` saw of the current attempt, kept in the call's config bag until
+/// the attempt ends.
+#[derive(Clone, Debug)]
+struct Pending {
+    sent_at: String,
+    request: RawRequest,
+}
+
+impl Storable for Pending {
+    type Storer = StoreReplace<Self>;
+}
+
+/// RFC 3339 UTC time of now, with milliseconds.
+pub fn now_millis() -> String {
+    let now = aws_smithy_types::DateTime::from(SystemTime::now());
+    let millis = now.subsec_nanos() / 1_000_000;
+    let secs = aws_smithy_types::DateTime::from_secs(now.secs())
+        .fmt(Format::DateTime)
+        .unwrap_or_default();
+    // `2026-11-22T10:56:21Z` -> `2026-11-22T10:56:21.123Z`
+    match secs.strip_suffix('Z') {
+        Some(s) => format!("{s}.{millis:03}Z"),
+        None => secs,
+    }
+}
+
+fn text_or_none(bytes: Option<&[u8]>) -> Option<String> {
+    let bytes = bytes?;
+    if bytes.is_empty() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// The URI with the values of credential query parameters replaced.
+fn redact_uri(uri: &str) -> String {
+    let Some((path, query)) = uri.split_once('?') else {
+        return uri.to_string();
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|p| {
+            let name = p.split('=').next().unwrap_or_default();
+            if CREDENTIAL_PARAMS.contains(&name.to_ascii_lowercase().as_str()) {
+                format!("{name}=REDACTED")
+            } else {
+                p.to_string()
+            }
+        })
+        .collect();
+    format!("{path}?{}", parts.join("&"))
+}
+
+/// The request id in a query-protocol (XML) body: `<RequestId>...</RequestId>`.
+fn body_request_id(body: &str) -> Option<String> {
+    for tag in ["RequestId", "RequestID"] {
+        let open = format!("<{tag}>");
+        let close = format!("</{tag}>");
+        if let Some(start) = body.find(&open) {
+            let rest = &body[start + open.len()..];
+            if let Some(end) = rest.find(&close) {
+                return Some(rest[..end].trim().to_string());
+            }
+        }
+    }
+    None
+}
+
+/// The call's service and operation from the SDK's metadata.
+fn names(cfg: &aws_smithy_types::config_bag::ConfigBag) -> (String, String) {
+    match cfg.load::<Metadata>() {
+        Some(meta) => (
+            meta.service()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect(),
+            meta.name().to_string(),
+        ),
+        None => ("Unknown".into(), "Unknown".into()),
+    }
+}
+
+impl Capture {
+    /// Every call captured so far, in the order the attempts ended.
+    pub fn calls(&self) -> Vec<RawCall> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Called from the recorder's `read_before_transmit`: remembers the request of this attempt.
+    pub(crate) fn before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) {
+        let request = context.request();
+        let pending = Pending {
+            sent_at: now_millis(),
+            request: RawRequest {
+                method: request.method().to_string(),
+                uri: redact_uri(request.uri()),
+                body: text_or_none(request.body().bytes()),
+            },
+        };
+        cfg.interceptor_state().store_put(pending);
+    }
+
+    /// Called from the recorder's `read_after_attempt`: records the attempt and its response.
+    pub(crate) fn after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) {
+        let (service, operation) = names(cfg);
+        let pending = cfg.load::<Pending>().cloned();
+        cfg.interceptor_state().unset::<Pending>();
+        let Some(pending) = pending else {
+            // The attempt ended before anything was sent (e.g. signing failed): nothing to keep.
+            return;
+        };
+        let region = cfg
+            .load::<aws_types::region::Region>()
+            .map(|r| r.to_string());
+        let attempt = cfg
+            .load::<RequestAttempts>()
+            .map_or(1, |a| a.attempts().max(1));
+        let withheld = SECRET_VALUE_OPERATIONS.contains(&operation.as_str());
+        let (response, error) = match context.response() {
+            Some(resp) => {
+                let headers: BTreeMap<String, String> = resp
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                    .collect();
+                let bytes: &[u8] = if withheld {
+                    b"(withheld: this operation returns a secret value)"
+                } else {
+                    resp.body().bytes().unwrap_or(b"")
+                };
+                let (body, body_encoding) = match std::str::from_utf8(bytes) {
+                    Ok(text) => (text.to_string(), "utf-8"),
+                    Err(_) => (aws_smithy_types::base64::encode(bytes), "base64"),
+                };
+                let request_id = REQUEST_ID_HEADERS
+                    .iter()
+                    .find_map(|h| headers.get(*h).cloned())
+                    .or_else(|| body_request_id(&body));
+                (
+                    Some(RawResponse {
+                        status: resp.status().as_u16(),
+                        request_id,
+                        headers,
+                        body_sha256: crate::evidence::sha256_hex(bytes),
+                        body_bytes: bytes.len(),
+                        body,
+                        body_encoding: body_encoding.to_string(),
+                    }),
+                    None,
+                )
+            }
+            None => (
+                None,
+                Some(match context.output_or_error() {
+                    Some(Err(e)) => format!("no response: {e}"),
+                    _ => "no response".to_string(),
+                }),
+            ),
+        };
+        let call = RawCall {
+            action: crate::plan::action_for(&service, &operation).map(str::to_string),
+            service,
+            operation,
+            region,
+            attempt,
+            sent_at: pending.sent_at,
+            received_at: now_millis(),
+            request: pending.request,
+            response,
+            error,
+        };
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push(call);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_query_parameters_are_redacted_and_others_kept() {
+        assert_eq!(
+            redact_uri("https://b.s3.amazonaws.com/k?versioning&X-Amz-Security-Token=abc&X-Amz-Signature=def"),
+            "https://b.s3.amazonaws.com/k?versioning&X-Amz-Security-Token=REDACTED&X-Amz-Signature=REDACTED"
+        );
+        assert_eq!(redact_uri("http://h/?Action=X"), "http://h/?Action=X");
+        assert_eq!(redact_uri("http://h/p"), "http://h/p");
+    }
+
+    #[test]
+    fn request_ids_come_from_query_protocol_bodies_too() {
+        let xml = "<R><ResponseMetadata><RequestId> 1a2b </RequestId></ResponseMetadata></R>";
+        assert_eq!(body_request_id(xml).as_deref(), Some("1a2b"));
+        assert_eq!(body_request_id("{}"), None);
+    }
+
+    #[test]
+    fn a_request_names_an_id_as_written_or_percent_encoded() {
+        let call = RawCall {
+            service: "ECS".into(),
+            operation: "DescribeServices".into(),
+            action: None,
+            region: None,
+            attempt: 1,
+            sent_at: String::new(),
+            received_at: String::new(),
+            request: RawRequest {
+                method: "POST".into(),
+                uri: "/".into(),
+                body: Some("Action=DescribeX&Arn=arn%3Aaws%3Aecs%3A%3A1%2Fweb".into()),
+            },
+            response: None,
+            error: None,
+        };
+        assert!(call.request_names("arn:aws:ecs::1/web"));
+        assert!(!call.request_names("arn:aws:ecs::1/api"));
+        assert!(!call.response_names("web"));
+    }
+}

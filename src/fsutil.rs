@@ -1,0 +1,22 @@
+//! File-system helpers shared by every command that writes a file the user keeps.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes a file atomically: a temporary file in the same directory, synced, then renamed over
+/// the target. On any error the target is untouched and the temporary file is gone. A rewritten
+/// file keeps its permissions (the temporary file is created private).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,591 @@
+//! `http_endpoint` end to end, offline and without AWS: local HTTP and HTTPS servers on
+//! 127.0.0.1 (a CA and a server certificate made with rcgen), the real binary, exact verdicts.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use assert_cmd::Command;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio_rustls::rustls::ServerConfig;
+
+/// Days the server certificate is valid for.
+const VALID_DAYS: i64 = 45;
+
+/// A CA (written as PEM for SSL_CERT_FILE) and a server certificate it signed for localhost and
+/// 127.0.0.1, valid from yesterday for [`VALID_DAYS`].
+struct Pki {
+    ca_pem: String,
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+}
+
+fn ca(name: &str) -> (CertificateParams, KeyPair, String) {
+    let key = KeyPair::generate().expect("CA key");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, name);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - time::Duration::days(1);
+    params.not_after = now + time::Duration::days(3650);
+    let pem = params.self_signed(&key).expect("CA cert").pem();
+    (params, key, pem)
+}
+
+fn pki() -> Pki {
+    let (ca_params, ca_key, ca_pem) = ca("infra-verify test CA");
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().expect("server key");
+    let mut params = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+        .expect("server params");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - time::Duration::days(1);
+    params.not_after = now + time::Duration::days(VALID_DAYS);
+    let cert = params.signed_by(&key, &issuer).expect("server cert");
+    Pki {
+        ca_pem,
+        chain: vec![cert.der().clone()],
+        key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+    }
+}
+
+/// The local servers, alive as long as this value.
+struct Servers {
+    _rt: tokio::runtime::Runtime,
+    /// HTTPS: `/api/health` with every security header, `/bad` without them.
+    https: u16,
+    /// Plain HTTP: `/api/health` redirects to the HTTPS server, `/bad` does not.
+    http: u16,
+    /// Accepts connections and never answers.
+    hung: u16,
+    dir: tempfile::TempDir,
+    /// SSL_CERT_FILE that trusts the servers' CA.
+    ca_file: PathBuf,
+    /// SSL_CERT_FILE with an unrelated CA only.
+    other_ca_file: PathBuf,
+}
+
+fn response(status: &str, headers: &[(&str, String)], body: &str) -> String {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(body);
+    out
+}
+
+fn route(tls: bool, path: &str, https_port: u16) -> String {
+    match (tls, path) {
+        (true, "/api/health") => response(
+            "200 OK",
+            &[
+                ("Content-Type", "application/json".into()),
+                (
+                    "Strict-Transport-Security",
+                    "max-age=31536000; includeSubDomains".into(),
+                ),
+                ("X-Content-Type-Options", "nosniff".into()),
+                ("X-Frame-Options", "DENY".into()),
+                ("Access-Control-Allow-Origin", "https://app.example".into()),
+            ],
+            r#"{"status":"ok"}"#,
+        ),
+        (true, "/bad") => response(
+            "500 Internal Server Error",
+            &[
+                ("Content-Type", "text/plain".into()),
+                ("Access-Control-Allow-Origin", "*".into()),
+            ],
+            "internal error",
+        ),
+        (false, "/api/health") => response(
+            "301 Moved Permanently",
+            &[(
+                "Location",
+                format!("https://127.0.0.1:{https_port}/api/health"),
+            )],
+            "",
+        ),
+        (false, "/bad") => response("200 OK", &[], "plain"),
+        _ => response("404 Not Found", &[], "not found"),
+    }
+}
+
+/// Reads one request head and answers it by path.
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, tls: bool, https_port: u16) {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let _ = stream
+        .write_all(route(tls, &path, https_port).as_bytes())
+        .await;
+    let _ = stream.shutdown().await;
+}
+
+fn start() -> Servers {
+    let pki = pki();
+    let (_, _, other_pem) = ca("some other CA");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca_file = write(&dir, "ca.pem", &pki.ca_pem);
+    let other_ca_file = write(&dir, "other-ca.pem", &other_pem);
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(pki.chain, pki.key)
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let (https, http, hung) = rt.block_on(async {
+        let tls_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let plain_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let hung_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let https = tls_listener.local_addr().expect("addr").port();
+        let http = plain_listener.local_addr().expect("addr").port();
+        let hung = hung_listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = tls_listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    // A failed handshake (the legacy TLS 1.1 probe) just ends the connection.
+                    if let Ok(tls) = acceptor.accept(tcp).await {
+                        serve(tls, true, https).await;
+                    }
+                });
+            }
+        });
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = plain_listener.accept().await {
+                tokio::spawn(serve(tcp, false, https));
+            }
+        });
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((tcp, _)) = hung_listener.accept().await {
+                held.push(tcp);
+            }
+        });
+        (https, http, hung)
+    });
+    Servers {
+        _rt: rt,
+        https,
+        http,
+        hung,
+        dir,
+        ca_file,
+        other_ca_file,
+    }
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+/// The binary with no way to reach AWS: no credentials, no region, no config files, no instance
+/// metadata. An http_endpoint spec must work anyway.
+fn iv(ca_file: &Path, dir: &tempfile::TempDir) -> Command {
+    let mut c = Command::cargo_bin("infra-verify").expect("binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("SSL_CERT_FILE", ca_file)
+        .env_remove("SSL_CERT_DIR")
+        .env("AWS_CONFIG_FILE", dir.path().join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("no-aws-credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+    ] {
+        c.env_remove(var);
+    }
+    c
+}
+
+/// Runs the spec, expects `code`, and returns the JSON report.
+fn run(servers: &Servers, ca_file: &Path, resources: &str, code: i32) -> Value {
+    let spec = write(
+        &servers.dir,
+        "web.yaml",
+        &format!("version: 1\nenvironment: web\nresources:\n{resources}"),
+    );
+    let out = iv(ca_file, &servers.dir)
+        .arg("--spec")
+        .arg(&spec)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&stdout).expect("json report")
+}
+
+/// Check id -> status.
+fn statuses(report: &Value) -> BTreeMap<String, String> {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or_default().to_string(),
+                c["status"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn actual<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == id)
+        .map(|c| &c["actual"])
+        .unwrap_or_else(|| panic!("no check {id}"))
+}
+
+fn expect_all(prefix: &str, attributes: &[&str], status: &str) -> Vec<(String, String)> {
+    attributes
+        .iter()
+        .map(|a| (format!("{prefix}/{a}"), status.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_good_endpoint_passes_every_check_without_aws() {
+    let s = start();
+    let https = format!("https://127.0.0.1:{}/api/health", s.https);
+    let http = format!("http://127.0.0.1:{}/api/health", s.http);
+    let report = run(
+        &s,
+        &s.ca_file,
+        &format!(
+            r#"  - kind: http_endpoint
+    id: {https}
+    expect:
+      status: 200
+      response_time_ms: {{ at_most: 600000 }}
+      body: {{ contains: '"ok"' }}
+      certificate_valid: true
+      certificate_days_remaining: {{ at_least: 30 }}
+      tls_version: {{ one_of: [TLSv1.2, TLSv1.3] }}
+      accepts_legacy_tls: false
+      hsts_max_age: {{ at_least: 31536000 }}
+      hsts_include_subdomains: true
+      content_type_options: nosniff
+      frame_protection: true
+      cors_allow_origin: https://app.example
+      cors_allows_any_origin: false
+      location: null
+  - kind: http_endpoint
+    id: {http}
+    expect:
+      redirects_to_https: true
+      status: {{ one_of: [301, 308] }}
+      location: {{ matches: '^https://' }}
+      certificate_valid: null
+      tls_version: null
+      accepts_legacy_tls: null
+      hsts_max_age: null
+"#
+        ),
+        0,
+    );
+    let https_checks = [
+        "exists",
+        "status",
+        "response_time_ms",
+        "body",
+        "certificate_valid",
+        "certificate_days_remaining",
+        "tls_version",
+        "accepts_legacy_tls",
+        "hsts_max_age",
+        "hsts_include_subdomains",
+        "content_type_options",
+        "frame_protection",
+        "cors_allow_origin",
+        "cors_allows_any_origin",
+        "location",
+    ];
+    let http_checks = [
+        "exists",
+        "redirects_to_https",
+        "status",
+        "location",
+        "certificate_valid",
+        "tls_version",
+        "accepts_legacy_tls",
+        "hsts_max_age",
+    ];
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    expected.extend(expect_all(
+        &format!("http_endpoint/{https}"),
+        &https_checks,
+        "pass",
+    ));
+    expected.extend(expect_all(
+        &format!("http_endpoint/{http}"),
+        &http_checks,
+        "pass",
+    ));
+    assert_eq!(statuses(&report), expected);
+    assert_eq!(report["outcome"], "ready");
+    // The leaf's notAfter is VALID_DAYS from when it was made, a moment ago.
+    let days = actual(
+        &report,
+        &format!("http_endpoint/{https}/certificate_days_remaining"),
+    )
+    .as_i64()
+    .expect("days");
+    assert!(
+        days == VALID_DAYS || days == VALID_DAYS - 1,
+        "{days} days remaining"
+    );
+    // No AWS at all: no account, no STS; the requests made are counted.
+    assert_eq!(report["source"]["account_id"], Value::Null);
+    assert_eq!(
+        report["source"]["api_calls"],
+        serde_json::json!({ "http:GET": 2, "tls:LegacyHandshake": 1 })
+    );
+}
+
+#[test]
+fn a_bad_endpoint_fails_exactly_the_expected_checks() {
+    let s = start();
+    let https = format!("https://127.0.0.1:{}/bad", s.https);
+    let http = format!("http://127.0.0.1:{}/bad", s.http);
+    let report = run(
+        &s,
+        &s.ca_file,
+        &format!(
+            r#"  - kind: http_endpoint
+    id: {https}
+    expect:
+      status: 200
+      body: {{ contains: '"ok"' }}
+      certificate_valid: true
+      tls_version: {{ one_of: [TLSv1.2, TLSv1.3] }}
+      hsts_max_age: {{ at_least: 31536000 }}
+      cors_allows_any_origin: false
+  - kind: http_endpoint
+    id: {http}
+    expect:
+      redirects_to_https: true
+"#
+        ),
+        1,
+    );
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    let h = format!("http_endpoint/{https}");
+    expected.extend(expect_all(
+        &h,
+        &["exists", "certificate_valid", "tls_version"],
+        "pass",
+    ));
+    expected.extend(expect_all(
+        &h,
+        &["status", "body", "hsts_max_age", "cors_allows_any_origin"],
+        "fail",
+    ));
+    let p = format!("http_endpoint/{http}");
+    expected.extend(expect_all(&p, &["exists"], "pass"));
+    expected.extend(expect_all(&p, &["redirects_to_https"], "fail"));
+    assert_eq!(statuses(&report), expected);
+    assert_eq!(actual(&report, &format!("{h}/status")), 500);
+    assert_eq!(actual(&report, &format!("{h}/hsts_max_age")), &Value::Null);
+    assert_eq!(
+        actual(&report, &format!("{h}/cors_allows_any_origin")),
+        true
+    );
+    assert_eq!(actual(&report, &format!("{p}/redirects_to_https")), false);
+}
+
+#[test]
+fn an_untrusted_certificate_is_described_but_nothing_is_read_over_it() {
+    let s = start();
+    let https = format!("https://127.0.0.1:{}/api/health", s.https);
+    // The trust store holds another CA only.
+    let report = run(
+        &s,
+        &s.other_ca_file,
+        &format!(
+            r#"  - kind: http_endpoint
+    id: {https}
+    expect:
+      certificate_valid: true
+      certificate_days_remaining: {{ at_least: 30 }}
+      tls_version: {{ one_of: [TLSv1.2, TLSv1.3] }}
+      status: 200
+"#
+        ),
+        1,
+    );
+    let h = format!("http_endpoint/{https}");
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    expected.extend(expect_all(
+        &h,
+        &["exists", "certificate_days_remaining", "tls_version"],
+        "pass",
+    ));
+    expected.extend(expect_all(&h, &["certificate_valid"], "fail"));
+    // Not requested over an untrusted connection: an error, never a pass.
+    expected.extend(expect_all(&h, &["status"], "error"));
+    assert_eq!(statuses(&report), expected);
+    assert_eq!(actual(&report, &format!("{h}/certificate_valid")), false);
+}
+
+#[test]
+fn an_unreachable_endpoint_is_an_error_and_exits_3() {
+    let s = start();
+    // A port nothing listens on: bound, then closed.
+    let closed = {
+        let l = StdListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let url = format!("https://127.0.0.1:{closed}/api/health");
+    let report = run(
+        &s,
+        &s.ca_file,
+        &format!(
+            "  - kind: http_endpoint\n    id: {url}\n    expect: {{ status: 200, certificate_valid: true }}\n"
+        ),
+        3,
+    );
+    let h = format!("http_endpoint/{url}");
+    let expected: BTreeMap<String, String> =
+        expect_all(&h, &["exists", "status", "certificate_valid"], "error")
+            .into_iter()
+            .collect();
+    assert_eq!(statuses(&report), expected);
+    assert_eq!(report["outcome"], "unverified");
+}
+
+#[test]
+fn a_server_that_never_answers_is_an_error() {
+    let s = start();
+    let url = format!("http://127.0.0.1:{}/", s.hung);
+    let spec = write(
+        &s.dir,
+        "hung.yaml",
+        &format!(
+            "version: 1\nenvironment: web\nresources:\n  - kind: http_endpoint\n    id: {url}\n    expect: {{ status: 200 }}\n"
+        ),
+    );
+    let out = iv(&s.ca_file, &s.dir)
+        .arg("--spec")
+        .arg(&spec)
+        .args(["--format", "json", "--call-timeout", "1"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let h = format!("http_endpoint/{url}");
+    let expected: BTreeMap<String, String> = expect_all(&h, &["exists", "status"], "error")
+        .into_iter()
+        .collect();
+    assert_eq!(statuses(&report), expected);
+    let message = report["checks"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("timed out"), "{message}");
+}
+
+#[test]
+fn snapshot_and_iam_policy_of_an_http_only_spec() {
+    let s = start();
+    let url = format!("https://127.0.0.1:{}/api/health", s.https);
+    let spec = write(
+        &s.dir,
+        "web.yaml",
+        &format!(
+            "version: 1\nenvironment: web\naws: {{ account_id: \"123456789012\" }}\nresources:\n  - kind: http_endpoint\n    id: {url}\n    expect: {{ status: 200 }}\n"
+        ),
+    );
+    let snapshot = s.dir.path().join("web.snapshot.json");
+    iv(&s.ca_file, &s.dir)
+        .args(["snapshot", "--spec"])
+        .arg(&spec)
+        .arg("-o")
+        .arg(&snapshot)
+        .assert()
+        .code(0);
+    let snap: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).expect("read")).expect("json");
+    let meta = &snap["metadata"];
+    // No AWS call, so no account to guard and none recorded.
+    assert_eq!(meta["account_id"], Value::Null);
+    assert_eq!(meta["caller_arn"], Value::Null);
+    assert_eq!(meta["region"], Value::Null);
+    assert_eq!(meta["api_calls"], serde_json::json!({ "http:GET": 1 }));
+    let record = &snap["resources"][0];
+    assert_eq!(record["status"], "present");
+    assert_eq!(record["attributes"]["status"], 200);
+    assert_eq!(record["attributes"]["body"], r#"{"status":"ok"}"#);
+    // Offline evaluation of that snapshot.
+    iv(&s.ca_file, &s.dir)
+        .arg("--spec")
+        .arg(&spec)
+        .arg("--snapshot")
+        .arg(&snapshot)
+        .assert()
+        .code(0);
+
+    // No IAM action for HTTP checks: the policy allows nothing.
+    let out = iv(&s.ca_file, &s.dir)
+        .args(["iam-policy", "--spec"])
+        .arg(&spec)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let policy: Value = serde_json::from_slice(&out.stdout).expect("policy");
+    assert_eq!(policy["Statement"][0]["Action"], serde_json::json!([]));
+    // Nor in the policy of every operation.
+    let all = iv(&s.ca_file, &s.dir)
+        .args(["iam-policy", "--all"])
+        .output()
+        .expect("run");
+    let all = String::from_utf8_lossy(&all.stdout);
+    assert!(all.contains("sts:GetCallerIdentity"), "{all}");
+    assert!(!all.contains("http:") && !all.contains("tls:"), "{all}");
+}
