@@ -545,6 +545,22 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
     Ok(report.outcome.into())
 }
 
+/// The checklist must still be what was read: not edited, replaced or deleted while the run
+/// observed AWS (then nothing is written: the user's version wins).
+fn unchanged_since_read(list: &Checklist) -> Result<(), Failure> {
+    match std::fs::read(&list.path) {
+        Ok(now) if now == list.text.as_bytes() => Ok(()),
+        Ok(_) => Err(Failure::usage(format!(
+            "{} changed while infra-verify was running; nothing was written: run tick again",
+            list.path.display()
+        ))),
+        Err(e) => Err(Failure::usage(format!(
+            "{} cannot be read again before writing ({e}); nothing was written",
+            list.path.display()
+        ))),
+    }
+}
+
 /// Writes a report to FILE (atomically) or to stdout; colour only on a terminal, and only when
 /// the format has it.
 fn emit(
@@ -726,6 +742,7 @@ fn tick_checklist(
     match mode {
         TickMode::Write => {
             if changed {
+                unchanged_since_read(list)?;
                 write_atomic(&list.path, outcome.text.as_bytes())?;
             }
         }
@@ -1177,6 +1194,41 @@ mod tests {
         std::fs::write(&file, "old").expect("write");
         assert!(write_atomic(&file, b"new").is_ok());
         assert_eq!(std::fs::read_to_string(&file).expect("read"), "new");
+    }
+
+    #[test]
+    fn a_checklist_edited_or_deleted_during_the_run_is_not_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.md");
+        std::fs::write(&path, "- [ ] item\n").expect("write");
+        let list = crate::checklist::Checklist::load(&path).expect("load");
+        assert!(super::unchanged_since_read(&list).is_ok());
+        std::fs::write(&path, "- [ ] item\n- [ ] added by a person meanwhile\n").expect("write");
+        let e = super::unchanged_since_read(&list).expect_err("changed");
+        assert!(
+            e.message.contains("changed while infra-verify was running"),
+            "{}",
+            e.message
+        );
+        std::fs::remove_file(&path).expect("rm");
+        let e = super::unchanged_since_read(&list).expect_err("deleted");
+        assert!(e.message.contains("nothing was written"), "{}", e.message);
+        assert!(!path.exists(), "a deleted checklist is not recreated");
+    }
+
+    #[test]
+    fn a_read_only_file_is_not_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.md");
+        std::fs::write(&path, "- [ ] item\n").expect("write");
+        let mut perms = std::fs::metadata(&path).expect("meta").permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms).expect("chmod");
+        assert!(write_atomic(&path, b"- [x] item\n").is_err());
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "- [ ] item\n"
+        );
     }
 
     #[test]

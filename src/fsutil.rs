@@ -5,8 +5,15 @@ use std::path::Path;
 
 /// Writes a file atomically: a temporary file in the same directory, synced, then renamed over
 /// the target. On any error the target is untouched and the temporary file is gone. A rewritten
-/// file keeps its permissions (the temporary file is created private).
+/// file keeps its permissions (the temporary file is created private). A read-only file is not
+/// replaced: the rename would succeed, but the user said the file is not to be written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

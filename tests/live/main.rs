@@ -13,6 +13,7 @@ mod ecs_ecr;
 mod elbv2_cloudfront;
 mod evidence;
 mod faults;
+mod leaks;
 mod monitoring;
 mod rds_s3;
 mod region;
