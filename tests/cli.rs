@@ -863,3 +863,53 @@ fn drift_accept_keeps_a_dated_history_and_never_accepts_a_partial_observation() 
     // And now there is no drift.
     drift(&baseline, &grown, &[]).assert().code(0);
 }
+
+/// A baseline that is truncated, of another snapshot version, environment or account is an
+/// error (exit 2) that names the file, and `--accept` then writes nothing.
+#[test]
+fn a_broken_baseline_is_an_error_and_accept_leaves_it_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = std::fs::read_to_string(DRIFT_BASE).expect("read");
+    let cases = [
+        (
+            "truncated",
+            good[..good.len() / 2].to_string(),
+            "is not a valid infra-verify snapshot",
+        ),
+        (
+            "version",
+            good.replacen("\"snapshot_version\": 1", "\"snapshot_version\": 99", 1),
+            "has snapshot_version 99",
+        ),
+        (
+            "account",
+            good.replace("123456789012", "999999999999"),
+            "wrong account",
+        ),
+        (
+            "environment",
+            good.replace(
+                "\"environment\": \"staging\"",
+                "\"environment\": \"production\"",
+            ),
+            "is a snapshot of environment `production`",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let path = write(&dir, &format!("{name}.json"), &text);
+        drift(&path, DRIFT_BASE, &["--accept"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains(format!("{name}.json")));
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            text,
+            "{name}"
+        );
+        assert!(
+            !dir.path().join(format!("{name}.history")).exists(),
+            "{name}"
+        );
+    }
+}
