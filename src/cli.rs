@@ -578,8 +578,14 @@ fn emit(
             let stdout = io::stdout();
             let color = colored_format
                 && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+            // Rendered whole, then written once: stdout is line-buffered, and a report of
+            // thousands of checks would otherwise be thousands of writes.
+            let mut buf = Vec::new();
             let mut lock = stdout.lock();
-            match render(&mut lock, color).and_then(|_| lock.flush()) {
+            match render(&mut buf, color)
+                .and_then(|_| lock.write_all(&buf))
+                .and_then(|_| lock.flush())
+            {
                 Ok(()) => Ok(()),
                 // A reader that went away (`| head`) is not an error: the verdict still stands.
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),

@@ -157,12 +157,20 @@ pub struct Source {
 
 /// Evaluates every expectation of the spec against the snapshot.
 pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
+    // One index, not a scan per resource: a spec of thousands of resources stays linear.
+    // (The first record wins, as `Snapshot::find` would have it.)
+    let mut index: std::collections::HashMap<(&str, &str), &Observation> =
+        std::collections::HashMap::with_capacity(snapshot.resources.len());
+    for rec in &snapshot.resources {
+        index
+            .entry((rec.kind.as_str(), rec.id.as_str()))
+            .or_insert(&rec.observation);
+    }
+    let find = |kind: &str, id: &str| index.get(&(kind, id)).copied();
     let mut checks = Vec::new();
     for (ri, r) in spec.resources.iter().enumerate() {
         let first = checks.len();
-        let record = snapshot
-            .find(r.kind.name, &r.id)
-            .map(|rec| &rec.observation);
+        let record = find(r.kind.name, &r.id);
         match &r.selector {
             None => {
                 checks.push(exists_check(r, record));
@@ -172,7 +180,7 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
                 checks.push(count_check(r, sel, record));
                 if let Some(Observation::Selected { matches }) = record {
                     for id in matches {
-                        let matched = snapshot.find(r.kind.name, id).map(|rec| &rec.observation);
+                        let matched = find(r.kind.name, id);
                         checks.extend(expectation_checks(r, id, matched));
                     }
                 }
