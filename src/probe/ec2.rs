@@ -7,7 +7,7 @@
 //! Named resources are found by their id or, failing that, by their `Name` tag; a `Name` tag
 //! carried by more than one resource is an error, never a guess.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_ec2::types::{
     FlowLog, Instance, InternetGateway, IpPermission, NatGateway, RouteTable, SecurityGroup,
@@ -123,11 +123,20 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         |g| g.tags(),
         &mut records,
     ) {
+        // Source groups by name, from the same (complete) listing as the group itself.
+        let names: HashMap<&str, &str> = listed(&lists.security_groups)
+            .map(|groups| {
+                groups
+                    .iter()
+                    .filter_map(|g| Some((g.group_id()?, g.group_name()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
         records.push(record(
             "security_group",
             &t.id,
             Observation::Present {
-                attributes: security_group_attributes(t.item),
+                attributes: security_group_attributes(t.item, &names),
                 errors: BTreeMap::new(),
             },
         ));
@@ -654,6 +663,45 @@ pub fn port_key(p: &IpPermission) -> String {
 
 const WORLD: &[&str] = &["0.0.0.0/0", "::/0"];
 
+/// What one rule lets in: a protocol (`None`: every protocol) and a port (or ICMP type) range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Coverage {
+    protocol: Option<String>,
+    from: i32,
+    to: i32,
+}
+
+impl Coverage {
+    /// Whether some traffic is let in by both.
+    fn overlaps(&self, other: &Coverage) -> bool {
+        let same_protocol = match (&self.protocol, &other.protocol) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        same_protocol && self.from <= other.to && other.from <= self.to
+    }
+}
+
+/// The coverage of a rule. A missing or negative port (every ICMP type, every port of a
+/// protocol without ports) covers the whole range; protocol numbers 6/17/1 are tcp/udp/icmp.
+fn coverage(p: &IpPermission) -> Coverage {
+    let protocol = match p.ip_protocol().unwrap_or("-1") {
+        "-1" | "all" => None,
+        "6" => Some("tcp".to_string()),
+        "17" => Some("udp".to_string()),
+        "1" => Some("icmp".to_string()),
+        other => Some(other.to_ascii_lowercase()),
+    };
+    let (from, to) = match (protocol.as_deref(), p.from_port(), p.to_port()) {
+        // ICMP: from_port is the type (-1 every type), to_port the code.
+        (Some("icmp" | "icmpv6" | "58"), Some(t), _) if t >= 0 => (t, t),
+        (Some("icmp" | "icmpv6" | "58"), _, _) => (i32::MIN, i32::MAX),
+        (_, Some(from), Some(to)) if from >= 0 && to >= from => (from, to),
+        _ => (i32::MIN, i32::MAX),
+    };
+    Coverage { protocol, from, to }
+}
+
 /// Every source of one rule: IPv4 and IPv6 CIDRs, security group ids, prefix list ids.
 fn sources(p: &IpPermission) -> Vec<&str> {
     let mut out: Vec<&str> = p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect();
@@ -667,8 +715,12 @@ fn sources(p: &IpPermission) -> Vec<&str> {
     out
 }
 
-/// The catalog's `security_group` attributes of one group.
-pub fn security_group_attributes(g: &SecurityGroup) -> BTreeMap<String, Value> {
+/// The catalog's `security_group` attributes of one group; `names` maps the group ids of the
+/// same listing to their names (for `port_source_names`).
+pub fn security_group_attributes(
+    g: &SecurityGroup,
+    names: &HashMap<&str, &str>,
+) -> BTreeMap<String, Value> {
     let rules = g.ip_permissions();
     let ingress: Vec<Value> = rules
         .iter()
@@ -689,13 +741,36 @@ pub fn security_group_attributes(g: &SecurityGroup) -> BTreeMap<String, Value> {
         .filter(|p| sources(p).iter().any(|s| WORLD.contains(s)))
         .map(port_key)
         .collect();
+    // Every rule's port key gets the sources of every rule that reaches any of its ports, not
+    // only of the rules written with the same text: with `5432 from sg-x` and `0-65535 from
+    // 0.0.0.0/0`, 5432 is open to the world too, and `"5432": sg-x` must not pass.
     let mut by_port: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for p in rules {
-        by_port.entry(port_key(p)).or_default().extend(sources(p));
+        let reach = coverage(p);
+        let entry = by_port.entry(port_key(p)).or_default();
+        for q in rules {
+            if reach.overlaps(&coverage(q)) {
+                entry.extend(sources(q));
+            }
+        }
     }
-    let port_sources: BTreeMap<String, String> = by_port
-        .into_iter()
-        .map(|(port, s)| (port, s.into_iter().collect::<Vec<_>>().join(",")))
+    let joined = |sources: &BTreeSet<&str>, by_name: bool| -> String {
+        let shown: BTreeSet<&str> = sources
+            .iter()
+            .map(|s| match names.get(s) {
+                Some(name) if by_name => *name,
+                _ => *s,
+            })
+            .collect();
+        shown.into_iter().collect::<Vec<_>>().join(",")
+    };
+    let port_sources: BTreeMap<&String, String> = by_port
+        .iter()
+        .map(|(port, s)| (port, joined(s, false)))
+        .collect();
+    let port_source_names: BTreeMap<&String, String> = by_port
+        .iter()
+        .map(|(port, s)| (port, joined(s, true)))
         .collect();
     BTreeMap::from([
         ("group_name".into(), json!(g.group_name())),
@@ -703,6 +778,7 @@ pub fn security_group_attributes(g: &SecurityGroup) -> BTreeMap<String, Value> {
         ("ingress".into(), json!(ingress)),
         ("world_open_ports".into(), json!(world)),
         ("port_sources".into(), json!(port_sources)),
+        ("port_source_names".into(), json!(port_source_names)),
         ("tags".into(), tags_of(g.tags())),
     ])
 }
@@ -778,15 +854,65 @@ mod tests {
             .ip_permissions(rule("tcp", Some((5432, 5432)), "10.0.0.0/16"))
             .ip_permissions(rule("udp", Some((53, 53)), "10.0.0.0/8"))
             .build();
-        let a = security_group_attributes(&g);
+        let a = security_group_attributes(&g, &HashMap::from([("sg-b", "app")]));
         assert_eq!(a["world_open_ports"], json!(["443", "80"]));
+        assert_eq!(a["port_source_names"]["5432"], json!("10.0.0.0/16,app"));
         assert_eq!(a["port_sources"]["5432"], json!("10.0.0.0/16,sg-b"));
         assert_eq!(a["port_sources"]["udp:53"], json!("10.0.0.0/8"));
+        assert_eq!(a["port_sources"]["443"], json!("0.0.0.0/0"));
         let names: Vec<&str> = a.keys().map(String::as_str).collect();
         let kind = crate::catalog::kind("security_group").expect("kind");
         let mut catalog: Vec<&str> = kind.attributes.iter().map(|x| x.name).collect();
         catalog.sort_unstable();
         assert_eq!(names, catalog);
+    }
+
+    /// "5432 only from sg-b" must not pass when a wider rule also lets the world reach 5432.
+    #[test]
+    fn port_sources_include_every_rule_that_reaches_the_port() {
+        let from_group = |from: i32, to: i32, group: &str| {
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(from)
+                .to_port(to)
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id(group).build())
+                .build()
+        };
+        let sources = |rules: Vec<IpPermission>| {
+            let mut b = SecurityGroup::builder().group_id("sg-1");
+            for r in rules {
+                b = b.ip_permissions(r);
+            }
+            security_group_attributes(&b.build(), &HashMap::new())["port_sources"].clone()
+        };
+        // A TCP range from the world.
+        let a = sources(vec![
+            from_group(5432, 5432, "sg-b"),
+            rule("tcp", Some((0, 65535)), "0.0.0.0/0"),
+        ]);
+        assert_eq!(a["5432"], json!("0.0.0.0/0,sg-b"));
+        assert_eq!(a["0-65535"], json!("0.0.0.0/0,sg-b"));
+        // Every protocol from an office range.
+        let a = sources(vec![
+            from_group(5432, 5432, "sg-b"),
+            rule("-1", None, "203.0.113.0/24"),
+        ]);
+        assert_eq!(a["5432"], json!("203.0.113.0/24,sg-b"));
+        // Rules that do not reach 5432 leave it alone: another TCP range, UDP on the same port.
+        let a = sources(vec![
+            from_group(5432, 5432, "sg-b"),
+            rule("tcp", Some((6379, 6380)), "0.0.0.0/0"),
+            rule("udp", Some((5432, 5432)), "0.0.0.0/0"),
+            rule("icmp", Some((-1, -1)), "0.0.0.0/0"),
+        ]);
+        assert_eq!(a["5432"], json!("sg-b"));
+        assert_eq!(a["udp:5432"], json!("0.0.0.0/0"));
+        // The range boundaries count.
+        let a = sources(vec![
+            from_group(5432, 5432, "sg-b"),
+            rule("tcp", Some((5000, 5432)), "10.0.0.0/8"),
+        ]);
+        assert_eq!(a["5432"], json!("10.0.0.0/8,sg-b"));
     }
 
     #[test]

@@ -81,10 +81,13 @@ resources:
     expect:
       world_open_ports: []
       port_sources: {{ contains: {{ "5432": "10.0.0.0/16,{alb}" }} }}
+      port_source_names: {{ contains: {{ "5432": "10.0.0.0/16,dorami-alb" }} }}
       ingress: {{ contains: {{ source_groups: ["{alb}"] }} }}
   - kind: security_group
     id: dorami-open
-    expect: {{ world_open_ports: [all] }}
+    expect:
+      world_open_ports: [all]
+      port_source_names: {{ "5432": "0.0.0.0/0,dorami-alb", all: "0.0.0.0/0,dorami-alb" }}
   - kind: ec2_instance
     id: dorami-bastion
     expect:
@@ -118,8 +121,8 @@ fn every_modelled_attribute_is_read_from_the_emulator_with_one_list_per_operatio
     let (moto, w) = start();
     let (_, report, calls) = observe(&moto.endpoint, &every_attribute(&w));
     assert_eq!(not_passing(&report), []);
-    // 10 resources, 15 + 8 + 6 + 2 + 2 + 6 + 3 + 1 + 6 + 4 expectations.
-    assert_eq!(report.summary.total, 10 + 53);
+    // 10 resources, 15 + 8 + 6 + 2 + 2 + 6 + 4 + 2 + 6 + 4 expectations.
+    assert_eq!(report.summary.total, 10 + 55);
     // One list per operation whatever the number of resources needing it; DescribeVpcAttribute
     // once per VPC and DNS attribute checked (2 + 1).
     assert_eq!(
@@ -201,9 +204,10 @@ resources:
   - kind: security_group
     id: dorami-open
     expect:
-      world_open_ports: ["443"]
+      world_open_ports: {{ subset_of: ["443", "80"] }}
       port_sources: {{ contains: {{ "5432": "{alb}" }} }}
-      ingress: {{ contains: {{ protocol: tcp }} }}
+      port_source_names: {{ contains: {{ "5432": dorami-alb }} }}
+      ingress: {{ contains: {{ protocol: udp }} }}
   - kind: security_group
     id: dorami-db
     expect: {{ port_sources: {{ contains: {{ "5432": "{alb}" }} }} }}
@@ -219,13 +223,19 @@ resources:
             alb = w.alb_sg
         ),
     );
-    assert_eq!(assert_only_expectations_fail(&report), 9 + 4 + 3 + 1 + 4);
+    assert_eq!(assert_only_expectations_fail(&report), 9 + 4 + 4 + 1 + 4);
     let actual = |id: &str| check(&report, id).actual.clone();
     assert_eq!(actual("vpc/dorami-bare/nat_gateway_count"), 0);
     assert_eq!(actual("subnet/dorami-private-a/tier"), "private");
     assert_eq!(
         actual("security_group/dorami-open/world_open_ports"),
         serde_json::json!(["all"])
+    );
+    // A 5432 rule from the ALB's group does not make "5432 only from the ALB" true while another
+    // rule lets the whole world in on every port.
+    assert_eq!(
+        actual("security_group/dorami-open/port_sources"),
+        serde_json::json!({"5432": format!("0.0.0.0/0,{}", w.alb_sg), "all": format!("0.0.0.0/0,{}", w.alb_sg)})
     );
     assert_eq!(
         actual("security_group/dorami-db/port_sources"),

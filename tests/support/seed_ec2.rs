@@ -232,12 +232,19 @@ pub async fn seed(endpoint: &str) -> Result<Ec2World> {
         )
         .send()
         .await?;
+    // Everything from the world, and (what a "5432 only from the ALB" check must not be fooled
+    // by) a 5432 rule from the ALB's group beside it.
     ec2.authorize_security_group_ingress()
         .group_id(&w.open_sg)
         .ip_permissions(
             IpPermission::builder()
                 .ip_protocol("-1")
                 .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .ip_permissions(
+            port(5432)
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id(&w.alb_sg).build())
                 .build(),
         )
         .send()
