@@ -470,6 +470,14 @@ pub fn show_expected(v: &J) -> String {
                     },
                     "matches" => format!("matches /{}/", show(v)),
                     "contains" => format!("contains {}", show(v)),
+                    "subset_of" => match v {
+                        J::Array(items) if items.is_empty() => "empty".to_string(),
+                        J::Array(items) => format!(
+                            "nothing but {}",
+                            items.iter().map(show).collect::<Vec<_>>().join(", ")
+                        ),
+                        other => format!("nothing but {}", show(other)),
+                    },
                     _ => show(v),
                 })
                 .collect();
@@ -491,6 +499,11 @@ pub fn describe(m: &Matcher) -> String {
         ),
         Matcher::Matches(re) => format!("a match for /{}/", re.as_str()),
         Matcher::Contains(v) => format!("to contain {}", show(v)),
+        Matcher::SubsetOf(vs) if vs.is_empty() => "empty".to_string(),
+        Matcher::SubsetOf(vs) => format!(
+            "nothing but {}",
+            vs.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -511,6 +524,10 @@ pub fn matches(m: &Matcher, actual: &J, ty: AttrType) -> bool {
         Matcher::OneOf(options) => options.iter().any(|o| equal(o, actual, ty)),
         Matcher::Matches(re) => actual.as_str().is_some_and(|s| re.is_match(s)),
         Matcher::Contains(expected) => contains(actual, expected),
+        // A value not observed (null) is no list, so it is not a subset of anything.
+        Matcher::SubsetOf(allowed) => actual
+            .as_array()
+            .is_some_and(|items| items.iter().all(|i| allowed.contains(i))),
     }
 }
 
@@ -642,6 +659,24 @@ mod tests {
         assert!(m(AttrType::String, re.clone(), json!("16.4")));
         assert!(!m(AttrType::String, re.clone(), json!("15.16.")));
         assert!(!m(AttrType::String, re, J::Null));
+    }
+
+    #[test]
+    fn subset_of_allows_only_the_listed_elements() {
+        let allowed = Matcher::SubsetOf(vec![json!("80"), json!("443")]);
+        let t = AttrType::StringList;
+        assert!(m(t, allowed.clone(), json!(["443", "80"])));
+        assert!(m(t, allowed.clone(), json!(["443"])));
+        assert!(m(t, allowed.clone(), json!([])));
+        assert!(!m(t, allowed.clone(), json!(["443", "22"])));
+        assert!(!m(t, allowed.clone(), json!(["0-65535"])));
+        // Not observed is not a subset.
+        assert!(!m(t, allowed.clone(), J::Null));
+        assert_eq!(describe(&allowed), "nothing but 80, 443");
+        assert_eq!(
+            show_expected(&json!({"subset_of": ["80", "443"]})),
+            "nothing but 80, 443"
+        );
     }
 
     #[test]

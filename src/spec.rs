@@ -135,11 +135,20 @@ pub enum Matcher {
     /// A list containing the item(s), a string containing the substring, a map containing the entries,
     /// or a list of objects with one object containing the given fields.
     Contains(serde_json::Value),
+    /// A list of strings every element of which is one of these (the empty list included):
+    /// `world_open_ports: { subset_of: ["80", "443"] }` is "nothing open to the world but 80 and 443".
+    SubsetOf(Vec<serde_json::Value>),
 }
 
 /// The matcher keywords, in documentation order.
 pub const MATCHER_KEYS: &[&str] = &[
-    "equals", "at_least", "at_most", "one_of", "matches", "contains",
+    "equals",
+    "at_least",
+    "at_most",
+    "one_of",
+    "matches",
+    "contains",
+    "subset_of",
 ];
 const EXPECTATION_META_KEYS: &[&str] = &["item", "controls", "severity"];
 
@@ -1356,6 +1365,30 @@ impl Loader {
                         }
                     }
                 }
+                "subset_of" => match (&m.value, attr.ty) {
+                    (Value::Seq(items), AttrType::StringList)
+                        if items.iter().all(|i| matches!(i.value, Value::Str(_))) =>
+                    {
+                        e.matchers
+                            .push(Matcher::SubsetOf(items.iter().map(Node::to_json).collect()));
+                    }
+                    (_, AttrType::StringList) => self.error(
+                        &at,
+                        format!(
+                            "`subset_of` expected a list of strings (every element of `{}` must be one of them), found {}",
+                            attr.name,
+                            m.value.type_name()
+                        ),
+                    ),
+                    _ => self.error(
+                        &at,
+                        format!(
+                            "`subset_of` needs a list-of-strings attribute, but `{}` is {}",
+                            attr.name,
+                            attr.ty.name()
+                        ),
+                    ),
+                },
                 "contains" => {
                     if contains_fits(attr.ty, m) {
                         e.matchers.push(Matcher::Contains(m.to_json()));

@@ -83,7 +83,7 @@ fn wrong_value_type_names_both_types() {
 fn unknown_matcher_suggests_the_closest() {
     assert_eq!(
         errors(&one_resource("      backup_retention_period: { at_leat: 7 }\n")),
-        ["7:34: unknown matcher `at_leat`; did you mean `at_least`? (matchers: equals, at_least, at_most, one_of, matches, contains)"]
+        ["7:34: unknown matcher `at_leat`; did you mean `at_least`? (matchers: equals, at_least, at_most, one_of, matches, contains, subset_of)"]
     );
 }
 
@@ -105,6 +105,22 @@ fn matcher_not_applicable_to_the_attribute_type() {
         errors(&one_resource("      tags: { contains: [a] }\n")),
         ["7:25: `contains` on `tags` expected a mapping of strings, found a list"]
     );
+    assert_eq!(
+        errors(&one_resource("      engine: { subset_of: [postgres] }\n")),
+        ["7:28: `subset_of` needs a list-of-strings attribute, but `engine` is string"]
+    );
+    assert_eq!(
+        errors(&one_resource(
+            "      vpc_security_group_ids: { subset_of: sg-1 }\n"
+        )),
+        ["7:44: `subset_of` expected a list of strings (every element of `vpc_security_group_ids` must be one of them), found a string"]
+    );
+    let spec = from_str(
+        Path::new("t.yaml"),
+        &one_resource("      vpc_security_group_ids: { subset_of: [sg-1, sg-2] }\n"),
+    )
+    .expect("valid");
+    assert_eq!(spec.resources[0].expectations[0].matchers.len(), 1);
 }
 
 #[test]
@@ -129,7 +145,7 @@ fn bad_matcher_values() {
     );
     assert_eq!(
         errors(&one_resource("      engine: { item: x }\n")),
-        ["7:15: no matcher for `engine` (matchers: equals, at_least, at_most, one_of, matches, contains)"]
+        ["7:15: no matcher for `engine` (matchers: equals, at_least, at_most, one_of, matches, contains, subset_of)"]
     );
 }
 
@@ -633,7 +649,7 @@ mod select {
         );
         assert_eq!(
             errors(&format!("{HEAD}  - kind: s3_bucket\n    select: {{ tags: {{ E: s }} }}\n    count: {{ at_lest: 1 }}\n")),
-            ["6:14: unknown matcher `at_lest`; did you mean `at_least`? (matchers: equals, at_least, at_most, one_of, matches, contains)"]
+            ["6:14: unknown matcher `at_lest`; did you mean `at_least`? (matchers: equals, at_least, at_most, one_of, matches, contains, subset_of)"]
         );
         assert_eq!(
             errors(&format!("{HEAD}  - kind: s3_bucket\n")),
