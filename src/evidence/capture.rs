@@ -12,6 +12,13 @@
 //! returns a secret value (GetSecretValue is not in `plan::OPERATIONS`, and a test greps the
 //! source for it); as a second line of defence, a response of such an operation would be
 //! withheld here rather than written ([`SECRET_VALUE_OPERATIONS`]).
+//!
+//! Some responses the probes do read carry values that are often secrets although the API does
+//! not call them so: ECS container environment variables (`DescribeTaskDefinition`), CloudFront
+//! origin custom header values (a shared secret between CloudFront and the origin), and the query
+//! strings of SNS HTTP(S) subscription endpoints (webhook tokens). Those values are replaced by
+//! `REDACTED` before the body is kept ([`redact`]); the response record lists what was redacted,
+//! and its hash and length are those of the body as kept.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -99,6 +106,96 @@ pub struct RawResponse {
     pub body_sha256: String,
     /// The body's length in bytes.
     pub body_bytes: usize,
+    /// What was replaced by `REDACTED` in the body before it was kept (e.g.
+    /// `containerDefinitions[].environment[].value: 3`); empty when the body is exactly as
+    /// received.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redacted: Vec<String>,
+}
+
+/// The placeholder of a redacted value.
+pub const REDACTED: &str = "REDACTED";
+
+/// Removes from a response body the values that are often secrets (see the module docs).
+/// Returns the body to keep and what was redacted (empty: the body is unchanged).
+pub fn redact(operation: &str, body: &str) -> (String, Vec<String>) {
+    match operation {
+        "DescribeTaskDefinition" => redact_task_definition(body),
+        "ListDistributions" | "GetDistribution" | "GetDistributionConfig" => redact_xml(
+            body,
+            &HEADER_VALUE,
+            "OriginCustomHeaders.Items[].HeaderValue",
+        ),
+        "ListSubscriptions" | "ListSubscriptionsByTopic" => redact_xml(
+            body,
+            &ENDPOINT_QUERY,
+            "Subscriptions[].Endpoint query string (http/https)",
+        ),
+        _ => (body.to_string(), Vec::new()),
+    }
+}
+
+static HEADER_VALUE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?s)(<HeaderValue>)(.*?)(</HeaderValue>)").expect("a valid pattern")
+});
+static ENDPOINT_QUERY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?s)(<Endpoint>https?://[^?<]*\?)([^<]*)(</Endpoint>)")
+        .expect("a valid pattern")
+});
+
+/// Replaces the second group of every match by [`REDACTED`].
+fn redact_xml(body: &str, pattern: &regex::Regex, what: &str) -> (String, Vec<String>) {
+    let n = pattern
+        .captures_iter(body)
+        .filter(|c| c.get(2).is_some_and(|v| !v.as_str().is_empty()))
+        .count();
+    if n == 0 {
+        return (body.to_string(), Vec::new());
+    }
+    let kept = pattern.replace_all(body, |c: &regex::Captures<'_>| {
+        if c[2].is_empty() {
+            c[0].to_string()
+        } else {
+            format!("{}{REDACTED}{}", &c[1], &c[3])
+        }
+    });
+    (kept.into_owned(), vec![format!("{what}: {n}")])
+}
+
+/// Every container's environment values; the names stay (they say what is configured).
+fn redact_task_definition(body: &str) -> (String, Vec<String>) {
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(body) else {
+        // Not JSON (an error page, a truncated body): nothing can be parsed out of it, but it
+        // could still hold the values, so it is not kept either.
+        return (
+            format!("({REDACTED}: the body of DescribeTaskDefinition was not JSON)"),
+            vec!["the whole body (not JSON)".into()],
+        );
+    };
+    let mut n = 0;
+    if let Some(containers) = doc
+        .pointer_mut("/taskDefinition/containerDefinitions")
+        .and_then(|c| c.as_array_mut())
+    {
+        for c in containers {
+            let Some(env) = c.get_mut("environment").and_then(|e| e.as_array_mut()) else {
+                continue;
+            };
+            for var in env {
+                if let Some(v) = var.get_mut("value") {
+                    *v = serde_json::Value::String(REDACTED.into());
+                    n += 1;
+                }
+            }
+        }
+    }
+    if n == 0 {
+        return (body.to_string(), Vec::new());
+    }
+    (
+        doc.to_string(),
+        vec![format!("containerDefinitions[].environment[].value: {n}")],
+    )
 }
 
 impl RawCall {
@@ -272,14 +369,26 @@ impl Capture {
                     .iter()
                     .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
                     .collect();
-                let bytes: &[u8] = if withheld {
+                let received: &[u8] = if withheld {
                     b"(withheld: this operation returns a secret value)"
                 } else {
                     resp.body().bytes().unwrap_or(b"")
                 };
-                let (body, body_encoding) = match std::str::from_utf8(bytes) {
-                    Ok(text) => (text.to_string(), "utf-8"),
-                    Err(_) => (aws_smithy_types::base64::encode(bytes), "base64"),
+                let (body, body_encoding, redacted) = match std::str::from_utf8(received) {
+                    Ok(text) => {
+                        let (kept, redacted) = redact(&operation, text);
+                        (kept, "utf-8", redacted)
+                    }
+                    Err(_) => (
+                        aws_smithy_types::base64::encode(received),
+                        "base64",
+                        Vec::new(),
+                    ),
+                };
+                let bytes: &[u8] = if redacted.is_empty() {
+                    received
+                } else {
+                    body.as_bytes()
                 };
                 let request_id = REQUEST_ID_HEADERS
                     .iter()
@@ -294,6 +403,7 @@ impl Capture {
                         body_bytes: bytes.len(),
                         body,
                         body_encoding: body_encoding.to_string(),
+                        redacted,
                     }),
                     None,
                 )
@@ -336,6 +446,58 @@ mod tests {
         );
         assert_eq!(redact_uri("http://h/?Action=X"), "http://h/?Action=X");
         assert_eq!(redact_uri("http://h/p"), "http://h/p");
+    }
+
+    #[test]
+    fn values_that_are_often_secrets_are_redacted_and_named() {
+        let td = r#"{"taskDefinition":{"family":"web","containerDefinitions":[{"name":"app","environment":[{"name":"DB_PASSWORD","value":"hunter2"},{"name":"MODE","value":"prod"}]},{"name":"side"}]}}"#;
+        let (kept, what) = redact("DescribeTaskDefinition", td);
+        assert!(
+            !kept.contains("hunter2") && !kept.contains("prod"),
+            "{kept}"
+        );
+        assert!(
+            kept.contains("DB_PASSWORD") && kept.contains("\"family\":\"web\""),
+            "{kept}"
+        );
+        assert_eq!(what, ["containerDefinitions[].environment[].value: 2"]);
+        let (kept, what) = redact("DescribeTaskDefinition", "<html>oops hunter2");
+        assert!(!kept.contains("hunter2"));
+        assert_eq!(what.len(), 1);
+
+        let cf = "<Origin><Id>alb</Id><CustomHeaders><Quantity>1</Quantity><Items><OriginCustomHeader><HeaderName>X-Origin-Verify</HeaderName><HeaderValue>s3cr3t</HeaderValue></OriginCustomHeader></Items></CustomHeaders></Origin>";
+        let (kept, what) = redact("ListDistributions", cf);
+        assert!(
+            !kept.contains("s3cr3t")
+                && kept.contains(
+                    "<HeaderName>X-Origin-Verify</HeaderName><HeaderValue>REDACTED</HeaderValue>"
+                ),
+            "{kept}"
+        );
+        assert_eq!(what, ["OriginCustomHeaders.Items[].HeaderValue: 1"]);
+
+        let sns = "<member><Endpoint>https://hooks.example/in?token=abc</Endpoint></member><member><Endpoint>ops@example.com</Endpoint></member><member><Endpoint>https://plain.example/in</Endpoint></member>";
+        let (kept, what) = redact("ListSubscriptions", sns);
+        assert!(!kept.contains("token=abc"), "{kept}");
+        assert!(
+            kept.contains("https://hooks.example/in?REDACTED")
+                && kept.contains("ops@example.com")
+                && kept.contains("https://plain.example/in<"),
+            "{kept}"
+        );
+        assert_eq!(what.len(), 1);
+
+        // Other operations, and bodies with nothing to redact, are kept byte for byte.
+        let body = "<DescribeDBInstancesResponse><HeaderValue>x</HeaderValue></DescribeDBInstancesResponse>";
+        assert_eq!(
+            redact("DescribeDBInstances", body),
+            (body.to_string(), Vec::new())
+        );
+        let plain = r#"{"taskDefinition": {"containerDefinitions": [{"name": "a"}]}}"#;
+        assert_eq!(
+            redact("DescribeTaskDefinition", plain),
+            (plain.to_string(), Vec::new())
+        );
     }
 
     #[test]

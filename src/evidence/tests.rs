@@ -386,6 +386,7 @@ fn checks_link_to_the_calls_of_their_operation_that_name_their_resource() {
             body_encoding: "utf-8".into(),
             body_sha256: String::new(),
             body_bytes: body.len(),
+            redacted: Vec::new(),
         }),
         error: None,
     };

@@ -47,12 +47,14 @@ async fn seed(endpoint: &str) {
             image: BACKEND_IMAGE,
             health_check: true,
             log_group: Some("/ecs/dorami-backend-staging"),
+            env: &[],
         },
         Container {
             name: "nginx",
             image: "nginx:1.27",
             health_check: false,
             log_group: None,
+            env: &[],
         },
     ];
     let first = TaskDef {

@@ -10,12 +10,19 @@ use crate::support::browser;
 use crate::support::demo::seed_demo;
 use crate::support::moto::Moto;
 use crate::support::seed::Seeder;
+use crate::support::seed_ecs::{Container, EcsSeeder, TaskDef};
+use crate::support::seed_edge::{Dist, EdgeSeeder};
 use crate::{cli_sub, connection, rt, spec_text};
 
-/// Values no file of a bundle may ever contain.
+/// Values no file of a bundle may ever contain: two Secrets Manager values (which no probe
+/// reads), and values the probes' responses do carry: a container environment variable of the
+/// task definition the spec checks, and a CloudFront origin's custom header (listed by
+/// ListDistributions).
 const SECRET_VALUES: &[&str] = &[
     "evidence-canary-7f3a9c2e-backend-password",
     "evidence-canary-0b1d4e8f-db-password",
+    "evidence-canary-5c6d7e8f-env-database-url",
+    "evidence-canary-9a8b7c6d-origin-verify",
 ];
 
 fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -49,6 +56,37 @@ fn a_live_bundle_has_every_raw_response_verifies_and_holds_no_secret_value() {
             .name("dorami/staging/db-password")
             .secret_string(SECRET_VALUES[1])
             .send()
+            .await?;
+        // The latest revision of the checked task definition passes a database URL in the
+        // environment, as teams often do.
+        let ecs = EcsSeeder::new(&moto.endpoint);
+        ecs.task_definition(&TaskDef {
+            family: "dorami-backend-staging",
+            cpu: "256",
+            memory: "512",
+            containers: &[Container {
+                name: "backend",
+                image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/dorami-backend:staging",
+                health_check: true,
+                log_group: Some("/ecs/dorami-backend-staging"),
+                env: &[("DATABASE_URL", SECRET_VALUES[2]), ("NODE_ENV", "staging")],
+            }],
+        })
+        .await?;
+        // A second distribution whose ALB origin gets a shared-secret header from CloudFront.
+        EdgeSeeder::new(&moto.endpoint)
+            .distribution_with(&Dist {
+                reference: "evidence-canary",
+                alias: "canary.dorami.example",
+                comment: "origin secret",
+                s3_domain: "dorami-front.s3.ap-northeast-2.amazonaws.com",
+                alb_dns: "alb.example",
+                certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/canary",
+                explicit_certificate_flag: true,
+                viewer_protocol_policy: aws_sdk_cloudfront::types::ViewerProtocolPolicy::HttpsOnly,
+                web_acl_id: "",
+                origin_headers: &[("X-Origin-Verify", SECRET_VALUES[3])],
+            })
             .await?;
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
     })
@@ -199,6 +237,32 @@ fn a_live_bundle_has_every_raw_response_verifies_and_holds_no_secret_value() {
             assert!(!contains(bytes, value), "{path} contains a secret value");
         }
     }
+    // ... because they were redacted from the responses that carried them, which say so, while
+    // the names next to them stay.
+    let redacted_in = |operation: &str| -> Vec<String> {
+        raw.iter()
+            .filter(|p| p.to_string_lossy().contains(operation))
+            .filter_map(|p| {
+                let call: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
+                let body = call["response"]["body"].as_str()?.to_string();
+                let what = call["response"]["redacted"].as_array()?.clone();
+                Some(format!("{what:?} {body}"))
+            })
+            .collect()
+    };
+    let td = redacted_in("DescribeTaskDefinition");
+    assert!(
+        td.iter()
+            .any(|t| t.contains("environment[].value: 2") && t.contains("DATABASE_URL")),
+        "{td:?}"
+    );
+    let cf = redacted_in("ListDistributions");
+    assert!(
+        cf.iter()
+            .any(|t| t.contains("HeaderValue: 1") && t.contains("X-Origin-Verify")),
+        "{cf:?}"
+    );
 
     // The auditor's page: summary, the failing check with expected, actual, verdict, control,
     // and the link to its raw response; self-contained and printable.

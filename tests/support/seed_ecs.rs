@@ -9,7 +9,7 @@ use aws_sdk_ecr::types::{
 use aws_sdk_ecs::types::{
     CapacityProviderStrategyItem, ClusterSetting, ClusterSettingName, Compatibility,
     ContainerDefinition, DeploymentCircuitBreaker, DeploymentConfiguration, HealthCheck,
-    LaunchType, LoadBalancer, LogConfiguration, LogDriver, NetworkMode,
+    KeyValuePair, LaunchType, LoadBalancer, LogConfiguration, LogDriver, NetworkMode,
 };
 
 use super::seed::{emulator_config, Result, REGION};
@@ -33,6 +33,8 @@ pub struct Container<'a> {
     pub health_check: bool,
     /// An `awslogs` log configuration with this group.
     pub log_group: Option<&'a str>,
+    /// Environment variables (name, value).
+    pub env: &'a [(&'a str, &'a str)],
 }
 
 /// One task definition revision to register.
@@ -135,6 +137,9 @@ impl EcsSeeder {
                         .timeout(5)
                         .build()?,
                 );
+            }
+            for (name, value) in c.env {
+                def = def.environment(KeyValuePair::builder().name(*name).value(*value).build());
             }
             if let Some(group) = c.log_group {
                 def = def.log_configuration(

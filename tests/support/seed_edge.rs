@@ -15,9 +15,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 use aws_sdk_cloudfront::types::{
-    Aliases, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, HttpVersion,
-    MinimumProtocolVersion, Origin, OriginProtocolPolicy, Origins, PriceClass, S3OriginConfig,
-    SslSupportMethod, ViewerCertificate, ViewerProtocolPolicy,
+    Aliases, CustomHeaders, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig,
+    HttpVersion, MinimumProtocolVersion, Origin, OriginCustomHeader, OriginProtocolPolicy, Origins,
+    PriceClass, S3OriginConfig, SslSupportMethod, ViewerCertificate, ViewerProtocolPolicy,
 };
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, AuthenticateOidcActionConfig, Certificate, FixedResponseActionConfig,
@@ -387,6 +387,7 @@ impl EdgeSeeder {
             explicit_certificate_flag,
             viewer_protocol_policy: ViewerProtocolPolicy::RedirectToHttps,
             web_acl_id: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/dorami-edge/0a1b2c3d",
+            origin_headers: &[],
         })
         .await
     }
@@ -400,6 +401,28 @@ impl EdgeSeeder {
             .minimum_protocol_version(MinimumProtocolVersion::TlSv122021);
         if d.explicit_certificate_flag {
             certificate = certificate.cloud_front_default_certificate(false);
+        }
+        let mut alb_origin = Origin::builder()
+            .id("alb")
+            .domain_name(d.alb_dns)
+            .custom_origin_config(
+                CustomOriginConfig::builder()
+                    .http_port(80)
+                    .https_port(443)
+                    .origin_protocol_policy(OriginProtocolPolicy::HttpsOnly)
+                    .build()?,
+            );
+        if !d.origin_headers.is_empty() {
+            let mut headers = CustomHeaders::builder().quantity(d.origin_headers.len() as i32);
+            for (name, value) in d.origin_headers {
+                headers = headers.items(
+                    OriginCustomHeader::builder()
+                        .header_name(*name)
+                        .header_value(*value)
+                        .build()?,
+                );
+            }
+            alb_origin = alb_origin.custom_headers(headers.build()?);
         }
         let config = DistributionConfig::builder()
             .caller_reference(d.reference)
@@ -420,19 +443,7 @@ impl EdgeSeeder {
                             .origin_access_control_id("E2QWRUHEXAMPLE")
                             .build()?,
                     )
-                    .items(
-                        Origin::builder()
-                            .id("alb")
-                            .domain_name(d.alb_dns)
-                            .custom_origin_config(
-                                CustomOriginConfig::builder()
-                                    .http_port(80)
-                                    .https_port(443)
-                                    .origin_protocol_policy(OriginProtocolPolicy::HttpsOnly)
-                                    .build()?,
-                            )
-                            .build()?,
-                    )
+                    .items(alb_origin.build()?)
                     .build()?,
             )
             .default_cache_behavior(
@@ -475,6 +486,8 @@ pub struct Dist<'a> {
     pub viewer_protocol_policy: ViewerProtocolPolicy,
     /// The web ACL's ARN.
     pub web_acl_id: &'a str,
+    /// Custom headers CloudFront sends to the ALB origin (name, value).
+    pub origin_headers: &'a [(&'a str, &'a str)],
 }
 
 /// What `seed_edge` created, for specs to name.
