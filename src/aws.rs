@@ -9,12 +9,16 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
     FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, Metadata};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
@@ -38,7 +42,7 @@ pub struct ConnectionArgs {
     /// Seconds one API call may take, retries included (and one HTTP request of an http_endpoint).
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub call_timeout: u64,
-    /// Per-resource calls in flight at once, per resource kind (and http_endpoint requests at
+    /// Requests in flight at once per AWS service and region (and http_endpoint requests at
     /// once): the politeness cap. Lists are paginated one page at a time.
     #[arg(long, value_name = "N", default_value_t = crate::probe::CONCURRENCY, value_parser = parse_max_concurrency)]
     pub max_concurrency: usize,
@@ -230,12 +234,15 @@ pub struct Connection {
     pub recorder: CallRecorder,
     /// The custom endpoint, if any (S3 then uses path-style addressing).
     pub endpoint: Option<String>,
-    /// Per-resource calls in flight at once, per resource kind (`--max-concurrency`).
+    /// Requests in flight at once, per service and region (`--max-concurrency`); probes also
+    /// bound their per-resource fan-out by it.
     pub max_concurrency: usize,
+    /// The HTTP client every service client sends through, with one cap per service and region.
+    pub limits: RequestLimits,
 }
 
 impl Connection {
-    /// The same connection (credentials, endpoint, call recorder) in another region.
+    /// The same connection (credentials, endpoint, call recorder, request caps) in another region.
     pub fn in_region(&self, region: &str) -> Connection {
         Connection {
             sdk: self
@@ -246,7 +253,137 @@ impl Connection {
             recorder: self.recorder.clone(),
             endpoint: self.endpoint.clone(),
             max_concurrency: self.max_concurrency,
+            limits: self.limits.clone(),
         }
+    }
+
+    /// The HTTP client for one service's client (`service` names it, e.g. the SDK crate): the
+    /// base client behind a cap of [`Self::max_concurrency`] requests in flight for this service
+    /// in this connection's region, shared by every client of the service in the run.
+    pub fn http_client_for(&self, service: &str) -> SharedHttpClient {
+        let region = self.sdk.region().map(|r| r.to_string()).unwrap_or_default();
+        self.limits.client(
+            service,
+            &region,
+            self.max_concurrency,
+            self.sdk.http_client(),
+        )
+    }
+}
+
+/// One semaphore per (service, region).
+type Semaphores = BTreeMap<(String, String), Arc<tokio::sync::Semaphore>>;
+
+/// The politeness cap: every request the probes send goes through a semaphore of its service
+/// and region, so at most N are in flight at once there, whatever the probes fan out to (per
+/// resource, per attribute, per kind). Waiting for a permit is inside the call, so it counts
+/// against `--call-timeout`; a retry waits for a permit again.
+#[derive(Debug, Clone, Default)]
+pub struct RequestLimits {
+    semaphores: Arc<Mutex<Semaphores>>,
+    base: Arc<std::sync::OnceLock<SharedHttpClient>>,
+}
+
+impl RequestLimits {
+    fn client(
+        &self,
+        service: &str,
+        region: &str,
+        cap: usize,
+        configured: Option<SharedHttpClient>,
+    ) -> SharedHttpClient {
+        let permits = match self.semaphores.lock() {
+            Ok(mut map) => map
+                .entry((service.to_string(), region.to_string()))
+                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(cap.max(1))))
+                .clone(),
+            // A poisoned lock (a panic elsewhere) still caps this client, on its own.
+            Err(_) => Arc::new(tokio::sync::Semaphore::new(cap.max(1))),
+        };
+        // A client given in the SDK configuration (tests' replay clients) is used as it is;
+        // otherwise the SDK's default HTTPS client, built once per run.
+        let inner =
+            configured.unwrap_or_else(|| self.base.get_or_init(default_https_client).clone());
+        SharedHttpClient::new(LimitedClient { inner, permits })
+    }
+}
+
+/// The AWS SDK's own default HTTPS client (hyper 1, rustls with aws-lc, the system's trust
+/// store, HTTP(S)_PROXY from the environment), as `aws-smithy-runtime` builds it when a service
+/// client is given none.
+fn default_https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::{tls, Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut builder = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        builder.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            builder.set_sleep_impl(components.sleep_impl());
+        }
+        builder.set_proxy_config(Some(ProxyConfig::from_env()));
+        builder.build()
+    })
+}
+
+/// An HTTP client whose connectors take a permit before each request.
+#[derive(Debug)]
+struct LimitedClient {
+    inner: SharedHttpClient,
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl HttpClient for LimitedClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(LimitedConnector {
+            inner: self.inner.http_connector(settings, components),
+            permits: self.permits.clone(),
+        })
+    }
+
+    fn validate_base_client_config(
+        &self,
+        components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.inner.validate_base_client_config(components, cfg)
+    }
+
+    fn validate_final_config(
+        &self,
+        components: &RuntimeComponents,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.inner.validate_final_config(components, cfg)
+    }
+
+    fn connector_metadata(
+        &self,
+    ) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+        self.inner.connector_metadata()
+    }
+}
+
+#[derive(Debug)]
+struct LimitedConnector {
+    inner: SharedHttpConnector,
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl HttpConnector for LimitedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let inner = self.inner.clone();
+        let permits = self.permits.clone();
+        HttpConnectorFuture::new(async move {
+            // The semaphore is never closed; should it be, the request goes without a permit.
+            let _permit = permits.acquire_owned().await.ok();
+            inner.call(request).await
+        })
     }
 }
 
@@ -303,5 +440,6 @@ pub async fn connect(
         recorder: CallRecorder::default(),
         endpoint: args.endpoint_url.clone(),
         max_concurrency: args.max_concurrency.max(1),
+        limits: RequestLimits::default(),
     })
 }

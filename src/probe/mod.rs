@@ -33,7 +33,7 @@ mod s3;
 mod secretsmanager;
 mod wafv2;
 
-/// The default of `--max-concurrency`: per-resource calls in flight at once, per resource kind.
+/// The default of `--max-concurrency`: requests in flight at once, per service and region.
 /// Probes read the run's value from [`Connection::max_concurrency`].
 pub const CONCURRENCY: usize = 8;
 
@@ -274,6 +274,7 @@ macro_rules! client {
     ($krate:ident, $conn:expr) => {
         $krate::Client::from_conf(
             $krate::config::Builder::from(&$conn.sdk)
+                .http_client($conn.http_client_for(stringify!($krate)))
                 .interceptor($conn.recorder.clone())
                 .retry_classifier($crate::aws::TooManyRequestsIsThrottling)
                 .build(),

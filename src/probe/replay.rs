@@ -61,6 +61,7 @@ impl Replay {
             recorder: CallRecorder::default(),
             endpoint: None,
             max_concurrency: crate::probe::CONCURRENCY,
+            limits: Default::default(),
         }
     }
 }

@@ -14,7 +14,13 @@ use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
 fn client(conn: &Connection, region: Option<&str>) -> Client {
+    // The S3 cap is per region too: a bucket's calls go to its own region.
+    let http = match region {
+        Some(r) => conn.in_region(r).http_client_for("aws_sdk_s3"),
+        None => conn.http_client_for("aws_sdk_s3"),
+    };
     let mut b = aws_sdk_s3::config::Builder::from(&conn.sdk)
+        .http_client(http)
         .interceptor(conn.recorder.clone())
         .retry_classifier(crate::aws::TooManyRequestsIsThrottling);
     if conn.endpoint.is_some() {

@@ -1,15 +1,23 @@
-//! `--max-concurrency`: the cap on per-resource calls in flight reaches the probes. A counting
-//! proxy between the CLI and moto holds every request for a while, so that requests the tool
-//! sends concurrently really overlap there, and records the most it ever had in flight.
+//! `--max-concurrency`: the cap on requests in flight per service. A counting proxy between the
+//! CLI and moto holds every request for a while, so that requests the tool sends concurrently
+//! really overlap there, and records the most it ever had in flight, in all and per service.
+//!
+//! Each bucket needs two configuration calls (versioning, encryption) and each ECR repository
+//! one (its lifecycle policy), and S3 and ECR are probed at the same time: without a cap per
+//! service, the per-resource fan-out of one kind times its calls per resource, times the
+//! services, would all be in flight together.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::support::moto::Moto;
 use crate::support::proxy;
 use crate::support::seed::{Bucket, Seeder};
+use crate::support::seed_ecs::{EcsSeeder, Repo};
 use crate::{cli, emulator_cli, rt};
 
-const BUCKETS: usize = 12;
+const BUCKETS: usize = 10;
+const REPOSITORIES: usize = 10;
 
 fn spec() -> String {
     let mut spec = String::from(
@@ -17,15 +25,25 @@ fn spec() -> String {
     );
     for i in 0..BUCKETS {
         spec.push_str(&format!(
-            "  - kind: s3_bucket\n    id: cap-{i:02}\n    expect: {{ versioning: Enabled }}\n"
+            "  - kind: s3_bucket\n    id: cap-{i:02}\n    expect: {{ versioning: Enabled, sse_algorithm: AES256 }}\n"
+        ));
+    }
+    for i in 0..REPOSITORIES {
+        spec.push_str(&format!(
+            "  - kind: ecr_repository\n    id: cap-{i:02}\n    expect: {{ lifecycle_policy: true }}\n"
         ));
     }
     spec
 }
 
-/// Runs the spec through a fresh counting proxy with `--max-concurrency cap`; returns the proxy's
-/// (requests, most in flight at once).
-fn run(moto: &Moto, spec: &std::path::Path, cap: &str) -> (usize, usize) {
+struct Run {
+    requests: usize,
+    in_flight: usize,
+    per_service: BTreeMap<String, usize>,
+}
+
+/// Runs the spec through a fresh counting proxy with `--max-concurrency cap`.
+fn run(moto: &Moto, spec: &std::path::Path, cap: &str) -> Run {
     let proxy = proxy::start_counting(moto.port, Duration::from_millis(40));
     let out = cli(&proxy.endpoint)
         .arg("--spec")
@@ -36,55 +54,71 @@ fn run(moto: &Moto, spec: &std::path::Path, cap: &str) -> (usize, usize) {
     assert_eq!(
         out.status.code(),
         Some(0),
-        "every bucket is versioned: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "every bucket is versioned and encrypted, every repository has a lifecycle policy: {}",
+        String::from_utf8_lossy(&out.stdout)
     );
-    (proxy.requests(), proxy.max_in_flight())
+    Run {
+        requests: proxy.requests(),
+        in_flight: proxy.max_in_flight(),
+        per_service: proxy.max_in_flight_per_service(),
+    }
 }
 
 #[test]
-fn max_concurrency_caps_the_requests_in_flight() {
+fn max_concurrency_caps_the_requests_in_flight_per_service() {
     let moto = Moto::start();
     rt().block_on(async {
         let seeder = Seeder::new(&moto.endpoint);
+        let ecs = EcsSeeder::new(&moto.endpoint);
         for i in 0..BUCKETS {
             let name = format!("cap-{i:02}");
             seeder
                 .bucket(&Bucket {
                     name: &name,
                     versioning: true,
+                    sse: true,
                     ..Bucket::default()
                 })
                 .await
                 .expect("seed bucket");
+        }
+        for i in 0..REPOSITORIES {
+            let name = format!("cap-{i:02}");
+            ecs.repository(&Repo {
+                name: &name,
+                lifecycle: true,
+                ..Repo::default()
+            })
+            .await
+            .expect("seed repository");
         }
     });
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("spec.yaml");
     std::fs::write(&path, spec()).expect("write spec");
 
-    // sts:GetCallerIdentity, s3:ListBuckets, then one GetBucketVersioning per bucket.
-    let expected_requests = 2 + BUCKETS;
-    let (requests, in_flight) = run(&moto, &path, "2");
-    assert_eq!(requests, expected_requests);
-    assert!(
-        (1..=2).contains(&in_flight),
-        "--max-concurrency 2, but {in_flight} requests were in flight at once"
-    );
-    let (requests, in_flight) = run(&moto, &path, "1");
-    assert_eq!(requests, expected_requests);
-    assert_eq!(
-        in_flight, 1,
-        "--max-concurrency 1 means one request at a time"
-    );
-    // The cap is a cap, not a fixed width: a larger one lets more overlap (12 requests held 40 ms
-    // each overlap unless the tool sends them one by one).
-    let (requests, in_flight) = run(&moto, &path, "6");
-    assert_eq!(requests, expected_requests);
-    assert!(
-        (3..=6).contains(&in_flight),
-        "--max-concurrency 6: {in_flight} requests in flight at most"
-    );
+    // sts:GetCallerIdentity; s3:ListBuckets, then two calls per bucket; ecr:DescribeRepositories,
+    // then one GetLifecyclePolicy per repository.
+    let expected_requests = 1 + (1 + 2 * BUCKETS) + (1 + REPOSITORIES);
+    for cap in [1, 2, 4] {
+        let r = run(&moto, &path, &cap.to_string());
+        assert_eq!(r.requests, expected_requests, "--max-concurrency {cap}");
+        for service in ["s3", "ecr"] {
+            let most = r.per_service.get(service).copied().unwrap_or(0);
+            assert!(
+                (1..=cap).contains(&most),
+                "--max-concurrency {cap}, but {most} {service} requests were in flight at once: {:?}",
+                r.per_service
+            );
+        }
+        // The cap is per service: S3 and ECR are probed at the same time, each under its own.
+        assert!(r.in_flight <= 2 * cap, "{} in flight in all", r.in_flight);
+        if cap == 4 {
+            // A cap, not a fixed width of one: 20 S3 calls of 40 ms sent under a cap of 4
+            // overlap unless the tool sends them one by one.
+            assert!(r.per_service["s3"] >= 2, "{:?}", r.per_service);
+        }
+    }
 
     // Out of range is a usage error before any call.
     let out = emulator_cli()

@@ -74,6 +74,7 @@ pub fn connection(endpoint: &str) -> Connection {
         recorder: CallRecorder::default(),
         endpoint: Some(endpoint.to_string()),
         max_concurrency: infra_verify::probe::CONCURRENCY,
+        limits: Default::default(),
     }
 }
 

@@ -174,49 +174,93 @@ pub fn start(upstream: u16, rule: fn(&str) -> Option<Answer>) -> Proxy {
     }
 }
 
-/// A forwarding proxy that counts requests and the most it ever had in flight at once.
+/// A forwarding proxy that counts requests and the most it ever had in flight at once, in all
+/// and per AWS service (the SigV4 credential scope's service: `s3`, `ecr`, `sts`, ...).
 pub struct CountingProxy {
     /// `http://127.0.0.1:PORT`.
     pub endpoint: String,
-    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    max_in_flight: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stats: std::sync::Arc<std::sync::Mutex<Stats>>,
+}
+
+#[derive(Default)]
+struct Stats {
+    requests: usize,
+    in_flight: usize,
+    max_in_flight: usize,
+    per_service: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 impl CountingProxy {
     /// Requests received so far.
     pub fn requests(&self) -> usize {
-        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+        self.stats.lock().expect("stats").requests
     }
     /// The most requests that were in flight at once so far.
     pub fn max_in_flight(&self) -> usize {
-        self.max_in_flight.load(std::sync::atomic::Ordering::SeqCst)
+        self.stats.lock().expect("stats").max_in_flight
     }
+    /// The most requests of each service that were in flight at once so far.
+    pub fn max_in_flight_per_service(&self) -> std::collections::BTreeMap<String, usize> {
+        let stats = self.stats.lock().expect("stats");
+        stats
+            .per_service
+            .iter()
+            .map(|(s, (_, max))| (s.clone(), *max))
+            .collect()
+    }
+}
+
+/// The service of a SigV4-signed request: `Credential=AKID/DATE/REGION/SERVICE/aws4_request`.
+pub fn signing_service(head: &str) -> String {
+    head.lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            if !k.trim().eq_ignore_ascii_case("authorization") {
+                return None;
+            }
+            let scope = v.split("Credential=").nth(1)?;
+            scope.split('/').nth(3).map(str::to_string)
+        })
+        .unwrap_or_else(|| "unsigned".into())
 }
 
 /// Starts a proxy to `upstream` that holds every request `delay` before forwarding it (so that
 /// concurrent requests overlap) and counts requests and requests in flight.
 pub fn start_counting(upstream: u16, delay: std::time::Duration) -> CountingProxy {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let port = listener.local_addr().expect("addr").port();
-    let requests = Arc::new(AtomicUsize::new(0));
-    let max_in_flight = Arc::new(AtomicUsize::new(0));
-    let in_flight = Arc::new(AtomicUsize::new(0));
-    let (req, max) = (requests.clone(), max_in_flight.clone());
+    let stats = Arc::new(Mutex::new(Stats::default()));
+    let shared = stats.clone();
     thread::spawn(move || {
         for conn in listener.incoming().flatten() {
-            let (req, max, in_flight) = (req.clone(), max.clone(), in_flight.clone());
+            let stats = shared.clone();
             thread::spawn(move || {
-                // In flight from the moment the connection is accepted (one request per
-                // connection: the answer says `Connection: close`) until just before the answer
-                // goes back, so a request the client sends after this one ends is never counted
-                // as overlapping it.
-                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                max.fetch_max(now, Ordering::SeqCst);
-                req.fetch_add(1, Ordering::SeqCst);
-                let answer = forward(&conn, upstream, delay);
-                in_flight.fetch_sub(1, Ordering::SeqCst);
+                let Some(mut reader) = conn.try_clone().ok().map(BufReader::new) else {
+                    return;
+                };
+                let Some(req) = read_request(&mut reader) else {
+                    return;
+                };
+                let service = signing_service(&req.head);
+                // In flight from the moment the request is read (one request per connection:
+                // the answer says `Connection: close`) until just before the answer goes back,
+                // so a request the client sends after this one ends never counts as overlapping.
+                if let Ok(mut s) = stats.lock() {
+                    s.requests += 1;
+                    s.in_flight += 1;
+                    s.max_in_flight = s.max_in_flight.max(s.in_flight);
+                    let e = s.per_service.entry(service.clone()).or_default();
+                    e.0 += 1;
+                    e.1 = e.1.max(e.0);
+                }
+                let answer = forward(&req, upstream, delay);
+                if let Ok(mut s) = stats.lock() {
+                    s.in_flight -= 1;
+                    if let Some(e) = s.per_service.get_mut(&service) {
+                        e.0 -= 1;
+                    }
+                }
                 if let Some(answer) = answer {
                     let _ = (&conn).write_all(&answer);
                 }
@@ -225,16 +269,13 @@ pub fn start_counting(upstream: u16, delay: std::time::Duration) -> CountingProx
     });
     CountingProxy {
         endpoint: format!("http://127.0.0.1:{port}"),
-        requests,
-        max_in_flight,
+        stats,
     }
 }
 
-/// Reads one request, waits `delay`, forwards it and returns the whole answer (with
-/// `Connection: close`), or `None` when either side failed.
-fn forward(client: &TcpStream, upstream: u16, delay: std::time::Duration) -> Option<Vec<u8>> {
-    let mut reader = BufReader::new(client.try_clone().ok()?);
-    let req = read_request(&mut reader)?;
+/// Waits `delay`, forwards one request and returns the whole answer (with `Connection: close`),
+/// or `None` when the upstream failed.
+fn forward(req: &Request, upstream: u16, delay: std::time::Duration) -> Option<Vec<u8>> {
     thread::sleep(delay);
     let mut up = TcpStream::connect(("127.0.0.1", upstream)).ok()?;
     up.write_all(with_connection_close(&req.head).as_bytes())
