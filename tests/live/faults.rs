@@ -60,8 +60,24 @@ fn clean_demo() -> (Moto, BTreeMap<String, String>) {
     (moto, clean)
 }
 
-/// Every verdict is the fault-free one or `error`; the exit code is 3 exactly when some check is
-/// an error. Returns the number of errors.
+/// The demo environment with its four gaps: 65 checks pass and 4 fail, so that a fault turning
+/// a fail into a pass (the false pass this suite exists to rule out) is seen as well as one
+/// turning a pass into a fail.
+fn demo_with_gaps() -> (Moto, BTreeMap<String, String>) {
+    let moto = Moto::start();
+    rt().block_on(seed_demo(&moto.endpoint)).expect("seed");
+    let (code, report, err) = run(&moto.endpoint, &[]);
+    assert_eq!(code, 1, "the fault-free run finds the four gaps: {err}");
+    let truth = statuses(&report);
+    assert_eq!(truth.len(), 69);
+    let fails = truth.values().filter(|s| *s == "fail").count();
+    let passes = truth.values().filter(|s| *s == "pass").count();
+    assert_eq!((passes, fails), (65, 4), "{truth:#?}");
+    (moto, truth)
+}
+
+/// Every verdict is the fault-free one or `error`; the exit code is 1 when a check still fails,
+/// else 3 when some check is an error, else 0. Returns the number of errors.
 fn assert_right_or_error(
     scenario: &str,
     clean: &BTreeMap<String, String>,
@@ -87,15 +103,22 @@ fn assert_right_or_error(
             );
         }
     }
-    assert_eq!(code, if errors > 0 { 3 } else { 0 }, "{scenario}: {err}");
+    let failing = now.values().any(|s| s == "fail" || s == "missing");
+    let expected = match (failing, errors > 0) {
+        (true, _) => 1,
+        (false, true) => 3,
+        (false, false) => 0,
+    };
+    assert_eq!(code, expected, "{scenario}: {err}");
     errors
 }
 
 /// Without retries every fault surfaces: each scenario must turn some checks into errors and
-/// leave every other verdict as it was.
+/// leave every other verdict, pass or fail, as it was; and each run ends within its budget
+/// (`--timeout`, with `--call-timeout` per call), with a report.
 #[test]
 fn under_every_kind_of_fault_each_verdict_is_right_or_error() {
-    let (moto, clean) = clean_demo();
+    let (moto, truth) = demo_with_gaps();
     let scenarios: &[(&str, Vec<Fault>)] = &[
         ("throttling", vec![Fault::Throttle, Fault::TooManyRequests]),
         ("server errors", vec![Fault::ServerError]),
@@ -129,10 +152,22 @@ fn under_every_kind_of_fault_each_verdict_is_right_or_error() {
         );
         let (code, report, err) = run(
             &proxy.endpoint,
-            &["--max-attempts", "1", "--call-timeout", "2"],
+            &[
+                "--max-attempts",
+                "1",
+                "--call-timeout",
+                "2",
+                "--timeout",
+                "120",
+            ],
         );
         assert!(proxy.injected() > 0, "{scenario}: no fault was injected");
-        let errors = assert_right_or_error(scenario, &clean, code, &report, &err);
+        // Within the run's budget: past it there would be no report at all.
+        assert!(
+            report.is_object(),
+            "{scenario}: the run did not end within --timeout: {err}"
+        );
+        let errors = assert_right_or_error(scenario, &truth, code, &report, &err);
         assert!(
             errors > 0,
             "{scenario}: {} faults, but no check became an error",
