@@ -44,7 +44,7 @@ fn the_ticketing_fixture_reports_its_seeded_gaps_offline() {
         "FAIL    rate_limit                   rate_limit: expected at most 100, found 2000",
     ))
     .stdout(predicate::str::contains(
-        "NOT READY: 93 checks: 89 passed, 4 failed, 0 missing, 0 errors",
+        "NOT READY: 103 checks: 99 passed, 4 failed, 0 missing, 0 errors",
     ));
     // A snapshot of one environment is refused for another.
     iv().args([

@@ -55,6 +55,7 @@ pub async fn seed_demo(endpoint: &str) -> Result<()> {
             image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/dorami-backend:staging",
             health_check: true,
             log_group: Some("/ecs/dorami-backend-staging"),
+            env: &[("NODE_ENV", "staging")],
         }],
     })
     .await?;
@@ -163,6 +164,8 @@ pub async fn seed_ticketing(endpoint: &str) -> Result<()> {
             rate: Some((2000, 300)),
             managed: &[
                 ("AWS", "AWSManagedRulesSQLiRuleSet"),
+                // The common rule set carries AWS's cross-site scripting rules.
+                ("AWS", "AWSManagedRulesCommonRuleSet"),
                 ("AWS", "AWSManagedRulesKnownBadInputsRuleSet"),
             ],
             ..Acl::default()
@@ -261,6 +264,7 @@ pub async fn seed_ticketing(endpoint: &str) -> Result<()> {
             explicit_certificate_flag: true,
             viewer_protocol_policy: aws_sdk_cloudfront::types::ViewerProtocolPolicy::HttpsOnly,
             web_acl_id: &acl,
+            origin_headers: &[],
         })
         .await?;
     let zone = dns.zone("tickets.example", None).await?;
@@ -341,6 +345,17 @@ pub async fn seed_ticketing(endpoint: &str) -> Result<()> {
             dimensions: &[("LoadBalancer", &lb_dimension)],
             threshold: 10.0,
             period: 60,
+            evaluation_periods: 1,
+            datapoints_to_alarm: None,
+            actions: &[&topic],
+        },
+        Alarm {
+            name: "tickets-app-disk-high",
+            namespace: "CWAgent",
+            metric: "disk_used_percent",
+            dimensions: &[("AutoScalingGroupName", "tickets-app"), ("path", "/")],
+            threshold: 90.0,
+            period: 300,
             evaluation_periods: 1,
             datapoints_to_alarm: None,
             actions: &[&topic],
