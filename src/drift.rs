@@ -293,7 +293,7 @@ pub fn compare(
     let in_baseline = |c: &Check| {
         spec.resources
             .get(c.source.0)
-            .is_some_and(|r| recorded.contains(&(r.kind.name, r.id.as_str())))
+            .is_some_and(|r| recorded.contains(&(r.kind.name, r.record_id().as_ref())))
     };
     let mut verdict_changes = Vec::new();
     for c in &after.checks {

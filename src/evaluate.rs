@@ -170,11 +170,12 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
     let mut checks = Vec::new();
     for (ri, r) in spec.resources.iter().enumerate() {
         let first = checks.len();
-        let record = find(r.kind.name, &r.id);
+        let record_id = r.record_id();
+        let record = find(r.kind.name, &record_id);
         match &r.selector {
             None => {
                 checks.push(exists_check(r, record));
-                checks.extend(expectation_checks(r, &r.id, record));
+                checks.extend(expectation_checks(r, &record_id, record));
             }
             Some(sel) => {
                 checks.push(count_check(r, sel, record));
@@ -239,7 +240,7 @@ fn exists_check(r: &Resource, record: Option<&Observation>) -> Check {
     let c = |status, expected: bool, actual: J, message: String| {
         check(
             r,
-            &r.id,
+            &r.record_id(),
             "exists",
             status,
             J::Bool(expected),
@@ -290,7 +291,7 @@ fn count_check(r: &Resource, sel: &Selector, record: Option<&Observation>) -> Ch
     let c = |status, actual: J, message: String| {
         check(
             r,
-            &r.id,
+            &r.record_id(),
             "count",
             status,
             sel.count_expected.clone(),

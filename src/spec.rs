@@ -109,8 +109,14 @@ const SEVERITIES: &[(&str, Severity)] = &[
 /// The `aws:` block.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct AwsSettings {
-    /// Region to probe.
+    /// The home region: where resources without their own `region:` are looked for (by default
+    /// the first of `regions`).
     pub region: Option<String>,
+    /// Every region the environment uses (`regions: [ap-northeast-2, us-east-1]`): a resource's
+    /// `region:` must be one of them, and `regions: all` on a resource means each of them.
+    /// Empty when the spec names none (then any region may be named).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
     /// Named profile from the AWS config files.
     pub profile: Option<String>,
     /// Role to assume before probing.
@@ -269,6 +275,9 @@ pub struct Resource {
     pub selector: Option<Selector>,
     /// The region to look in, when not the spec's (e.g. `us-east-1` for CloudFront certificates).
     pub region: Option<String>,
+    /// Set on each region's copy of an entry with `regions:` (one resource checked in several
+    /// regions): its records and check ids are `<id>@<region>`.
+    pub per_region: bool,
     /// Whether it must exist (`exists: false`: it must not).
     pub exists: bool,
     /// Checklist line this resource ticks.
@@ -286,10 +295,42 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// The check id prefix: `kind/id`.
+    /// The check id prefix: `kind/id` (`kind/id@region` for one region of a `regions:` entry).
     pub fn key(&self) -> String {
-        format!("{}/{}", self.kind.name, self.id)
+        format!("{}/{}", self.kind.name, self.record_id())
     }
+
+    /// The id its snapshot records carry: the id, or `id@region` for one region of a `regions:`
+    /// entry (the same resource id in several regions needs one record per region).
+    pub fn record_id(&self) -> std::borrow::Cow<'_, str> {
+        match (&self.region, self.per_region) {
+            (Some(region), true) => std::borrow::Cow::Owned(format!("{}@{region}", self.id)),
+            _ => std::borrow::Cow::Borrowed(self.id.as_str()),
+        }
+    }
+}
+
+/// "Did you mean" for a region: only a one-character slip (`us-east-2` for `us-east-1`); region
+/// names are too alike for a similarity score.
+fn region_hint(region: &str, listed: &[String]) -> String {
+    listed
+        .iter()
+        .find(|l| strsim::levenshtein(region, l) == 1)
+        .map(|l| format!("; did you mean `{l}`?"))
+        .unwrap_or_default()
+}
+
+/// Services whose resources have one global namespace (listed once for the whole account), so
+/// `regions:` would only check the same resource again.
+const GLOBAL_SERVICES: &[&str] = &["s3", "cloudfront", "route53"];
+
+/// The regions one resource entry is checked in (`regions:`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum RegionSet {
+    /// `regions: all`: every region of `aws.regions`.
+    All,
+    /// `regions: [a, b]`.
+    List(Vec<String>),
 }
 
 /// A loaded and validated spec, with every `extends:` applied.
@@ -377,7 +418,13 @@ struct Layer {
     extends: Option<(String, Origin)>,
     environment: Option<String>,
     aws: AwsSettings,
+    /// Where `aws.region` / `aws.regions` were written (for errors found after merging).
+    aws_origin: Option<Origin>,
     resources: Vec<Resource>,
+    /// The `regions:` of resource entries, by kind and id, expanded once every file is merged.
+    expansions: Vec<((&'static str, String), RegionSet, Origin)>,
+    /// Where each resource's own `region:` was written, by kind and id.
+    region_origins: Vec<((&'static str, String), Origin)>,
     drift_ignore: Vec<String>,
 }
 
@@ -407,6 +454,8 @@ impl Loader {
                 message: format!("missing `version: {SPEC_VERSION}`"),
             });
         }
+        let mut layer = layer;
+        let resources = self.regional(&mut layer);
         if !self.diags.is_empty() {
             return Err(SpecError::Invalid(self.diags));
         }
@@ -415,11 +464,94 @@ impl Loader {
             files: self.files,
             environment: layer.environment.unwrap_or_default(),
             aws: layer.aws,
-            resources: layer.resources,
+            resources,
             drift: DriftSettings {
                 ignore: layer.drift_ignore,
             },
         })
+    }
+
+    /// Checks the merged spec's regions and expands every `regions:` entry into one resource per
+    /// region. The home region defaults to the first of `aws.regions`.
+    fn regional(&mut self, layer: &mut Layer) -> Vec<Resource> {
+        let aws = &mut layer.aws;
+        let listed = aws.regions.clone();
+        if let (Some(home), false) = (&aws.region, listed.is_empty()) {
+            if !listed.contains(home) {
+                if let Some(at) = layer.aws_origin.clone() {
+                    self.error(
+                        &at,
+                        format!(
+                            "`aws.region` `{home}` is not one of `aws.regions` ({})",
+                            listed.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        if aws.region.is_none() {
+            aws.region = listed.first().cloned();
+        }
+        let outside = |r: &str| !listed.is_empty() && !listed.iter().any(|l| l == r);
+        for ((kind, id), at) in layer.region_origins.clone() {
+            let region = layer
+                .resources
+                .iter()
+                .find(|r| r.kind.name == kind && r.id == id)
+                .and_then(|r| r.region.clone());
+            if let Some(region) = region.filter(|r| outside(r)) {
+                let hint = region_hint(&region, &listed);
+                self.error(
+                    &at,
+                    format!(
+                        "region `{region}` is not one of the environment's `aws.regions` ({}){hint}",
+                        listed.join(", ")
+                    ),
+                );
+            }
+        }
+        let mut out = Vec::with_capacity(layer.resources.len());
+        for r in std::mem::take(&mut layer.resources) {
+            let Some((_, set, at)) = layer
+                .expansions
+                .iter()
+                .find(|((k, i), _, _)| *k == r.kind.name && *i == r.id)
+                .cloned()
+            else {
+                out.push(r);
+                continue;
+            };
+            let regions = match set {
+                RegionSet::All if listed.is_empty() => {
+                    self.error(
+                        &at,
+                        "`regions: all` needs the environment's regions: list them in `aws.regions`",
+                    );
+                    continue;
+                }
+                RegionSet::All => listed.clone(),
+                RegionSet::List(list) => {
+                    for region in list.iter().filter(|r| outside(r)) {
+                        let hint = region_hint(region, &listed);
+                        self.error(
+                            &at,
+                            format!(
+                                "region `{region}` is not one of the environment's `aws.regions` ({}){hint}",
+                                listed.join(", ")
+                            ),
+                        );
+                    }
+                    list
+                }
+            };
+            for region in regions {
+                let mut copy = r.clone();
+                copy.region = Some(region);
+                copy.per_region = true;
+                out.push(copy);
+            }
+        }
+        out
     }
 
     fn error(&mut self, origin: &Origin, message: impl Into<String>) {
@@ -585,8 +717,16 @@ impl Loader {
                         "expected the path of a base spec, relative to this file",
                     ),
                 },
-                "aws" => layer.aws = self.aws(file, v),
-                "resources" => layer.resources = self.resources(file, v),
+                "aws" => {
+                    layer.aws = self.aws(file, v);
+                    layer.aws_origin = Some(at.clone());
+                }
+                "resources" => {
+                    let (resources, expansions, region_origins) = self.resources(file, v);
+                    layer.resources = resources;
+                    layer.expansions = expansions;
+                    layer.region_origins = region_origins;
+                }
                 "drift" => layer.drift_ignore = self.drift(file, v),
                 "description" => {}
                 other => {
@@ -667,10 +807,23 @@ impl Loader {
             );
             return aws;
         };
-        const KEYS: &[&str] = &["region", "profile", "role_arn", "account_id"];
+        const KEYS: &[&str] = &["region", "regions", "profile", "role_arn", "account_id"];
         for (k, v) in entries {
             let key = key_text(k);
             let at = Self::origin(file, v);
+            if key == "regions" {
+                aws.regions = self.region_list(file, v, "aws.regions");
+                continue;
+            }
+            if key == "region" {
+                if let Some(r) = v.as_str().filter(|r| !valid_region(r)) {
+                    self.error(
+                        &at,
+                        format!("`aws.region` expected an AWS region name such as `ap-northeast-2`, found \"{r}\""),
+                    );
+                    continue;
+                }
+            }
             let text = match (&v.value, key.as_str()) {
                 (Value::Str(s), _) => Some(s.clone()),
                 (Value::Int(_), "account_id") => {
@@ -719,22 +872,68 @@ impl Loader {
         aws
     }
 
-    fn resources(&mut self, file: &Arc<Path>, node: &Node) -> Vec<Resource> {
+    /// A non-empty list of distinct region names.
+    fn region_list(&mut self, file: &Arc<Path>, v: &Node, what: &str) -> Vec<String> {
+        let Value::Seq(items) = &v.value else {
+            self.error(
+                &Self::origin(file, v),
+                format!(
+                    "`{what}` expected a list of AWS region names (e.g. [ap-northeast-2, us-east-1]), found {}",
+                    v.value.type_name()
+                ),
+            );
+            return Vec::new();
+        };
+        if items.is_empty() {
+            self.error(&Self::origin(file, v), format!("`{what}` is empty"));
+        }
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            let at = Self::origin(file, item);
+            match item.as_str() {
+                Some(r) if valid_region(r) => {
+                    if out.iter().any(|o| o == r) {
+                        self.error(&at, format!("region `{r}` is listed twice in `{what}`"));
+                    } else {
+                        out.push(r.to_string());
+                    }
+                }
+                _ => self.error(
+                    &at,
+                    format!("`{what}` expected AWS region names such as `us-east-1` or `ap-northeast-2`"),
+                ),
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn resources(
+        &mut self,
+        file: &Arc<Path>,
+        node: &Node,
+    ) -> (
+        Vec<Resource>,
+        Vec<((&'static str, String), RegionSet, Origin)>,
+        Vec<((&'static str, String), Origin)>,
+    ) {
         let mut out: Vec<Resource> = Vec::new();
+        let mut expansions = Vec::new();
+        let mut region_origins = Vec::new();
         let items = match &node.value {
             Value::Seq(items) => items,
-            Value::Null => return out,
+            Value::Null => return (out, expansions, region_origins),
             other => {
                 self.error(
                     &Self::origin(file, node),
                     format!("`resources:` expected a list, found {}", other.type_name()),
                 );
-                return out;
+                return (out, expansions, region_origins);
             }
         };
         let mut seen: HashMap<String, Origin> = HashMap::new();
         for item in items {
-            if let Some(r) = self.resource(file, item) {
+            if let Some((r, regions, region_at)) = self.resource(file, item) {
                 let key = r.key();
                 if let Some(first) = seen.get(&key) {
                     self.error(
@@ -744,13 +943,26 @@ impl Loader {
                     continue;
                 }
                 seen.insert(key, r.origin.clone());
+                if let Some((set, at)) = regions {
+                    expansions.push(((r.kind.name, r.id.clone()), set, at));
+                }
+                if let Some(at) = region_at {
+                    region_origins.push(((r.kind.name, r.id.clone()), at));
+                }
                 out.push(r);
             }
         }
-        out
+        (out, expansions, region_origins)
     }
 
-    fn resource(&mut self, file: &Arc<Path>, node: &Node) -> Option<Resource> {
+    /// One resource entry, with its `regions:` (to expand once every file is merged) and where
+    /// its `region:` was written.
+    #[allow(clippy::type_complexity)]
+    fn resource(
+        &mut self,
+        file: &Arc<Path>,
+        node: &Node,
+    ) -> Option<(Resource, Option<(RegionSet, Origin)>, Option<Origin>)> {
         let at = Self::origin(file, node);
         let Value::Map(entries) = &node.value else {
             self.error(
@@ -766,6 +978,7 @@ impl Loader {
             "kind",
             "id",
             "region",
+            "regions",
             "select",
             "count",
             "exists",
@@ -898,6 +1111,50 @@ impl Loader {
                 }
             },
         };
+        let regions = match (get("regions"), get("region")) {
+            (None, _) => None,
+            (Some(v), Some(_)) => {
+                self.error(
+                    &Self::origin(file, v),
+                    "give either `region:` (one region) or `regions:` (several), not both",
+                );
+                ok = false;
+                None
+            }
+            (Some(v), None) => {
+                let at = Self::origin(file, v);
+                match &v.value {
+                    Value::Str(s) if s == "all" => Some((RegionSet::All, at)),
+                    Value::Seq(_) => {
+                        let list = self.region_list(file, v, "regions");
+                        (!list.is_empty()).then_some((RegionSet::List(list), at))
+                    }
+                    _ => {
+                        self.error(
+                            &at,
+                            format!(
+                                "`regions` expected `all` (every region of `aws.regions`) or a list of AWS region names, found {}",
+                                v.value.type_name()
+                            ),
+                        );
+                        ok = false;
+                        None
+                    }
+                }
+            }
+        };
+        if let (Some(k), Some((_, regions_at))) = (kind, &regions) {
+            if !k.is_aws() || GLOBAL_SERVICES.contains(&k.service) {
+                self.error(
+                    regions_at,
+                    format!(
+                        "`regions` checks a regional resource in several regions; `{}` is not regional",
+                        k.name
+                    ),
+                );
+                ok = false;
+            }
+        }
         // An http_endpoint is named by its URL: one the probe cannot request is a spec error.
         if let (Some(k), Some(id_node)) = (kind, get("id")) {
             if k.name == "http_endpoint" {
@@ -998,25 +1255,31 @@ impl Loader {
         if !ok {
             return None;
         }
+        let region_at = get("region").map(|v| Self::origin(file, v));
         let mut selector = selector;
         if let (Some(sel), Some(false)) = (&mut selector, exists) {
             // `exists: false` on a selection: nothing may match.
             sel.count = vec![Matcher::Equals(serde_json::json!(0))];
             sel.count_expected = serde_json::json!(0);
         }
-        Some(Resource {
-            kind,
-            id,
-            exists: exists.unwrap_or(true) || selector.is_some(),
-            selector,
-            region,
-            item,
-            item_origin,
-            controls,
-            severity,
-            expectations,
-            origin: at,
-        })
+        Some((
+            Resource {
+                kind,
+                id,
+                exists: exists.unwrap_or(true) || selector.is_some(),
+                selector,
+                region,
+                per_region: false,
+                item,
+                item_origin,
+                controls,
+                severity,
+                expectations,
+                origin: at,
+            },
+            regions,
+            region_at,
+        ))
     }
 
     /// `select: { tags: { K: V, ... }, <listed attribute>: <value>, ... }` and its `count:`.
@@ -1641,12 +1904,35 @@ fn merge(base: Layer, overlay: Layer) -> Layer {
             }
         }
     }
+    let replace = |base: Vec<((&'static str, String), RegionSet, Origin)>,
+                   overlay: Vec<((&'static str, String), RegionSet, Origin)>| {
+        let mut all: Vec<_> = base
+            .into_iter()
+            .filter(|(key, _, _)| !overlay.iter().any(|(k, _, _)| k == key))
+            .collect();
+        all.extend(overlay);
+        all
+    };
+    let mut region_origins: Vec<((&'static str, String), Origin)> = base
+        .region_origins
+        .into_iter()
+        .filter(|(key, _)| !overlay.region_origins.iter().any(|(k, _)| k == key))
+        .collect();
+    region_origins.extend(overlay.region_origins);
     Layer {
         parsed: base.parsed && overlay.parsed,
         has_version: overlay.has_version || base.has_version,
         extends: overlay.extends,
         environment: overlay.environment.or(base.environment),
+        aws_origin: overlay.aws_origin.or(base.aws_origin),
+        expansions: replace(base.expansions, overlay.expansions),
+        region_origins,
         aws: AwsSettings {
+            regions: if overlay.aws.regions.is_empty() {
+                base.aws.regions
+            } else {
+                overlay.aws.regions
+            },
             region: overlay.aws.region.or(base.aws.region),
             profile: overlay.aws.profile.or(base.aws.profile),
             role_arn: overlay.aws.role_arn.or(base.aws.role_arn),

@@ -762,3 +762,81 @@ fn an_http_endpoint_id_is_a_url_the_probe_can_request() {
         ["5:9: `ftp://example.com/` is not a usable URL: the id of an http_endpoint is an http:// or https:// URL"]
     );
 }
+
+#[test]
+fn regions_expand_one_entry_into_one_resource_per_region() {
+    let spec = from_str(
+        Path::new("t.yaml"),
+        "version: 1\nenvironment: p\naws: { regions: [ap-northeast-2, us-east-1] }\nresources:\n  \
+         - kind: guardduty_detector\n    id: current\n    regions: all\n    expect: { status: ENABLED }\n  \
+         - kind: account\n    id: current\n    regions: [us-east-1]\n  \
+         - kind: secret\n    id: cdn/key\n    region: us-east-1\n  \
+         - kind: secret\n    id: home\n",
+    )
+    .expect("valid");
+    // The home region is the first listed.
+    assert_eq!(spec.aws.region.as_deref(), Some("ap-northeast-2"));
+    let keys: Vec<String> = spec.resources.iter().map(|r| r.key()).collect();
+    assert_eq!(
+        keys,
+        [
+            "guardduty_detector/current@ap-northeast-2",
+            "guardduty_detector/current@us-east-1",
+            "account/current@us-east-1",
+            "secret/cdn/key",
+            "secret/home",
+        ]
+    );
+    let r = &spec.resources[1];
+    assert_eq!(
+        (r.id.as_str(), r.region.as_deref(), r.per_region),
+        ("current", Some("us-east-1"), true)
+    );
+    assert_eq!(r.expectations.len(), 1);
+}
+
+#[test]
+fn region_errors_name_the_environment_regions() {
+    let head = "version: 1\nenvironment: p\n";
+    assert_eq!(
+        errors(&format!(
+            "{head}resources:\n  - kind: guardduty_detector\n    id: current\n    regions: all\n"
+        )),
+        ["6:14: `regions: all` needs the environment's regions: list them in `aws.regions`"]
+    );
+    assert_eq!(
+        errors(&format!("{head}aws: {{ regions: [ap-northeast-2, us-east-1] }}\nresources:\n  - kind: secret\n    id: s\n    region: us-east-2\n")),
+        ["7:13: region `us-east-2` is not one of the environment's `aws.regions` (ap-northeast-2, us-east-1); did you mean `us-east-1`?"]
+    );
+    assert_eq!(
+        errors(&format!("{head}aws: {{ regions: [ap-northeast-2, us-east-1] }}\nresources:\n  - kind: guardduty_detector\n    id: current\n    regions: [eu-west-1]\n")),
+        ["7:14: region `eu-west-1` is not one of the environment's `aws.regions` (ap-northeast-2, us-east-1)"]
+    );
+    assert_eq!(
+        errors(&format!(
+            "{head}aws: {{ region: eu-west-1, regions: [ap-northeast-2] }}\n"
+        )),
+        ["3:6: `aws.region` `eu-west-1` is not one of `aws.regions` (ap-northeast-2)"]
+    );
+    assert_eq!(
+        errors(&format!(
+            "{head}aws: {{ regions: [ap-northeast-2, ap-northeast-2, nowhere] }}\n"
+        )),
+        [
+            "3:34: region `ap-northeast-2` is listed twice in `aws.regions`",
+            "3:50: `aws.regions` expected AWS region names such as `us-east-1` or `ap-northeast-2`"
+        ]
+    );
+    assert_eq!(
+        errors(&format!("{head}aws: {{ regions: [ap-northeast-2] }}\nresources:\n  - kind: secret\n    id: s\n    region: ap-northeast-2\n    regions: all\n")),
+        ["8:14: give either `region:` (one region) or `regions:` (several), not both"]
+    );
+    assert_eq!(
+        errors(&format!("{head}aws: {{ regions: [ap-northeast-2] }}\nresources:\n  - kind: s3_bucket\n    id: b\n    regions: all\n")),
+        ["7:14: `regions` checks a regional resource in several regions; `s3_bucket` is not regional"]
+    );
+    assert_eq!(
+        errors(&format!("{head}resources:\n  - kind: secret\n    id: s\n    regions: every\n")),
+        ["6:14: `regions` expected `all` (every region of `aws.regions`) or a list of AWS region names, found a string"]
+    );
+}

@@ -364,9 +364,18 @@ pub fn check_links(spec: &Spec, report: &Report, names: &[(String, &RawCall)]) -
                     _ => true,
                 })
                 .collect();
+            // One region of a `regions:` entry: its checks say `id@region`, its calls name `id`.
+            let name = match (resource.per_region, resource.region.as_deref()) {
+                (true, Some(r)) => check
+                    .resource
+                    .strip_suffix(&format!("@{r}"))
+                    .unwrap_or(&check.resource)
+                    .to_string(),
+                _ => check.resource.clone(),
+            };
             let by_request: Vec<&&(String, &RawCall)> = candidates
                 .iter()
-                .filter(|(_, c)| c.request_names(&check.resource))
+                .filter(|(_, c)| c.request_names(&name))
                 .collect();
             let chosen: Vec<&(String, &RawCall)> = if !by_request.is_empty() {
                 by_request.into_iter().copied().collect()
@@ -374,7 +383,7 @@ pub fn check_links(spec: &Spec, report: &Report, names: &[(String, &RawCall)]) -
                 let by_response: Vec<&(String, &RawCall)> = candidates
                     .iter()
                     .copied()
-                    .filter(|(_, c)| c.response_names(&check.resource))
+                    .filter(|(_, c)| c.response_names(&name))
                     .collect();
                 if by_response.is_empty() {
                     candidates
@@ -431,9 +440,28 @@ pub fn resolved_spec_yaml(spec: &Spec) -> String {
         out.truncate(out.len() - 1);
         out.push_str(" []\n");
     }
-    for r in &spec.resources {
+    let mut i = 0;
+    while i < spec.resources.len() {
+        let r = &spec.resources[i];
+        let mut entry = resource_json(r);
+        i += 1;
+        if r.per_region {
+            // The regions of one `regions:` entry were expanded next to each other: one entry
+            // again, with the list.
+            let mut regions: Vec<J> = r.region.iter().cloned().map(J::String).collect();
+            while let Some(next) = spec.resources.get(i).filter(|n| {
+                n.per_region && n.kind.name == r.kind.name && n.id == r.id && n.origin == r.origin
+            }) {
+                regions.extend(next.region.iter().cloned().map(J::String));
+                i += 1;
+            }
+            if let J::Object(m) = &mut entry {
+                m.remove("region");
+                m.insert("regions".into(), J::Array(regions));
+            }
+        }
         out.push_str(&format!("  # {}\n", r.origin));
-        out.push_str(&format!("  - {}\n", yaml_json(&resource_json(r))));
+        out.push_str(&format!("  - {}\n", yaml_json(&entry)));
     }
     out
 }

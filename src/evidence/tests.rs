@@ -352,6 +352,34 @@ fn the_resolved_spec_loads_again_and_evaluates_to_the_same_verdicts() {
     );
 }
 
+/// A `regions:` entry, expanded to one resource per region when loaded, is one entry again in
+/// the resolved spec, which loads to the same resources.
+#[test]
+fn the_resolved_spec_keeps_regions_entries_whole() {
+    let spec = crate::spec::from_str(
+        Path::new("inline.yaml"),
+        "version: 1\nenvironment: p\naws: { regions: [ap-northeast-2, us-east-1] }\nresources:\n  - kind: guardduty_detector\n    id: current\n    regions: all\n    expect: { status: ENABLED }\n  - kind: secret\n    id: s\n    region: us-east-1\n",
+    )
+    .expect("spec");
+    let text = resolved_spec_yaml(&spec);
+    assert!(
+        text.contains(r#""regions":["ap-northeast-2","us-east-1"]"#),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("spec.resolved.yaml");
+    std::fs::write(&path, &text).expect("write");
+    let again = crate::spec::load(&path).expect("the resolved spec is a valid spec");
+    let keys = |s: &crate::spec::Spec| -> Vec<(String, Option<String>)> {
+        s.resources
+            .iter()
+            .map(|r| (r.key(), r.region.clone()))
+            .collect()
+    };
+    assert_eq!(keys(&again), keys(&spec));
+    assert_eq!(again.aws, spec.aws);
+}
+
 #[test]
 fn checks_link_to_the_calls_of_their_operation_that_name_their_resource() {
     use capture::{RawCall, RawRequest, RawResponse};

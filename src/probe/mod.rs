@@ -119,37 +119,43 @@ pub async fn observe_with(
     let http_calls = crate::aws::CallRecorder::default();
 
     // One task per service and region, all concurrent; each gets every resource of its kinds
-    // there, and a connection for that region (resources may name their own `region:`).
-    let mut groups: BTreeMap<(&str, Option<&str>), Vec<&Resource>> = BTreeMap::new();
+    // there, and a connection for that region (resources may name their own `region:`). The
+    // regions of `regions:` entries are tasks of their own, whose records are then named
+    // `id@region` (the same id is another resource in each region).
+    let mut groups: BTreeMap<(&str, Option<&str>, bool), Vec<&Resource>> = BTreeMap::new();
     for r in &spec.resources {
         groups
-            .entry((r.kind.service, r.region.as_deref()))
+            .entry((r.kind.service, r.region.as_deref(), r.per_region))
             .or_default()
             .push(r);
     }
     let regional: BTreeMap<&str, Connection> = match conn {
         Some(conn) => groups
             .keys()
-            .filter(|(service, _)| *service != http::SERVICE)
-            .filter_map(|(_, region)| *region)
+            .filter(|(service, _, _)| *service != http::SERVICE)
+            .filter_map(|(_, region, _)| *region)
             .map(|region| (region, conn.in_region(region)))
             .collect(),
         None => BTreeMap::new(),
     };
     let (regional, http_calls_ref) = (&regional, &http_calls);
     let resources: Vec<ResourceRecord> = futures::future::join_all(groups.into_iter().map(
-        |((service, region), rs)| async move {
+        |((service, region, per_region), rs)| async move {
             // Not AWS: no connection, no region.
             if service == http::SERVICE {
                 return http::observe(&rs, http_options, http_calls_ref).await;
             }
-            match conn {
+            let mut records = match conn {
                 Some(conn) => {
                     let c = region.and_then(|r| regional.get(r)).unwrap_or(conn);
                     observe_service(c, service, rs).await
                 }
                 None => all_errors(&rs, "no AWS connection for this run"),
+            };
+            if let (true, Some(region)) = (per_region, region) {
+                in_region(&mut records, region);
             }
+            records
         },
     ))
     .await
@@ -181,6 +187,19 @@ pub async fn observe_with(
     };
     snapshot.sort();
     Ok(snapshot)
+}
+
+/// Names every record (and every id a selection matched) `id@region`: the records of one
+/// region of `regions:` entries, observed by a task of their own.
+fn in_region(records: &mut [ResourceRecord], region: &str) {
+    for rec in records {
+        rec.id = format!("{}@{region}", rec.id);
+        if let Observation::Selected { matches } = &mut rec.observation {
+            for m in matches {
+                *m = format!("{m}@{region}");
+            }
+        }
+    }
 }
 
 /// The kinds this build probes live. Others are evaluated from snapshots only; in a live run
