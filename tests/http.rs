@@ -67,6 +67,9 @@ struct Servers {
     http: u16,
     /// Accepts connections and never answers.
     hung: u16,
+    /// HTTPS with TLS 1.2 only, which also answers a TLS 1.1 ClientHello with a TLS 1.1
+    /// ServerHello (a server with a weak TLS policy); same routes as `https`.
+    weak: u16,
     dir: tempfile::TempDir,
     /// SSL_CERT_FILE that trusts the servers' CA.
     ca_file: PathBuf,
@@ -124,6 +127,22 @@ fn route(tls: bool, path: &str, https_port: u16) -> String {
     }
 }
 
+/// How long `/slow` takes to answer.
+const SLOW_MS: u64 = 400;
+
+/// A TLS 1.1 ServerHello record (ECDHE_RSA_WITH_AES_128_CBC_SHA, no session id): what a server
+/// that still accepts TLS 1.1 answers to the probe's legacy ClientHello.
+fn tls11_server_hello() -> Vec<u8> {
+    let mut body = vec![0x03, 0x02];
+    body.extend_from_slice(&[0x5a; 32]);
+    body.extend_from_slice(&[0x00, 0xc0, 0x13, 0x00]);
+    let mut handshake = vec![0x02, 0x00, 0x00, body.len() as u8];
+    handshake.extend_from_slice(&body);
+    let mut record = vec![0x16, 0x03, 0x02, 0x00, handshake.len() as u8];
+    record.extend_from_slice(&handshake);
+    record
+}
+
 /// Reads one request head and answers it by path.
 async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, tls: bool, https_port: u16) {
     let mut head = Vec::new();
@@ -136,6 +155,9 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, tls: bool, http
     }
     let text = String::from_utf8_lossy(&head);
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    if path == "/slow" {
+        tokio::time::sleep(std::time::Duration::from_millis(SLOW_MS)).await;
+    }
     let _ = stream
         .write_all(route(tls, &path, https_port).as_bytes())
         .await;
@@ -159,16 +181,50 @@ fn start() -> Servers {
         .with_safe_default_protocol_versions()
         .expect("versions")
         .with_no_client_auth()
-        .with_single_cert(pki.chain, pki.key)
+        .with_single_cert(pki.chain.clone(), pki.key.clone_key())
         .expect("server config");
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let (https, http, hung) = rt.block_on(async {
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let tls12_only = ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&tokio_rustls::rustls::version::TLS12])
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(pki.chain.clone(), pki.key.clone_key())
+        .expect("server config");
+    let weak_acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls12_only));
+    let (https, http, hung, weak) = rt.block_on(async {
         let tls_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let plain_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let hung_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let https = tls_listener.local_addr().expect("addr").port();
         let http = plain_listener.local_addr().expect("addr").port();
         let hung = hung_listener.local_addr().expect("addr").port();
+        let weak_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let weak = weak_listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = weak_listener.accept().await {
+                let acceptor = weak_acceptor.clone();
+                tokio::spawn(async move {
+                    // The ClientHello's version (bytes 9-10 of the record): 0x0302 is the probe's
+                    // TLS 1.1 hello, answered by hand; anything else gets TLS 1.2.
+                    let mut first = [0u8; 11];
+                    for _ in 0..100 {
+                        match tcp.peek(&mut first).await {
+                            Ok(n) if n >= first.len() => break,
+                            Ok(0) | Err(_) => return,
+                            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(5)).await,
+                        }
+                    }
+                    if first[0] == 0x16 && first[9..11] == [0x03, 0x02] {
+                        let mut tcp = tcp;
+                        let _ = tcp.write_all(&tls11_server_hello()).await;
+                        let _ = tcp.shutdown().await;
+                    } else if let Ok(tls) = acceptor.accept(tcp).await {
+                        serve(tls, true, weak).await;
+                    }
+                });
+            }
+        });
         tokio::spawn(async move {
             while let Ok((tcp, _)) = tls_listener.accept().await {
                 let acceptor = acceptor.clone();
@@ -191,13 +247,14 @@ fn start() -> Servers {
                 held.push(tcp);
             }
         });
-        (https, http, hung)
+        (https, http, hung, weak)
     });
     Servers {
         _rt: rt,
         https,
         http,
         hung,
+        weak,
         dir,
         ca_file,
         other_ca_file,
@@ -310,7 +367,7 @@ fn a_good_endpoint_passes_every_check_without_aws() {
       body: {{ contains: '"ok"' }}
       certificate_valid: true
       certificate_days_remaining: {{ at_least: 30 }}
-      tls_version: {{ one_of: [TLSv1.2, TLSv1.3] }}
+      tls_version: TLSv1.3
       accepts_legacy_tls: false
       hsts_max_age: {{ at_least: 31536000 }}
       hsts_include_subdomains: true
@@ -407,7 +464,7 @@ fn a_bad_endpoint_fails_exactly_the_expected_checks() {
       status: 200
       body: {{ contains: '"ok"' }}
       certificate_valid: true
-      tls_version: {{ one_of: [TLSv1.2, TLSv1.3] }}
+      tls_version: TLSv1.3
       hsts_max_age: {{ at_least: 31536000 }}
       cors_allows_any_origin: false
   - kind: http_endpoint
@@ -443,6 +500,73 @@ fn a_bad_endpoint_fails_exactly_the_expected_checks() {
     assert_eq!(actual(&report, &format!("{p}/redirects_to_https")), false);
 }
 
+/// The checks a launch checklist relies on, each failing against a server that gets it wrong:
+/// a TLS 1.2-only server that still accepts TLS 1.1, a certificate with too few days left, a
+/// slow answer, a body that does not match, and no nosniff or frame protection.
+#[test]
+fn weak_tls_slow_and_unprotected_endpoints_fail_the_checks_that_catch_them() {
+    let s = start();
+    let weak = format!("https://127.0.0.1:{}/slow", s.weak);
+    let bad = format!("https://127.0.0.1:{}/bad", s.https);
+    let report = run(
+        &s,
+        &s.ca_file,
+        &format!(
+            r#"  - kind: http_endpoint
+    id: {weak}
+    expect:
+      certificate_valid: true
+      tls_version: TLSv1.3
+      accepts_legacy_tls: false
+      certificate_days_remaining: {{ at_least: 60 }}
+      response_time_ms: {{ at_most: 200 }}
+  - kind: http_endpoint
+    id: {bad}
+    expect:
+      body: {{ matches: '^\{{"status":"ok"\}}$' }}
+      content_type_options: nosniff
+      frame_protection: true
+"#
+        ),
+        1,
+    );
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    let w = format!("http_endpoint/{weak}");
+    expected.extend(expect_all(&w, &["exists", "certificate_valid"], "pass"));
+    expected.extend(expect_all(
+        &w,
+        &[
+            "tls_version",
+            "accepts_legacy_tls",
+            "certificate_days_remaining",
+            "response_time_ms",
+        ],
+        "fail",
+    ));
+    let b = format!("http_endpoint/{bad}");
+    expected.extend(expect_all(&b, &["exists"], "pass"));
+    expected.extend(expect_all(
+        &b,
+        &["body", "content_type_options", "frame_protection"],
+        "fail",
+    ));
+    assert_eq!(statuses(&report), expected);
+    assert_eq!(actual(&report, &format!("{w}/tls_version")), "TLSv1.2");
+    assert_eq!(actual(&report, &format!("{w}/accepts_legacy_tls")), true);
+    let elapsed = actual(&report, &format!("{w}/response_time_ms"))
+        .as_u64()
+        .expect("ms");
+    assert!(
+        elapsed >= SLOW_MS,
+        "{elapsed} ms for an answer held {SLOW_MS} ms"
+    );
+    assert_eq!(
+        actual(&report, &format!("{b}/content_type_options")),
+        &Value::Null
+    );
+    assert_eq!(actual(&report, &format!("{b}/frame_protection")), false);
+}
+
 #[test]
 fn an_untrusted_certificate_is_described_but_nothing_is_read_over_it() {
     let s = start();
@@ -457,7 +581,7 @@ fn an_untrusted_certificate_is_described_but_nothing_is_read_over_it() {
     expect:
       certificate_valid: true
       certificate_days_remaining: {{ at_least: 30 }}
-      tls_version: {{ one_of: [TLSv1.2, TLSv1.3] }}
+      tls_version: TLSv1.3
       status: 200
 "#
         ),
