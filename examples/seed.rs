@@ -1,9 +1,10 @@
 //! Seeds a local AWS emulator with the demo environments (used by `scripts/demo`): the
-//! live-commerce staging environment and the ticketing platform's production environment.
+//! live-commerce staging environment, the ticketing platform's production environment and the
+//! group/social app's production environment.
 //! Dev-only: this is the only program that creates resources, and it is not part of the
 //! `infra-verify` binary.
 //!
-//! Usage: cargo run --example seed -- http://127.0.0.1:PORT           seed both environments
+//! Usage: cargo run --example seed -- http://127.0.0.1:PORT           seed the three environments
 //!        cargo run --example seed -- http://127.0.0.1:PORT night     then the night's three
 //!                                                                   changes (the drift demo)
 
@@ -54,5 +55,7 @@ async fn main() -> seed::Result<()> {
     eprintln!("seeded the staging environment at {endpoint}");
     demo::seed_ticketing(&endpoint).await?;
     eprintln!("seeded the ticketing-production environment at {endpoint}");
+    demo::seed_group(&endpoint).await?;
+    eprintln!("seeded the group-production environment at {endpoint}");
     Ok(())
 }

@@ -57,12 +57,32 @@ fn the_ticketing_fixture_reports_its_seeded_gaps_offline() {
 }
 
 #[test]
+fn the_group_fixture_reports_its_seeded_gaps_offline() {
+    // fixtures/group-production.snapshot.json is written by `scripts/demo --update-fixture` and
+    // kept honest by the live test `group_production_reports_exactly_the_seeded_gaps...`.
+    iv().args([
+        "group-production",
+        "--snapshot",
+        "fixtures/group-production.snapshot.json",
+    ])
+    .assert()
+    .code(1)
+    .stdout(predicate::str::contains(
+        "FAIL    backup_retention_period      backup_retention_period: expected at least 14, found 7",
+    ))
+    .stdout(predicate::str::contains(
+        "NOT READY: 95 checks: 93 passed, 2 failed, 0 missing, 0 errors",
+    ));
+}
+
+#[test]
 fn every_bundled_spec_validates() {
     for env in [
         "staging",
         "production",
         "ticketing-production",
         "group-production",
+        "learning-saas",
     ] {
         iv().args(["validate", env])
             .assert()

@@ -11,8 +11,9 @@ use crate::support::demo::{seed_demo, seed_ticketing, TICKETING_GAPS};
 use crate::support::moto::Moto;
 use crate::{cli, cli_sub, rt};
 
-/// The ids of the checks that do not pass, with their statuses, from a JSON report.
-fn not_passing(report: &serde_json::Value) -> Vec<(String, String)> {
+/// The ids of the checks that do not pass, with their statuses, from a JSON report (also used by
+/// the group app's test).
+pub(crate) fn not_passing(report: &serde_json::Value) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = report["checks"]
         .as_array()
         .expect("checks")
@@ -29,7 +30,9 @@ fn not_passing(report: &serde_json::Value) -> Vec<(String, String)> {
     out
 }
 
-fn verify(endpoint: &str, env: &str) -> serde_json::Value {
+/// Runs `infra-verify ENV --format json` against the emulator, asserts exit code 1 (not ready, as
+/// seeded), and returns the JSON report.
+pub(crate) fn verify(endpoint: &str, env: &str) -> serde_json::Value {
     let run = cli(endpoint)
         .args([env, "--format", "json"])
         .output()

@@ -1,9 +1,12 @@
 //! The demo environments, with deliberate gaps: the live-commerce platform's staging account as
-//! specs/staging.yaml describes it, and the ticketing platform's production account as
-//! specs/ticketing-production.yaml describes it. Both live in one emulator (one account) without
-//! touching each other's checks. Used by `scripts/demo` (through examples/seed.rs) and by the live
-//! tests that keep fixtures/staging.snapshot.json and fixtures/ticketing-production.snapshot.json
-//! honest. Test-only; only ever pointed at a local emulator.
+//! specs/staging.yaml describes it, the ticketing platform's production account as
+//! specs/ticketing-production.yaml describes it, and the group/social app's production account as
+//! specs/group-production.yaml describes it. All three live in one emulator (one account) without
+//! touching each other's checks (`dorami-*`, `tickets-*` and `moim-*` names). Used by
+//! `scripts/demo` (through examples/seed.rs) and by the live tests that keep
+//! fixtures/staging.snapshot.json, fixtures/ticketing-production.snapshot.json and
+//! fixtures/group-production.snapshot.json honest. Test-only; only ever pointed at a local
+//! emulator.
 
 #![allow(dead_code)]
 
@@ -11,7 +14,7 @@ use aws_sdk_ecs::types::LaunchType;
 use aws_sdk_elasticloadbalancingv2::types::TargetTypeEnum;
 use aws_sdk_guardduty::types::FindingPublishingFrequency;
 
-use super::seed::{emulator_config, seed_staging, Bucket, Result, Seeder};
+use super::seed::{emulator_config, seed_staging, Bucket, Db, Result, Seeder};
 use super::seed_dns::{Acl, DnsSeeder};
 use super::seed_ec2::{network, security_group, Network, Source};
 use super::seed_ecs::{Container, EcsSeeder, Repo, Svc, TaskDef};
@@ -368,6 +371,303 @@ pub async fn seed_ticketing(endpoint: &str) -> Result<()> {
             threshold: 80.0,
             period: 300,
             evaluation_periods: 2,
+            datapoints_to_alarm: None,
+            actions: &[&topic],
+        },
+    ] {
+        mon.alarm(&a).await?;
+    }
+    Ok(())
+}
+
+/// The group app's production checks that fail on the emulator, and why: the two seeded gaps.
+/// moto models everything else specs/group-production.yaml checks (docs/emulator.md, "The demo's
+/// group app").
+pub const GROUP_GAPS: [(&str, &str); 2] = [
+    (
+        "rds_instance/moim-production/backup_retention_period",
+        "gap: backups kept 7 days (the console's default), the checklist says at least 14",
+    ),
+    (
+        "s3_bucket/moim-production-backups/lifecycle_rules",
+        "gap: the backups bucket has no lifecycle rule, so dumps never move to Glacier",
+    ),
+];
+
+/// The group/social app "moim"'s production environment of specs/group-production.yaml, in its
+/// own VPC (10.20.0.0/16, tagged `moim-production`) next to the staging and ticketing
+/// environments. The seeded gaps (see [`GROUP_GAPS`]): the database keeps its backups 7 days
+/// instead of at least 14, and the backups bucket has no lifecycle configuration at all.
+pub async fn seed_group(endpoint: &str) -> Result<()> {
+    let cfg = emulator_config(endpoint);
+    let ec2 = aws_sdk_ec2::Client::new(&cfg);
+    let data = Seeder::new(endpoint);
+    let dns = DnsSeeder::new(endpoint);
+    let ecs = EcsSeeder::new(endpoint);
+    let edge = EdgeSeeder::new(endpoint);
+    let mon = MonitoringSeeder::new(endpoint);
+    let sec = SecuritySeeder::new(endpoint);
+
+    // Network: the ALB in two public subnets, the API's Fargate tasks in two private ones.
+    let net = network(
+        &ec2,
+        &Network {
+            name: "moim-production",
+            cidr: "10.20.0.0/16",
+            environment: "production",
+            public: &[("10.20.0.0/24", "a"), ("10.20.1.0/24", "c")],
+            private: &[("10.20.10.0/24", "a"), ("10.20.11.0/24", "c")],
+            flow_log_group: "/vpc/moim-production",
+        },
+    )
+    .await?;
+    mon.log_group("/vpc/moim-production", Some(30), None)
+        .await?;
+    let alb_sg = security_group(
+        &ec2,
+        &net.vpc,
+        "moim-alb",
+        &[(443, Source::World), (80, Source::World)],
+    )
+    .await?;
+    let api_sg = security_group(
+        &ec2,
+        &net.vpc,
+        "moim-api",
+        &[(3000, Source::Group(&alb_sg))],
+    )
+    .await?;
+    security_group(
+        &ec2,
+        &net.vpc,
+        "moim-data",
+        &[
+            (5432, Source::Group(&api_sg)),
+            (6379, Source::Group(&api_sg)),
+        ],
+    )
+    .await?;
+
+    // Certificates (the ALB's in Seoul, CloudFront's in us-east-1) and the CloudFront web ACL.
+    let alb_certificate = dns.home_certificate("api.moim.example").await?;
+    let cf_certificate = dns.certificate("cdn.moim.example", &[], None).await?;
+    let acl = dns
+        .web_acl(&Acl {
+            name: "moim-edge",
+            cloudfront: true,
+            rate: Some((300, 300)),
+            managed: &[
+                ("AWS", "AWSManagedRulesCommonRuleSet"),
+                ("AWS", "AWSManagedRulesSQLiRuleSet"),
+            ],
+            ..Acl::default()
+        })
+        .await?;
+
+    // The API's image repository, cluster, task definition and log group.
+    ecs.repository(&Repo {
+        name: "moim-api",
+        scan_on_push: true,
+        immutable: true,
+        lifecycle: true,
+        ..Repo::default()
+    })
+    .await?;
+    ecs.cluster(
+        "moim-production",
+        &["FARGATE", "FARGATE_SPOT"],
+        Some("enabled"),
+    )
+    .await?;
+    mon.log_group("/ecs/moim-api-production", Some(90), None)
+        .await?;
+    ecs.task_definition(&TaskDef {
+        family: "moim-api-production",
+        cpu: "512",
+        memory: "1024",
+        containers: &[Container {
+            name: "api",
+            image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/moim-api:1.0.0",
+            health_check: true,
+            log_group: Some("/ecs/moim-api-production"),
+            env: &[("NODE_ENV", "production")],
+        }],
+    })
+    .await?;
+
+    // The ALB: HTTPS 443 with the TLS 1.3 policy forwarding to the API's tasks (two of them,
+    // registered by IP), HTTP 80 redirected.
+    let public: Vec<Subnet> = net
+        .public
+        .iter()
+        .map(|(id, zone)| Subnet {
+            id: id.clone(),
+            zone: zone.clone(),
+            vpc_id: net.vpc.clone(),
+        })
+        .collect();
+    let alb_arn = edge
+        .load_balancer("moim-alb", &[&public[0], &public[1]], &[&alb_sg])
+        .await?;
+    let alb_dns = edge
+        .elbv2
+        .describe_load_balancers()
+        .load_balancer_arns(&alb_arn)
+        .send()
+        .await?
+        .load_balancers()
+        .first()
+        .and_then(|lb| lb.dns_name())
+        .ok_or("no DNS name")?
+        .to_string();
+    let api_tg = edge
+        .target_group(
+            &net.vpc,
+            &TargetGroupSpec {
+                name: "moim-api",
+                port: 3000,
+                target_type: TargetTypeEnum::Ip,
+                health_check: Some(HealthCheck {
+                    path: "/health",
+                    matcher: "200",
+                    interval: 15,
+                    healthy: 2,
+                    unhealthy: 3,
+                }),
+                stickiness: false,
+                targets: &["10.20.10.21", "10.20.11.37"],
+            },
+        )
+        .await?;
+    edge.listener(
+        &alb_arn,
+        443,
+        Some(&alb_certificate),
+        DefaultAction::Forward(&api_tg),
+    )
+    .await?;
+    edge.listener(
+        &alb_arn,
+        80,
+        None,
+        DefaultAction::Redirect {
+            protocol: "HTTPS",
+            port: "443",
+        },
+    )
+    .await?;
+
+    // The API service: two tasks, circuit breaker with rollback, scaling 2..10 on CPU.
+    ecs.service(&Svc {
+        cluster: "moim-production",
+        name: "moim-api",
+        task_family: "moim-api-production",
+        desired: 2,
+        launch_type: Some(LaunchType::Fargate),
+        target_group_arn: Some(&api_tg),
+        container: Some("api"),
+        circuit_breaker: Some((true, true)),
+        running: true,
+        ..Svc::default()
+    })
+    .await?;
+    sec.ecs_scaling("moim-production", "moim-api", 2, 10, Some(60.0), None)
+        .await?;
+    data.secret("moim/production/api", "production").await?;
+
+    // Data. Gap: backups kept 7 days, where the checklist says at least 14.
+    data.db(&Db {
+        id: "moim-production",
+        class: "db.t4g.small",
+        storage_gb: 50,
+        backup_days: 7,
+        multi_az: true,
+        encrypted: true,
+        deletion_protection: true,
+        environment: "production",
+    })
+    .await?;
+    data.replication_group("moim-production-redis", "cache.t4g.small", 1)
+        .await?;
+    data.bucket(&Bucket {
+        name: "moim-production-uploads",
+        versioning: true,
+        sse: true,
+        block_public: true,
+        tls_policy: true,
+        environment: Some("production"),
+        ..Bucket::default()
+    })
+    .await?;
+    // Gap: no lifecycle configuration on the backups bucket (the checklist: Glacier after 30 days).
+    data.bucket(&Bucket {
+        name: "moim-production-backups",
+        versioning: true,
+        sse: true,
+        block_public: true,
+        tls_policy: true,
+        environment: Some("production"),
+        ..Bucket::default()
+    })
+    .await?;
+
+    // CloudFront in front of the uploads bucket and the admin (on the ALB), with the web ACL.
+    edge.distribution_with(&Dist {
+        reference: "moim-cdn",
+        alias: "cdn.moim.example",
+        comment: "moim uploads and admin",
+        s3_domain: "moim-production-uploads.s3.ap-northeast-2.amazonaws.com",
+        alb_dns: &alb_dns,
+        certificate_arn: &cf_certificate,
+        explicit_certificate_flag: true,
+        viewer_protocol_policy: aws_sdk_cloudfront::types::ViewerProtocolPolicy::RedirectToHttps,
+        web_acl_id: &acl,
+        origin_headers: &[],
+    })
+    .await?;
+
+    // Alarms to the on-call topic, which has an e-mail subscription.
+    let topic = mon.topic("moim-alerts").await?;
+    mon.subscribe(&topic, "email", "oncall@moim.example")
+        .await?;
+    let lb_dimension = alb_arn
+        .split_once(":loadbalancer/")
+        .map(|(_, name)| name.to_string())
+        .ok_or("no load balancer name in the ARN")?;
+    for a in [
+        Alarm {
+            name: "moim-api-cpu-high",
+            namespace: "AWS/ECS",
+            metric: "CPUUtilization",
+            dimensions: &[
+                ("ClusterName", "moim-production"),
+                ("ServiceName", "moim-api"),
+            ],
+            threshold: 80.0,
+            period: 300,
+            evaluation_periods: 1,
+            datapoints_to_alarm: None,
+            actions: &[&topic],
+        },
+        Alarm {
+            name: "moim-db-connections",
+            namespace: "AWS/RDS",
+            metric: "DatabaseConnections",
+            dimensions: &[("DBInstanceIdentifier", "moim-production")],
+            threshold: 150.0,
+            period: 300,
+            evaluation_periods: 2,
+            datapoints_to_alarm: None,
+            actions: &[&topic],
+        },
+        Alarm {
+            name: "moim-alb-5xx",
+            namespace: "AWS/ApplicationELB",
+            metric: "HTTPCode_ELB_5XX_Count",
+            dimensions: &[("LoadBalancer", &lb_dimension)],
+            threshold: 10.0,
+            period: 60,
+            evaluation_periods: 1,
             datapoints_to_alarm: None,
             actions: &[&topic],
         },

@@ -55,6 +55,8 @@ pub struct Svc<'a> {
     /// None: moto then reports `EC2`.
     pub launch_type: Option<LaunchType>,
     pub target_group_arn: Option<&'a str>,
+    /// The container the target group routes to (port 3000); `backend` when None.
+    pub container: Option<&'a str>,
     // moto's CreateService drops capacityProviderStrategy and deploymentConfiguration; its
     // UpdateService keeps them, so these are set by a follow-up UpdateService.
     pub capacity_providers: &'a [&'a str],
@@ -180,7 +182,7 @@ impl EcsSeeder {
             req = req.load_balancers(
                 LoadBalancer::builder()
                     .target_group_arn(arn)
-                    .container_name("backend")
+                    .container_name(s.container.unwrap_or("backend"))
                     .container_port(3000)
                     .build(),
             );
