@@ -9,7 +9,8 @@
 //! Accepting is optimistic: it names the version it read (a content hash, or the S3 ETag) and is
 //! refused when the baseline changed since, so two nightly runs cannot overwrite each other
 //! silently. In S3 that is a conditional write (`If-Match` / `If-None-Match: *`), done by S3
-//! itself. These are the only writes the tool ever makes to AWS, only with `--accept`, and only
+//! itself; for a local file, the check and the write happen under an exclusive lock of the
+//! history directory's `.lock` file (released when the process ends, however it ends). These are the only writes the tool ever makes to AWS, only with `--accept`, and only
 //! to the baseline's own keys; the probes stay read-only.
 
 use std::path::{Path, PathBuf};
@@ -127,16 +128,51 @@ impl std::fmt::Display for Location {
     }
 }
 
-/// The history file name of a snapshot: its `taken_at` without separators, e.g.
-/// `20261122T020000Z.json`, so that names sort by time.
+/// The history file name of a snapshot: when it was taken, in UTC to the second without
+/// separators, e.g. `20261122T020000Z.json`, so that names sort by time. A `taken_at` with an
+/// offset (`2026-11-22T11:00:00+09:00`) or fractions is converted; one that is not RFC 3339 at
+/// all gets the time of the accept.
 pub fn history_name(snapshot: &Snapshot) -> String {
-    let compact: String = snapshot
-        .metadata
-        .taken_at
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    use aws_smithy_types::date_time::Format;
+    let secs = utc_seconds(&snapshot.metadata.taken_at)
+        .unwrap_or_else(|| aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs());
+    let second = aws_smithy_types::DateTime::from_secs(secs);
+    let text = second.fmt(Format::DateTime).unwrap_or_default();
+    let compact: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     format!("{compact}.json")
+}
+
+/// Seconds since the epoch of an RFC 3339 time, `Z` or with a `+HH:MM` / `-HH:MM` offset.
+fn utc_seconds(text: &str) -> Option<i64> {
+    use aws_smithy_types::date_time::Format;
+    let text = text.trim();
+    let (local, offset) = match text
+        .len()
+        .checked_sub(6)
+        .and_then(|i| text.get(i..).map(|o| (i, o)))
+    {
+        Some((i, o)) if (o.starts_with('+') || o.starts_with('-')) && o.as_bytes()[3] == b':' => {
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            let hours: i64 = o.get(1..3)?.parse().ok()?;
+            let minutes: i64 = o.get(4..6)?.parse().ok()?;
+            (
+                format!("{}Z", &text[..i]),
+                sign * (hours * 3600 + minutes * 60),
+            )
+        }
+        _ => (text.to_string(), 0),
+    };
+    let t = aws_smithy_types::DateTime::from_str(&local, Format::DateTime).ok()?;
+    Some(t.secs() - offset)
+}
+
+/// What an accept did besides replacing the baseline.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// History entries removed (beyond the retention count).
+    pub removed: Vec<String>,
+    /// What went wrong after the baseline itself was replaced (the accept stands).
+    pub warnings: Vec<String>,
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -240,29 +276,38 @@ impl Store {
     }
 
     /// Makes `snapshot` the baseline, provided the baseline is still at `expected`; keeps it in
-    /// the history too and prunes the history to `keep` entries (oldest first). Returns the
-    /// history entries removed.
+    /// the history too and prunes the history to `keep` entries (oldest first).
     pub async fn accept(
         &self,
         snapshot: &Snapshot,
         expected: &Version,
         keep: usize,
-    ) -> Result<Vec<String>, BaselineError> {
+    ) -> Result<Accepted, BaselineError> {
         let json = snapshot.to_json();
         let history = self.location.history();
         let entry = format!("{history}{}", history_name(snapshot));
         match &self.location {
             Location::File(path) => {
-                let (_, now) = self.read_raw().await?;
-                if now != *expected {
-                    return Err(BaselineError::Conflict(self.location.to_string()));
-                }
                 let io = |p: &Path| {
                     let p = p.display().to_string();
                     move |source| BaselineError::Io { path: p, source }
                 };
                 let dir = PathBuf::from(&history);
                 std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                // Another accept of the same baseline waits here; the version is then checked
+                // under the lock, so of two runs that read the same baseline only one wins.
+                let lock_path = dir.join(".lock");
+                let lock = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&lock_path)
+                    .map_err(io(&lock_path))?;
+                lock.lock().map_err(io(&lock_path))?;
+                let (_, now) = self.read_raw().await?;
+                if now != *expected {
+                    return Err(BaselineError::Conflict(self.location.to_string()));
+                }
                 let entry = PathBuf::from(&entry);
                 crate::fsutil::write_atomic(&entry, json.as_bytes()).map_err(io(&entry))?;
                 if let Err(e) = crate::fsutil::write_atomic(path, json.as_bytes()) {
@@ -278,13 +323,18 @@ impl Store {
                     .collect();
                 names.sort();
                 let excess = names.len().saturating_sub(keep.max(1));
-                let mut removed = Vec::new();
+                let mut done = Accepted::default();
                 for n in names.into_iter().take(excess) {
                     let p = dir.join(&n);
-                    std::fs::remove_file(&p).map_err(io(&p))?;
-                    removed.push(p.display().to_string());
+                    match std::fs::remove_file(&p) {
+                        Ok(()) => done.removed.push(p.display().to_string()),
+                        Err(e) => done
+                            .warnings
+                            .push(format!("could not remove {}: {e}", p.display())),
+                    }
                 }
-                Ok(removed)
+                drop(lock);
+                Ok(done)
             }
             Location::S3 { bucket, key } => {
                 let client = self.client()?;
@@ -321,7 +371,10 @@ impl Store {
                         ))
                     }
                 }
-                client
+                // The baseline is accepted from here on: what fails below is reported, not
+                // undone (the history is a convenience; the baseline is the record).
+                let mut done = Accepted::default();
+                if let Err(e) = client
                     .put_object()
                     .bucket(bucket)
                     .key(&entry)
@@ -329,32 +382,33 @@ impl Store {
                     .body(ByteStream::from(json.into_bytes()))
                     .send()
                     .await
-                    .map_err(|e| {
-                        s3_error(
-                            "s3:PutObject",
-                            crate::probe::describe_error("s3:PutObject", &e),
-                        )
-                    })?;
-                let mut names = self.s3_history_keys().await?;
+                {
+                    done.warnings.push(format!(
+                        "the baseline was accepted, but its history copy s3://{bucket}/{entry} was not written: {}",
+                        crate::probe::describe_error("s3:PutObject", &e)
+                    ));
+                    return Ok(done);
+                }
+                let mut names = match self.s3_history_keys().await {
+                    Ok(names) => names,
+                    Err(e) => {
+                        done.warnings
+                            .push(format!("the history was not pruned: {e}"));
+                        return Ok(done);
+                    }
+                };
                 names.sort();
                 let excess = names.len().saturating_sub(keep.max(1));
-                let mut removed = Vec::new();
                 for k in names.into_iter().take(excess) {
-                    client
-                        .delete_object()
-                        .bucket(bucket)
-                        .key(&k)
-                        .send()
-                        .await
-                        .map_err(|e| {
-                            s3_error(
-                                "s3:DeleteObject",
-                                crate::probe::describe_error("s3:DeleteObject", &e),
-                            )
-                        })?;
-                    removed.push(format!("s3://{bucket}/{k}"));
+                    match client.delete_object().bucket(bucket).key(&k).send().await {
+                        Ok(_) => done.removed.push(format!("s3://{bucket}/{k}")),
+                        Err(e) => done.warnings.push(format!(
+                            "could not remove s3://{bucket}/{k}: {}",
+                            crate::probe::describe_error("s3:DeleteObject", &e)
+                        )),
+                    }
                 }
-                Ok(removed)
+                Ok(done)
             }
         }
     }
@@ -527,6 +581,57 @@ mod tests {
                 .expect("fixture");
         s.metadata.taken_at = "2026-11-22T02:00:00Z".into();
         assert_eq!(history_name(&s), "20261122T020000Z.json");
+        // Offsets and fractions are converted to UTC seconds: still a history name.
+        s.metadata.taken_at = "2026-11-22T11:00:00.250+09:00".into();
+        assert_eq!(history_name(&s), "20261122T020000Z.json");
+        // Not a time at all: named by the accept's own time, still a history name.
+        s.metadata.taken_at = "yesterday".into();
+        assert!(is_history_name(&history_name(&s)), "{}", history_name(&s));
+    }
+
+    /// Two processes' worth of accepts of one local baseline at once, each having read the same
+    /// version: exactly one wins, the others are refused, and the baseline is the winner's.
+    #[test]
+    fn concurrent_local_accepts_of_one_version_let_exactly_one_win() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("staging.json");
+        let base: Snapshot =
+            serde_json::from_str(include_str!("../fixtures/staging.snapshot.json"))
+                .expect("fixture");
+        let store = Store::new(Location::File(path.clone()), None);
+        block_on(store.accept(&base, &Version::Absent, 5)).expect("first baseline");
+        let (_, read) = block_on(store.load()).expect("load");
+        let results: Vec<(String, Result<Accepted, BaselineError>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let mut snap = base.clone();
+                    snap.metadata.taken_at = format!("2026-11-22T02:00:0{i}Z");
+                    let read = read.clone();
+                    let path = path.clone();
+                    scope.spawn(move || {
+                        let store = Store::new(Location::File(path), None);
+                        let r = block_on(store.accept(&snap, &read, 5));
+                        (snap.metadata.taken_at, r)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .collect()
+        });
+        let winners: Vec<&String> = results
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(winners.len(), 1, "{results:?}");
+        assert!(results
+            .iter()
+            .filter(|(_, r)| r.is_err())
+            .all(|(_, r)| matches!(r, Err(BaselineError::Conflict(_)))));
+        let (now, _) = block_on(store.load()).expect("load");
+        assert_eq!(&now.expect("baseline").metadata.taken_at, winners[0]);
     }
 
     #[test]

@@ -214,7 +214,9 @@ pub struct DriftArgs {
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
     /// Then make this run's snapshot the baseline (refused when something could not be
-    /// observed, or when another run accepted a baseline meanwhile).
+    /// observed, or when another run accepted a baseline meanwhile). The report is printed
+    /// first; the exit code is then the accept's: 0 accepted, 2 refused (changed meanwhile), 3
+    /// refused (not everything observed).
     #[arg(long)]
     pub accept: bool,
     /// Accepted snapshots kept in the baseline's history (the oldest are removed).
@@ -625,21 +627,24 @@ fn drift_cmd(a: &DriftArgs) -> CmdResult {
             false => None,
         };
         let store = baseline::Store::new(location, conn.as_ref());
-        // The baseline is read first: a missing or unreadable one ends the run before any probe.
+        // The baseline is read first: a missing (without --accept) or unreadable one ends the
+        // run before any probe.
         let (baseline, version) = store.load().await.map_err(baseline_failure)?;
         if let Some(b) = &baseline {
             check_snapshot(&spec, b, Path::new(&store.location().to_string()))?;
+        } else if !a.accept {
+            return Err(baseline_failure(BaselineError::Missing(
+                store.location().to_string(),
+            )));
         }
         let current = match current_file {
             Some(s) => s,
             None => observe_with(&spec, conn.as_ref(), &a.connection).await?,
         };
+        if let Some(b) = &baseline {
+            same_place(b, &current, store.location())?;
+        }
         let Some(baseline) = baseline else {
-            if !a.accept {
-                return Err(baseline_failure(BaselineError::Missing(
-                    store.location().to_string(),
-                )));
-            }
             accept(&store, &current, &version, a.keep as usize).await?;
             let _ = writeln!(
                 io::stderr(),
@@ -677,9 +682,37 @@ fn drift_cmd(a: &DriftArgs) -> CmdResult {
                 current.metadata.taken_at,
                 store.location()
             );
+            // The report above says what was accepted; the exit code says the accept worked
+            // (a refused one is 2 or 3), so an accept job is green once it is done.
+            return Ok(ExitCode::Ready);
         }
         Ok(report.outcome.into())
     })
+}
+
+/// A baseline and a snapshot of different accounts or regions are not two states of one
+/// environment: comparing them would report everything as drift (or, worse, nothing).
+fn same_place(
+    baseline: &Snapshot,
+    current: &Snapshot,
+    location: &baseline::Location,
+) -> Result<(), Failure> {
+    let (b, c) = (&baseline.metadata, &current.metadata);
+    if let (Some(x), Some(y)) = (&b.account_id, &c.account_id) {
+        if x != y {
+            return Err(Failure::usage(format!(
+                "the baseline at {location} was taken in account {x}, this snapshot in account {y}: not comparable (is the profile or role right?)"
+            )));
+        }
+    }
+    if let (Some(x), Some(y)) = (&b.region, &c.region) {
+        if x != y {
+            return Err(Failure::usage(format!(
+                "the baseline at {location} was taken in region {x}, this snapshot in region {y}: not comparable (--region, or the spec's aws.region)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Accepts a snapshot as the baseline, unless part of it was not observed.
@@ -707,12 +740,15 @@ async fn accept(
             ),
         });
     }
-    let removed = store
+    let done = store
         .accept(snap, version, keep)
         .await
         .map_err(baseline_failure)?;
-    for r in removed {
+    for r in done.removed {
         let _ = writeln!(io::stderr(), "removed {r} (keeping {keep})");
+    }
+    for w in done.warnings {
+        let _ = writeln!(io::stderr(), "warning: {w}");
     }
     Ok(())
 }

@@ -208,3 +208,159 @@ fn an_s3_baseline_is_written_conditionally_and_keeps_a_history() {
     // The probes' connection made none of them.
     assert!(conn.recorder.calls().is_empty());
 }
+
+/// Two `drift --accept` processes race for one S3 baseline, both having read the same version:
+/// exactly one accepts (exit 0), the other is refused (exit 2, "changed since this run read it")
+/// and writes nothing, and the baseline is the winner's snapshot. A proxy between the processes
+/// and moto orders the race: the first accept's PutObject waits until both runs have read the
+/// baseline, the second's until the first's was answered.
+#[test]
+fn two_concurrent_cli_accepts_of_one_s3_baseline_let_exactly_one_win() {
+    use std::io::{BufReader, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Condvar, Mutex};
+    use std::time::Duration;
+
+    use crate::support::proxy::{read_request, with_connection_close};
+
+    let moto = Moto::start();
+    let seeder = Seeder::new(&moto.endpoint);
+    rt().block_on(async {
+        seeder
+            .s3
+            .create_bucket()
+            .bucket("ops-race")
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApNortheast2)
+                    .build(),
+            )
+            .send()
+            .await
+    })
+    .expect("bucket");
+    let url = "s3://ops-race/drift/staging.json";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snapshot = |name: &str, taken_at: &str| {
+        let mut s = fixture("baseline");
+        s.metadata.taken_at = taken_at.into();
+        let path = dir.path().join(name);
+        std::fs::write(&path, s.to_json()).expect("write");
+        path.to_string_lossy().into_owned()
+    };
+    let old = snapshot("old.json", "2026-11-21T02:00:00Z");
+    let (code, _, out) = drift(&moto.endpoint, url, &["--snapshot", &old, "--accept"]);
+    assert_eq!(code, 0, "{out}");
+    let a = snapshot("a.json", "2026-11-22T02:00:01Z");
+    let b = snapshot("b.json", "2026-11-22T02:00:02Z");
+
+    // (baseline reads answered, first accept answered)
+    let state = Arc::new((Mutex::new((0usize, false)), Condvar::new()));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let proxy = format!(
+        "http://127.0.0.1:{}",
+        listener.local_addr().expect("addr").port()
+    );
+    let upstream = moto.port;
+    let shared = state.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let state = shared.clone();
+            std::thread::spawn(move || {
+                let Some(mut reader) = conn.try_clone().ok().map(BufReader::new) else {
+                    return;
+                };
+                let Some(req) = read_request(&mut reader) else {
+                    return;
+                };
+                let line = req.head.lines().next().unwrap_or_default().to_string();
+                let body = String::from_utf8_lossy(&req.body).into_owned();
+                let baseline = line.contains(" /ops-race/drift/staging.json");
+                let (lock, cv) = &*state;
+                let wait_until = |ready: &dyn Fn(&(usize, bool)) -> bool| {
+                    let guard = lock.lock().expect("lock");
+                    let _ = cv.wait_timeout_while(guard, Duration::from_secs(20), |s| !ready(s));
+                };
+                if baseline && line.starts_with("PUT") {
+                    if body.contains("2026-11-22T02:00:01Z") {
+                        wait_until(&|s| s.0 >= 2);
+                    } else if body.contains("2026-11-22T02:00:02Z") {
+                        wait_until(&|s| s.1);
+                    }
+                }
+                let Ok(mut up) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                    return;
+                };
+                let _ = up.write_all(with_connection_close(&req.head).as_bytes());
+                let _ = up.write_all(&req.body);
+                let mut answer = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut up, &mut answer);
+                let _ = (&conn).write_all(&answer);
+                let mut s = lock.lock().expect("lock");
+                if baseline && line.starts_with("GET") {
+                    s.0 += 1;
+                } else if baseline
+                    && line.starts_with("PUT")
+                    && body.contains("2026-11-22T02:00:01Z")
+                {
+                    s.1 = true;
+                }
+                cv.notify_all();
+            });
+        }
+    });
+
+    let accept = |snap: &str| {
+        cli_sub(
+            &proxy,
+            &[
+                "drift",
+                "staging",
+                "--baseline",
+                url,
+                "--snapshot",
+                snap,
+                "--accept",
+            ],
+        )
+        .output()
+        .expect("run")
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let one = scope.spawn(|| accept(&a));
+        let two = scope.spawn(|| accept(&b));
+        (one.join().expect("a"), two.join().expect("b"))
+    });
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(first.status.code(), Some(0), "{}", err(&first));
+    assert!(
+        err(&first).contains("accepted: 2026-11-22T02:00:01Z"),
+        "{}",
+        err(&first)
+    );
+    assert_eq!(second.status.code(), Some(2), "{}", err(&second));
+    assert!(
+        err(&second).contains(
+            "changed since this run read it (another run accepted one): nothing was written"
+        ),
+        "{}",
+        err(&second)
+    );
+    // The baseline and its history are the winner's.
+    let store = Store::new(
+        Location::parse(url).expect("url"),
+        Some(&connection(&moto.endpoint)),
+    );
+    let (now, _) = rt().block_on(store.load()).expect("load");
+    assert_eq!(
+        now.expect("baseline").metadata.taken_at,
+        "2026-11-22T02:00:01Z"
+    );
+    let history: Vec<String> = rt()
+        .block_on(store.history())
+        .expect("history")
+        .into_iter()
+        .map(|s| s.metadata.taken_at)
+        .collect();
+    assert_eq!(history, ["2026-11-21T02:00:00Z", "2026-11-22T02:00:01Z"]);
+}
