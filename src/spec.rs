@@ -340,6 +340,9 @@ pub struct Spec {
     pub path: PathBuf,
     /// Every file read, the given one first.
     pub files: Vec<PathBuf>,
+    /// The SHA-256 (hex) of each of `files` as it was read for this spec (empty for a spec not
+    /// read from files): what an evidence bundle records, even if a file changes afterwards.
+    pub file_sha256: Vec<String>,
     /// The environment name.
     pub environment: String,
     /// AWS connection settings.
@@ -382,11 +385,21 @@ pub fn from_str(path: &Path, text: &str) -> Result<Spec, SpecError> {
     let mut loader = Loader::default();
     let file: Arc<Path> = Arc::from(path);
     loader.files.push(path.to_path_buf());
+    loader.hashes.push(sha256_hex(text.as_bytes()));
     let layer = loader.parse_layer(&file, text);
     if let Some(ext) = &layer.extends {
         loader.error(&ext.1, "`extends:` needs a spec loaded from a file");
     }
     loader.finish(path, layer)
+}
+
+/// SHA-256 of bytes, lower-case hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The closest candidate to `word`, if any is close enough to be a likely typo.
@@ -432,6 +445,8 @@ struct Layer {
 struct Loader {
     diags: Vec<Diagnostic>,
     files: Vec<PathBuf>,
+    /// SHA-256 of each file's bytes as read, in the order of `files`.
+    hashes: Vec<String>,
     /// The directory of the spec given (canonical): `extends:` may not leave it.
     root: Option<PathBuf>,
 }
@@ -462,6 +477,7 @@ impl Loader {
         Ok(Spec {
             path: path.to_path_buf(),
             files: self.files,
+            file_sha256: self.hashes,
             environment: layer.environment.unwrap_or_default(),
             aws: layer.aws,
             resources,
@@ -593,6 +609,7 @@ impl Loader {
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         stack.push(canonical);
         self.files.push(path.to_path_buf());
+        self.hashes.push(sha256_hex(&text));
         let file: Arc<Path> = Arc::from(path);
         let layer = match String::from_utf8(text) {
             Ok(text) => self.parse_layer(&file, &text),

@@ -211,18 +211,25 @@ pub const HTTP_NOTE: &str = "http_endpoint checks are evidenced by the facts the
     AWS API calls and are not included as raw files.";
 
 /// A host-independent id of one observation: the first 128 bits of the SHA-256 of the account,
-/// the environment, the time the facts were observed and the SHA-256 of every spec file, shown
-/// as a UUID. The same observation of the same spec gets the same id on any machine (a bundle
-/// rebuilt from the same snapshot and spec keeps it); any other observation gets another.
+/// the environment, the time the facts were observed, the SHA-256 of the snapshot (the facts
+/// themselves) and of every spec file, shown as a UUID. The same observation of the same spec
+/// gets the same id on any machine (a bundle rebuilt from the same snapshot and spec keeps it);
+/// any other observation, or other facts under the same time, gets another.
 pub fn run_id(
     account_id: Option<&str>,
     environment: &str,
     observed_at: &str,
+    snapshot_sha256: &str,
     spec_files: &[FileHash],
 ) -> String {
     let mut h = Sha256::new();
-    h.update(b"infra-verify run id v1\n");
-    for part in [account_id.unwrap_or(""), environment, observed_at] {
+    h.update(b"infra-verify run id v2\n");
+    for part in [
+        account_id.unwrap_or(""),
+        environment,
+        observed_at,
+        snapshot_sha256,
+    ] {
         h.update(part.as_bytes());
         h.update(b"\n");
     }
@@ -241,8 +248,21 @@ pub fn run_id(
     )
 }
 
-/// The spec files with their hashes, the given one first.
+/// The spec files with their hashes, the given one first: the hashes of the bytes the spec was
+/// loaded from (a file edited while the run observed AWS does not change them), or, for a spec
+/// built without them, of the files as they are now.
 pub fn spec_file_hashes(spec: &Spec) -> Result<Vec<FileHash>, EvidenceError> {
+    if !spec.files.is_empty() && spec.files.len() == spec.file_sha256.len() {
+        return Ok(spec
+            .files
+            .iter()
+            .zip(&spec.file_sha256)
+            .map(|(p, h)| FileHash {
+                path: p.display().to_string(),
+                sha256: h.clone(),
+            })
+            .collect());
+    }
     let files = if spec.files.is_empty() {
         vec![spec.path.clone()]
     } else {
@@ -608,10 +628,9 @@ pub fn build(input: &Input<'_>) -> Result<(Bundle, Manifest), EvidenceError> {
         }
     }
     files.insert("verdicts.json".into(), pretty(&verdicts));
-    files.insert(
-        "snapshot.json".into(),
-        input.snapshot.to_json().into_bytes(),
-    );
+    let snapshot_json = input.snapshot.to_json().into_bytes();
+    let snapshot_sha256 = sha256_hex(&snapshot_json);
+    files.insert("snapshot.json".into(), snapshot_json);
     files.insert(
         "spec.resolved.yaml".into(),
         resolved_spec_yaml(input.spec).into_bytes(),
@@ -651,6 +670,7 @@ pub fn build(input: &Input<'_>) -> Result<(Bundle, Manifest), EvidenceError> {
             meta.account_id.as_deref(),
             &input.spec.environment,
             &meta.taken_at,
+            &snapshot_sha256,
             &spec_files,
         ),
         environment: input.spec.environment.clone(),

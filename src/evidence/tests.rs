@@ -50,6 +50,7 @@ fn the_run_id_depends_on_every_input_and_on_nothing_else() {
         Some("123456789012"),
         "staging",
         "2026-11-22T10:00:00Z",
+        "ss",
         &files,
     );
     // The same observation on any host: the same id, shaped as a UUID.
@@ -59,6 +60,7 @@ fn the_run_id_depends_on_every_input_and_on_nothing_else() {
             Some("123456789012"),
             "staging",
             "2026-11-22T10:00:00Z",
+            "ss",
             &files
         )
     );
@@ -75,6 +77,7 @@ fn the_run_id_depends_on_every_input_and_on_nothing_else() {
             Some("123456789012"),
             "staging",
             "2026-11-22T10:00:00Z",
+            "ss",
             &moved
         )
     );
@@ -87,27 +90,39 @@ fn the_run_id_depends_on_every_input_and_on_nothing_else() {
             Some("210987654321"),
             "staging",
             "2026-11-22T10:00:00Z",
+            "ss",
             &files,
         ),
         run_id(
             Some("123456789012"),
             "production",
             "2026-11-22T10:00:00Z",
+            "ss",
             &files,
         ),
         run_id(
             Some("123456789012"),
             "staging",
             "2026-11-22T10:00:01Z",
+            "ss",
             &files,
         ),
         run_id(
             Some("123456789012"),
             "staging",
             "2026-11-22T10:00:00Z",
+            "ss",
             &edited,
         ),
-        run_id(None, "staging", "2026-11-22T10:00:00Z", &files),
+        run_id(None, "staging", "2026-11-22T10:00:00Z", "ss", &files),
+        // Other facts under the same time.
+        run_id(
+            Some("123456789012"),
+            "staging",
+            "2026-11-22T10:00:00Z",
+            "st",
+            &files,
+        ),
     ] {
         assert_ne!(id, other);
     }

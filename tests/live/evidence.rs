@@ -113,6 +113,7 @@ fn a_live_bundle_has_every_raw_response_verifies_and_holds_no_secret_value() {
     let text = String::from_utf8_lossy(&v.stdout);
     assert_eq!(v.status.code(), Some(0), "{text}");
     assert!(text.contains("INTACT:"), "{text}");
+    tampering_with_raw_responses_is_named(&out);
 
     let json = |name: &str| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(out.join(name)).expect("read")).expect("json")
@@ -290,6 +291,90 @@ fn a_live_bundle_has_every_raw_response_verifies_and_holds_no_secret_value() {
     );
     assert!(html.contains(&format!("href=\"{backup_raw}\"")));
     assert!(browser::pdf_len(&html) > 1000);
+}
+
+/// A byte altered, a file added or one removed under raw/ of a bundle built against moto (the
+/// raw responses are the files an offline bundle does not have): `evidence verify` exits 1 and
+/// names the file. Each on a fresh copy of the bundle.
+fn tampering_with_raw_responses_is_named(bundle: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("ls").flatten() {
+            let target = to.join(e.file_name());
+            if e.path().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), &target).expect("copy");
+            }
+        }
+    }
+    let mut raw: Vec<std::path::PathBuf> = std::fs::read_dir(bundle.join("raw"))
+        .expect("raw/")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    raw.sort();
+    let victim = raw
+        .iter()
+        .find(|p| p.to_string_lossy().contains("DescribeDBInstances"))
+        .expect("a DescribeDBInstances response")
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let dir = tempfile::tempdir().expect("tempdir");
+    type Change<'a> = Box<dyn Fn(&Path) + 'a>;
+    let cases: [(&str, Change, String); 3] = [
+        (
+            "altered",
+            Box::new(|b: &Path| {
+                let p = b.join("raw").join(&victim);
+                let mut bytes = std::fs::read(&p).expect("read");
+                // One digit of the backup retention the failing check read: 1 day becomes 7.
+                let at = bytes
+                    .windows(b"<BackupRetentionPeriod>1<".len())
+                    .position(|w| w == b"<BackupRetentionPeriod>1<")
+                    .expect("the retention in the raw body")
+                    + "<BackupRetentionPeriod>".len();
+                bytes[at] = b'7';
+                std::fs::write(&p, bytes).expect("write");
+            }),
+            format!("raw/{victim}"),
+        ),
+        (
+            "added",
+            Box::new(|b: &Path| {
+                std::fs::write(
+                    b.join("raw").join("9999-RDS-DescribeDBInstances.json"),
+                    "{}",
+                )
+                .expect("write")
+            }),
+            "raw/9999-RDS-DescribeDBInstances.json".to_string(),
+        ),
+        (
+            "removed",
+            Box::new(|b: &Path| std::fs::remove_file(b.join("raw").join(&victim)).expect("rm")),
+            format!("raw/{victim}"),
+        ),
+    ];
+    for (what, change, named) in cases {
+        let copy_dir = dir.path().join(what);
+        copy(bundle, &copy_dir);
+        change(&copy_dir);
+        let v = crate::emulator_cli()
+            .args(["evidence", "verify"])
+            .arg(&copy_dir)
+            .output()
+            .expect("verify");
+        let text = String::from_utf8_lossy(&v.stdout);
+        assert_eq!(v.status.code(), Some(1), "{what}: {text}");
+        assert!(text.contains("NOT INTACT"), "{what}: {text}");
+        assert!(
+            text.lines().any(|l| l.contains(&named) && l.contains(what)),
+            "{what}: {named} not named: {text}"
+        );
+    }
 }
 
 /// Capture is off unless evidence is collected: an ordinary run keeps no raw response.
