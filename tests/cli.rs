@@ -266,6 +266,37 @@ fn broken_snapshots_exit_2() {
         .stderr(predicate::str::contains(
             "wrong account: the spec requires account 123456789012",
         ));
+    let other_environment = write(
+        &dir,
+        "e.json",
+        &fixture.replacen(
+            "\"environment\": \"staging\"",
+            "\"environment\": \"production\"",
+            1,
+        ),
+    );
+    iv().args(["staging", "--snapshot"])
+        .arg(&other_environment)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is a snapshot of environment `production`, but the spec is for `staging`",
+        ));
+    // A report asked for with --output is not written (nor an old one replaced) for any of them.
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "previous report").expect("write");
+    for bad in [&truncated, &future, &other_account, &other_environment] {
+        iv().args(["staging", "--format", "json", "--output"])
+            .arg(&report)
+            .arg("--snapshot")
+            .arg(bad)
+            .assert()
+            .code(2);
+        assert_eq!(
+            std::fs::read_to_string(&report).expect("read"),
+            "previous report"
+        );
+    }
 }
 
 #[test]
