@@ -568,6 +568,31 @@ fn checklist_copy(dir: &tempfile::TempDir, crlf: bool) -> std::path::PathBuf {
     write(dir, "checklist.md", &text)
 }
 
+/// A checklist made read-only is not written: exit 2, and it is byte for byte what it was, with
+/// no temporary file left beside it.
+#[test]
+fn tick_leaves_a_read_only_checklist_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = checklist_copy(&dir, false);
+    let before = std::fs::read(&path).expect("read");
+    let mut perms = std::fs::metadata(&path).expect("meta").permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).expect("chmod");
+    iv().args(["tick", "staging"])
+        .arg(&path)
+        .args(["--snapshot", FIXTURE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("read-only"));
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+}
+
 #[test]
 fn tick_offline_ticks_exactly_the_passing_items_and_is_idempotent() {
     let dir = tempfile::tempdir().expect("tempdir");
