@@ -325,6 +325,65 @@ mod tests {
         }
     }
 
+    /// The association checks fail when the ALB is not associated, and a denied
+    /// ListResourcesForWebACL makes them errors naming the action (never a pass), while what
+    /// the list gave stands.
+    #[tokio::test]
+    async fn associations_fail_when_absent_and_are_errors_when_denied() {
+        let alb = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/web/1";
+        let text = format!(
+            "version: 1\nenvironment: test\nresources:\n- kind: waf_web_acl\n  id: REGIONAL/api\n  expect: {{ associated_resources: {{ contains: \"{alb}\" }} }}\n"
+        );
+        let s = spec(&text);
+        let none = r#"{"ResourceArns":[]}"#;
+        let mut answers = vec![(200, LIST)];
+        answers.extend(std::iter::repeat_n((200, none), REGIONAL_TYPES.len()));
+        let replay = Replay::new(&answers);
+        let resources: Vec<&Resource> = s.resources.iter().collect();
+        let snapshot = |records| crate::snapshot::Snapshot {
+            snapshot_version: crate::snapshot::SNAPSHOT_VERSION,
+            metadata: crate::snapshot::Metadata {
+                tool: "infra-verify".into(),
+                tool_version: String::new(),
+                taken_at: "2026-12-02T00:00:00Z".into(),
+                environment: "test".into(),
+                account_id: None,
+                region: None,
+                caller_arn: None,
+                endpoint: None,
+                api_calls: Default::default(),
+                api_retries: Default::default(),
+            },
+            resources: records,
+        };
+        let records = observe(&replay.connection(), &resources).await;
+        let report = crate::evaluate::evaluate(&s, &snapshot(records));
+        let status = |r: &crate::evaluate::Report, id: &str| {
+            r.checks
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| (c.status, c.message.clone()))
+                .expect("check")
+        };
+        let id = "waf_web_acl/REGIONAL/api/associated_resources";
+        assert_eq!(status(&report, id).0, crate::evaluate::Status::Fail);
+
+        let denied = r#"{"__type":"AccessDeniedException","message":"no"}"#;
+        let replay = Replay::new(&[(200, LIST), (400, denied)]);
+        let records = observe(&replay.connection(), &resources).await;
+        let report = crate::evaluate::evaluate(&s, &snapshot(records));
+        let (st, message) = status(&report, id);
+        assert_eq!(st, crate::evaluate::Status::Error, "{message}");
+        assert!(
+            message.contains("access denied: the caller may not call `wafv2:ListResourcesForWebACL`"),
+            "{message}"
+        );
+        assert_eq!(
+            status(&report, "waf_web_acl/REGIONAL/api/exists").0,
+            crate::evaluate::Status::Pass
+        );
+    }
+
     /// Two pages of ListWebACLs; the second asked for with the first's marker.
     #[tokio::test]
     async fn list_web_acls_reads_every_page() {

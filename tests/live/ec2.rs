@@ -266,6 +266,11 @@ resources:
     id: nope
   - kind: security_group
     id: default
+  - kind: security_group
+    id: dorami-gone
+    expect: { world_open_ports: [] }
+  - kind: security_group
+    id: sg-0123456789abcdef0
   - kind: ec2_instance
     id: i-0123456789abcdef0
     expect: { state: running }
@@ -291,6 +296,9 @@ resources:
             ("vpc/dorami-dup/cidr_block", Status::Error),
             ("subnet/nope/exists", Status::Missing),
             ("security_group/default/exists", Status::Error),
+            ("security_group/dorami-gone/exists", Status::Missing),
+            ("security_group/dorami-gone/world_open_ports", Status::Missing),
+            ("security_group/sg-0123456789abcdef0/exists", Status::Missing),
             ("ec2_instance/i-0123456789abcdef0/exists", Status::Missing),
             ("ec2_instance/i-0123456789abcdef0/state", Status::Missing),
             // Terminated: does not exist.
