@@ -408,7 +408,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "metric_alarm",
         service: "cloudwatch",
-        description: "A CloudWatch metric alarm (composite alarms are not included).",
+        description: "A CloudWatch metric alarm (composite alarms are not included). moto: DescribeAlarms ignores the alarm-type filter and paging (one page; paging tested by replay), and aws-sdk-cloudwatch is pinned to 1.99, the last that speaks the query protocol moto serves (getmoto/moto#9195).",
         identifier: "Alarm name",
         list_operation: "cloudwatch:DescribeAlarms",
         attributes: attrs! {
@@ -429,7 +429,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "sns_topic",
         service: "sns",
-        description: "An SNS topic and its subscriptions.",
+        description: "An SNS topic and its subscriptions (moto confirms every subscription at once; pending ones are tested by replay).",
         identifier: "Topic name or topic ARN",
         list_operation: "sns:ListTopics",
         attributes: attrs! {
@@ -442,7 +442,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "acm_certificate",
         service: "acm",
-        description: "An ACM certificate (CloudFront's live in us-east-1: write `region: us-east-1` on the resource). Several for one domain: an ISSUED one is observed before others, then the newest.",
+        description: "An ACM certificate (CloudFront's live in us-east-1: write `region: us-east-1` on the resource). Several for one domain: an ISSUED one is observed before others, then the newest. moto: certificates stay PENDING_VALIDATION for 60 s unless MOTO_ACM_VALIDATION_WAIT=0, renewal is always INELIGIBLE, InUse is set only by a classic ELB, and ListCertificates answers in one page (in use, ELIGIBLE, EC keys and paging tested by replay).",
         identifier: "The certificate's domain name, e.g. `shop.dorami.example`",
         list_operation: "acm:ListCertificates",
         attributes: attrs! {
@@ -469,7 +469,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "route53_record",
         service: "route53",
-        description: "A Route 53 record set (several with one name and type, i.e. routing policies, are an error: ambiguous).",
+        description: "A Route 53 record set (several with one name and type, i.e. routing policies, are an error: ambiguous). moto answers ListResourceRecordSets in one page (paging tested by replay).",
         identifier: "`<zone name>/<record name>/<type>`, e.g. `dorami.example/shop.dorami.example/A`",
         list_operation: "route53:ListResourceRecordSets",
         attributes: attrs! {
@@ -483,7 +483,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "waf_web_acl",
         service: "wafv2",
-        description: "A WAFv2 web ACL (CLOUDFRONT-scoped ones are read in us-east-1).",
+        description: "A WAFv2 web ACL (CLOUDFRONT-scoped ones are read in us-east-1). moto does not implement ListResourcesForWebACL (`associated_resources` is tested by replay).",
         identifier: "`<scope>/<name>`, scope `CLOUDFRONT` or `REGIONAL`, e.g. `CLOUDFRONT/dorami-edge`",
         list_operation: "wafv2:ListWebACLs",
         attributes: attrs! {
@@ -527,7 +527,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "account",
         service: "iam",
-        description: "Account-wide security settings of the credentials' account (one resource per spec; `ebs_encryption_by_default` is per region).",
+        description: "Account-wide security settings of the credentials' account (`ebs_encryption_by_default` is per region: check it in every region with `regions: all`). moto: GetAccountSummary always reports root MFA off and no root access keys (root MFA on is tested by replay).",
         identifier: "The literal `current`",
         list_operation: "sts:GetCallerIdentity",
         attributes: attrs! {
@@ -568,7 +568,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "guardduty_detector",
         service: "guardduty",
-        description: "The region's GuardDuty detector (a region has at most one; none is `missing`).",
+        description: "The region's GuardDuty detector (a region has at most one; none is `missing`; check every region with `regions: all`). moto has at most one detector per region, so ListDetectors paging is tested by replay.",
         identifier: "The literal `current`",
         list_operation: "guardduty:ListDetectors",
         attributes: attrs! {
