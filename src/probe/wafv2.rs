@@ -375,7 +375,8 @@ mod tests {
         let (st, message) = status(&report, id);
         assert_eq!(st, crate::evaluate::Status::Error, "{message}");
         assert!(
-            message.contains("access denied: the caller may not call `wafv2:ListResourcesForWebACL`"),
+            message
+                .contains("access denied: the caller may not call `wafv2:ListResourcesForWebACL`"),
             "{message}"
         );
         assert_eq!(

@@ -99,6 +99,25 @@ fn the_demo_night_drift_reports_exactly_the_three_changes() {
     assert_eq!(report["summary"]["attribute_changes"], 2);
 }
 
+/// A bucket in the home region for baselines.
+fn bucket(moto: &Moto, name: &str) {
+    let seeder = Seeder::new(&moto.endpoint);
+    rt().block_on(async {
+        seeder
+            .s3
+            .create_bucket()
+            .bucket(name)
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApNortheast2)
+                    .build(),
+            )
+            .send()
+            .await
+    })
+    .expect("bucket");
+}
+
 fn fixture(name: &str) -> Snapshot {
     Snapshot::load(std::path::Path::new(&format!(
         "fixtures/drift/{name}.snapshot.json"
@@ -111,21 +130,7 @@ fn fixture(name: &str) -> Snapshot {
 #[test]
 fn an_s3_baseline_is_written_conditionally_and_keeps_a_history() {
     let moto = Moto::start();
-    let seeder = Seeder::new(&moto.endpoint);
-    rt().block_on(async {
-        seeder
-            .s3
-            .create_bucket()
-            .bucket("ops-baselines")
-            .create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApNortheast2)
-                    .build(),
-            )
-            .send()
-            .await
-    })
-    .expect("bucket");
+    bucket(&moto, "ops-baselines");
     let url = "s3://ops-baselines/drift/staging.json";
     let base = "fixtures/drift/baseline.snapshot.json";
 
@@ -224,21 +229,7 @@ fn two_concurrent_cli_accepts_of_one_s3_baseline_let_exactly_one_win() {
     use crate::support::proxy::{read_request, with_connection_close};
 
     let moto = Moto::start();
-    let seeder = Seeder::new(&moto.endpoint);
-    rt().block_on(async {
-        seeder
-            .s3
-            .create_bucket()
-            .bucket("ops-race")
-            .create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApNortheast2)
-                    .build(),
-            )
-            .send()
-            .await
-    })
-    .expect("bucket");
+    bucket(&moto, "ops-race");
     let url = "s3://ops-race/drift/staging.json";
     let dir = tempfile::tempdir().expect("tempdir");
     let snapshot = |name: &str, taken_at: &str| {

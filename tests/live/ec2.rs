@@ -297,8 +297,14 @@ resources:
             ("subnet/nope/exists", Status::Missing),
             ("security_group/default/exists", Status::Error),
             ("security_group/dorami-gone/exists", Status::Missing),
-            ("security_group/dorami-gone/world_open_ports", Status::Missing),
-            ("security_group/sg-0123456789abcdef0/exists", Status::Missing),
+            (
+                "security_group/dorami-gone/world_open_ports",
+                Status::Missing
+            ),
+            (
+                "security_group/sg-0123456789abcdef0/exists",
+                Status::Missing
+            ),
             ("ec2_instance/i-0123456789abcdef0/exists", Status::Missing),
             ("ec2_instance/i-0123456789abcdef0/state", Status::Missing),
             // Terminated: does not exist.

@@ -3,14 +3,10 @@
 //! one account), it reports exactly the seeded gaps, its live snapshot matches
 //! fixtures/group-production.snapshot.json, and seeding it changes no verdict of the other two.
 
-use std::path::Path;
-
-use infra_verify::snapshot::Snapshot;
-
 use crate::support::demo::{seed_demo, seed_group, seed_ticketing, GROUP_GAPS};
 use crate::support::moto::Moto;
-use crate::ticketing::{not_passing, verify};
-use crate::{cli_sub, json_check, rt};
+use crate::ticketing::{matches_its_fixture, not_passing, verify};
+use crate::{json_check, rt};
 
 /// Every check of a JSON report as (id, status), sorted.
 fn verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
@@ -95,43 +91,6 @@ fn group_production_reports_exactly_the_seeded_gaps_and_leaves_the_others_alone(
 
     // The live snapshot is the fixture's (up to the ids and times moto makes up), and the offline
     // run on the fixture gives the same verdicts as the live run.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("snap.json");
-    let run = cli_sub(
-        &moto.endpoint,
-        &[
-            "snapshot",
-            "group-production",
-            "-o",
-            out.to_str().expect("utf-8 path"),
-        ],
-    )
-    .output()
-    .expect("run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let live = Snapshot::load(&out).expect("snapshot");
-    let fixture =
-        Snapshot::load(Path::new("fixtures/group-production.snapshot.json")).expect("fixture");
-    assert_eq!(
-        crate::normalised_resources(&live),
-        crate::normalised_resources(&fixture),
-        "the live group snapshot differs from fixtures/group-production.snapshot.json; regenerate it with scripts/demo --update-fixture"
-    );
-    let offline = crate::emulator_cli()
-        .args([
-            "group-production",
-            "--snapshot",
-            "fixtures/group-production.snapshot.json",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(offline.status.code(), Some(1));
-    let offline: serde_json::Value = serde_json::from_slice(&offline.stdout).expect("json");
+    let offline = matches_its_fixture(&moto.endpoint, "group-production");
     assert_eq!(verdicts(&offline), verdicts(&report));
 }

@@ -112,16 +112,18 @@ fn ticketing_production_reports_exactly_the_seeded_gaps_and_moto_limits() {
 
     // The live snapshot is the fixture's (up to the ids and times moto makes up), and the offline
     // run on the fixture gives the same verdicts as the live run.
+    let offline = matches_its_fixture(&moto.endpoint, "ticketing-production");
+    assert_eq!(not_passing(&offline), expected);
+}
+
+/// Snapshots ENV live and asserts it equals `fixtures/ENV.snapshot.json` (up to the ids and times
+/// moto makes up); returns the JSON report of an offline run on the fixture (exit 1 asserted).
+pub(crate) fn matches_its_fixture(endpoint: &str, env: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("snap.json");
     let run = cli_sub(
-        &moto.endpoint,
-        &[
-            "snapshot",
-            "ticketing-production",
-            "-o",
-            out.to_str().expect("utf-8 path"),
-        ],
+        endpoint,
+        &["snapshot", env, "-o", out.to_str().expect("utf-8 path")],
     )
     .output()
     .expect("run");
@@ -130,25 +132,18 @@ fn ticketing_production_reports_exactly_the_seeded_gaps_and_moto_limits() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    let fixture_path = format!("fixtures/{env}.snapshot.json");
     let live = Snapshot::load(&out).expect("snapshot");
-    let fixture =
-        Snapshot::load(Path::new("fixtures/ticketing-production.snapshot.json")).expect("fixture");
+    let fixture = Snapshot::load(Path::new(&fixture_path)).expect("fixture");
     assert_eq!(
         crate::normalised_resources(&live),
         crate::normalised_resources(&fixture),
-        "the live ticketing snapshot differs from fixtures/ticketing-production.snapshot.json; regenerate it with scripts/demo --update-fixture"
+        "the live {env} snapshot differs from {fixture_path}; regenerate it with scripts/demo --update-fixture"
     );
     let offline = crate::emulator_cli()
-        .args([
-            "ticketing-production",
-            "--snapshot",
-            "fixtures/ticketing-production.snapshot.json",
-            "--format",
-            "json",
-        ])
+        .args([env, "--snapshot", &fixture_path, "--format", "json"])
         .output()
         .expect("run");
     assert_eq!(offline.status.code(), Some(1));
-    let offline: serde_json::Value = serde_json::from_slice(&offline.stdout).expect("json");
-    assert_eq!(not_passing(&offline), expected);
+    serde_json::from_slice(&offline.stdout).expect("json")
 }
