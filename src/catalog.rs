@@ -458,8 +458,8 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "route53_zone",
         service: "route53",
-        description: "A Route 53 hosted zone (two zones with one name are an error: ambiguous).",
-        identifier: "Zone name, e.g. `dorami.example` (trailing dot optional)",
+        description: "A Route 53 hosted zone. Two zones of one name (a public and a private one: split-horizon DNS) are an error by name, naming both ids: name such a zone by its id.",
+        identifier: "Zone name, e.g. `dorami.example` (trailing dot optional), or zone id, e.g. `Z0123456789ABCDEFGHIJ`",
         list_operation: "route53:ListHostedZones",
         attributes: attrs! {
             "private_zone": Bool, "route53:ListHostedZones", "Whether the zone is private (VPC-only).";
@@ -470,7 +470,7 @@ pub static KINDS: &[Kind] = &[
         name: "route53_record",
         service: "route53",
         description: "A Route 53 record set (several with one name and type, i.e. routing policies, are an error: ambiguous). moto answers ListResourceRecordSets in one page (paging tested by replay).",
-        identifier: "`<zone name>/<record name>/<type>`, e.g. `dorami.example/shop.dorami.example/A`",
+        identifier: "`<zone name or id>/<record name>/<type>`, e.g. `dorami.example/shop.dorami.example/A`",
         list_operation: "route53:ListResourceRecordSets",
         attributes: attrs! {
             "type": String, "route53:ListResourceRecordSets", "Record type, e.g. `A`, `CNAME`.";

@@ -64,15 +64,34 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         }
         Err(e) => return all_errors(resources, &e),
     }
-    // The one zone of a name, Absent, or an error when the name is ambiguous.
+    // The zone of an id (`Z0123...`, with or without `/hostedzone/`), else the one zone of a
+    // name, Absent, or an error when the name is ambiguous (a public and a private zone of one
+    // name: split-horizon DNS), which names the ids to write instead.
     let zone = |name: &str| -> Result<Option<&HostedZone>, String> {
+        let by_id = name
+            .trim_end_matches('.')
+            .trim_start_matches("/hostedzone/");
+        if let Some(z) = zones.values().flatten().find(|z| {
+            z.id()
+                .trim_start_matches("/hostedzone/")
+                .eq_ignore_ascii_case(by_id)
+        }) {
+            return Ok(Some(z));
+        }
         match zones.get(name).map(Vec::as_slice) {
             None | Some([]) => Ok(None),
             Some([z]) => Ok(Some(z)),
             Some(many) => Err(format!(
-                "{} hosted zones are named `{name}` ({}); the id is ambiguous",
+                "{} hosted zones are named `{name}` ({}); the name is ambiguous: name the zone by its id instead",
                 many.len(),
-                many.iter().map(|z| z.id()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|z| format!(
+                        "{} {}",
+                        z.id().trim_start_matches("/hostedzone/"),
+                        if z.config().is_some_and(|c| c.private_zone()) { "private" } else { "public" }
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
     };
@@ -103,7 +122,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     for r in of_kind(resources, "route53_record") {
         let resolved = match parse_record_id(&r.id) {
             None => Err(format!(
-                "`{}`: id must be <zone name>/<record name>/<type>, e.g. dorami.example/shop.dorami.example/A",
+                "`{}`: id must be <zone name or id>/<record name>/<type>, e.g. dorami.example/shop.dorami.example/A",
                 r.id
             )),
             Some((zone_name, name, ty)) => zone(&zone_name).map(|z| {
@@ -272,6 +291,67 @@ mod tests {
             r#"<?xml version="1.0"?><ListResourceRecordSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">
 <ResourceRecordSets>{sets}</ResourceRecordSets>{tail}<MaxItems>1</MaxItems></ListResourceRecordSetsResponse>"#
         )
+    }
+
+    /// Split-horizon DNS: a public and a private zone of one name. By name it is ambiguous (an
+    /// error naming both ids, never a guess); by zone id each is found, for zones and records.
+    #[tokio::test]
+    async fn zones_of_one_name_are_told_apart_by_their_ids() {
+        let zones = r#"<?xml version="1.0"?>
+<ListHostedZonesResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">
+<HostedZones><HostedZone><Id>/hostedzone/ZPUBLIC1</Id><Name>dorami.example.</Name><CallerReference>a</CallerReference>
+<Config><PrivateZone>false</PrivateZone></Config><ResourceRecordSetCount>5</ResourceRecordSetCount></HostedZone>
+<HostedZone><Id>/hostedzone/ZPRIVATE2</Id><Name>dorami.example.</Name><CallerReference>b</CallerReference>
+<Config><PrivateZone>true</PrivateZone></Config><ResourceRecordSetCount>3</ResourceRecordSetCount></HostedZone></HostedZones>
+<IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListHostedZonesResponse>"#;
+        let internal = record_page("<ResourceRecordSet><Name>db.dorami.example.</Name><Type>CNAME</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>db.internal</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>", None);
+        let replay = Replay::new(&[(200, zones), (200, &internal)]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: route53_zone\n  id: dorami.example\n\
+             - kind: route53_zone\n  id: ZPRIVATE2\n  expect: { private_zone: true }\n\
+             - kind: route53_zone\n  id: /hostedzone/ZPUBLIC1\n\
+             - kind: route53_record\n  id: ZPRIVATE2/db.dorami.example/CNAME\n  expect: { ttl: 60 }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let by_id = |id: &str| {
+            records
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.observation.clone())
+                .expect("record")
+        };
+        match by_id("dorami.example") {
+            Observation::Error { error } => {
+                assert!(
+                    error.contains("ZPUBLIC1 public, ZPRIVATE2 private"),
+                    "{error}"
+                );
+                assert!(error.contains("name the zone by its id"), "{error}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match by_id("ZPRIVATE2") {
+            Observation::Present { attributes, .. } => {
+                assert_eq!(attributes["private_zone"], json!(true))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            by_id("/hostedzone/ZPUBLIC1"),
+            Observation::Present { .. }
+        ));
+        match by_id("ZPRIVATE2/db.dorami.example/CNAME") {
+            Observation::Present { attributes, .. } => assert_eq!(attributes["ttl"], json!(60)),
+            other => panic!("{other:?}"),
+        }
+        // One zone list, then the private zone's records only.
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(requests[1].contains("ZPRIVATE2"), "{}", requests[1]);
     }
 
     /// moto answers ListResourceRecordSets in one page and has no weighted record sets in these
