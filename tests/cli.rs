@@ -790,6 +790,15 @@ fn readme_exit_codes_match_help_and_ci_runs_the_readme_test_command() {
             "README.md lacks the exit code row `{row}`"
         );
     }
+    // The rule for several environments, word for word in both.
+    let several = help
+        .lines()
+        .find(|l| l.starts_with("With several environments"))
+        .expect("--help says how several environments exit");
+    assert!(
+        readme.contains(&format!("\n{several}\n")),
+        "README.md lacks `{several}`"
+    );
     for cmd in ["scripts/demo", "scripts/test"] {
         assert!(
             readme.contains(&format!("\n{cmd}\n")),
