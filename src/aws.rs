@@ -27,9 +27,11 @@ use crate::spec::AwsSettings;
 /// How to reach AWS. Command-line values win over the spec's `aws:` block.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ConnectionArgs {
-    /// AWS profile (overrides the spec's aws.profile).
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
+    /// AWS profile (overrides the spec's aws.profile). With several environments, ENV=NAME sets
+    /// one environment's profile (repeat it, one per environment); a bare NAME applies to every
+    /// environment not named so.
+    #[arg(long = "profile", value_name = "[ENV=]NAME", value_parser = ProfileArg::parse)]
+    pub profiles: Vec<ProfileArg>,
     /// AWS region (overrides the spec's aws.region).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
@@ -49,6 +51,100 @@ pub struct ConnectionArgs {
     /// Seconds the whole observation may take; past it the run stops and verifies nothing (exit 3).
     #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub timeout: u64,
+}
+
+/// One `--profile`: `NAME` (every environment) or `ENV=NAME` (one environment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileArg {
+    /// The environment it is for; `None` for every environment not named otherwise.
+    pub environment: Option<String>,
+    /// The profile name.
+    pub name: String,
+}
+
+impl ProfileArg {
+    /// Parses `NAME` or `ENV=NAME`. (A profile name with `=` in it cannot be given here; name it
+    /// in the spec's `aws.profile` instead.)
+    pub fn parse(s: &str) -> Result<ProfileArg, String> {
+        let (environment, name) = match s.split_once('=') {
+            Some((env, name)) => (Some(env.trim()), name.trim()),
+            None => (None, s.trim()),
+        };
+        if environment.is_some_and(str::is_empty) {
+            return Err(format!(
+                "`{s}`: give ENV=NAME (an environment before the `=`) or a bare NAME"
+            ));
+        }
+        if name.is_empty() {
+            return Err(format!("`{s}`: the profile name is empty"));
+        }
+        Ok(ProfileArg {
+            environment: environment.map(str::to_string),
+            name: name.to_string(),
+        })
+    }
+}
+
+/// Why the `--profile` arguments do not fit the environments of a run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// `--profile ENV=NAME` for an environment the run does not verify.
+    #[error("--profile {environment}={name}: `{environment}` is not an environment of this run ({listed}){hint}")]
+    UnknownEnvironment {
+        /// The environment named.
+        environment: String,
+        /// Its profile.
+        name: String,
+        /// The run's environments, comma-separated.
+        listed: String,
+        /// A "did you mean", or empty.
+        hint: String,
+    },
+    /// Two profiles for the same environment (or two bare ones).
+    #[error("--profile is given twice for {0}")]
+    Twice(String),
+}
+
+impl ConnectionArgs {
+    /// The profile given for this environment: its `ENV=NAME`, else the bare `NAME`.
+    pub fn profile_for(&self, environment: &str) -> Option<&str> {
+        self.profiles
+            .iter()
+            .find(|p| p.environment.as_deref() == Some(environment))
+            .or_else(|| self.profiles.iter().find(|p| p.environment.is_none()))
+            .map(|p| p.name.as_str())
+    }
+
+    /// Checks the `--profile` arguments against the run's environments: every `ENV=` names one
+    /// of them, and no environment (nor "every environment") has two.
+    pub fn check_profiles(&self, environments: &[&str]) -> Result<(), ProfileError> {
+        let mut seen: Vec<Option<&str>> = Vec::new();
+        for p in &self.profiles {
+            let env = p.environment.as_deref();
+            if seen.contains(&env) {
+                return Err(ProfileError::Twice(match env {
+                    Some(e) => format!("environment `{e}`"),
+                    None => "every environment (a bare NAME)".to_string(),
+                }));
+            }
+            seen.push(env);
+            if let Some(e) = env {
+                if !environments.contains(&e) {
+                    let hint = crate::spec::did_you_mean(e, environments.iter().copied())
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    return Err(ProfileError::UnknownEnvironment {
+                        environment: e.to_string(),
+                        name: p.name.clone(),
+                        listed: environments.join(", "),
+                        hint,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `--max-concurrency`: 1 to 1024.
@@ -396,9 +492,11 @@ pub enum ConnectError {
     NoRegion,
 }
 
-/// Builds the SDK configuration from the arguments and the spec's `aws:` block.
+/// Builds the SDK configuration from the arguments and the spec's `aws:` block, for the
+/// environment named (which picks its `--profile ENV=NAME`).
 pub async fn connect(
     args: &ConnectionArgs,
+    environment: &str,
     settings: &AwsSettings,
 ) -> Result<Connection, ConnectError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
@@ -412,7 +510,10 @@ pub async fn connect(
     if let Some(region) = args.region.clone().or_else(|| settings.region.clone()) {
         loader = loader.region(Region::new(region));
     }
-    if let Some(profile) = args.profile.as_deref().or(settings.profile.as_deref()) {
+    if let Some(profile) = args
+        .profile_for(environment)
+        .or(settings.profile.as_deref())
+    {
         loader = loader.profile_name(profile);
     }
     if let Some(url) = &args.endpoint_url {
@@ -442,4 +543,62 @@ pub async fn connect(
         max_concurrency: args.max_concurrency.max(1),
         limits: RequestLimits::default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ConnectionArgs, ProfileArg, ProfileError};
+
+    fn args(profiles: &[&str]) -> ConnectionArgs {
+        ConnectionArgs {
+            profiles: profiles
+                .iter()
+                .map(|p| ProfileArg::parse(p).expect("parses"))
+                .collect(),
+            ..ConnectionArgs::default()
+        }
+    }
+
+    #[test]
+    fn a_bare_profile_applies_to_every_environment_not_named() {
+        let a = args(&["ci", "production=prod-readonly"]);
+        assert_eq!(a.profile_for("production"), Some("prod-readonly"));
+        assert_eq!(a.profile_for("staging"), Some("ci"));
+        let a = args(&["staging=stg-admin"]);
+        assert_eq!(a.profile_for("staging"), Some("stg-admin"));
+        assert_eq!(a.profile_for("production"), None);
+        assert_eq!(args(&[]).profile_for("staging"), None);
+        assert!(a.check_profiles(&["staging", "production"]).is_ok());
+    }
+
+    #[test]
+    fn profiles_that_fit_no_environment_are_refused() {
+        let e = args(&["prodution=x"])
+            .check_profiles(&["staging", "production"])
+            .expect_err("unknown");
+        assert_eq!(
+            e.to_string(),
+            "--profile prodution=x: `prodution` is not an environment of this run (staging, production); did you mean `production`?"
+        );
+        assert_eq!(
+            args(&["staging=a", "staging=b"]).check_profiles(&["staging"]),
+            Err(ProfileError::Twice("environment `staging`".into()))
+        );
+        assert_eq!(
+            args(&["a", "b"]).check_profiles(&["staging"]),
+            Err(ProfileError::Twice(
+                "every environment (a bare NAME)".into()
+            ))
+        );
+        for bad in ["=x", "staging=", ""] {
+            assert!(ProfileArg::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            ProfileArg::parse(" staging = stg ").expect("parses"),
+            ProfileArg {
+                environment: Some("staging".into()),
+                name: "stg".into()
+            }
+        );
+    }
 }

@@ -64,10 +64,16 @@ Exit codes:
      unreachable) and none failed
   4  drift only: something changed since the baseline, and no check broke (1 when one broke)
 
+With several environments, the worst of them: 1 over 3 over 0 (2 before anything is observed).
+
 Examples:
   infra-verify staging                                  verify specs/staging.yaml against AWS
   infra-verify staging --snapshot fixtures/staging.snapshot.json   evaluate a saved snapshot
   infra-verify staging --format junit --output report.xml
+  infra-verify staging --format github                  GitHub Actions annotations + job summary
+  infra-verify staging --format sarif --output infra-verify.sarif   for GitHub code scanning
+  infra-verify staging production --profile staging=stg-ro --profile production=prod-ro
+                                                        several environments, observed at once
   infra-verify snapshot staging -o staging.snapshot.json
   infra-verify validate staging --checklist docs/launch-checklist.md
   infra-verify tick staging docs/launch-checklist.md     tick the items whose checks pass
@@ -135,14 +141,23 @@ pub struct SpecArgs {
     pub specs_dir: PathBuf,
 }
 
-/// `infra-verify <ENV>`.
+/// `infra-verify <ENV>...`.
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
-    #[command(flatten)]
-    pub target: Option<SpecArgs>,
-    /// Evaluate this saved snapshot instead of calling AWS.
+    /// Environment name; the spec is <specs-dir>/<ENV>.yaml. Give several to verify them in one
+    /// run, observed concurrently, each with its own spec's `aws:` settings.
+    #[arg(value_name = "ENV", required_unless_present = "spec")]
+    pub envs: Vec<String>,
+    /// Spec file to use instead of <specs-dir>/<ENV>.yaml (one environment).
     #[arg(long, value_name = "FILE")]
-    pub snapshot: Option<PathBuf>,
+    pub spec: Option<PathBuf>,
+    /// Directory of environment specs.
+    #[arg(long, value_name = "DIR", default_value = "specs")]
+    pub specs_dir: PathBuf,
+    /// Evaluate this saved snapshot instead of calling AWS. With several environments, give one
+    /// per environment (repeat it): each is matched by its metadata.environment.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Vec<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -152,7 +167,8 @@ pub struct VerifyArgs {
     /// Also print the API calls made, per operation, on stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// Also tick this Markdown checklist from the verdicts (see `infra-verify tick`).
+    /// Also tick this Markdown checklist from the verdicts (see `infra-verify tick`; one
+    /// environment).
     #[arg(long, value_name = "CHECKLIST")]
     pub tick: Option<PathBuf>,
     #[command(flatten)]
@@ -452,7 +468,10 @@ fn observe(spec: &Spec, conn_args: &ConnectionArgs) -> Result<Snapshot, Failure>
 }
 
 async fn connect(spec: &Spec, conn_args: &ConnectionArgs) -> Result<aws::Connection, Failure> {
-    aws::connect(conn_args, &spec.aws)
+    conn_args
+        .check_profiles(&[spec.environment.as_str()])
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    aws::connect(conn_args, &spec.environment, &spec.aws)
         .await
         .map_err(|e| Failure::usage(e.to_string()))
 }
@@ -519,13 +538,44 @@ fn check_snapshot(spec: &Spec, snap: &Snapshot, path: &Path) -> Result<(), Failu
 }
 
 fn verify_cmd(a: &VerifyArgs) -> CmdResult {
-    let Some(target) = &a.target else {
+    if a.envs.is_empty() && a.spec.is_none() {
         return Err(Failure::usage(
             "give an environment name (e.g. `infra-verify staging`); see --help",
         ));
+    }
+    if a.spec.is_some() && a.envs.len() > 1 {
+        return Err(Failure::usage(
+            "--spec FILE is one environment's spec: give at most one ENV with it (or several ENVs and no --spec)",
+        ));
+    }
+    for (i, env) in a.envs.iter().enumerate() {
+        if a.envs[..i].contains(env) {
+            return Err(Failure::usage(format!(
+                "environment `{env}` is given twice"
+            )));
+        }
+    }
+    if a.envs.len() > 1 {
+        return verify_many(a);
+    }
+    let target = SpecArgs {
+        env: a.envs.first().cloned(),
+        spec: a.spec.clone(),
+        specs_dir: a.specs_dir.clone(),
     };
-    let spec = load_spec(target)?;
-    let snap = facts(&spec, a.snapshot.as_deref(), &a.connection)?;
+    let spec = load_spec(&target)?;
+    a.connection
+        .check_profiles(&[spec.environment.as_str()])
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let snapshot =
+        match a.snapshot.as_slice() {
+            [] => None,
+            [one] => Some(one.as_path()),
+            _ => return Err(Failure::usage(
+                "one environment takes one --snapshot FILE (several go with several environments)",
+            )),
+        };
+    let snap = facts(&spec, snapshot, &a.connection)?;
     let report = evaluate::evaluate(&spec, &snap);
     if a.verbose {
         print_api_calls(&snap);
@@ -541,10 +591,228 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
         a.format == Format::Human,
         |out: &mut dyn Write, color| renderer.render(&report, out, color),
     )?;
+    if a.format == Format::Github {
+        job_summary(|out: &mut dyn Write| Format::Markdown.renderer().render(&report, out, false));
+    }
     if let Some((checklist, links)) = &checklist {
         tick_checklist(&report, checklist, links, TickMode::Write)?;
     }
     Ok(report.outcome.into())
+}
+
+/// One failure from several: each message on its own, every one with its `error:` line.
+fn failures(mut list: Vec<Failure>) -> Failure {
+    if list.len() == 1 {
+        if let Some(one) = list.pop() {
+            return one;
+        }
+    }
+    let code = if list.iter().any(|f| f.code == ExitCode::Usage) {
+        ExitCode::Usage
+    } else {
+        list.first().map(|f| f.code).unwrap_or(ExitCode::Usage)
+    };
+    let message = list
+        .iter()
+        .map(|f| {
+            if f.message.contains("\nerror: ") {
+                f.message.clone()
+            } else {
+                format!("error: {}", f.message)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Failure { code, message }
+}
+
+/// `infra-verify ENV ENV...`: every spec loaded (and every problem of every one reported) before
+/// anything is observed; then every environment observed at once, each with its own spec's
+/// `aws:` settings and its own `--profile`; the reports in order and a summary across them. The
+/// exit code is the worst: 1 over 3 over 0.
+fn verify_many(a: &VerifyArgs) -> CmdResult {
+    if a.tick.is_some() {
+        return Err(Failure::usage(
+            "--tick ticks one environment's checklist: run `infra-verify ENV --tick CHECKLIST` once per environment",
+        ));
+    }
+    let mut specs = Vec::new();
+    let mut problems = Vec::new();
+    for env in &a.envs {
+        let target = SpecArgs {
+            env: Some(env.clone()),
+            spec: None,
+            specs_dir: a.specs_dir.clone(),
+        };
+        match load_spec(&target) {
+            Ok(spec) => specs.push(spec),
+            Err(f) => problems.push(f),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(failures(problems));
+    }
+    let names: Vec<&str> = specs.iter().map(|s| s.environment.as_str()).collect();
+    a.connection
+        .check_profiles(&names)
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let snaps = if a.snapshot.is_empty() {
+        observe_many(&specs, &a.connection)?
+    } else {
+        snapshots_for(&specs, &a.snapshot)?
+    };
+    let reports: Vec<Report> = specs
+        .iter()
+        .zip(&snaps)
+        .map(|(spec, snap)| evaluate::evaluate(spec, snap))
+        .collect();
+    if a.verbose {
+        for snap in &snaps {
+            let _ = writeln!(io::stderr(), "{}:", snap.metadata.environment);
+            print_api_calls(snap);
+        }
+    }
+    let all = evaluate::Combined::new(reports);
+    let renderer = a.format.renderer();
+    emit(
+        a.output.as_deref(),
+        a.format == Format::Human,
+        |out: &mut dyn Write, color| renderer.render_all(&all, out, color),
+    )?;
+    if a.format == Format::Github {
+        job_summary(|out: &mut dyn Write| Format::Markdown.renderer().render_all(&all, out, false));
+    }
+    Ok(all.outcome.into())
+}
+
+/// The saved snapshots of several environments, one per spec (in the specs' order), matched by
+/// their metadata.environment. Every environment needs exactly one; a snapshot of an environment
+/// not given is refused, so no file is silently ignored.
+fn snapshots_for(specs: &[Spec], paths: &[PathBuf]) -> Result<Vec<Snapshot>, Failure> {
+    let names: Vec<&str> = specs.iter().map(|s| s.environment.as_str()).collect();
+    let mut found: Vec<Option<(Snapshot, &Path)>> = specs.iter().map(|_| None).collect();
+    for path in paths {
+        let snap = Snapshot::load(path).map_err(|e| Failure::usage(e.to_string()))?;
+        let env = snap.metadata.environment.clone();
+        let Some(i) = names.iter().position(|n| *n == env) else {
+            return Err(Failure::usage(format!(
+                "{} is a snapshot of environment `{env}`, which is not one of the environments given ({})",
+                path.display(),
+                names.join(", ")
+            )));
+        };
+        if let Some((_, first)) = &found[i] {
+            return Err(Failure::usage(format!(
+                "{} and {} are both snapshots of environment `{env}`: give one per environment",
+                first.display(),
+                path.display()
+            )));
+        }
+        check_snapshot(&specs[i], &snap, path)?;
+        found[i] = Some((snap, path.as_path()));
+    }
+    let missing: Vec<&str> = names
+        .iter()
+        .zip(&found)
+        .filter(|(_, f)| f.is_none())
+        .map(|(n, _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::usage(format!(
+            "no --snapshot for {}: with --snapshot, give one per environment (matched by its metadata.environment), or none to observe them all",
+            missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(found.into_iter().flatten().map(|(s, _)| s).collect())
+}
+
+/// Observes several environments at once. Connecting (the region, the profile) is done for all
+/// first, so a configuration problem ends the run before any probe. Credentials of the wrong
+/// account end it too (exit 2, after every observation finished); an environment that could not
+/// be observed at all (its caller identity, the --timeout) is reported with every check an
+/// `error` that says why, and the others are reported as usual.
+fn observe_many(specs: &[Spec], conn_args: &ConnectionArgs) -> Result<Vec<Snapshot>, Failure> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let mut conns = Vec::new();
+        let mut problems = Vec::new();
+        for spec in specs {
+            if !plan::needs_aws(spec) {
+                conns.push(None);
+                continue;
+            }
+            match aws::connect(conn_args, &spec.environment, &spec.aws).await {
+                Ok(c) => conns.push(Some(c)),
+                Err(e) => {
+                    problems.push(Failure::usage(format!("{}: {e}", spec.environment)));
+                    conns.push(None);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(failures(problems));
+        }
+        let taken_at = probe::now_rfc3339();
+        let results = futures::future::join_all(
+            specs
+                .iter()
+                .zip(&conns)
+                .map(|(spec, conn)| observe_with(spec, conn.as_ref(), conn_args)),
+        )
+        .await;
+        let mut snaps = Vec::new();
+        let mut problems = Vec::new();
+        for (spec, result) in specs.iter().zip(results) {
+            match result {
+                Ok(snap) => snaps.push(snap),
+                Err(f) if f.code == ExitCode::Usage => problems.push(Failure::usage(format!(
+                    "{}: {}",
+                    spec.environment, f.message
+                ))),
+                Err(f) => {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "warning: {}: {}; its checks are reported as errors",
+                        spec.environment,
+                        f.message
+                    );
+                    snaps.push(Snapshot::unobserved(spec, taken_at.clone(), &f.message));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(failures(problems));
+        }
+        Ok(snaps)
+    })
+}
+
+/// `--format github`: the Markdown report appended to `$GITHUB_STEP_SUMMARY` (the job summary)
+/// when that is set. A summary that cannot be written is a warning: the annotations and the exit
+/// code are the gate.
+fn job_summary(render: impl Fn(&mut dyn Write) -> io::Result<()>) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let mut buf = Vec::new();
+    let written = render(&mut buf).and_then(|_| {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        file.write_all(&buf)
+    });
+    if let Err(e) = written {
+        let _ = writeln!(
+            io::stderr(),
+            "warning: cannot append the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",
+            Path::new(&path).display()
+        );
+    }
 }
 
 /// The checklist must still be what was read: not edited, replaced or deleted while the run

@@ -61,9 +61,40 @@ pub struct Check {
     /// Audit control ids.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// Where in the spec the check comes from: the expectation's value, or the resource entry
+    /// for `exists` and `count`. What the SARIF and GitHub formats point at.
+    pub location: SpecLocation,
     /// The spec resource (index) and expectation (index; none for `exists`/`count`) it checks.
     #[serde(skip)]
     pub source: (usize, Option<usize>),
+}
+
+/// A place in a spec file: the file as it was given (or as `extends:` named it, joined to the
+/// directory of the file that extends it), and the 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct SpecLocation {
+    /// The spec file, as given on the command line (relative paths stay relative).
+    pub file: String,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
+}
+
+impl SpecLocation {
+    fn of(origin: &crate::spec::Origin) -> SpecLocation {
+        SpecLocation {
+            file: origin.file.display().to_string(),
+            line: origin.pos.line,
+            column: origin.pos.column,
+        }
+    }
+}
+
+impl std::fmt::Display for SpecLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
 }
 
 /// Counts per status.
@@ -136,6 +167,45 @@ pub struct Report {
     pub source: Source,
     /// Every check, in spec order.
     pub checks: Vec<Check>,
+}
+
+impl Outcome {
+    /// How bad it is, for the worst of several: not ready over could not verify over ready.
+    fn rank(self) -> u8 {
+        match self {
+            Outcome::Ready => 0,
+            Outcome::Unverified => 1,
+            Outcome::NotReady => 2,
+        }
+    }
+
+    /// The worst of several outcomes (`Ready` for none).
+    pub fn worst(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
+        outcomes
+            .into_iter()
+            .max_by_key(|o| o.rank())
+            .unwrap_or(Outcome::Ready)
+    }
+}
+
+/// The reports of several environments verified in one run (`infra-verify staging production`),
+/// in the order given. Its JSON is `{"outcome": ..., "environments": [report, ...]}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Combined {
+    /// The worst outcome of the environments.
+    pub outcome: Outcome,
+    /// One report per environment, in the order given.
+    pub environments: Vec<Report>,
+}
+
+impl Combined {
+    /// Combines reports; the outcome is the worst of theirs.
+    pub fn new(environments: Vec<Report>) -> Combined {
+        Combined {
+            outcome: Outcome::worst(environments.iter().map(|r| r.outcome)),
+            environments,
+        }
+    }
 }
 
 /// Snapshot metadata carried into reports.
@@ -229,6 +299,7 @@ fn check(
         severity: r.severity,
         item: r.item.clone(),
         controls: r.controls.clone(),
+        location: SpecLocation::of(&r.origin),
         source: (0, None),
     }
 }
@@ -422,6 +493,7 @@ fn expectation_checks(r: &Resource, resource_id: &str, record: Option<&Observati
                 c.item = e.item.clone();
             }
             c.controls.extend(e.controls.iter().cloned());
+            c.location = SpecLocation::of(&e.origin);
             c.source.1 = Some(ei);
             c
         })
@@ -783,6 +855,51 @@ mod tests {
     }
 
     #[test]
+    fn every_check_points_at_its_place_in_the_spec() {
+        // The expectation's value for an attribute check; the resource entry for `exists`.
+        let (spec, snap) = spec_and_snapshot("");
+        let at: Vec<(String, String)> = evaluate(&spec, &snap)
+            .checks
+            .iter()
+            .map(|c| (c.id.clone(), c.location.to_string()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("s3_bucket/b/exists".to_string(), "t.yaml:4:5".to_string()),
+                (
+                    "s3_bucket/b/versioning".to_string(),
+                    "t.yaml:6:27".to_string()
+                ),
+                (
+                    "s3_bucket/never/exists".to_string(),
+                    "t.yaml:7:5".to_string()
+                ),
+            ]
+        );
+        // A block-style matcher points at its mapping; a selection's count at the entry.
+        let spec = crate::spec::from_str(
+            std::path::Path::new("specs/x.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    select: { tags: { Env: s } }\n  - kind: rds_instance\n    id: db\n    expect:\n      backup_retention_period:\n        at_least: 7\n",
+        )
+        .expect("spec");
+        let report = evaluate(&spec, &snap);
+        let at: Vec<String> = report
+            .checks
+            .iter()
+            .map(|c| c.location.to_string())
+            .collect();
+        assert_eq!(
+            at,
+            ["specs/x.yaml:4:5", "specs/x.yaml:6:5", "specs/x.yaml:10:9"]
+        );
+        assert_eq!(
+            serde_json::to_value(&report.checks[2].location).expect("json"),
+            serde_json::json!({"file": "specs/x.yaml", "line": 10, "column": 9})
+        );
+    }
+
+    #[test]
     fn existence_verdicts() {
         use Status::*;
         let present = r#"{"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {"versioning": "Enabled"}}"#;
@@ -895,5 +1012,11 @@ mod tests {
         assert_eq!(s(1, 0, 1), Outcome::NotReady);
         assert_eq!(s(0, 1, 0), Outcome::NotReady);
         assert_eq!(s(0, 0, 1), Outcome::Unverified);
+        use Outcome::*;
+        assert_eq!(Outcome::worst([Ready, Unverified, Ready]), Unverified);
+        assert_eq!(Outcome::worst([Unverified, NotReady, Ready]), NotReady);
+        assert_eq!(Outcome::worst([NotReady, Unverified]), NotReady);
+        assert_eq!(Outcome::worst([Ready, Ready]), Ready);
+        assert_eq!(Outcome::worst([]), Ready);
     }
 }

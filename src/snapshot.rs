@@ -152,6 +152,41 @@ impl Snapshot {
         Ok(snap)
     }
 
+    /// A snapshot in which nothing could be observed, for the reason given: one `error` record
+    /// per resource the spec names, so that every check of the spec is an `error` verdict that
+    /// says why (never a pass, never a silent gap). Used when one of several environments could
+    /// not be observed at all (its caller identity, or the observation timed out).
+    pub fn unobserved(spec: &crate::spec::Spec, taken_at: String, reason: &str) -> Snapshot {
+        let mut snap = Snapshot {
+            snapshot_version: SNAPSHOT_VERSION,
+            metadata: Metadata {
+                tool: "infra-verify".into(),
+                tool_version: env!("CARGO_PKG_VERSION").into(),
+                taken_at,
+                environment: spec.environment.clone(),
+                account_id: None,
+                region: spec.aws.region.clone(),
+                caller_arn: None,
+                endpoint: None,
+                api_calls: BTreeMap::new(),
+                api_retries: BTreeMap::new(),
+            },
+            resources: spec
+                .resources
+                .iter()
+                .map(|r| ResourceRecord {
+                    kind: r.kind.name.to_string(),
+                    id: r.record_id().into_owned(),
+                    observation: Observation::Error {
+                        error: reason.to_string(),
+                    },
+                })
+                .collect(),
+        };
+        snap.sort();
+        snap
+    }
+
     /// Sorts records by kind then id, for deterministic output.
     pub fn sort(&mut self) {
         self.resources.sort_by(|a, b| {

@@ -7,8 +7,10 @@ const FIXTURE: &str = "fixtures/staging.snapshot.json";
 
 fn iv() -> Command {
     let mut c = Command::cargo_bin("infra-verify").expect("binary");
+    // A job summary only where a test asks for one, not into the CI run's own.
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY");
     c
 }
 
@@ -134,6 +136,11 @@ fn every_format_and_output_file() {
         ("json", "\"environment\": \"staging\""),
         ("junit", "<testsuites"),
         ("markdown", "## infra-verify: `staging`"),
+        ("sarif", "\"version\": \"2.1.0\""),
+        (
+            "github",
+            "::error file=specs/staging.yaml,line=17,col=32,title=infra-verify staging%3A rds_instance/dorami-staging/backup_retention_period::fail: backup_retention_period: expected at least 7, found 1",
+        ),
     ] {
         iv().args(["staging", "--snapshot", FIXTURE, "--format", format])
             .assert()
@@ -156,6 +163,351 @@ fn every_format_and_output_file() {
     .stdout(predicate::str::is_empty());
     let xml = std::fs::read_to_string(&out).expect("report written");
     assert!(xml.contains("rds_instance/dorami-staging/backup_retention_period"));
+}
+
+/// `--format sarif` and `--format github` keep the verdict's exit code: 0 ready, 1 not ready,
+/// 3 unverified, 2 for a usage error.
+#[test]
+fn sarif_and_github_exit_codes_follow_the_verdict() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ready = write(
+        &dir,
+        "ok.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_instance\n    id: dorami-staging\n    expect: { multi_az: false }\n",
+    );
+    let unverified = write(
+        &dir,
+        "unknown.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_cluster\n    id: not-in-the-snapshot\n    expect: { storage_encrypted: true }\n",
+    );
+    for format in ["sarif", "github"] {
+        let out = iv()
+            .arg("--spec")
+            .arg(&ready)
+            .args(["--snapshot", FIXTURE, "--format", format])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            !text.contains("::error") && !text.contains("::warning"),
+            "{text}"
+        );
+        if format == "sarif" {
+            let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+            assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
+        }
+        let out = iv()
+            .arg("--spec")
+            .arg(&unverified)
+            .args(["--snapshot", FIXTURE, "--format", format])
+            .assert()
+            .code(3)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).expect("utf-8");
+        if format == "sarif" {
+            let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+            let levels: Vec<&str> = v["runs"][0]["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .filter_map(|r| r["level"].as_str())
+                .collect();
+            assert_eq!(levels, ["warning", "warning"]);
+        } else {
+            let path = unverified.display().to_string();
+            assert!(
+                text.starts_with(&format!("::warning file={path},line=4,col=5,")),
+                "{text}"
+            );
+            assert!(text.ends_with("infra-verify staging: COULD NOT VERIFY: 2 checks: 0 passed, 0 failed, 0 missing, 2 errors\n"), "{text}");
+        }
+        iv().args([
+            "staging",
+            "--snapshot",
+            "does-not-exist.json",
+            "--format",
+            format,
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty());
+    }
+}
+
+#[test]
+fn github_format_appends_the_markdown_report_to_the_job_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let summary = write(&dir, "step_summary.md", "## an earlier step\n\n");
+    iv().args(["staging", "--snapshot", FIXTURE, "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("::error file=specs/staging.yaml"))
+        .stdout(predicate::str::contains("## infra-verify").not());
+    let markdown = iv()
+        .args(["staging", "--snapshot", FIXTURE, "--format", "markdown"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = std::fs::read_to_string(&summary).expect("summary");
+    assert_eq!(
+        text,
+        format!(
+            "## an earlier step\n\n{}",
+            String::from_utf8(markdown).expect("utf-8")
+        )
+    );
+    // A summary that cannot be written is a warning; the verdict still decides the exit code.
+    iv().args(["staging", "--snapshot", FIXTURE, "--format", "github"])
+        .env(
+            "GITHUB_STEP_SUMMARY",
+            dir.path().join("no/such/dir/summary.md"),
+        )
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warning: cannot append the job summary to $GITHUB_STEP_SUMMARY",
+        ));
+}
+
+const FIXTURE_GROUP: &str = "fixtures/group-production.snapshot.json";
+
+#[test]
+fn several_environments_from_their_snapshots() {
+    let out = iv()
+        .args([
+            "staging",
+            "ticketing-production",
+            "--snapshot",
+            FIXTURE_TICKETING,
+            "--snapshot",
+            FIXTURE,
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    // The reports in the order given (not the snapshots' order), then the summary.
+    let staging = text.find("infra-verify: staging").expect("staging report");
+    let ticketing = text
+        .find("infra-verify: ticketing-production")
+        .expect("ticketing report");
+    let summary = text.find("Summary of 2 environments").expect("summary");
+    assert!(staging < ticketing && ticketing < summary, "{text}");
+    let table: Vec<&str> = text[summary..].lines().collect();
+    assert_eq!(
+        table,
+        [
+            "Summary of 2 environments",
+            "  environment           account       checks  passed  failed  missing  errors  verdict",
+            "  staging               123456789012      69      65       4        0       0  NOT READY",
+            "  ticketing-production  123456789012     103      99       4        0       0  NOT READY",
+            "",
+            "NOT READY: 2 environments: 0 ready, 2 not ready, 0 could not verify",
+        ]
+    );
+    // JSON: {"outcome", "environments": [report, ...]}, each as it is alone.
+    let out = iv()
+        .args(["staging", "group-production", "--format", "json"])
+        .args(["--snapshot", FIXTURE, "--snapshot", FIXTURE_GROUP])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let all: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    assert_eq!(all["outcome"], "not_ready");
+    let alone = iv()
+        .args([
+            "group-production",
+            "--format",
+            "json",
+            "--snapshot",
+            FIXTURE_GROUP,
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let alone: serde_json::Value = serde_json::from_slice(&alone).expect("json");
+    assert_eq!(all["environments"][1], alone);
+    assert_eq!(all["environments"][0]["environment"], "staging");
+    assert_eq!(all["environments"].as_array().map(Vec::len), Some(2));
+    // Markdown: the summary table across environments.
+    iv().args(["staging", "group-production", "--format", "markdown"])
+        .args(["--snapshot", FIXTURE, "--snapshot", FIXTURE_GROUP])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "| `group-production` | `123456789012` | 95 | 93 | 2 | 0 | 0 | ❌ not ready |",
+        ));
+}
+
+/// Specs in a directory of their own for environments named like the fixtures, so that each
+/// outcome can be had offline: staging ready, group-production unverified.
+fn specs_dir(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).expect("mkdir");
+    std::fs::write(
+        specs.join("staging.yaml"),
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_instance\n    id: dorami-staging\n    expect: { multi_az: false }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        specs.join("group-production.yaml"),
+        "version: 1\nenvironment: group-production\nresources:\n  - kind: rds_cluster\n    id: not-in-the-snapshot\n",
+    )
+    .expect("write");
+    std::fs::write(
+        specs.join("ticketing-production.yaml"),
+        "version: 1\nenvironment: ticketing-production\nresources:\n  - kind: s3_bucket\n    id: tickets-logs\n    expect: { versioning: Suspended }\n",
+    )
+    .expect("write");
+    specs
+}
+
+#[test]
+fn several_environments_exit_with_the_worst() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let specs = specs_dir(&dir);
+    let run = |envs: &[&str], snapshots: &[&str]| {
+        let mut c = iv();
+        c.args(envs).arg("--specs-dir").arg(&specs);
+        for s in snapshots {
+            c.args(["--snapshot", s]);
+        }
+        c
+    };
+    // ready alone: 0; ready + unverified: 3; ready + unverified + not ready: 1.
+    run(&["staging"], &[FIXTURE]).assert().code(0);
+    run(&["staging", "group-production"], &[FIXTURE, FIXTURE_GROUP])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "COULD NOT VERIFY: 2 environments: 1 ready, 0 not ready, 1 could not verify",
+        ));
+    run(
+        &["group-production", "ticketing-production", "staging"],
+        &[FIXTURE, FIXTURE_GROUP, FIXTURE_TICKETING],
+    )
+    .assert()
+    .code(1)
+    .stdout(predicate::str::contains(
+        "NOT READY: 3 environments: 1 ready, 1 not ready, 1 could not verify",
+    ));
+    for format in ["json", "junit", "markdown", "sarif", "github"] {
+        run(&["staging", "group-production"], &[FIXTURE, FIXTURE_GROUP])
+            .args(["--format", format])
+            .assert()
+            .code(3);
+        run(
+            &["staging", "ticketing-production"],
+            &[FIXTURE, FIXTURE_TICKETING],
+        )
+        .args(["--format", format])
+        .assert()
+        .code(1);
+    }
+}
+
+#[test]
+fn several_environments_usage_errors_exit_2_before_anything_is_observed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    let two = ["staging", "ticketing-production"];
+    let refused = |args: &[&str], message: &str| {
+        iv().args(two)
+            .args(args)
+            .arg("--output")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(message.to_string()));
+        assert!(!out.exists(), "{args:?} wrote a report");
+    };
+    refused(
+        &["--snapshot", FIXTURE],
+        "no --snapshot for `ticketing-production`: with --snapshot, give one per environment",
+    );
+    refused(
+        &["--snapshot", FIXTURE, "--snapshot", FIXTURE_TICKETING, "--snapshot", FIXTURE_GROUP],
+        "fixtures/group-production.snapshot.json is a snapshot of environment `group-production`, which is not one of the environments given (staging, ticketing-production)",
+    );
+    refused(
+        &["--snapshot", FIXTURE, "--snapshot", FIXTURE],
+        "fixtures/staging.snapshot.json and fixtures/staging.snapshot.json are both snapshots of environment `staging`",
+    );
+    refused(
+        &[
+            "--snapshot",
+            FIXTURE,
+            "--snapshot",
+            FIXTURE_TICKETING,
+            "--tick",
+            CHECKLIST,
+        ],
+        "--tick ticks one environment's checklist",
+    );
+    refused(
+        &["--spec", "specs/staging.yaml"],
+        "--spec FILE is one environment's spec",
+    );
+    refused(
+        &["--profile", "prodution=x", "--snapshot", FIXTURE, "--snapshot", FIXTURE_TICKETING],
+        "--profile prodution=x: `prodution` is not an environment of this run (staging, ticketing-production)",
+    );
+    refused(
+        &["staging", "--snapshot", FIXTURE],
+        "environment `staging` is given twice",
+    );
+    // Every spec's problems at once, each with its own error line.
+    let specs = specs_dir(&dir);
+    std::fs::write(
+        specs.join("staging.yaml"),
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_instanse\n    id: a\n",
+    )
+    .expect("write");
+    iv().args(["staging", "nowhere", "ticketing-production", "--specs-dir"])
+        .arg(&specs)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "staging.yaml:4:11: unknown resource kind `rds_instanse`",
+        ))
+        .stderr(predicate::str::contains(
+            "error: no spec for environment `nowhere`",
+        ));
+    // One environment takes one snapshot; a --profile for another environment is refused.
+    iv().args(["staging", "--snapshot", FIXTURE, "--snapshot", FIXTURE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "one environment takes one --snapshot",
+        ));
+    iv().args([
+        "staging",
+        "--snapshot",
+        FIXTURE,
+        "--profile",
+        "production=p",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains(
+        "`production` is not an environment of this run (staging)",
+    ));
 }
 
 #[test]
@@ -469,6 +821,15 @@ fn readme_exit_codes_match_help_and_ci_runs_the_readme_test_command() {
             "README.md lacks the exit code row `{row}`"
         );
     }
+    // The rule for several environments, word for word in both.
+    let several = help
+        .lines()
+        .find(|l| l.starts_with("With several environments"))
+        .expect("--help says how several environments exit");
+    assert!(
+        readme.contains(&format!("\n{several}\n")),
+        "README.md lacks `{several}`"
+    );
     for cmd in ["scripts/demo", "scripts/test"] {
         assert!(
             readme.contains(&format!("\n{cmd}\n")),

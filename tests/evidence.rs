@@ -108,11 +108,34 @@ fn an_offline_bundle_is_written_and_verifies() {
     let mut verdicts: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("verdicts.json")).expect("read"))
             .expect("json");
+    // Each check's location is the line of the spec it was evaluated from: in the bundle, the
+    // spec file of the run (specs/staging.yaml); evaluated again, spec.resolved.yaml.
+    let mut files = std::collections::BTreeSet::new();
     for c in verdicts["checks"].as_array_mut().expect("checks") {
         assert_eq!(c["raw"], serde_json::json!([]), "offline: no raw responses");
-        c.as_object_mut().expect("object").remove("raw");
+        let c = c.as_object_mut().expect("object");
+        c.remove("raw");
+        let location = c.remove("location").expect("location");
+        files.insert(location["file"].as_str().expect("file").to_string());
+        assert!(
+            location["line"].as_u64().is_some_and(|l| l > 1),
+            "{location}"
+        );
     }
-    let again: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    assert_eq!(
+        files,
+        std::collections::BTreeSet::from(["specs/staging.yaml".to_string()])
+    );
+    let mut again: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    let resolved = out.join("spec.resolved.yaml").display().to_string();
+    for c in again["checks"].as_array_mut().expect("checks") {
+        let location = c
+            .as_object_mut()
+            .expect("object")
+            .remove("location")
+            .expect("location");
+        assert_eq!(location["file"], resolved.as_str());
+    }
     assert_eq!(again, verdicts);
 }
 

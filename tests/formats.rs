@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use infra_verify::evaluate::{evaluate, Report};
-use infra_verify::output::{render_to_string, Format};
+use infra_verify::evaluate::{evaluate, Combined, Report, Status};
+use infra_verify::output::{render_all_to_string, render_to_string, Format};
 use infra_verify::snapshot::Snapshot;
 use infra_verify::spec;
 
@@ -136,6 +136,283 @@ fn markdown() {
         "markdown_every_status",
         render_to_string(Format::Markdown, &report_with_every_status())
     );
+}
+
+#[test]
+fn sarif() {
+    insta::assert_snapshot!(render_to_string(Format::Sarif, &report()));
+    insta::assert_snapshot!(
+        "sarif_every_status",
+        render_to_string(Format::Sarif, &report_with_every_status())
+    );
+}
+
+/// What a SARIF consumer (GitHub code scanning) needs: version and schema, rules with unique ids
+/// that every result references by id and index, and a file and line for every result; one
+/// result per check that did not pass, at the level its status calls for.
+fn assert_sarif_is_consumable(text: &str, reports: &[&Report]) {
+    let v: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(
+        v["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let runs = v["runs"].as_array().expect("runs");
+    assert_eq!(
+        runs.len(),
+        1,
+        "one run, whatever the number of environments"
+    );
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "infra-verify");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|r| r["id"].as_str().expect("rule id"))
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "rule ids are unique: {ids:?}");
+    for r in rules {
+        for key in ["shortDescription", "fullDescription", "help"] {
+            let text = r[key]["text"].as_str().unwrap_or_default();
+            assert!(!text.is_empty(), "rule {} has no {key}", r["id"]);
+        }
+    }
+    let results = runs[0]["results"].as_array().expect("results");
+    let not_passing: Vec<(&str, &infra_verify::evaluate::Check)> = reports
+        .iter()
+        .flat_map(|r| {
+            r.checks
+                .iter()
+                .filter(|c| c.status != Status::Pass)
+                .map(|c| (r.environment.as_str(), c))
+        })
+        .collect();
+    assert_eq!(
+        results.len(),
+        not_passing.len(),
+        "one result per check that did not pass"
+    );
+    let mut referenced = std::collections::BTreeSet::new();
+    for (res, (env, check)) in results.iter().zip(&not_passing) {
+        let index = res["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(
+            res["ruleId"], ids[index],
+            "ruleId and ruleIndex agree: {res}"
+        );
+        assert_eq!(res["ruleId"], format!("{}/{}", check.kind, check.attribute));
+        referenced.insert(index);
+        let level = if check.status == Status::Error {
+            "warning"
+        } else {
+            "error"
+        };
+        assert_eq!(res["level"], level, "{res}");
+        assert_eq!(res["properties"]["check"], check.id.as_str());
+        assert_eq!(res["properties"]["environment"], *env);
+        let locations = res["locations"].as_array().expect("locations");
+        assert_eq!(locations.len(), 1);
+        let physical = &locations[0]["physicalLocation"];
+        let uri = physical["artifactLocation"]["uri"].as_str().expect("uri");
+        assert_eq!(uri, check.location.file.trim_start_matches("./"));
+        let line = physical["region"]["startLine"].as_u64().expect("startLine");
+        assert!(line >= 1);
+        assert_eq!(line, check.location.line);
+        assert!(!res["partialFingerprints"]["infraVerifyCheck/v1"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty());
+    }
+    assert_eq!(
+        referenced.len(),
+        rules.len(),
+        "every rule is referenced by a result"
+    );
+}
+
+#[test]
+fn sarif_has_what_code_scanning_needs() {
+    let r = report();
+    assert_sarif_is_consumable(&render_to_string(Format::Sarif, &r), &[&r]);
+    let e = report_with_every_status();
+    assert_sarif_is_consumable(&render_to_string(Format::Sarif, &e), &[&e]);
+    // The fixture's failures point at the lines of specs/staging.yaml that state them.
+    let spec = std::fs::read_to_string("specs/staging.yaml").expect("spec");
+    let check = r
+        .checks
+        .iter()
+        .find(|c| c.id == "rds_instance/dorami-staging/backup_retention_period")
+        .expect("check");
+    let line = spec
+        .lines()
+        .nth(check.location.line as usize - 1)
+        .expect("line");
+    assert!(
+        line.trim_start()
+            .starts_with("backup_retention_period: { at_least: 7"),
+        "{line}"
+    );
+    let all = combined();
+    let reports: Vec<&Report> = all.environments.iter().collect();
+    let text = render_all_to_string(Format::Sarif, &all);
+    assert_sarif_is_consumable(&text, &reports);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(
+        v["runs"][0]["properties"],
+        serde_json::json!({"environments": ["staging", "test"], "outcome": "not_ready"})
+    );
+}
+
+#[test]
+fn github() {
+    insta::assert_snapshot!(render_to_string(Format::Github, &report()));
+    insta::assert_snapshot!(
+        "github_every_status",
+        render_to_string(Format::Github, &report_with_every_status())
+    );
+}
+
+#[test]
+fn github_annotates_every_check_that_did_not_pass_at_its_spec_line() {
+    let r = report_with_every_status();
+    let text = render_to_string(Format::Github, &r);
+    let lines: Vec<&str> = text.lines().collect();
+    let annotations: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("::"))
+        .collect();
+    let not_passing: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .collect();
+    assert_eq!(annotations.len(), not_passing.len());
+    for (line, c) in annotations.iter().zip(&not_passing) {
+        let command = if c.status == Status::Error {
+            "::warning "
+        } else {
+            "::error "
+        };
+        assert!(line.starts_with(command), "{line}");
+        let (props, message) = line[2..].split_once("::").expect("properties::message");
+        assert_eq!(
+            props.split_once(' ').map(|p| p.1),
+            Some(
+                format!(
+                    "file={},line={},col={},title=infra-verify test%3A {}",
+                    c.location.file,
+                    c.location.line,
+                    c.location.column,
+                    c.id.replace(':', "%3A").replace(',', "%2C")
+                )
+                .as_str()
+            )
+        );
+        assert!(
+            message.ends_with(&c.message.replace('%', "%25")),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        lines.last().copied(),
+        Some("infra-verify test: NOT READY: 8 checks: 4 passed, 1 failed, 2 missing, 1 errors")
+    );
+    // A value with a newline cannot start a workflow command of its own.
+    let mut hostile = report_with_every_status();
+    hostile.checks[1].message = "found x\n::add-mask::y, 100%".into();
+    let text = render_to_string(Format::Github, &hostile);
+    assert!(!text.contains("\n::add-mask"), "{text}");
+    assert!(text.contains("found x%0A::add-mask::y, 100%25"), "{text}");
+}
+
+/// The fixture report and the every-status one, as two environments of one run.
+fn combined() -> Combined {
+    Combined::new(vec![report(), report_with_every_status()])
+}
+
+/// A ready environment and an unverified one.
+fn combined_small() -> Combined {
+    let spec = spec::from_str(
+        Path::new("specs/a.yaml"),
+        "version: 1\nenvironment: alpha\nresources:\n  - kind: s3_bucket\n    id: b\n    expect: { versioning: Enabled }\n",
+    )
+    .expect("spec");
+    let snapshot = |env: &str, status: &str| {
+        Snapshot::from_json(
+            "inline",
+            &format!(
+                r#"{{"snapshot_version": 1,
+                "metadata": {{"tool": "infra-verify", "tool_version": "0.1.0", "taken_at": "2026-01-02T03:04:05Z",
+                             "environment": "{env}", "account_id": "111122223333", "region": "ap-northeast-2", "caller_arn": null}},
+                "resources": [{status}]}}"#
+            ),
+        )
+        .expect("snapshot")
+    };
+    let alpha = evaluate(
+        &spec,
+        &snapshot(
+            "alpha",
+            r#"{"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {"versioning": "Enabled"}}"#,
+        ),
+    );
+    let spec = spec::from_str(
+        Path::new("specs/베타, v2.yaml"),
+        "version: 1\nenvironment: beta\nresources:\n  - kind: s3_bucket\n    id: b\n    expect: { versioning: Enabled }\n",
+    )
+    .expect("spec");
+    let beta = evaluate(
+        &spec,
+        &snapshot(
+            "beta",
+            r#"{"kind": "s3_bucket", "id": "b", "status": "error", "error": "throttled"}"#,
+        ),
+    );
+    Combined::new(vec![alpha, beta])
+}
+
+#[test]
+fn several_environments_in_every_format() {
+    let small = combined_small();
+    assert_eq!(small.outcome, infra_verify::evaluate::Outcome::Unverified);
+    insta::assert_snapshot!("human_all", render_all_to_string(Format::Human, &small));
+    insta::assert_snapshot!(
+        "markdown_all",
+        render_all_to_string(Format::Markdown, &small)
+    );
+    insta::assert_snapshot!("github_all", render_all_to_string(Format::Github, &small));
+    insta::assert_snapshot!("junit_all", render_all_to_string(Format::Junit, &small));
+    // JSON: the outcome, then each environment's report exactly as it is alone.
+    let all = combined();
+    let v: serde_json::Value =
+        serde_json::from_str(&render_all_to_string(Format::Json, &all)).expect("json");
+    assert_eq!(
+        v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["outcome".to_string(), "environments".to_string()])
+    );
+    assert_eq!(v["outcome"], "not_ready");
+    for (i, r) in all.environments.iter().enumerate() {
+        let alone: serde_json::Value =
+            serde_json::from_str(&render_to_string(Format::Json, r)).expect("json");
+        assert_eq!(v["environments"][i], alone);
+    }
+    // JUnit: well-formed, every check of every environment once, suites named by environment.
+    let xml = render_all_to_string(Format::Junit, &all);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let total: usize = all.environments.iter().map(|r| r.checks.len()).sum();
+    assert_eq!(
+        doc.root_element().attribute("tests"),
+        Some(total.to_string().as_str())
+    );
+    assert!(doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .all(|n| {
+            let name = n.attribute("name").unwrap_or_default();
+            name.starts_with("staging: ") || name.starts_with("test: ")
+        }));
 }
 
 // The headless-Chromium harness the HTML reports are tested with (tests/support/browser.rs).

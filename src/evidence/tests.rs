@@ -359,8 +359,22 @@ fn the_resolved_spec_loads_again_and_evaluates_to_the_same_verdicts() {
         std::slice::from_ref(&path),
         "it extends nothing"
     );
-    let a = crate::evaluate::evaluate(&spec, &snap);
-    let b = crate::evaluate::evaluate(&again, &snap);
+    let mut a = crate::evaluate::evaluate(&spec, &snap);
+    let mut b = crate::evaluate::evaluate(&again, &snap);
+    // The same verdicts; each located in the file it was evaluated from.
+    let resolved = path.display().to_string();
+    assert!(a
+        .checks
+        .iter()
+        .all(|c| c.location.file == "specs/staging.yaml"));
+    assert!(b.checks.iter().all(|c| c.location.file == resolved));
+    for c in a.checks.iter_mut().chain(b.checks.iter_mut()) {
+        c.location = crate::evaluate::SpecLocation {
+            file: String::new(),
+            line: 0,
+            column: 0,
+        };
+    }
     assert_eq!(
         serde_json::to_value(&a).expect("json"),
         serde_json::to_value(&b).expect("json")

@@ -1,7 +1,7 @@
 use std::io::{self, Write};
 
 use super::Render;
-use crate::evaluate::{show, show_expected, Outcome, Report, Status};
+use crate::evaluate::{show, show_expected, Combined, Outcome, Report, Status};
 
 /// `--format markdown`: a summary, the checks that need attention, then every check.
 pub struct Markdown;
@@ -41,14 +41,53 @@ fn table(out: &mut dyn Write, checks: &[&crate::evaluate::Check]) -> io::Result<
     Ok(())
 }
 
+fn verdict(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Ready => "✅ ready",
+        Outcome::NotReady => "❌ not ready",
+        Outcome::Unverified => "⚠️ could not verify",
+    }
+}
+
 impl Render for Markdown {
+    fn render_all(&self, all: &Combined, out: &mut dyn Write, color: bool) -> io::Result<()> {
+        for report in &all.environments {
+            self.render(report, out, color)?;
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "## infra-verify: {} environments — {}",
+            all.environments.len(),
+            verdict(all.outcome)
+        )?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "| environment | account | checks | passed | failed | missing | errors | verdict |"
+        )?;
+        writeln!(out, "|---|---|---:|---:|---:|---:|---:|---|")?;
+        for r in super::summary_rows(all) {
+            writeln!(
+                out,
+                "| `{}` | `{}` | {} | {} | {} | {} | {} | {} |",
+                cell(r.environment),
+                cell(r.account),
+                r.summary.total,
+                r.summary.pass,
+                r.summary.fail,
+                r.summary.missing,
+                r.summary.error,
+                verdict(r.outcome)
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}.", super::environments_line(all))
+    }
+
     fn render(&self, report: &Report, out: &mut dyn Write, _color: bool) -> io::Result<()> {
         let s = &report.summary;
-        let verdict = match report.outcome {
-            Outcome::Ready => "✅ ready",
-            Outcome::NotReady => "❌ not ready",
-            Outcome::Unverified => "⚠️ could not verify",
-        };
+        let verdict = verdict(report.outcome);
         writeln!(
             out,
             "## infra-verify: `{}` — {verdict}",
