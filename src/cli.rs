@@ -18,6 +18,8 @@ use crate::probe;
 use crate::snapshot::Snapshot;
 use crate::spec::{self, Spec};
 
+mod docs;
+
 /// Process exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
@@ -76,7 +78,8 @@ Examples:
   infra-verify drift staging --accept                    make now the accepted baseline
   infra-verify evidence staging --out evidence/staging-2026-11-22   auditor evidence bundle
   infra-verify evidence verify evidence/staging-2026-11-22      exit 1 naming any altered file
-  infra-verify kinds rds_instance";
+  infra-verify kinds rds_instance
+  infra-verify schema > docs/spec.schema.json          JSON Schema of specs, for editors";
 
 /// Verify AWS environments against declarative YAML specs.
 #[derive(Debug, Parser)]
@@ -119,6 +122,10 @@ pub enum Command {
     /// report.html; optionally signed), or check one with `evidence verify BUNDLE`. The exit code
     /// follows the verdicts (0/1/3) as for verify; `evidence verify` exits 0 intact, 1 altered.
     Evidence(EvidenceArgs),
+    /// Print the JSON Schema (draft-07) of the spec format, for editors: completion, hover
+    /// documentation and typos flagged as you type (docs/spec.schema.json). `validate` remains
+    /// the authority on specs.
+    Schema,
 }
 
 /// Which spec to use.
@@ -372,6 +379,7 @@ pub fn main() -> ExitCode {
             Some(EvidenceCommand::Verify(v)) => evidence_verify_cmd(v),
             None => evidence_cmd(&a.build),
         },
+        Some(Command::Schema) => docs::schema_cmd(),
         None => verify_cmd(&cli.verify),
     };
     match result {

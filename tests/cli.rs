@@ -933,3 +933,29 @@ fn a_broken_baseline_is_an_error_and_accept_leaves_it_alone() {
         );
     }
 }
+
+#[test]
+fn schema_doc_matches_the_code() {
+    let out = iv()
+        .arg("schema")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty())
+        .get_output()
+        .stdout
+        .clone();
+    let generated = String::from_utf8(out).expect("utf-8");
+    let committed = std::fs::read_to_string("docs/spec.schema.json").unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/spec.schema.json is out of date: run `cargo run -- schema > docs/spec.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&generated).expect("JSON");
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert!(
+        schema["definitions"]["Kind_rds_instance"]["properties"]["expect"]["properties"]
+            ["backup_retention_period"]["description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("Days automated backups are kept"))
+    );
+}
