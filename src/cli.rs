@@ -126,6 +126,12 @@ pub enum Command {
     /// documentation and typos flagged as you type (docs/spec.schema.json). `validate` remains
     /// the authority on specs.
     Schema,
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell, e.g.
+    /// `infra-verify completions bash > ~/.local/share/bash-completion/completions/infra-verify`.
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff), e.g. `infra-verify man > ~/.local/share/man/man1/infra-verify.1`
+    /// (docs/infra-verify.1).
+    Man,
 }
 
 /// Which spec to use.
@@ -380,6 +386,8 @@ pub fn main() -> ExitCode {
             None => evidence_cmd(&a.build),
         },
         Some(Command::Schema) => docs::schema_cmd(),
+        Some(Command::Completions(a)) => docs::completions_cmd(&a),
+        Some(Command::Man) => docs::man_cmd(),
         None => verify_cmd(&cli.verify),
     };
     match result {

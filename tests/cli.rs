@@ -959,3 +959,109 @@ fn schema_doc_matches_the_code() {
             .is_some_and(|d| d.starts_with("Days automated backups are kept"))
     );
 }
+
+/// Every subcommand, as the completion scripts and the man page must name them.
+const SUBCOMMANDS: &[&str] = &[
+    "snapshot",
+    "tick",
+    "drift",
+    "validate",
+    "kinds",
+    "iam-policy",
+    "evidence",
+    "schema",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_for_each_shell_name_every_subcommand_and_flag() {
+    for (shell, marker) in [
+        ("bash", "complete -F _infra__verify"),
+        ("zsh", "#compdef infra-verify"),
+        ("fish", "complete -c infra-verify"),
+    ] {
+        let out = iv()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let script = String::from_utf8(out).expect("utf-8");
+        assert!(script.contains(marker), "{shell}: no `{marker}`");
+        for sub in SUBCOMMANDS {
+            assert!(script.contains(sub), "{shell}: no subcommand {sub}");
+        }
+        for flag in [
+            "verbose",
+            "snapshot",
+            "format",
+            "endpoint-url",
+            "max-concurrency",
+            "baseline",
+            "sign-key",
+        ] {
+            assert!(script.contains(flag), "{shell}: no flag --{flag}");
+        }
+        // The values of --format and of the shells are completed too.
+        assert!(script.contains("junit"), "{shell}: no --format values");
+    }
+    // bash parses what it generated.
+    let out = iv().args(["completions", "bash"]).output().expect("run");
+    let check = std::process::Command::new("bash")
+        .args(["-n", "-c"])
+        .arg(String::from_utf8_lossy(&out.stdout).as_ref())
+        .status();
+    if let Ok(status) = check {
+        assert!(status.success(), "bash -n rejects the completion script");
+    }
+    iv().args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'tcsh'"));
+}
+
+#[test]
+fn the_man_page_matches_the_code_and_documents_every_command() {
+    let out = iv().arg("man").assert().code(0).get_output().stdout.clone();
+    let page = String::from_utf8(out).expect("utf-8");
+    let committed = std::fs::read_to_string("docs/infra-verify.1").unwrap_or_default();
+    assert!(
+        page == committed,
+        "docs/infra-verify.1 is out of date: run `cargo run -- man > docs/infra-verify.1`"
+    );
+    assert!(page.contains("\n.TH infra-verify 1 "), "no title");
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH COMMANDS",
+        ".SH \"EXIT STATUS AND EXAMPLES\"",
+    ] {
+        assert!(page.contains(section), "no {section}");
+    }
+    for sub in SUBCOMMANDS {
+        assert!(
+            page.contains(&format!(".SS \"infra-verify {sub}\"")),
+            "no section for {sub}"
+        );
+    }
+    assert!(page.contains(".SS \"infra-verify evidence verify\""));
+    assert!(
+        !page.contains("infra-verify help"),
+        "the generated help subcommands are left out"
+    );
+    // Flags of the main command and of subcommands (roff escapes `-` as `\-`).
+    for flag in [
+        "\\-\\-verbose",
+        "\\-\\-snapshot",
+        "\\-\\-baseline",
+        "\\-\\-sign\\-key",
+        "\\-\\-accept",
+    ] {
+        assert!(page.contains(flag), "no {flag}");
+    }
+    // The exit codes of --help.
+    assert!(page.contains("could not verify"));
+}
