@@ -98,6 +98,9 @@ pub struct Cli {
     /// Verify an environment (the default command).
     #[command(flatten)]
     pub verify: VerifyArgs,
+    /// `--quiet`, `--verbose` (global).
+    #[command(flatten)]
+    pub terminal: crate::terminal::TerminalArgs,
 }
 
 /// The subcommands.
@@ -162,9 +165,6 @@ pub struct VerifyArgs {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Also print the API calls made, per operation, on stderr.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
     /// Also tick this Markdown checklist from the verdicts (see `infra-verify tick`).
     #[arg(long, value_name = "CHECKLIST")]
     pub tick: Option<PathBuf>,
@@ -363,7 +363,16 @@ type CmdResult = Result<ExitCode, Failure>;
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let subcommands: Vec<String> = {
+        use clap::CommandFactory;
+        Cli::command()
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .chain(["help".to_string()])
+            .collect()
+    };
+    let args = crate::terminal::hoist_flags(std::env::args_os(), &subcommands);
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -374,6 +383,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    crate::terminal::init(&cli.terminal);
     let result = match cli.command {
         Some(Command::Snapshot(a)) => snapshot_cmd(&a),
         Some(Command::Validate(a)) => validate_cmd(&a),
@@ -541,7 +551,7 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
     let spec = load_spec(target)?;
     let snap = facts(&spec, a.snapshot.as_deref(), &a.connection)?;
     let report = evaluate::evaluate(&spec, &snap);
-    if a.verbose {
+    if crate::terminal::verbosity().level >= 1 {
         print_api_calls(&snap);
     }
     // Links are checked before anything is written, so a bad link changes no file.
@@ -590,6 +600,8 @@ fn emit(
             render(&mut buf, false).map_err(io_failure)?;
             write_atomic(path, &buf)
         }
+        // --quiet: no report; the exit code says it.
+        None if crate::terminal::quiet() => Ok(()),
         None => {
             let stdout = io::stdout();
             let color = colored_format
@@ -658,7 +670,7 @@ fn drift_cmd(a: &DriftArgs) -> CmdResult {
             }
             accept(&store, &current, &version, a.keep as usize).await?;
             let _ = writeln!(
-                io::stderr(),
+                crate::terminal::notes(),
                 "no baseline yet at {}: this run's snapshot ({}) is now the baseline",
                 store.location(),
                 current.metadata.taken_at
@@ -688,7 +700,7 @@ fn drift_cmd(a: &DriftArgs) -> CmdResult {
         if a.accept {
             accept(&store, &current, &version, a.keep as usize).await?;
             let _ = writeln!(
-                io::stderr(),
+                crate::terminal::notes(),
                 "accepted: {} is now the baseline at {}",
                 current.metadata.taken_at,
                 store.location()
@@ -728,7 +740,7 @@ async fn accept(
         .await
         .map_err(baseline_failure)?;
     for r in removed {
-        let _ = writeln!(io::stderr(), "removed {r} (keeping {keep})");
+        let _ = writeln!(crate::terminal::notes(), "removed {r} (keeping {keep})");
     }
     Ok(())
 }
@@ -760,7 +772,7 @@ fn tick_checklist(
     let date = report.source.taken_at.get(..10).unwrap_or("unknown-date");
     let outcome = checklist::tick(list, links, report, date);
     let changed = outcome.text != list.text;
-    let mut out = io::stdout().lock();
+    let mut out = crate::terminal::report_out();
     match mode {
         TickMode::Write => {
             if changed {
@@ -799,7 +811,7 @@ fn tick_checklist(
         " (nothing written)"
     };
     let _ = writeln!(
-        io::stderr(),
+        crate::terminal::notes(),
         "{}: {}{note}",
         list.path.display(),
         outcome.summary(list, links)
@@ -927,7 +939,7 @@ fn evidence_cmd(a: &EvidenceBuildArgs) -> CmdResult {
     }
     evidence::write(&bundle, out, a.force).map_err(|e| Failure::usage(e.to_string()))?;
     let s = &report.summary;
-    let mut err = io::stderr().lock();
+    let mut err = crate::terminal::notes();
     let _ = writeln!(
         err,
         "wrote evidence bundle {} ({} files{}): {} checks: {} passed, {} failed, {} missing, {} errors",
@@ -969,7 +981,7 @@ fn evidence_verify_cmd(a: &EvidenceVerifyArgs) -> CmdResult {
         None => None,
     };
     let v = verify::verify(&a.bundle, key.as_ref()).map_err(|e| Failure::usage(e.to_string()))?;
-    let mut out = io::stdout().lock();
+    let mut out = crate::terminal::report_out();
     for p in &v.problems {
         let _ = writeln!(out, "{p}");
     }
@@ -1041,7 +1053,7 @@ fn snapshot_cmd(a: &SnapshotArgs) -> CmdResult {
             .filter(|r| matches!(r.observation, crate::snapshot::Observation::Error { .. }))
             .count();
         let _ = writeln!(
-            io::stderr(),
+            crate::terminal::notes(),
             "wrote {} ({} resources, {} not observed)",
             a.output.display(),
             snap.resources.len(),
@@ -1063,7 +1075,7 @@ fn validate_cmd(a: &ValidateArgs) -> CmdResult {
         .map(|r| 1 + r.expectations.len())
         .sum();
     let unprobed = plan::plan(&spec).unprobed_kinds;
-    let mut out = io::stdout().lock();
+    let mut out = crate::terminal::report_out();
     let _ = writeln!(
         out,
         "{}: ok: environment `{}`, {} resources, {} checks",
@@ -1162,7 +1174,7 @@ fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
             specs_dir: a.specs_dir.clone(),
         })?;
         if !plan::needs_aws(&spec) {
-            eprintln!("note: this spec names only http_endpoints: it needs no AWS credentials or permissions");
+            let _ = writeln!(crate::terminal::notes(), "note: this spec names only http_endpoints: it needs no AWS credentials or permissions");
         }
         plan::iam_policy(plan::plan(&spec).actions)
     };

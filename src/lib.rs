@@ -19,4 +19,5 @@ pub mod probe;
 pub mod schema;
 pub mod snapshot;
 pub mod spec;
+pub mod terminal;
 pub mod yaml;

@@ -994,6 +994,7 @@ fn completions_for_each_shell_name_every_subcommand_and_flag() {
             assert!(script.contains(sub), "{shell}: no subcommand {sub}");
         }
         for flag in [
+            "quiet",
             "verbose",
             "snapshot",
             "format",
@@ -1054,6 +1055,7 @@ fn the_man_page_matches_the_code_and_documents_every_command() {
     );
     // Flags of the main command and of subcommands (roff escapes `-` as `\-`).
     for flag in [
+        "\\-\\-quiet",
         "\\-\\-verbose",
         "\\-\\-snapshot",
         "\\-\\-baseline",
@@ -1064,4 +1066,147 @@ fn the_man_page_matches_the_code_and_documents_every_command() {
     }
     // The exit codes of --help.
     assert!(page.contains("could not verify"));
+}
+
+#[test]
+fn quiet_prints_nothing_but_errors_and_keeps_the_exit_code() {
+    // verify: no report, no notes; the exit code is the verdict.
+    for args in [
+        vec!["staging", "--snapshot", FIXTURE, "-q"],
+        vec!["-q", "staging", "--snapshot", FIXTURE, "--format", "json"],
+    ] {
+        iv().args(&args)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::is_empty());
+    }
+    // A report file asked for is still written.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    iv().args([
+        "staging",
+        "--snapshot",
+        FIXTURE,
+        "--quiet",
+        "--format",
+        "json",
+        "-o",
+    ])
+    .arg(&out)
+    .assert()
+    .code(1)
+    .stdout(predicate::str::is_empty())
+    .stderr(predicate::str::is_empty());
+    assert!(std::fs::read_to_string(&out)
+        .expect("written")
+        .contains("\"checks\""));
+    // validate: silent when the spec is right, every problem when it is not.
+    iv().args(["validate", "staging", "-q"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    let bad = write(
+        &dir,
+        "bad.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_instanse\n    id: a\n",
+    );
+    iv().args(["validate", "-q", "--spec"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "unknown resource kind `rds_instanse`",
+        ));
+    // Usage errors still say what is wrong.
+    iv().args(["-q", "no-such-env"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: no spec for environment"));
+    // tick --check: exit 1 when out of date, no diff, no summary.
+    let list = checklist_copy(&dir, false);
+    iv().args(["tick", "staging"])
+        .arg(&list)
+        .args(["--snapshot", FIXTURE, "--check", "-q"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    // tick still ticks.
+    let before = std::fs::read_to_string(&list).expect("read");
+    iv().args(["-q", "tick", "staging"])
+        .arg(&list)
+        .args(["--snapshot", FIXTURE])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    assert_ne!(std::fs::read_to_string(&list).expect("read"), before);
+    // Data commands still print their data.
+    iv().args(["-q", "kinds"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("rds_instance"));
+    iv().args(["iam-policy", "learning-saas", "-q"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"Statement\""))
+        .stderr(predicate::str::is_empty());
+    // --quiet and --verbose contradict each other.
+    iv().args(["staging", "--snapshot", FIXTURE, "-q", "-v"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn verbose_levels_log_to_stderr_only() {
+    // -v: the API calls per operation (from the snapshot's record), on stderr.
+    iv().args(["staging", "--snapshot", FIXTURE, "-v"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("NOT READY"))
+        .stdout(predicate::str::contains("api calls").not())
+        .stderr(predicate::str::contains("api calls: "))
+        .stderr(predicate::str::contains("rds:DescribeDBInstances"));
+    // -vvv and RUST_LOG=trace: stdout is still the report alone.
+    for (args, rust_log) in [
+        (
+            vec!["staging", "--snapshot", FIXTURE, "--format", "json", "-vvv"],
+            None,
+        ),
+        (
+            vec![
+                "--verbose",
+                "--verbose",
+                "staging",
+                "--snapshot",
+                FIXTURE,
+                "--format",
+                "json",
+            ],
+            None,
+        ),
+        (
+            vec!["staging", "--snapshot", FIXTURE, "--format", "json"],
+            Some("trace"),
+        ),
+    ] {
+        let mut cmd = iv();
+        if let Some(level) = rust_log {
+            cmd.env("RUST_LOG", level);
+        }
+        let out = cmd.args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(1));
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("stdout is the JSON report alone");
+        assert_eq!(report["environment"], "staging");
+    }
+    // Without -v, nothing on stderr.
+    iv().args(["staging", "--snapshot", FIXTURE])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_empty());
 }

@@ -84,6 +84,28 @@ pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeEr
     observe_with(spec, Some(conn), &HttpOptions::default()).await
 }
 
+/// One task of a live observation: the resources of one service in one region (or the
+/// `http_endpoint`s), probed concurrently with the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    /// The service (the kinds' IAM prefix, or `http`).
+    pub service: String,
+    /// The region it is probed in (none for `http`).
+    pub region: Option<String>,
+    /// How many resource entries of the spec it observes.
+    pub resources: usize,
+}
+
+impl Task {
+    /// `rds@ap-northeast-2`, or `http`.
+    pub fn label(&self) -> String {
+        match &self.region {
+            Some(region) => format!("{}@{region}", self.service),
+            None => self.service.clone(),
+        }
+    }
+}
+
 /// Observes every resource the spec names. `conn` may be `None` only when the spec needs no AWS
 /// ([`crate::plan::needs_aws`]: it names only `http_endpoint`s); then no AWS call is made at all,
 /// not even sts:GetCallerIdentity, and the account and caller are left empty.
@@ -92,7 +114,14 @@ pub async fn observe_with(
     conn: Option<&Connection>,
     http_options: &HttpOptions,
 ) -> Result<Snapshot, ProbeError> {
+    let started = std::time::Instant::now();
     let taken_at = now_rfc3339();
+    tracing::info!(
+        environment = %spec.environment,
+        resources = spec.resources.len(),
+        aws = conn.is_some(),
+        "observing"
+    );
     let caller = match conn {
         Some(conn) => {
             let sts = crate::client!(aws_sdk_sts, conn);
@@ -111,6 +140,7 @@ pub async fn observe_with(
                     });
                 }
             }
+            tracing::info!(account = %account, "caller identity");
             Some((account, arn))
         }
         None => None,
@@ -138,30 +168,64 @@ pub async fn observe_with(
             .collect(),
         None => BTreeMap::new(),
     };
+    let home = conn.and_then(|c| c.sdk.region()).map(|r| r.to_string());
+    let tasks: Vec<Task> = groups
+        .iter()
+        .map(|((service, region, _), rs)| Task {
+            service: service.to_string(),
+            region: match *service {
+                http::SERVICE => None,
+                _ => region.map(str::to_string).or_else(|| home.clone()),
+            },
+            resources: rs.len(),
+        })
+        .collect();
     let (regional, http_calls_ref) = (&regional, &http_calls);
-    let resources: Vec<ResourceRecord> = futures::future::join_all(groups.into_iter().map(
-        |((service, region, per_region), rs)| async move {
-            // Not AWS: no connection, no region.
-            if service == http::SERVICE {
-                return http::observe(&rs, http_options, http_calls_ref).await;
-            }
-            let mut records = match conn {
-                Some(conn) => {
-                    let c = region.and_then(|r| regional.get(r)).unwrap_or(conn);
-                    observe_service(c, service, rs).await
-                }
-                None => all_errors(&rs, "no AWS connection for this run"),
-            };
-            if let (true, Some(region)) = (per_region, region) {
-                in_region(&mut records, region);
-            }
-            records
-        },
-    ))
-    .await
-    .into_iter()
-    .flatten()
-    .collect();
+    let resources: Vec<ResourceRecord> =
+        futures::future::join_all(groups.into_iter().zip(tasks).map(
+            |(((service, region, per_region), rs), task)| async move {
+                let began = std::time::Instant::now();
+                tracing::info!(
+                    service,
+                    region = task.region.as_deref(),
+                    resources = rs.len(),
+                    "probing"
+                );
+                let records = if service == http::SERVICE {
+                    // Not AWS: no connection, no region.
+                    http::observe(&rs, http_options, http_calls_ref).await
+                } else {
+                    let mut records = match conn {
+                        Some(conn) => {
+                            let c = region.and_then(|r| regional.get(r)).unwrap_or(conn);
+                            observe_service(c, service, rs).await
+                        }
+                        None => all_errors(&rs, "no AWS connection for this run"),
+                    };
+                    if let (true, Some(region)) = (per_region, region) {
+                        in_region(&mut records, region);
+                    }
+                    records
+                };
+                let errors = records
+                    .iter()
+                    .filter(|r| matches!(r.observation, Observation::Error { .. }))
+                    .count();
+                tracing::info!(
+                    service,
+                    region = task.region.as_deref(),
+                    records = records.len(),
+                    errors,
+                    elapsed_ms = began.elapsed().as_millis() as u64,
+                    "probed"
+                );
+                records
+            },
+        ))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
     let mut snapshot = Snapshot {
         snapshot_version: SNAPSHOT_VERSION,
         metadata: Metadata {
@@ -186,6 +250,13 @@ pub async fn observe_with(
         resources,
     };
     snapshot.sort();
+    tracing::info!(
+        records = snapshot.resources.len(),
+        api_calls = snapshot.metadata.api_calls.values().sum::<u64>(),
+        retried_attempts = snapshot.metadata.api_retries.values().sum::<u64>(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "observed"
+    );
     Ok(snapshot)
 }
 
@@ -316,12 +387,31 @@ where
     R: std::fmt::Debug,
 {
     let mut out = Vec::new();
+    let mut number = 0u32;
+    let mut began = std::time::Instant::now();
     while let Some(page) = pages.next().await {
+        number += 1;
         match page {
-            Ok(page) => out.extend(items(page)),
-            Err(e) => return Err(describe_error(action, &e)),
+            Ok(page) => {
+                let items = items(page);
+                tracing::debug!(
+                    action,
+                    page = number,
+                    items = items.len(),
+                    elapsed_ms = began.elapsed().as_millis() as u64,
+                    "list page"
+                );
+                out.extend(items);
+            }
+            Err(e) => {
+                let why = describe_error(action, &e);
+                tracing::debug!(action, page = number, error = %why, "list page failed");
+                return Err(why);
+            }
         }
+        began = std::time::Instant::now();
     }
+    tracing::debug!(action, pages = number, items = out.len(), "listed");
     Ok(out)
 }
 
