@@ -491,8 +491,11 @@ async fn observe_with(
         max_concurrency: conn_args.max_concurrency,
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
-    tokio::time::timeout(budget, probe::observe_with(spec, conn, &http))
-        .await
+    // Cleared when the observation ends (dropped), before anything is printed.
+    let bar = crate::terminal::progress::Bar::for_terminal();
+    let observed = tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, &bar)).await;
+    bar.finish();
+    observed
         .map_err(|_| Failure {
             code: ExitCode::Unverified,
             message: format!(

@@ -81,7 +81,7 @@ pub fn now_rfc3339() -> String {
 
 /// Observes every resource the spec names (HTTP checks with the default options).
 pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeError> {
-    observe_with(spec, Some(conn), &HttpOptions::default()).await
+    observe_with(spec, Some(conn), &HttpOptions::default(), &NoProgress).await
 }
 
 /// One task of a live observation: the resources of one service in one region (or the
@@ -106,6 +106,23 @@ impl Task {
     }
 }
 
+/// Told how a live observation advances, task by task (a progress bar, a test). Every task is
+/// planned once, then started and finished once each, in any order, from concurrent tasks.
+pub trait Progress: Send + Sync {
+    /// Before any task starts: every task of the observation.
+    fn planned(&self, _tasks: &[Task]) {}
+    /// A task started.
+    fn started(&self, _task: &Task) {}
+    /// A task finished, with the number of records it produced.
+    fn finished(&self, _task: &Task, _records: usize) {}
+}
+
+/// No progress reporting.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Observes every resource the spec names. `conn` may be `None` only when the spec needs no AWS
 /// ([`crate::plan::needs_aws`]: it names only `http_endpoint`s); then no AWS call is made at all,
 /// not even sts:GetCallerIdentity, and the account and caller are left empty.
@@ -113,6 +130,7 @@ pub async fn observe_with(
     spec: &Spec,
     conn: Option<&Connection>,
     http_options: &HttpOptions,
+    progress: &dyn Progress,
 ) -> Result<Snapshot, ProbeError> {
     let started = std::time::Instant::now();
     let taken_at = now_rfc3339();
@@ -180,10 +198,12 @@ pub async fn observe_with(
             resources: rs.len(),
         })
         .collect();
+    progress.planned(&tasks);
     let (regional, http_calls_ref) = (&regional, &http_calls);
     let resources: Vec<ResourceRecord> =
         futures::future::join_all(groups.into_iter().zip(tasks).map(
             |(((service, region, per_region), rs), task)| async move {
+                progress.started(&task);
                 let began = std::time::Instant::now();
                 tracing::info!(
                     service,
@@ -219,6 +239,7 @@ pub async fn observe_with(
                     elapsed_ms = began.elapsed().as_millis() as u64,
                     "probed"
                 );
+                progress.finished(&task, records.len());
                 records
             },
         ))

@@ -116,7 +116,7 @@ pub fn init(v: Verbosity) {
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
-/// Writes each log line to stderr, scrubbed.
+/// Writes each log line to stderr, scrubbed, above the progress bar when one is shown.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Stderr;
 
@@ -151,7 +151,9 @@ impl Drop for Line {
         // Serialised, so that lines of concurrent tasks do not interleave.
         static WRITING: Mutex<()> = Mutex::new(());
         let _guard = WRITING.lock();
-        let _ = io::stderr().lock().write_all(text.as_bytes());
+        super::progress::suspended(|| {
+            let _ = io::stderr().lock().write_all(text.as_bytes());
+        });
     }
 }
 

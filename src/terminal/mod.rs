@@ -1,8 +1,9 @@
 //! What the command line prints besides its reports and data: how much (`--quiet`,
-//! `--verbose`) and structured logs ([`logging`]: tracing, to stderr only).
+//! `--verbose`), structured logs ([`logging`]: tracing, to stderr only) and the progress bar of
+//! live runs ([`progress`]: indicatif, stderr only, on a terminal only).
 //!
 //! `--quiet`: stdout carries nothing but data the command was asked for (`kinds`, `iam-policy`,
-//! `schema`, `completions`, `man`, `snapshot -o -`); no report, no notes; on
+//! `schema`, `completions`, `man`, `snapshot -o -`); no report, no notes, no progress bar; on
 //! stderr only errors (spec problems, usage errors, `error: ...`). Files named with `--output`,
 //! `-o`, `--out` or `--tick` are still written, and the exit code is the same.
 
@@ -10,11 +11,12 @@ use std::io::{self, Write};
 use std::sync::OnceLock;
 
 pub mod logging;
+pub mod progress;
 
 /// `--quiet` and `--verbose`, global: before or after the subcommand.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct TerminalArgs {
-    /// Print nothing but errors: no report on stdout, no notes; the exit code
+    /// Print nothing but errors: no report on stdout, no notes, no progress bar; the exit code
     /// says the outcome. Files given with --output/-o/--out/--tick are still written, and data
     /// commands (kinds, iam-policy, schema, completions, man, snapshot -o -) still print it.
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]

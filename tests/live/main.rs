@@ -20,6 +20,7 @@ mod rds_s3;
 mod region;
 mod security;
 mod select;
+mod terminal;
 mod ticketing;
 
 use std::path::Path;
