@@ -1154,6 +1154,35 @@ fn quiet_prints_nothing_but_errors_and_keeps_the_exit_code() {
         .code(0)
         .stdout(predicate::str::contains("\"Statement\""))
         .stderr(predicate::str::is_empty());
+    // drift: the exit code alone; a report file asked for is still written; --accept accepts.
+    drift(DRIFT_BASE, DRIFT_NOW, &["-q"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    let baseline = dir.path().join("baseline.json");
+    iv().args(["-q", "drift", "staging", "--accept", "--baseline"])
+        .arg(&baseline)
+        .args(["--snapshot", DRIFT_BASE])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    assert!(baseline.exists(), "--accept wrote no baseline");
+    // evidence: the bundle is written, without the summary; verify says it by its exit code.
+    let bundle = dir.path().join("bundle");
+    iv().args(["evidence", "staging", "-q", "--snapshot", FIXTURE, "--out"])
+        .arg(&bundle)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    iv().args(["evidence", "verify", "-q"])
+        .arg(&bundle)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
     // --quiet and --verbose contradict each other.
     iv().args(["staging", "--snapshot", FIXTURE, "-q", "-v"])
         .assert()
