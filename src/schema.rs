@@ -3,8 +3,14 @@
 //! what a schema cannot say (regular expressions that compile, `extends:` files, regions named
 //! in `aws.regions`, duplicate resources, checklist links), and reports with line and column.
 //!
-//! The schema is JSON Schema **draft-07**: the YAML extension of VS Code (yaml-language-server)
-//! validates with draft-07; its support of 2019-09 and 2020-12 was added and then reverted.
+//! The schema is JSON Schema **draft-07**: every version of yaml-language-server (the engine of
+//! VS Code's YAML extension, also used by Neovim, Helix, Zed) validates draft-07, while 2019-09
+//! and 2020-12 only since its 1.20 (an earlier attempt was reverted); nothing here needs a later
+//! draft. Checked with yaml-language-server 1.25.0 and 2.0.0: the bundled specs are clean, typos
+//! and wrong types are flagged, hover shows the catalog's description of each attribute.
+//!
+//! Editors show the innermost description that matches a value, so the shared definitions of
+//! expectations carry none: hovering an attribute shows its own, from the catalog.
 //!
 //! The top level (`version`, `environment`, `aws:`, `drift:` ...) comes from the document
 //! structs below (`#[derive(JsonSchema)]`, their doc comments become the descriptions). Each
@@ -307,10 +313,8 @@ impl JsonSchema for ResourceDocument {
             "type": "object",
             "required": ["kind"],
             "properties": {
-                "kind": {
-                    "description": "The resource kind (`infra-verify kinds`; docs/resources.md).",
-                    "enum": names
-                }
+                // No description here: the kind's own (from its branch) is the one to show.
+                "kind": { "enum": names }
             },
             "allOf": branches
         })
@@ -607,6 +611,8 @@ fn with_description(mut schema: Value, description: &str) -> Value {
 
 /// The expectation of an attribute of a type: a bare value (equals), or a mapping of the
 /// matchers that apply to the type, all of which must hold, plus `item`, `controls`, `severity`.
+/// Without descriptions of its own: editors show the innermost description that matches, and
+/// the one to show on hover is the attribute's, from the catalog.
 fn expectation_schema(ty: AttrType) -> Value {
     let mut bare = value_schema(ty);
     if ty == AttrType::StringMap {
@@ -618,8 +624,6 @@ fn expectation_schema(ty: AttrType) -> Value {
             .collect();
         bare["propertyNames"] = json!({ "not": { "enum": reserved } });
     }
-    bare["description"] =
-        json!("A bare value: the observed value must equal it (`null`: not set).");
     let applicable = matchers(ty);
     let mut properties = Map::new();
     let mut required = Vec::new();
@@ -646,18 +650,13 @@ fn expectation_schema(ty: AttrType) -> Value {
         "severity".into(),
         json!({ "description": "Overrides the resource's severity.", "enum": severities }),
     );
-    let names: Vec<&str> = applicable.iter().map(|(n, _)| *n).collect();
     let matcher_map = json!({
-        "description": format!("Matchers, all of which must hold ({} for a {}).", names.join(", "), ty.name()),
         "type": "object",
         "properties": properties,
         "additionalProperties": false,
         "anyOf": required
     });
-    json!({
-        "description": format!("An expectation on a {}: a bare value, or a mapping of matchers.", ty.name()),
-        "anyOf": [bare, matcher_map]
-    })
+    json!({ "anyOf": [bare, matcher_map] })
 }
 
 /// `Option` marks a key that may be left out; the loader refuses `null` for these keys
