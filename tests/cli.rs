@@ -8,7 +8,9 @@ const FIXTURE: &str = "fixtures/staging.snapshot.json";
 fn iv() -> Command {
     let mut c = Command::cargo_bin("infra-verify").expect("binary");
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // Logs chosen by the environment would be on stderr, which tests read.
+        .env_remove("RUST_LOG");
     c
 }
 
