@@ -207,6 +207,14 @@ impl CallRecorder {
     }
 }
 
+/// When a call started (kept in the call's config bag for its debug log).
+#[derive(Debug, Clone, Copy)]
+struct CallStarted(std::time::Instant);
+
+impl aws_smithy_types::config_bag::Storable for CallStarted {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
 /// HTTP 429 is throttling, whatever the body says: a gateway or proxy on the way may answer 429
 /// without an AWS error code, which the SDK's own classifiers do not retry. Every client the
 /// probes build carries it, so such an answer is retried with backoff like any throttling.
@@ -271,9 +279,44 @@ impl Intercept for CallRecorder {
                 .filter(|c| !c.is_whitespace())
                 .collect();
             let key = format!("{service}:{}", meta.name());
+            tracing::trace!(call = %key, "api call");
             if let Ok(mut calls) = self.calls.lock() {
                 *calls.entry(key).or_insert(0) += 1;
             }
+        }
+        cfg.interceptor_state()
+            .store_put(CallStarted(std::time::Instant::now()));
+        Ok(())
+    }
+
+    // Debug logs of each call: its name, attempts, HTTP status and time; never its contents.
+    fn read_after_execution(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let elapsed_ms = cfg
+                .load::<CallStarted>()
+                .map_or(0, |s| s.0.elapsed().as_millis() as u64);
+            let attempts = cfg
+                .load::<aws_smithy_runtime_api::client::retries::RequestAttempts>()
+                .map_or(1, |a| a.attempts());
+            let status = context.response().map(|r| r.status().as_u16());
+            let failed = matches!(context.output_or_error(), Some(Err(_)));
+            let call = cfg.load::<Metadata>().map(|m| {
+                let service: String = m.service().chars().filter(|c| !c.is_whitespace()).collect();
+                format!("{service}:{}", m.name())
+            });
+            tracing::debug!(
+                call = call.as_deref().unwrap_or("?"),
+                attempts,
+                status,
+                failed,
+                elapsed_ms,
+                "api call done"
+            );
         }
         Ok(())
     }
@@ -297,9 +340,9 @@ impl Intercept for CallRecorder {
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
-                *retries
-                    .entry(format!("{service}:{}", meta.name()))
-                    .or_insert(0) += 1;
+                let key = format!("{service}:{}", meta.name());
+                tracing::debug!(call = %key, attempt, "retrying");
+                *retries.entry(key).or_insert(0) += 1;
             }
         }
         if let Some(capture) = &self.capture {

@@ -18,6 +18,8 @@ use crate::probe;
 use crate::snapshot::Snapshot;
 use crate::spec::{self, Spec};
 
+mod docs;
+
 /// Process exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
@@ -82,7 +84,8 @@ Examples:
   infra-verify drift staging --accept                    make now the accepted baseline
   infra-verify evidence staging --out evidence/staging-2026-11-22   auditor evidence bundle
   infra-verify evidence verify evidence/staging-2026-11-22      exit 1 naming any altered file
-  infra-verify kinds rds_instance";
+  infra-verify kinds rds_instance
+  infra-verify schema > docs/spec.schema.json          JSON Schema of specs, for editors";
 
 /// Verify AWS environments against declarative YAML specs.
 #[derive(Debug, Parser)]
@@ -101,6 +104,9 @@ pub struct Cli {
     /// Verify an environment (the default command).
     #[command(flatten)]
     pub verify: VerifyArgs,
+    /// `--quiet`, `--verbose` (global).
+    #[command(flatten)]
+    pub terminal: crate::terminal::TerminalArgs,
 }
 
 /// The subcommands.
@@ -125,6 +131,16 @@ pub enum Command {
     /// report.html; optionally signed), or check one with `evidence verify BUNDLE`. The exit code
     /// follows the verdicts (0/1/3) as for verify; `evidence verify` exits 0 intact, 1 altered.
     Evidence(EvidenceArgs),
+    /// Print the JSON Schema (draft-07) of the spec format, for editors: completion, hover
+    /// documentation and typos flagged as you type (docs/spec.schema.json). `validate` remains
+    /// the authority on specs.
+    Schema,
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell, e.g.
+    /// `infra-verify completions bash > ~/.local/share/bash-completion/completions/infra-verify`.
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff), e.g. `infra-verify man > ~/.local/share/man/man1/infra-verify.1`
+    /// (docs/infra-verify.1).
+    Man,
 }
 
 /// Which spec to use.
@@ -164,9 +180,6 @@ pub struct VerifyArgs {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Also print the API calls made, per operation, on stderr.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
     /// Also tick this Markdown checklist from the verdicts (see `infra-verify tick`; one
     /// environment).
     #[arg(long, value_name = "CHECKLIST")]
@@ -368,7 +381,16 @@ type CmdResult = Result<ExitCode, Failure>;
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let subcommands: Vec<String> = {
+        use clap::CommandFactory;
+        Cli::command()
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .chain(["help".to_string()])
+            .collect()
+    };
+    let args = crate::terminal::hoist_flags(std::env::args_os(), &subcommands);
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -379,6 +401,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    crate::terminal::init(&cli.terminal);
     let result = match cli.command {
         Some(Command::Snapshot(a)) => snapshot_cmd(&a),
         Some(Command::Validate(a)) => validate_cmd(&a),
@@ -390,6 +413,9 @@ pub fn main() -> ExitCode {
             Some(EvidenceCommand::Verify(v)) => evidence_verify_cmd(v),
             None => evidence_cmd(&a.build),
         },
+        Some(Command::Schema) => docs::schema_cmd(),
+        Some(Command::Completions(a)) => docs::completions_cmd(&a),
+        Some(Command::Man) => docs::man_cmd(),
         None => verify_cmd(&cli.verify),
     };
     match result {
@@ -481,12 +507,27 @@ async fn observe_with(
     conn: Option<&aws::Connection>,
     conn_args: &ConnectionArgs,
 ) -> Result<Snapshot, Failure> {
+    // Cleared when the observation ends, before anything is printed.
+    let bar = crate::terminal::progress::Bar::for_terminal();
+    let observed = observe_showing(spec, conn, conn_args, &bar).await;
+    bar.finish();
+    observed
+}
+
+/// [`observe_with`], advancing a progress bar that may be shared (several environments
+/// observed at once draw one bar, not one each).
+async fn observe_showing(
+    spec: &Spec,
+    conn: Option<&aws::Connection>,
+    conn_args: &ConnectionArgs,
+    bar: &crate::terminal::progress::Bar,
+) -> Result<Snapshot, Failure> {
     let http = probe::HttpOptions {
         timeout: std::time::Duration::from_secs(conn_args.call_timeout),
         max_concurrency: conn_args.max_concurrency,
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
-    tokio::time::timeout(budget, probe::observe_with(spec, conn, &http))
+    tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, bar))
         .await
         .map_err(|_| Failure {
             code: ExitCode::Unverified,
@@ -577,7 +618,7 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
         };
     let snap = facts(&spec, snapshot, &a.connection)?;
     let report = evaluate::evaluate(&spec, &snap);
-    if a.verbose {
+    if crate::terminal::verbosity().level >= 1 {
         print_api_calls(&snap);
     }
     // Links are checked before anything is written, so a bad link changes no file.
@@ -666,7 +707,7 @@ fn verify_many(a: &VerifyArgs) -> CmdResult {
         .zip(&snaps)
         .map(|(spec, snap)| evaluate::evaluate(spec, snap))
         .collect();
-    if a.verbose {
+    if crate::terminal::verbosity().level >= 1 {
         for snap in &snaps {
             let _ = writeln!(io::stderr(), "{}:", snap.metadata.environment);
             print_api_calls(snap);
@@ -757,13 +798,15 @@ fn observe_many(specs: &[Spec], conn_args: &ConnectionArgs) -> Result<Vec<Snapsh
             return Err(failures(problems));
         }
         let taken_at = probe::now_rfc3339();
+        let bar = crate::terminal::progress::Bar::for_terminal();
         let results = futures::future::join_all(
             specs
                 .iter()
                 .zip(&conns)
-                .map(|(spec, conn)| observe_with(spec, conn.as_ref(), conn_args)),
+                .map(|(spec, conn)| observe_showing(spec, conn.as_ref(), conn_args, &bar)),
         )
         .await;
+        bar.finish();
         let mut snaps = Vec::new();
         let mut problems = Vec::new();
         for (spec, result) in specs.iter().zip(results) {
@@ -844,6 +887,8 @@ fn emit(
             render(&mut buf, false).map_err(io_failure)?;
             write_atomic(path, &buf)
         }
+        // --quiet: no report; the exit code says it.
+        None if crate::terminal::quiet() => Ok(()),
         None => {
             let stdout = io::stdout();
             let color = colored_format
@@ -915,7 +960,7 @@ fn drift_cmd(a: &DriftArgs) -> CmdResult {
         let Some(baseline) = baseline else {
             accept(&store, &current, &version, a.keep as usize).await?;
             let _ = writeln!(
-                io::stderr(),
+                crate::terminal::notes(),
                 "no baseline yet at {}: this run's snapshot ({}) is now the baseline",
                 store.location(),
                 current.metadata.taken_at
@@ -945,7 +990,7 @@ fn drift_cmd(a: &DriftArgs) -> CmdResult {
         if a.accept {
             accept(&store, &current, &version, a.keep as usize).await?;
             let _ = writeln!(
-                io::stderr(),
+                crate::terminal::notes(),
                 "accepted: {} is now the baseline at {}",
                 current.metadata.taken_at,
                 store.location()
@@ -1013,10 +1058,10 @@ async fn accept(
         .await
         .map_err(baseline_failure)?;
     for r in done.removed {
-        let _ = writeln!(io::stderr(), "removed {r} (keeping {keep})");
+        let _ = writeln!(crate::terminal::notes(), "removed {r} (keeping {keep})");
     }
     for w in done.warnings {
-        let _ = writeln!(io::stderr(), "warning: {w}");
+        let _ = writeln!(crate::terminal::notes(), "warning: {w}");
     }
     Ok(())
 }
@@ -1048,7 +1093,7 @@ fn tick_checklist(
     let date = report.source.taken_at.get(..10).unwrap_or("unknown-date");
     let outcome = checklist::tick(list, links, report, date);
     let changed = outcome.text != list.text;
-    let mut out = io::stdout().lock();
+    let mut out = crate::terminal::report_out();
     match mode {
         TickMode::Write => {
             if changed {
@@ -1087,7 +1132,7 @@ fn tick_checklist(
         " (nothing written)"
     };
     let _ = writeln!(
-        io::stderr(),
+        crate::terminal::notes(),
         "{}: {}{note}",
         list.path.display(),
         outcome.summary(list, links)
@@ -1215,7 +1260,7 @@ fn evidence_cmd(a: &EvidenceBuildArgs) -> CmdResult {
     }
     evidence::write(&bundle, out, a.force).map_err(|e| Failure::usage(e.to_string()))?;
     let s = &report.summary;
-    let mut err = io::stderr().lock();
+    let mut err = crate::terminal::notes();
     let _ = writeln!(
         err,
         "wrote evidence bundle {} ({} files{}): {} checks: {} passed, {} failed, {} missing, {} errors",
@@ -1257,7 +1302,7 @@ fn evidence_verify_cmd(a: &EvidenceVerifyArgs) -> CmdResult {
         None => None,
     };
     let v = verify::verify(&a.bundle, key.as_ref()).map_err(|e| Failure::usage(e.to_string()))?;
-    let mut out = io::stdout().lock();
+    let mut out = crate::terminal::report_out();
     for p in &v.problems {
         let _ = writeln!(out, "{p}");
     }
@@ -1329,7 +1374,7 @@ fn snapshot_cmd(a: &SnapshotArgs) -> CmdResult {
             .filter(|r| matches!(r.observation, crate::snapshot::Observation::Error { .. }))
             .count();
         let _ = writeln!(
-            io::stderr(),
+            crate::terminal::notes(),
             "wrote {} ({} resources, {} not observed)",
             a.output.display(),
             snap.resources.len(),
@@ -1351,7 +1396,7 @@ fn validate_cmd(a: &ValidateArgs) -> CmdResult {
         .map(|r| 1 + r.expectations.len())
         .sum();
     let unprobed = plan::plan(&spec).unprobed_kinds;
-    let mut out = io::stdout().lock();
+    let mut out = crate::terminal::report_out();
     let _ = writeln!(
         out,
         "{}: ok: environment `{}`, {} resources, {} checks",
@@ -1450,7 +1495,7 @@ fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
             specs_dir: a.specs_dir.clone(),
         })?;
         if !plan::needs_aws(&spec) {
-            eprintln!("note: this spec names only http_endpoints: it needs no AWS credentials or permissions");
+            let _ = writeln!(crate::terminal::notes(), "note: this spec names only http_endpoints: it needs no AWS credentials or permissions");
         }
         plan::iam_policy(plan::plan(&spec).actions)
     };

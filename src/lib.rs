@@ -16,6 +16,8 @@ pub mod fsutil;
 pub mod output;
 pub mod plan;
 pub mod probe;
+pub mod schema;
 pub mod snapshot;
 pub mod spec;
+pub mod terminal;
 pub mod yaml;

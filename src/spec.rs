@@ -99,7 +99,8 @@ pub enum Severity {
     Critical,
 }
 
-const SEVERITIES: &[(&str, Severity)] = &[
+/// The severity names, as written in specs.
+pub(crate) const SEVERITIES: &[(&str, Severity)] = &[
     ("low", Severity::Low),
     ("medium", Severity::Medium),
     ("high", Severity::High),
@@ -156,7 +157,38 @@ pub const MATCHER_KEYS: &[&str] = &[
     "contains",
     "subset_of",
 ];
-const EXPECTATION_META_KEYS: &[&str] = &["item", "controls", "severity"];
+/// The keys an expectation mapping may carry besides its matchers.
+pub const EXPECTATION_META_KEYS: &[&str] = &["item", "controls", "severity"];
+
+/// The top-level keys of a spec file.
+pub(crate) const TOP_KEYS: &[&str] = &[
+    "version",
+    "environment",
+    "extends",
+    "aws",
+    "resources",
+    "description",
+    "drift",
+];
+
+/// The keys of the `aws:` block.
+pub(crate) const AWS_KEYS: &[&str] = &["region", "regions", "profile", "role_arn", "account_id"];
+
+/// The keys of a resource entry.
+pub(crate) const RESOURCE_KEYS: &[&str] = &[
+    "kind",
+    "id",
+    "region",
+    "regions",
+    "select",
+    "count",
+    "exists",
+    "item",
+    "controls",
+    "severity",
+    "expect",
+    "description",
+];
 
 /// One expectation on one attribute: becomes one check.
 #[derive(Clone, Debug)]
@@ -322,7 +354,7 @@ fn region_hint(region: &str, listed: &[String]) -> String {
 
 /// Services whose resources have one global namespace (listed once for the whole account), so
 /// `regions:` would only check the same resource again.
-const GLOBAL_SERVICES: &[&str] = &["s3", "cloudfront", "route53"];
+pub(crate) const GLOBAL_SERVICES: &[&str] = &["s3", "cloudfront", "route53"];
 
 /// The regions one resource entry is checked in (`regions:`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -694,15 +726,6 @@ impl Loader {
             return layer;
         };
         layer.parsed = true;
-        const TOP: &[&str] = &[
-            "version",
-            "environment",
-            "extends",
-            "aws",
-            "resources",
-            "description",
-            "drift",
-        ];
         for (k, v) in entries {
             let key = key_text(k);
             let at = Self::origin(file, v);
@@ -747,7 +770,7 @@ impl Loader {
                 "drift" => layer.drift_ignore = self.drift(file, v),
                 "description" => {}
                 other => {
-                    let hint = suggestion(other, TOP.iter().copied());
+                    let hint = suggestion(other, TOP_KEYS.iter().copied());
                     self.error(
                         &Self::origin(file, k),
                         format!("unknown field `{other}`{hint}"),
@@ -824,7 +847,6 @@ impl Loader {
             );
             return aws;
         };
-        const KEYS: &[&str] = &["region", "regions", "profile", "role_arn", "account_id"];
         for (k, v) in entries {
             let key = key_text(k);
             let at = Self::origin(file, v);
@@ -855,7 +877,7 @@ impl Loader {
                 "role_arn" => &mut aws.role_arn,
                 "account_id" => &mut aws.account_id,
                 other => {
-                    let hint = suggestion(other, KEYS.iter().copied());
+                    let hint = suggestion(other, AWS_KEYS.iter().copied());
                     self.error(
                         &Self::origin(file, k),
                         format!("unknown field `aws.{other}`{hint}"),
@@ -991,20 +1013,6 @@ impl Loader {
             );
             return None;
         };
-        const KEYS: &[&str] = &[
-            "kind",
-            "id",
-            "region",
-            "regions",
-            "select",
-            "count",
-            "exists",
-            "item",
-            "controls",
-            "severity",
-            "expect",
-            "description",
-        ];
         let get = |name: &str| {
             entries
                 .iter()
@@ -1014,8 +1022,8 @@ impl Loader {
         let mut ok = true;
         for (k, _) in entries {
             let key = key_text(k);
-            if !KEYS.contains(&key.as_str()) {
-                let hint = suggestion(&key, KEYS.iter().copied());
+            if !RESOURCE_KEYS.contains(&key.as_str()) {
+                let hint = suggestion(&key, RESOURCE_KEYS.iter().copied());
                 self.error(
                     &Self::origin(file, k),
                     format!("unknown resource field `{key}`{hint}"),
@@ -1828,7 +1836,7 @@ fn check_ignore_pattern(p: &str) -> Result<(), String> {
 
 /// The attributes a `select:` may name besides `tags`: those the kind's list response carries, for
 /// kinds whose probes select from that response.
-fn selectable_attributes(kind: &Kind) -> Vec<&'static Attribute> {
+pub(crate) fn selectable_attributes(kind: &Kind) -> Vec<&'static Attribute> {
     if !crate::probe::SELECT_BY_ATTRIBUTES.contains(&kind.name) {
         return Vec::new();
     }

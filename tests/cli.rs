@@ -10,7 +10,9 @@ fn iv() -> Command {
     // A job summary only where a test asks for one, not into the CI run's own.
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY");
+        .env_remove("GITHUB_STEP_SUMMARY")
+        // Logs chosen by the environment would be on stderr, which tests read.
+        .env_remove("RUST_LOG");
     c
 }
 
@@ -139,7 +141,7 @@ fn every_format_and_output_file() {
         ("sarif", "\"version\": \"2.1.0\""),
         (
             "github",
-            "::error file=specs/staging.yaml,line=17,col=32,title=infra-verify staging%3A rds_instance/dorami-staging/backup_retention_period::fail: backup_retention_period: expected at least 7, found 1",
+            "::error file=specs/staging.yaml,line=18,col=32,title=infra-verify staging%3A rds_instance/dorami-staging/backup_retention_period::fail: backup_retention_period: expected at least 7, found 1",
         ),
     ] {
         iv().args(["staging", "--snapshot", FIXTURE, "--format", format])
@@ -1362,4 +1364,310 @@ fn a_broken_baseline_is_an_error_and_accept_leaves_it_alone() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn schema_doc_matches_the_code() {
+    let out = iv()
+        .arg("schema")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty())
+        .get_output()
+        .stdout
+        .clone();
+    let generated = String::from_utf8(out).expect("utf-8");
+    let committed = std::fs::read_to_string("docs/spec.schema.json").unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/spec.schema.json is out of date: run `cargo run -- schema > docs/spec.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&generated).expect("JSON");
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert!(
+        schema["definitions"]["Kind_rds_instance"]["properties"]["expect"]["properties"]
+            ["backup_retention_period"]["description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("Days automated backups are kept"))
+    );
+}
+
+/// Every subcommand, as the completion scripts and the man page must name them.
+const SUBCOMMANDS: &[&str] = &[
+    "snapshot",
+    "tick",
+    "drift",
+    "validate",
+    "kinds",
+    "iam-policy",
+    "evidence",
+    "schema",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_for_each_shell_name_every_subcommand_and_flag() {
+    for (shell, marker) in [
+        ("bash", "complete -F _infra__verify"),
+        ("zsh", "#compdef infra-verify"),
+        ("fish", "complete -c infra-verify"),
+    ] {
+        let out = iv()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let script = String::from_utf8(out).expect("utf-8");
+        assert!(script.contains(marker), "{shell}: no `{marker}`");
+        for sub in SUBCOMMANDS {
+            assert!(script.contains(sub), "{shell}: no subcommand {sub}");
+        }
+        for flag in [
+            "quiet",
+            "verbose",
+            "snapshot",
+            "format",
+            "endpoint-url",
+            "max-concurrency",
+            "baseline",
+            "sign-key",
+        ] {
+            assert!(script.contains(flag), "{shell}: no flag --{flag}");
+        }
+        // The values of --format and of the shells are completed too.
+        assert!(script.contains("junit"), "{shell}: no --format values");
+    }
+    // bash parses what it generated.
+    let out = iv().args(["completions", "bash"]).output().expect("run");
+    let check = std::process::Command::new("bash")
+        .args(["-n", "-c"])
+        .arg(String::from_utf8_lossy(&out.stdout).as_ref())
+        .status();
+    if let Ok(status) = check {
+        assert!(status.success(), "bash -n rejects the completion script");
+    }
+    iv().args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'tcsh'"));
+}
+
+#[test]
+fn the_man_page_matches_the_code_and_documents_every_command() {
+    let out = iv().arg("man").assert().code(0).get_output().stdout.clone();
+    let page = String::from_utf8(out).expect("utf-8");
+    let committed = std::fs::read_to_string("docs/infra-verify.1").unwrap_or_default();
+    assert!(
+        page == committed,
+        "docs/infra-verify.1 is out of date: run `cargo run -- man > docs/infra-verify.1`"
+    );
+    assert!(page.contains("\n.TH infra-verify 1 "), "no title");
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH COMMANDS",
+        ".SH \"EXIT STATUS AND EXAMPLES\"",
+    ] {
+        assert!(page.contains(section), "no {section}");
+    }
+    for sub in SUBCOMMANDS {
+        assert!(
+            page.contains(&format!(".SS \"infra-verify {sub}\"")),
+            "no section for {sub}"
+        );
+    }
+    assert!(page.contains(".SS \"infra-verify evidence verify\""));
+    assert!(
+        !page.contains("infra-verify help"),
+        "the generated help subcommands are left out"
+    );
+    // Flags of the main command and of subcommands (roff escapes `-` as `\-`).
+    for flag in [
+        "\\-\\-quiet",
+        "\\-\\-verbose",
+        "\\-\\-snapshot",
+        "\\-\\-baseline",
+        "\\-\\-sign\\-key",
+        "\\-\\-accept",
+    ] {
+        assert!(page.contains(flag), "no {flag}");
+    }
+    // The exit codes of --help.
+    assert!(page.contains("could not verify"));
+}
+
+#[test]
+fn quiet_prints_nothing_but_errors_and_keeps_the_exit_code() {
+    // verify: no report, no notes; the exit code is the verdict.
+    for args in [
+        vec!["staging", "--snapshot", FIXTURE, "-q"],
+        vec!["-q", "staging", "--snapshot", FIXTURE, "--format", "json"],
+    ] {
+        iv().args(&args)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::is_empty());
+    }
+    // A report file asked for is still written.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    iv().args([
+        "staging",
+        "--snapshot",
+        FIXTURE,
+        "--quiet",
+        "--format",
+        "json",
+        "-o",
+    ])
+    .arg(&out)
+    .assert()
+    .code(1)
+    .stdout(predicate::str::is_empty())
+    .stderr(predicate::str::is_empty());
+    assert!(std::fs::read_to_string(&out)
+        .expect("written")
+        .contains("\"checks\""));
+    // validate: silent when the spec is right, every problem when it is not.
+    iv().args(["validate", "staging", "-q"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    let bad = write(
+        &dir,
+        "bad.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: rds_instanse\n    id: a\n",
+    );
+    iv().args(["validate", "-q", "--spec"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "unknown resource kind `rds_instanse`",
+        ));
+    // Usage errors still say what is wrong.
+    iv().args(["-q", "no-such-env"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: no spec for environment"));
+    // tick --check: exit 1 when out of date, no diff, no summary.
+    let list = checklist_copy(&dir, false);
+    iv().args(["tick", "staging"])
+        .arg(&list)
+        .args(["--snapshot", FIXTURE, "--check", "-q"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    // tick still ticks.
+    let before = std::fs::read_to_string(&list).expect("read");
+    iv().args(["-q", "tick", "staging"])
+        .arg(&list)
+        .args(["--snapshot", FIXTURE])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    assert_ne!(std::fs::read_to_string(&list).expect("read"), before);
+    // Data commands still print their data.
+    iv().args(["-q", "kinds"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("rds_instance"));
+    iv().args(["iam-policy", "learning-saas", "-q"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"Statement\""))
+        .stderr(predicate::str::is_empty());
+    // drift: the exit code alone; a report file asked for is still written; --accept accepts.
+    drift(DRIFT_BASE, DRIFT_NOW, &["-q"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    let baseline = dir.path().join("baseline.json");
+    iv().args(["-q", "drift", "staging", "--accept", "--baseline"])
+        .arg(&baseline)
+        .args(["--snapshot", DRIFT_BASE])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    assert!(baseline.exists(), "--accept wrote no baseline");
+    // evidence: the bundle is written, without the summary; verify says it by its exit code.
+    let bundle = dir.path().join("bundle");
+    iv().args(["evidence", "staging", "-q", "--snapshot", FIXTURE, "--out"])
+        .arg(&bundle)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    iv().args(["evidence", "verify", "-q"])
+        .arg(&bundle)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::is_empty());
+    // --quiet and --verbose contradict each other.
+    iv().args(["staging", "--snapshot", FIXTURE, "-q", "-v"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn verbose_levels_log_to_stderr_only() {
+    // -v: the API calls per operation (from the snapshot's record), on stderr.
+    iv().args(["staging", "--snapshot", FIXTURE, "-v"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("NOT READY"))
+        .stdout(predicate::str::contains("api calls").not())
+        .stderr(predicate::str::contains("api calls: "))
+        .stderr(predicate::str::contains("rds:DescribeDBInstances"));
+    // -vvv and RUST_LOG=trace: stdout is still the report alone.
+    for (args, rust_log) in [
+        (
+            vec!["staging", "--snapshot", FIXTURE, "--format", "json", "-vvv"],
+            None,
+        ),
+        (
+            vec![
+                "--verbose",
+                "--verbose",
+                "staging",
+                "--snapshot",
+                FIXTURE,
+                "--format",
+                "json",
+            ],
+            None,
+        ),
+        (
+            vec!["staging", "--snapshot", FIXTURE, "--format", "json"],
+            Some("trace"),
+        ),
+    ] {
+        let mut cmd = iv();
+        if let Some(level) = rust_log {
+            cmd.env("RUST_LOG", level);
+        }
+        let out = cmd.args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(1));
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("stdout is the JSON report alone");
+        assert_eq!(report["environment"], "staging");
+    }
+    // Without -v, nothing on stderr.
+    iv().args(["staging", "--snapshot", FIXTURE])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_empty());
 }

@@ -114,12 +114,17 @@ async fn observe_one(
     };
     let deadline = Instant::now() + options.timeout;
     recorder.record(GET);
+    let began = Instant::now();
     let fetched = match fetch(&target, Some(trust), deadline).await {
-        Ok(f) => f,
+        Ok(f) => {
+            tracing::debug!(url = %target.url, elapsed_ms = began.elapsed().as_millis() as u64, "GET done");
+            f
+        }
         Err(e) => {
+            tracing::debug!(url = %target.url, error = %e, "GET failed");
             return Observation::Error {
                 error: format!("GET {}: {e}", target.url),
-            }
+            };
         }
     };
     let mut attributes = BTreeMap::new();

@@ -81,8 +81,47 @@ pub fn now_rfc3339() -> String {
 
 /// Observes every resource the spec names (HTTP checks with the default options).
 pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeError> {
-    observe_with(spec, Some(conn), &HttpOptions::default()).await
+    observe_with(spec, Some(conn), &HttpOptions::default(), &NoProgress).await
 }
+
+/// One task of a live observation: the resources of one service in one region (or the
+/// `http_endpoint`s), probed concurrently with the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    /// The service (the kinds' IAM prefix, or `http`).
+    pub service: String,
+    /// The region it is probed in (none for `http`).
+    pub region: Option<String>,
+    /// How many resource entries of the spec it observes.
+    pub resources: usize,
+}
+
+impl Task {
+    /// `rds@ap-northeast-2`, or `http`.
+    pub fn label(&self) -> String {
+        match &self.region {
+            Some(region) => format!("{}@{region}", self.service),
+            None => self.service.clone(),
+        }
+    }
+}
+
+/// Told how a live observation advances, task by task (a progress bar, a test). Every task is
+/// planned once, then started and finished once each, in any order, from concurrent tasks.
+pub trait Progress: Send + Sync {
+    /// Before any task starts: every task of the observation.
+    fn planned(&self, _tasks: &[Task]) {}
+    /// A task started.
+    fn started(&self, _task: &Task) {}
+    /// A task finished, with the number of records it produced.
+    fn finished(&self, _task: &Task, _records: usize) {}
+}
+
+/// No progress reporting.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
 
 /// Observes every resource the spec names. `conn` may be `None` only when the spec needs no AWS
 /// ([`crate::plan::needs_aws`]: it names only `http_endpoint`s); then no AWS call is made at all,
@@ -91,8 +130,16 @@ pub async fn observe_with(
     spec: &Spec,
     conn: Option<&Connection>,
     http_options: &HttpOptions,
+    progress: &dyn Progress,
 ) -> Result<Snapshot, ProbeError> {
+    let started = std::time::Instant::now();
     let taken_at = now_rfc3339();
+    tracing::info!(
+        environment = %spec.environment,
+        resources = spec.resources.len(),
+        aws = conn.is_some(),
+        "observing"
+    );
     let caller = match conn {
         Some(conn) => {
             let sts = crate::client!(aws_sdk_sts, conn);
@@ -111,6 +158,7 @@ pub async fn observe_with(
                     });
                 }
             }
+            tracing::info!(account = %account, "caller identity");
             Some((account, arn))
         }
         None => None,
@@ -138,30 +186,67 @@ pub async fn observe_with(
             .collect(),
         None => BTreeMap::new(),
     };
+    let home = conn.and_then(|c| c.sdk.region()).map(|r| r.to_string());
+    let tasks: Vec<Task> = groups
+        .iter()
+        .map(|((service, region, _), rs)| Task {
+            service: service.to_string(),
+            region: match *service {
+                http::SERVICE => None,
+                _ => region.map(str::to_string).or_else(|| home.clone()),
+            },
+            resources: rs.len(),
+        })
+        .collect();
+    progress.planned(&tasks);
     let (regional, http_calls_ref) = (&regional, &http_calls);
-    let resources: Vec<ResourceRecord> = futures::future::join_all(groups.into_iter().map(
-        |((service, region, per_region), rs)| async move {
-            // Not AWS: no connection, no region.
-            if service == http::SERVICE {
-                return http::observe(&rs, http_options, http_calls_ref).await;
-            }
-            let mut records = match conn {
-                Some(conn) => {
-                    let c = region.and_then(|r| regional.get(r)).unwrap_or(conn);
-                    observe_service(c, service, rs).await
-                }
-                None => all_errors(&rs, "no AWS connection for this run"),
-            };
-            if let (true, Some(region)) = (per_region, region) {
-                in_region(&mut records, region);
-            }
-            records
-        },
-    ))
-    .await
-    .into_iter()
-    .flatten()
-    .collect();
+    let resources: Vec<ResourceRecord> =
+        futures::future::join_all(groups.into_iter().zip(tasks).map(
+            |(((service, region, per_region), rs), task)| async move {
+                progress.started(&task);
+                let began = std::time::Instant::now();
+                tracing::info!(
+                    service,
+                    region = task.region.as_deref(),
+                    resources = rs.len(),
+                    "probing"
+                );
+                let records = if service == http::SERVICE {
+                    // Not AWS: no connection, no region.
+                    http::observe(&rs, http_options, http_calls_ref).await
+                } else {
+                    let mut records = match conn {
+                        Some(conn) => {
+                            let c = region.and_then(|r| regional.get(r)).unwrap_or(conn);
+                            observe_service(c, service, rs).await
+                        }
+                        None => all_errors(&rs, "no AWS connection for this run"),
+                    };
+                    if let (true, Some(region)) = (per_region, region) {
+                        in_region(&mut records, region);
+                    }
+                    records
+                };
+                let errors = records
+                    .iter()
+                    .filter(|r| matches!(r.observation, Observation::Error { .. }))
+                    .count();
+                tracing::info!(
+                    service,
+                    region = task.region.as_deref(),
+                    records = records.len(),
+                    errors,
+                    elapsed_ms = began.elapsed().as_millis() as u64,
+                    "probed"
+                );
+                progress.finished(&task, records.len());
+                records
+            },
+        ))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
     let mut snapshot = Snapshot {
         snapshot_version: SNAPSHOT_VERSION,
         metadata: Metadata {
@@ -186,6 +271,13 @@ pub async fn observe_with(
         resources,
     };
     snapshot.sort();
+    tracing::info!(
+        records = snapshot.resources.len(),
+        api_calls = snapshot.metadata.api_calls.values().sum::<u64>(),
+        retried_attempts = snapshot.metadata.api_retries.values().sum::<u64>(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "observed"
+    );
     Ok(snapshot)
 }
 
@@ -316,12 +408,31 @@ where
     R: std::fmt::Debug,
 {
     let mut out = Vec::new();
+    let mut number = 0u32;
+    let mut began = std::time::Instant::now();
     while let Some(page) = pages.next().await {
+        number += 1;
         match page {
-            Ok(page) => out.extend(items(page)),
-            Err(e) => return Err(describe_error(action, &e)),
+            Ok(page) => {
+                let items = items(page);
+                tracing::debug!(
+                    action,
+                    page = number,
+                    items = items.len(),
+                    elapsed_ms = began.elapsed().as_millis() as u64,
+                    "list page"
+                );
+                out.extend(items);
+            }
+            Err(e) => {
+                let why = describe_error(action, &e);
+                tracing::debug!(action, page = number, error = %why, "list page failed");
+                return Err(why);
+            }
         }
+        began = std::time::Instant::now();
     }
+    tracing::debug!(action, pages = number, items = out.len(), "listed");
     Ok(out)
 }
 

@@ -228,9 +228,10 @@ fn thirty_percent_throttling_is_retried_to_the_right_verdicts_and_counted() {
         json.status.code(),
         Some(0),
         "{:#?}",
-        report_json["checks"]
-            .as_array()
-            .map(|c| c.iter().filter(|c| c["status"] != "pass").collect::<Vec<_>>())
+        report_json["checks"].as_array().map(|c| c
+            .iter()
+            .filter(|c| c["status"] != "pass")
+            .collect::<Vec<_>>())
     );
     assert_eq!(statuses(&report_json), clean);
     let retried: u64 = report_json["source"]["api_retries"]

@@ -1,7 +1,7 @@
 //! No credential, session token or secret value ever leaves the process: known values are seeded
 //! (secrets in moto, credentials in the environment) and every output of every command is
-//! searched for them: reports in every format at every verbosity, snapshots, drift reports,
-//! baselines and evidence bundles.
+//! searched for them: reports in every format, snapshots, drift reports, baselines and evidence
+//! bundles, and the logs on stderr of every command run with `-vvv` and with `RUST_LOG=trace`.
 
 use std::path::Path;
 
@@ -88,13 +88,29 @@ fn no_credential_token_or_secret_value_appears_in_any_output() {
         vec!["iam-policy".into(), "staging".into()],
     ];
     let mut outputs = String::new();
-    for args in &runs {
-        let run = emulator_cli()
-            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    let mut logs = String::new();
+    // Every command twice, with the most verbose logs each way: -vvv (our traces and the SDK's
+    // debug logs), and RUST_LOG=trace (every target asks for trace; the cap must hold).
+    for (args, verbosity) in runs
+        .iter()
+        .flat_map(|a| [(a, "-vvv"), (a, "RUST_LOG=trace")])
+    {
+        if args[0] == "drift" && args.contains(&"--accept".to_string()) && verbosity != "-vvv" {
+            continue; // accepting twice would only add a dated copy
+        }
+        let mut cmd = emulator_cli();
+        cmd.env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
             .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
-            .env("RUST_LOG", "trace")
+            .env("AWS_SESSION_TOKEN", SESSION_TOKEN);
+        if verbosity == "-vvv" {
+            cmd.env_remove("RUST_LOG").arg("-vvv");
+        } else {
+            cmd.env("RUST_LOG", "trace");
+        }
+        let run = cmd
             .args(args)
+            // Over the bundle of the -vvv run.
+            .args((args[0] == "evidence" && verbosity != "-vvv").then_some("--force"))
             .args(if args[0] == "iam-policy" {
                 vec![]
             } else {
@@ -105,11 +121,36 @@ fn no_credential_token_or_secret_value_appears_in_any_output() {
         let code = run.status.code();
         assert!(
             matches!(code, Some(0..=1)),
-            "{args:?} exited {code:?}: {}",
+            "{args:?} {verbosity} exited {code:?}: {}",
             String::from_utf8_lossy(&run.stderr)
         );
         outputs.push_str(&String::from_utf8_lossy(&run.stdout));
         outputs.push_str(&String::from_utf8_lossy(&run.stderr));
+        logs.push_str(&String::from_utf8_lossy(&run.stderr));
+    }
+    // The logs were really written, at every level asked for: our own traces and debug lines
+    // (each call, each list page), the SDK's debug lines of its attempt loop, and nothing of the
+    // SDK's request-level traces (whole requests, identities, signing).
+    for line in [
+        "api call done",
+        "list page",
+        "probing",
+        "beginning attempt #1",
+        "infra_verify::aws",
+    ] {
+        assert!(logs.contains(line), "no `{line}` in the logs");
+    }
+    for never in [
+        "transmitting request",
+        "resolved identity",
+        "calculated signing parameters",
+        "loaded base credentials",
+        "x-amz-security-token",
+    ] {
+        assert!(
+            !logs.to_lowercase().contains(&never.to_lowercase()),
+            "`{never}` logged"
+        );
     }
     let mut files = Vec::new();
     every_file(dir.path(), &mut files);

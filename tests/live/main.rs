@@ -21,6 +21,7 @@ mod region;
 mod security;
 mod select;
 mod several;
+mod terminal;
 mod ticketing;
 
 use std::path::Path;
@@ -50,7 +51,9 @@ pub fn emulator_cli() -> Command {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL");
+        .env_remove("AWS_ENDPOINT_URL")
+        // Logs chosen by the environment would be on stderr, which tests read.
+        .env_remove("RUST_LOG");
     c
 }
 
