@@ -7,6 +7,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub mod account;
+pub mod checklist;
 pub mod draft;
 pub mod recommend;
 pub mod yaml_out;
