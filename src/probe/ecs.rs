@@ -166,7 +166,21 @@ pub(crate) async fn discover(conn: &Connection) -> Discovered {
         .collect();
     let family_resources = named("ecs_task_definition", families.into_iter().collect());
     let refs: Vec<&Resource> = family_resources.iter().collect();
-    let task_definitions = observe_task_definitions(client, &refs, limit).await;
+    let mut task_definitions = observe_task_definitions(client, &refs, limit).await;
+    // The families of a cluster whose services are unknown are unknown too: said, not omitted.
+    task_definitions.extend(unlisted.iter().map(|r| ResourceRecord {
+        kind: "ecs_task_definition".into(),
+        id: r.id.clone(),
+        observation: Observation::Error {
+            error: format!(
+                "the task definitions its services run are unknown: {}",
+                match &r.observation {
+                    Observation::Error { error } => error.as_str(),
+                    _ => "",
+                }
+            ),
+        },
+    }));
     services.extend(unlisted);
     Discovered {
         clusters: Ok(clusters),

@@ -10,6 +10,7 @@ use infra_verify::plan;
 
 use crate::support::demo::seed_demo;
 use crate::support::moto::Moto;
+use crate::support::proxy::{self, amz_target, Answer};
 use crate::{cli, cli_sub, connection, rt};
 
 /// The text of one resource entry of a generated spec (its `- kind:` line to the next entry),
@@ -338,4 +339,59 @@ fn init_with_a_tag_keeps_exactly_the_tagged_resources_of_the_kinds_whose_tags_ar
         used.difference(&policy)
     );
     assert_eq!(policy, iam_actions(true));
+}
+
+fn deny_some(request: &str) -> Option<Answer> {
+    let line = request.lines().next().unwrap_or_default();
+    if request.contains("Action=DescribeDBClusters") {
+        Some(Answer::query_error(403, "AccessDenied"))
+    } else if amz_target(request).is_some_and(|t| t.ends_with(".ListServices")) {
+        Some(Answer::json_error(400, "AccessDeniedException"))
+    } else if line.contains("/dorami-staging-hls") && line.contains("versioning") {
+        Some(Answer::s3_error(403, "AccessDenied"))
+    } else {
+        None
+    }
+}
+
+#[test]
+fn what_cannot_be_read_is_a_todo_naming_the_action_and_the_run_exits_3() {
+    let moto = Moto::start();
+    rt().block_on(seed_demo(&moto.endpoint))
+        .expect("seed the demo");
+    let proxy = proxy::start(moto.port, deny_some);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("staging.yaml");
+    let run = init(&proxy.endpoint, &[], &out).output().expect("run init");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(3), "{stderr}");
+    let text = std::fs::read_to_string(&out).expect("the spec is still written");
+    for want in [
+        "  # TODO: rds_cluster could not be discovered: access denied: the caller may not call `rds:DescribeDBClusters`",
+        "  # TODO: ecs_service/dorami-staging/* could not be observed: the services of cluster `dorami-staging` could not be listed: access denied: the caller may not call `ecs:ListServices`",
+        "  # TODO: ecs_task_definition/dorami-staging/* could not be observed: the task definitions its services run are unknown",
+        "      # TODO: versioning not read: access denied: the caller may not call `s3:GetBucketVersioning`",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    for problem in [
+        "rds_cluster: not discovered",
+        "s3_bucket/dorami-staging-hls: versioning not read",
+    ] {
+        assert!(stderr.contains(problem), "{stderr}");
+    }
+    // Everything else is there, and the spec still passes where it was read.
+    assert!(resources(&out).contains(&("ecs_cluster".to_string(), "dorami-staging".to_string())));
+    assert!(!entry(&text, "s3_bucket", "dorami-staging-hls").contains("versioning: "));
+    let verify = cli(&moto.endpoint)
+        .arg("--spec")
+        .arg(&out)
+        .output()
+        .expect("verify");
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
 }
