@@ -131,6 +131,10 @@ pub enum Command {
     /// report.html; optionally signed), or check one with `evidence verify BUNDLE`. The exit code
     /// follows the verdicts (0/1/3) as for verify; `evidence verify` exits 0 intact, 1 altered.
     Evidence(EvidenceArgs),
+    /// Start a spec: from what exists in the account (--from-account, read-only), or from a
+    /// Markdown launch checklist (--from-checklist). Exit 0 written, 3 written with parts that
+    /// could not be read (# TODO in the spec), 2 usage or an existing output file.
+    Init(crate::init::command::InitArgs),
     /// Print the JSON Schema (draft-07) of the spec format, for editors: completion, hover
     /// documentation and typos flagged as you type (docs/spec.schema.json). `validate` remains
     /// the authority on specs.
@@ -413,6 +417,7 @@ pub fn main() -> ExitCode {
             Some(EvidenceCommand::Verify(v)) => evidence_verify_cmd(v),
             None => evidence_cmd(&a.build),
         },
+        Some(Command::Init(a)) => init_cmd(&a),
         Some(Command::Schema) => docs::schema_cmd(),
         Some(Command::Completions(a)) => docs::completions_cmd(&a),
         Some(Command::Man) => docs::man_cmd(),
@@ -1342,6 +1347,20 @@ fn evidence_verify_cmd(a: &EvidenceVerifyArgs) -> CmdResult {
             v.problems.len()
         );
         Ok(ExitCode::NotReady)
+    }
+}
+
+/// `infra-verify init`: the logic is in [`crate::init::command`].
+fn init_cmd(a: &crate::init::command::InitArgs) -> CmdResult {
+    use crate::init::command::{run, CommandError, Status};
+    match run(a) {
+        Ok(Status::Complete) => Ok(ExitCode::Ready),
+        Ok(Status::Partial) => Ok(ExitCode::Unverified),
+        Err(CommandError::Unverified(message)) => Err(Failure {
+            code: ExitCode::Unverified,
+            message,
+        }),
+        Err(e) => Err(Failure::usage(e.to_string())),
     }
 }
 

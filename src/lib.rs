@@ -13,6 +13,7 @@ pub mod drift;
 pub mod evaluate;
 pub mod evidence;
 pub mod fsutil;
+pub mod init;
 pub mod output;
 pub mod plan;
 pub mod probe;

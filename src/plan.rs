@@ -198,7 +198,17 @@ pub static OPERATIONS: &[Operation] = &[
         "DescribeSecurityGroups",
     ),
     op("ec2:DescribeInstances", "EC2", "DescribeInstances"),
+    // Discovery only (`infra-verify init --from-account`, see [`DISCOVERY_ACTIONS`]).
+    op("ecs:ListClusters", "ECS", "ListClusters"),
+    op("ecs:ListServices", "ECS", "ListServices"),
 ];
+
+/// Operations only `infra-verify init --from-account` calls: no check of a spec needs them (a spec
+/// names its ECS clusters and services), but nothing else enumerates ECS clusters, or the
+/// services of a cluster. They are read-only list calls, in [`OPERATIONS`] like every other
+/// operation, so `iam-policy --all` and the live tests' list of allowed calls include them;
+/// [`plan`] never adds them to a spec's policy.
+pub static DISCOVERY_ACTIONS: &[&str] = &["ecs:ListClusters", "ecs:ListServices"];
 
 /// The pseudo-operations of the kinds that are not AWS resources (`http_endpoint`): a plain HTTP
 /// GET of the endpoint and a TLS handshake with it, made by the probe itself, not by the AWS SDK.
@@ -332,7 +342,9 @@ mod tests {
                 k.list_operation == o.action || k.attributes.iter().any(|a| a.operation == o.action)
             });
             assert!(
-                in_catalog || o.action == "sts:GetCallerIdentity",
+                in_catalog
+                    || o.action == "sts:GetCallerIdentity"
+                    || DISCOVERY_ACTIONS.contains(&o.action),
                 "{} is not used by the catalog",
                 o.action
             );

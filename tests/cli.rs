@@ -1671,3 +1671,177 @@ fn verbose_levels_log_to_stderr_only() {
         .code(1)
         .stderr(predicate::str::is_empty());
 }
+
+#[test]
+fn init_from_checklist_drafts_a_spec_that_validates_with_its_links() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("staging.yaml");
+    iv().args(["init", "staging", "--from-checklist", CHECKLIST, "-o"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "drafted 16 resources; 21 of 34 checklist items linked, 2 lines left as TODO",
+        ));
+    let spec = std::fs::read_to_string(&out).expect("the draft");
+    insta::assert_snapshot!("init_from_checklist_live_commerce_staging", spec);
+    // `validate --checklist` accepts it: every link names exactly one item.
+    iv().args(["validate", "--spec"])
+        .arg(&out)
+        .args(["--checklist", CHECKLIST])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "environment `staging`, 16 resources, 37 checks",
+        ))
+        .stdout(predicate::str::contains(
+            "every link resolves: 21 of 34 checklist items are linked to checks",
+        ));
+    // The same draft on stdout; the existing file is refused without --force.
+    let stdout = iv()
+        .args(["init", "staging", "--from-checklist", CHECKLIST])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8_lossy(&stdout), spec);
+    iv().args(["init", "staging", "--from-checklist", CHECKLIST, "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "exists; nothing was written (give --force",
+        ));
+    iv().args([
+        "init",
+        "staging",
+        "--from-checklist",
+        CHECKLIST,
+        "--force",
+        "-o",
+    ])
+    .arg(&out)
+    .assert()
+    .code(0);
+    // Without ENV, every section: the production lines are drafted too, and the spec is named
+    // after the checklist.
+    let all = iv()
+        .args(["init", "--from-checklist", CHECKLIST])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let all = String::from_utf8_lossy(&all).to_string();
+    assert!(all.contains("environment: live-commerce\n"), "{all}");
+    assert!(all.contains("id: TODO-rds-instance-production"), "{all}");
+    assert!(
+        all.contains(
+            "instance_class: { equals: db.t3.small, item: \"instance type: db.t3.small\" }"
+        ),
+        "{all}"
+    );
+    assert!(all.contains("kind: elasticache_replication_group"), "{all}");
+}
+
+#[test]
+fn init_usage_errors_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("x.yaml");
+    iv().args(["init", "staging"]).assert().code(2);
+    iv().args(["init", "--from-account", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give the environment's name"));
+    iv().args(["init", "stag ing", "--from-checklist", CHECKLIST])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not an environment name"));
+    iv().args([
+        "init",
+        "staging",
+        "--from-checklist",
+        CHECKLIST,
+        "--tag",
+        "Environment=staging",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("--from-account only"));
+    iv().args(["init", "--iam-policy", "--tag", "Environment"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected KEY=VALUE"));
+    iv().args(["init", "staging", "--from-checklist", "no/such.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read checklist"));
+    iv().args([
+        "init",
+        "staging",
+        "--from-account",
+        "--from-checklist",
+        CHECKLIST,
+    ])
+    .assert()
+    .code(2);
+    assert!(!out.exists());
+}
+
+/// docs/init.md shows the recommendation table of the code and the IAM policy `init
+/// --iam-policy` prints, and `iam-policy --all` covers every action of `init`.
+#[test]
+fn init_docs_match_the_code() {
+    let doc = std::fs::read_to_string("docs/init.md").expect("docs/init.md");
+    let rows = infra_verify::init::recommend::markdown_rows();
+    assert!(
+        doc.contains(&rows),
+        "docs/init.md's recommendation table differs from init::recommend; it should be:\n{rows}"
+    );
+    let policy = iv()
+        .args(["init", "--iam-policy"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let policy = String::from_utf8(policy).expect("utf-8");
+    assert!(
+        doc.contains(&format!("```json\n{policy}```")),
+        "docs/init.md's IAM policy differs from `infra-verify init --iam-policy`:\n{policy}"
+    );
+    let all = iv()
+        .args(["iam-policy", "--all"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let all: serde_json::Value = serde_json::from_slice(&all).expect("json");
+    let tagged = iv()
+        .args(["init", "--iam-policy", "--tag", "Environment=staging"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let tagged: serde_json::Value = serde_json::from_slice(&tagged).expect("json");
+    let actions = |p: &serde_json::Value| -> Vec<String> {
+        p["Statement"][0]["Action"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect()
+    };
+    let all = actions(&all);
+    for a in actions(&tagged) {
+        assert!(
+            all.contains(&a),
+            "iam-policy --all lacks {a}, which init calls"
+        );
+    }
+    assert!(actions(&tagged).contains(&"s3:GetBucketTagging".to_string()));
+}

@@ -26,7 +26,18 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         return Vec::new();
     }
     let client = crate::client!(aws_sdk_cloudfront, conn);
-    let listed = match list_distributions(&client).await {
+    let listed = list_distributions(&client).await;
+    observe_listed(conn, &client, resources, listed).await
+}
+
+/// The named distributions, from a listing already made (see [`list_distributions`]).
+pub(crate) async fn observe_listed(
+    conn: &Connection,
+    client: &Client,
+    resources: &[&Resource],
+    listed: Result<Vec<DistributionSummary>, String>,
+) -> Vec<ResourceRecord> {
+    let listed = match listed {
         Ok(listed) => listed,
         Err(e) => return all_errors(resources, &e),
     };
@@ -56,10 +67,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         })
         .collect();
     let configs: Vec<(usize, Result<Value, String>)> = stream::iter(wanted)
-        .map(|(i, id)| {
-            let client = &client;
-            async move { (i, default_root_object(client, &id).await) }
-        })
+        .map(|(i, id)| async move { (i, default_root_object(client, &id).await) })
         .buffered(conn.max_concurrency)
         .collect()
         .await;

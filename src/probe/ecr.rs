@@ -23,7 +23,13 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         return Vec::new();
     }
     let client = crate::client!(aws_sdk_ecr, conn);
-    let listed = collect_pages(
+    let listed = list_repositories(&client).await;
+    observe_listed(conn, &client, resources, listed).await
+}
+
+/// Every repository of the region (all pages of DescribeRepositories).
+pub(crate) async fn list_repositories(client: &Client) -> Result<Vec<Repository>, String> {
+    collect_pages(
         // The largest page AWS serves (default 100): 1,000 repositories in one call, not ten.
         client
             .describe_repositories()
@@ -33,14 +39,22 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         "ecr:DescribeRepositories",
         |page| page.repositories.unwrap_or_default(),
     )
-    .await;
+    .await
+}
+
+/// The named repositories, from a listing already made (see [`list_repositories`]).
+pub(crate) async fn observe_listed(
+    conn: &Connection,
+    client: &Client,
+    resources: &[&Resource],
+    listed: Result<Vec<Repository>, String>,
+) -> Vec<ResourceRecord> {
     let repositories = match listed {
         Ok(listed) => by_id(listed, |r: &Repository| r.repository_name.clone()),
         Err(e) => return all_errors(resources, &e),
     };
     stream::iter(resources.iter())
         .map(|r| {
-            let client = &client;
             let repo = repositories.get(&r.id);
             async move {
                 let observation = match repo {

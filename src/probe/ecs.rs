@@ -14,7 +14,7 @@ use aws_sdk_ecs::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{describe_error, error_code};
+use super::{collect_pages, describe_error, error_code};
 use crate::aws::Connection;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
@@ -22,6 +22,8 @@ use crate::spec::Resource;
 const DESCRIBE_CLUSTERS: &str = "ecs:DescribeClusters";
 const DESCRIBE_SERVICES: &str = "ecs:DescribeServices";
 const DESCRIBE_TASK_DEFINITION: &str = "ecs:DescribeTaskDefinition";
+const LIST_CLUSTERS: &str = "ecs:ListClusters";
+const LIST_SERVICES: &str = "ecs:ListServices";
 
 /// Most cluster names one DescribeClusters call takes.
 pub const CLUSTER_BATCH: usize = 100;
@@ -56,6 +58,135 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         .chain(services)
         .chain(families)
         .collect()
+}
+
+/// What discovery (`init --from-account`) found of the three ECS kinds.
+pub(crate) struct Discovered {
+    /// Every cluster ListClusters names, described.
+    pub clusters: Result<Vec<ResourceRecord>, String>,
+    /// Every service ListServices names in each cluster, described; a cluster whose services
+    /// could not be listed is an error record `<cluster>/*`.
+    pub services: Result<Vec<ResourceRecord>, String>,
+    /// The task definition family of every service found, described (its latest ACTIVE revision).
+    pub task_definitions: Result<Vec<ResourceRecord>, String>,
+}
+
+/// The last segment of an ECS ARN: the cluster or service name (`.../service/cluster/name`).
+fn arn_name(arn: &str) -> String {
+    arn.rsplit_once('/')
+        .map_or(arn, |(_, name)| name)
+        .to_string()
+}
+
+/// Discovers every cluster (ListClusters, all pages), the services of each (ListServices per
+/// cluster, all pages, a bounded number at once) and the task definition families the services
+/// run; each is then described by the same calls as a named resource (DescribeClusters in
+/// batches of 100, DescribeServices in batches of 10, one DescribeTaskDefinition per family).
+pub(crate) async fn discover(conn: &Connection) -> Discovered {
+    let client = crate::client!(aws_sdk_ecs, conn);
+    let limit = conn.max_concurrency;
+    let listed = collect_pages(
+        client.list_clusters().into_paginator().send(),
+        LIST_CLUSTERS,
+        |page| page.cluster_arns.unwrap_or_default(),
+    )
+    .await;
+    let names: BTreeSet<String> = match listed {
+        Ok(arns) => arns.iter().map(|a| arn_name(a)).collect(),
+        Err(e) => {
+            let why = format!("needs the list of clusters, which could not be read: {e}");
+            return Discovered {
+                clusters: Err(e),
+                services: Err(why.clone()),
+                task_definitions: Err(why),
+            };
+        }
+    };
+    let named = |kind: &str, ids: Vec<String>| -> Vec<Resource> {
+        ids.into_iter()
+            .filter_map(|id| super::discover::named(kind, id, &[]))
+            .collect()
+    };
+    let cluster_resources = named("ecs_cluster", names.into_iter().collect());
+    let refs: Vec<&Resource> = cluster_resources.iter().collect();
+    let clusters = observe_clusters(&client, &refs, limit).await;
+
+    let present: Vec<&str> = clusters
+        .iter()
+        .filter(|r| matches!(r.observation, Observation::Present { .. }))
+        .map(|r| r.id.as_str())
+        .collect();
+    let client = &client;
+    let lists: Vec<(&str, Result<Vec<String>, String>)> = stream::iter(present)
+        .map(|cluster| async move {
+            let arns = collect_pages(
+                client
+                    .list_services()
+                    .cluster(cluster)
+                    .into_paginator()
+                    .send(),
+                LIST_SERVICES,
+                |page| page.service_arns.unwrap_or_default(),
+            )
+            .await;
+            (cluster, arns)
+        })
+        .buffered(limit)
+        .collect()
+        .await;
+    let mut ids = BTreeSet::new();
+    let mut unlisted = Vec::new();
+    for (cluster, arns) in lists {
+        match arns {
+            Ok(arns) => ids.extend(arns.iter().map(|a| format!("{cluster}/{}", arn_name(a)))),
+            Err(error) => unlisted.push(ResourceRecord {
+                kind: "ecs_service".into(),
+                id: format!("{cluster}/*"),
+                observation: Observation::Error {
+                    error: format!(
+                        "the services of cluster `{cluster}` could not be listed: {error}"
+                    ),
+                },
+            }),
+        }
+    }
+    let service_resources = named("ecs_service", ids.into_iter().collect());
+    let refs: Vec<&Resource> = service_resources.iter().collect();
+    let mut services = observe_services(client, &refs, limit).await;
+
+    let families: BTreeSet<String> = services
+        .iter()
+        .filter_map(|r| match &r.observation {
+            Observation::Present { attributes, .. } => attributes
+                .get("task_definition_family")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    let family_resources = named("ecs_task_definition", families.into_iter().collect());
+    let refs: Vec<&Resource> = family_resources.iter().collect();
+    let mut task_definitions = observe_task_definitions(client, &refs, limit).await;
+    // The families of a cluster whose services are unknown are unknown too: said, not omitted.
+    task_definitions.extend(unlisted.iter().map(|r| ResourceRecord {
+        kind: "ecs_task_definition".into(),
+        id: r.id.clone(),
+        observation: Observation::Error {
+            error: format!(
+                "the task definitions its services run are unknown: {}",
+                match &r.observation {
+                    Observation::Error { error } => error.as_str(),
+                    _ => "",
+                }
+            ),
+        },
+    }));
+    services.extend(unlisted);
+    Discovered {
+        clusters: Ok(clusters),
+        services: Ok(services),
+        task_definitions: Ok(task_definitions),
+    }
 }
 
 /// One record per resource, from what was observed per key; a key never observed is an error.

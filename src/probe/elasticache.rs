@@ -13,6 +13,21 @@ use crate::spec::Resource;
 
 /// Observes the named cache clusters and replication groups.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    observe_clusters(conn, resources, false).await
+}
+
+/// Discovery (`init --from-account`): as [`observe`], except that the cache clusters that are
+/// the nodes of a replication group are left out of the cluster listing (the group stands for
+/// them), so a selection of every cluster finds the stand-alone ones only.
+pub(crate) async fn discover(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    observe_clusters(conn, resources, true).await
+}
+
+async fn observe_clusters(
+    conn: &Connection,
+    resources: &[&Resource],
+    standalone_only: bool,
+) -> Vec<ResourceRecord> {
     let client = crate::client!(aws_sdk_elasticache, conn);
     let (mut records, groups) = tokio::join!(
         listed_kind(
@@ -20,7 +35,13 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
             "elasticache_cluster",
             "elasticache:DescribeCacheClusters",
             || client.describe_cache_clusters().into_paginator().send(),
-            |page| page.cache_clusters.unwrap_or_default(),
+            |page| {
+                let clusters = page.cache_clusters.unwrap_or_default();
+                clusters
+                    .into_iter()
+                    .filter(|c| !standalone_only || c.replication_group_id.is_none())
+                    .collect()
+            },
             |c: &CacheCluster| c.cache_cluster_id.clone(),
             cluster_attributes,
         ),

@@ -41,8 +41,27 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         of_kind(resources, "lb_target_group"),
     );
     let (mut records, group_records) = tokio::join!(
-        observe_balancers_and_listeners(&client, &balancers, &listeners, conn.max_concurrency),
-        observe_target_groups(&client, &groups, conn.max_concurrency),
+        async {
+            if balancers.is_empty() && listeners.is_empty() {
+                return Vec::new();
+            }
+            let listed = list_load_balancers(&client).await;
+            from_balancers(
+                &client,
+                &listed,
+                &balancers,
+                &listeners,
+                conn.max_concurrency,
+            )
+            .await
+        },
+        async {
+            if groups.is_empty() {
+                return Vec::new();
+            }
+            let listed = list_target_groups(&client).await;
+            from_target_groups(&client, &listed, &groups, conn.max_concurrency).await
+        },
     );
     records.extend(group_records);
     records
@@ -94,26 +113,26 @@ fn listener_id(id: &str) -> Option<(&str, i32)> {
     (!lb.is_empty()).then_some((lb, port))
 }
 
-async fn observe_balancers_and_listeners(
+/// The named load balancers and listeners, from a listing of the load balancers already made
+/// (see [`list_load_balancers`]).
+pub(crate) async fn from_balancers(
     client: &Client,
+    listed: &Result<Vec<LoadBalancer>, String>,
     balancers: &[&Resource],
     listeners: &[&Resource],
     limit: usize,
 ) -> Vec<ResourceRecord> {
-    if balancers.is_empty() && listeners.is_empty() {
-        return Vec::new();
-    }
-    let listed = match list_load_balancers(client).await {
+    let listed = match listed {
         Ok(listed) => listed,
         Err(e) => {
-            let mut records = all_errors(balancers, &e);
-            records.extend(all_errors(listeners, &e));
+            let mut records = all_errors(balancers, e);
+            records.extend(all_errors(listeners, e));
             return records;
         }
     };
     // Name and ARN -> load balancer.
     let mut by_id: HashMap<String, &LoadBalancer> = HashMap::new();
-    for lb in &listed {
+    for lb in listed {
         for key in [lb.load_balancer_name(), lb.load_balancer_arn()]
             .into_iter()
             .flatten()
@@ -169,6 +188,46 @@ async fn observe_balancers_and_listeners(
             observation,
         }
     }));
+    records
+}
+
+/// Discovery: every listener of every load balancer listed (one DescribeListeners per load
+/// balancer, a bounded number at once), named `<load balancer name>:<port>`. A load balancer
+/// whose listeners could not be read is an error record `<name>:*`.
+pub(crate) async fn discover_listeners(
+    client: &Client,
+    balancers: &[LoadBalancer],
+    limit: usize,
+) -> Vec<ResourceRecord> {
+    let named: Vec<(&str, &str)> = balancers
+        .iter()
+        .filter_map(|lb| Some((lb.load_balancer_name()?, lb.load_balancer_arn()?)))
+        .collect();
+    let answers: Vec<(&str, Result<Vec<Listener>, String>)> = stream::iter(named)
+        .map(|(name, arn)| async move { (name, list_listeners(client, arn).await) })
+        .buffered(limit)
+        .collect()
+        .await;
+    let record = |id: String, observation| ResourceRecord {
+        kind: "lb_listener".into(),
+        id,
+        observation,
+    };
+    let mut records = Vec::new();
+    for (name, answer) in answers {
+        match answer {
+            Ok(listeners) => records.extend(listeners.iter().filter_map(|l| {
+                Some(record(
+                    format!("{name}:{}", l.port()?),
+                    Observation::Present {
+                        attributes: listener_attributes(l),
+                        errors: BTreeMap::new(),
+                    },
+                ))
+            })),
+            Err(error) => records.push(record(format!("{name}:*"), Observation::Error { error })),
+        }
+    }
     records
 }
 
@@ -384,20 +443,19 @@ async fn target_group(client: &Client, r: &Resource, tg: &TargetGroup) -> Observ
     Observation::Present { attributes, errors }
 }
 
-async fn observe_target_groups(
+/// The named target groups, from a listing already made (see [`list_target_groups`]).
+pub(crate) async fn from_target_groups(
     client: &Client,
+    listed: &Result<Vec<TargetGroup>, String>,
     resources: &[&Resource],
     limit: usize,
 ) -> Vec<ResourceRecord> {
-    if resources.is_empty() {
-        return Vec::new();
-    }
-    let listed = match list_target_groups(client).await {
+    let listed = match listed {
         Ok(listed) => listed,
-        Err(e) => return all_errors(resources, &e),
+        Err(e) => return all_errors(resources, e),
     };
     let mut by_id: HashMap<&str, &TargetGroup> = HashMap::new();
-    for tg in &listed {
+    for tg in listed {
         for key in [tg.target_group_name(), tg.target_group_arn()]
             .into_iter()
             .flatten()

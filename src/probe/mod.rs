@@ -18,6 +18,7 @@ mod acm;
 mod audit;
 mod autoscaling;
 mod cloudfront;
+pub mod discover;
 mod ec2;
 mod ecr;
 mod ecs;

@@ -14,6 +14,22 @@ use crate::spec::Resource;
 
 /// Observes the named DB instances and clusters.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    observe_with(conn, resources, false).await
+}
+
+/// Discovery (`init --from-account`): as [`observe`], except that the DB instances of an Aurora
+/// cluster are left out of the instance listing (their backups, encryption and Multi-AZ are the
+/// cluster's, which stands for them), so a selection of every instance finds the stand-alone
+/// ones only.
+pub(crate) async fn discover(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    observe_with(conn, resources, true).await
+}
+
+async fn observe_with(
+    conn: &Connection,
+    resources: &[&Resource],
+    standalone_only: bool,
+) -> Vec<ResourceRecord> {
     let client = crate::client!(aws_sdk_rds, conn);
     let (mut records, clusters) = tokio::join!(
         listed_kind(
@@ -21,7 +37,13 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
             "rds_instance",
             "rds:DescribeDBInstances",
             || client.describe_db_instances().into_paginator().send(),
-            |page| page.db_instances.unwrap_or_default(),
+            |page| {
+                let instances = page.db_instances.unwrap_or_default();
+                instances
+                    .into_iter()
+                    .filter(|db| !standalone_only || db.db_cluster_identifier.is_none())
+                    .collect()
+            },
             |db: &DbInstance| db.db_instance_identifier.clone(),
             instance_attributes,
         ),

@@ -40,17 +40,38 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     if resources.is_empty() {
         return Vec::new();
     }
+    let listed = list_buckets(conn).await;
+    observe_listed(conn, resources, listed).await
+}
+
+/// Every bucket of the account (all pages of ListBuckets): name -> region, when ListBuckets
+/// reports it.
+pub(crate) async fn list_buckets(
+    conn: &Connection,
+) -> Result<BTreeMap<String, Option<String>>, String> {
     let home = client(conn, None);
     let listed = collect_pages(home.list_buckets().into_paginator().send(), LIST, |page| {
         page.buckets.unwrap_or_default()
     })
-    .await;
-    // Bucket name -> region (when ListBuckets reports it).
-    let buckets: BTreeMap<String, Option<String>> = match listed {
-        Ok(listed) => listed
-            .into_iter()
-            .filter_map(|b| Some((b.name?, b.bucket_region)))
-            .collect(),
+    .await?;
+    Ok(listed
+        .into_iter()
+        .filter_map(|b| Some((b.name?, b.bucket_region)))
+        .collect())
+}
+
+/// The named buckets and the tag selections, from a listing already made (see [`list_buckets`]).
+pub(crate) async fn observe_listed(
+    conn: &Connection,
+    resources: &[&Resource],
+    listed: Result<BTreeMap<String, Option<String>>, String>,
+) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let home = client(conn, None);
+    let buckets = match listed {
+        Ok(buckets) => buckets,
         Err(e) => return all_errors(resources, &e),
     };
     let home_region = conn.sdk.region().map(|r| r.to_string());
