@@ -252,6 +252,33 @@ def client(service: str, endpoint: str):
     )
 
 
+# Errors a create call may meet on its retry after it did succeed the first time (the answer
+# was lost: moto, loaded, answered an HTML 500 or dropped the connection).
+ALREADY = {"DBInstanceAlreadyExists", "BucketAlreadyOwnedByYou", "BucketAlreadyExists",
+           "RepositoryAlreadyExistsException", "DuplicateTargetGroupName"}
+
+
+def patiently(call, **params):
+    """Runs one seeding call, retrying what a loaded emulator gets wrong now and then: an HTML
+    500 page (which botocore cannot parse, so its own retries do not apply) or a dropped
+    connection. A retry that finds the resource already made by the first attempt is done."""
+    import botocore.exceptions as bx
+    for attempt in range(8):
+        try:
+            return call(**params)
+        except (bx.ResponseParserError, bx.ConnectionError, bx.ReadTimeoutError) as e:
+            last = e
+        except bx.ClientError as e:
+            code = e.response.get("Error", {}).get("Code", "")
+            if attempt > 0 and code in ALREADY:
+                return None
+            if e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) < 500:
+                raise
+            last = e
+        time.sleep(0.2 * (attempt + 1))
+    raise last
+
+
 def seed(endpoint: str, n: int, workers: int = 8):
     rds, s3, ecr, elbv2, ec2 = (
         client(s, endpoint) for s in ("rds", "s3", "ecr", "elbv2", "ec2")
@@ -260,7 +287,8 @@ def seed(endpoint: str, n: int, workers: int = 8):
 
     def one(i: int):
         bad = i % 2 == 1
-        rds.create_db_instance(
+        patiently(
+            rds.create_db_instance,
             DBInstanceIdentifier=name("rds_instance", i),
             Engine="postgres",
             EngineVersion="16.4",
@@ -275,14 +303,18 @@ def seed(endpoint: str, n: int, workers: int = 8):
             Tags=[{"Key": "bench", "Value": "yes"}],
         )
         b = name("s3_bucket", i)
-        s3.create_bucket(Bucket=b, CreateBucketConfiguration={"LocationConstraint": REGION})
+        patiently(s3.create_bucket, Bucket=b,
+                  CreateBucketConfiguration={"LocationConstraint": REGION})
         if not bad:
-            s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
-        ecr.create_repository(
+            patiently(s3.put_bucket_versioning, Bucket=b,
+                      VersioningConfiguration={"Status": "Enabled"})
+        patiently(
+            ecr.create_repository,
             repositoryName=name("ecr_repository", i),
             imageScanningConfiguration={"scanOnPush": not bad},
         )
-        elbv2.create_target_group(
+        patiently(
+            elbv2.create_target_group,
             Name=name("lb_target_group", i),
             Protocol="HTTP",
             Port=3001,
