@@ -56,7 +56,8 @@ PROWLER_CHECKS = {
 }
 
 
-TOOL_ORDER = ("infra-verify", "infra-verify-c64", "custodian", "prowler", "boto3")
+TOOL_ORDER = ("infra-verify", "infra-verify-c64", "infra-verify-replayed", "custodian", "prowler",
+              "boto3")
 
 
 def log(*a):
@@ -86,6 +87,14 @@ class Proxy:
         self.upstream = upstream
         self.delay = delay_ms / 1000.0
         self.upstream_limit = upstream_limit
+        # The replayed backend: `record` keeps moto's answer to every distinct request (request
+        # line and body; not the headers, whose signatures and dates change), `replay` answers
+        # a request seen before from that record, after the delay, without moto: what the tool
+        # does when the backend answers in no time, as the floor's critical path assumes.
+        self.record = False
+        self.replay = False
+        self.recorded: dict[bytes, bytes] = {}
+        self.misses = 0
         self.reset()
         self.loop = asyncio.new_event_loop()
         ready = threading.Event()
@@ -161,10 +170,18 @@ class Proxy:
                 self.by_operation[self.classify(head, body)] += 1
                 self.in_flight += 1
                 self.max_in_flight = max(self.max_in_flight, self.in_flight)
+                key = head.split(b"\r\n", 1)[0] + b"\n" + body
                 try:
                     if self.delay:
                         await asyncio.sleep(self.delay)
-                    response = await self.forward(head, body)
+                    if self.replay and key in self.recorded:
+                        response = self.recorded[key]
+                    else:
+                        if self.replay:
+                            self.misses += 1
+                        response = await self.forward(head, body)
+                        if self.record:
+                            self.recorded.setdefault(key, response)
                 finally:
                     self.in_flight -= 1
                 writer.write(response)
@@ -573,7 +590,8 @@ def main():
     ap.add_argument("--sizes", default="10,100,1000")
     ap.add_argument("--delays", default="0,50", help="ms added per request by the proxy")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--tools", default="infra-verify,infra-verify-c64,custodian,prowler,boto3")
+    ap.add_argument("--tools", default="infra-verify,infra-verify-c64,infra-verify-replayed,"
+                                        "custodian,prowler,boto3")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per tool run")
     ap.add_argument("--slow-run-s", type=float, default=None,
                     help="a tool whose first run takes longer than this runs once (noted in the "
@@ -612,6 +630,9 @@ def main():
                 available = {
                     "infra-verify": ("infra-verify", tools.infra_verify(None)),
                     "infra-verify-c64": ("infra-verify --max-concurrency 64", tools.infra_verify(64)),
+                    "infra-verify-replayed": (
+                        "infra-verify --max-concurrency 1024, replayed backend",
+                        tools.infra_verify(1024)),
                     "custodian": ("Cloud Custodian", tools.custodian()) if args.custodian else None,
                     "prowler": ("Prowler", tools.prowler()) if args.prowler else None,
                     "boto3": ("boto3, sequential", tools.boto3_script()),
@@ -622,6 +643,17 @@ def main():
                         if not available.get(key):
                             continue
                         label, (cmd_of, parse, ok_codes) = available[key]
+                        if key == "infra-verify-replayed":
+                            # One unmeasured run without delay records moto's answers; the
+                            # measured runs are answered from them.
+                            warm = work / f"{key}-{int(delay)}-record"
+                            warm.mkdir()
+                            proxy.set_delay(0)
+                            proxy.record, proxy.replay, proxy.recorded = True, False, {}
+                            run_measured(cmd_of(proxy.endpoint, warm), tool_env(proxy.endpoint, warm),
+                                         str(work), args.timeout, warm / "stdout")
+                            proxy.record, proxy.replay, proxy.misses = False, True, 0
+                            proxy.set_delay(delay)
                         walls, rss, reqs, verdict, detail = [], [], [], "correct", ""
                         loads = []
                         ops = Counter()
@@ -668,6 +700,10 @@ def main():
                                 f"{peak:.0f} MB, {proxy.requests} requests")
                             if args.slow_run_s is not None and wall > args.slow_run_s:
                                 break
+                        if key == "infra-verify-replayed":
+                            proxy.replay = False
+                            if proxy.misses and verdict.startswith("correct"):
+                                detail = f"{proxy.misses} requests not in the record went to moto"
                         if verdict == "failed" or verdict == "WRONG":
                             log(f"N={n} delay={delay:g}ms {label}: {verdict}: {detail}")
                         rows.append(dict(
