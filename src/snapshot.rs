@@ -133,23 +133,28 @@ impl Snapshot {
         struct VersionOnly {
             snapshot_version: u32,
         }
-        let v: VersionOnly = serde_json::from_str(text).map_err(|source| SnapshotError::Parse {
+        let version = |found: u32| SnapshotError::Version {
             path: name.to_string(),
-            source,
-        })?;
-        if v.snapshot_version != SNAPSHOT_VERSION {
-            return Err(SnapshotError::Version {
-                path: name.to_string(),
-                found: v.snapshot_version,
-            });
+            found,
+        };
+        // Parsed once; only a snapshot that does not parse is read again for its version, so
+        // that one of another version says so rather than what field it lacks.
+        match serde_json::from_str::<Snapshot>(text) {
+            Ok(mut snap) => {
+                if snap.snapshot_version != SNAPSHOT_VERSION {
+                    return Err(version(snap.snapshot_version));
+                }
+                snap.sort();
+                Ok(snap)
+            }
+            Err(source) => match serde_json::from_str::<VersionOnly>(text) {
+                Ok(v) if v.snapshot_version != SNAPSHOT_VERSION => Err(version(v.snapshot_version)),
+                _ => Err(SnapshotError::Parse {
+                    path: name.to_string(),
+                    source,
+                }),
+            },
         }
-        let mut snap: Snapshot =
-            serde_json::from_str(text).map_err(|source| SnapshotError::Parse {
-                path: name.to_string(),
-                source,
-            })?;
-        snap.sort();
-        Ok(snap)
     }
 
     /// A snapshot in which nothing could be observed, for the reason given: one `error` record

@@ -1016,7 +1016,11 @@ impl Loader {
         let get = |name: &str| {
             entries
                 .iter()
-                .find(|(k, _)| key_text(k) == name)
+                // (without building each key's text: this runs a dozen times per resource)
+                .find(|(k, _)| match &k.value {
+                    Value::Str(s) => s == name,
+                    _ => key_text(k) == name,
+                })
                 .map(|(_, v)| v)
         };
         let mut ok = true;
