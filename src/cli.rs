@@ -626,6 +626,9 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
     if crate::terminal::verbosity().level >= 1 {
         print_api_calls(&snap);
     }
+    // The report stands on its own: the facts (every attribute of every resource) are not kept
+    // while it is rendered, which is where a large run's memory peaks.
+    drop(snap);
     // Links are checked before anything is written, so a bad link changes no file.
     let checklist = match &a.tick {
         Some(path) => Some(load_linked(&spec, path)?),
@@ -887,25 +890,19 @@ fn emit(
     render: impl Fn(&mut dyn Write, bool) -> io::Result<()>,
 ) -> Result<(), Failure> {
     match output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            render(&mut buf, false).map_err(io_failure)?;
-            write_atomic(path, &buf)
-        }
+        Some(path) => crate::fsutil::write_atomic_with(path, |out| render(out, false))
+            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display()))),
         // --quiet: no report; the exit code says it.
         None if crate::terminal::quiet() => Ok(()),
         None => {
             let stdout = io::stdout();
             let color = colored_format
                 && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
-            // Rendered whole, then written once: stdout is line-buffered, and a report of
-            // thousands of checks would otherwise be thousands of writes.
-            let mut buf = Vec::new();
-            let mut lock = stdout.lock();
-            match render(&mut buf, color)
-                .and_then(|_| lock.write_all(&buf))
-                .and_then(|_| lock.flush())
-            {
+            // Through a large buffer: stdout is line-buffered, and a report of thousands of
+            // checks would otherwise be thousands of writes; nor is the report held whole in
+            // memory (megabytes at thousands of resources) before it is written.
+            let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            match render(&mut out, color).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
                 // A reader that went away (`| head`) is not an error: the verdict still stands.
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),

@@ -237,7 +237,14 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
             .or_insert(&rec.observation);
     }
     let find = |kind: &str, id: &str| index.get(&(kind, id)).copied();
-    let mut checks = Vec::new();
+    // One existence (or count) check and one per expectation, per resource: reserved at once
+    // (a selection's matches may add more), not doubled up to it through copies of the whole.
+    let mut checks = Vec::with_capacity(
+        spec.resources
+            .iter()
+            .map(|r| 1 + r.expectations.len())
+            .sum(),
+    );
     for (ri, r) in spec.resources.iter().enumerate() {
         let first = checks.len();
         let record_id = r.record_id();

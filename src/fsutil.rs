@@ -8,6 +8,16 @@ use std::path::Path;
 /// file keeps its permissions (the temporary file is created private). A read-only file is not
 /// replaced: the rename would succeed, but the user said the file is not to be written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// As [`write_atomic`], with the contents written by `write` into a buffered temporary file: a
+/// large report goes to disk as it is rendered instead of being held whole in memory first. An
+/// error from `write` leaves the target untouched, like any other.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
@@ -22,7 +32,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Ok(meta) = std::fs::metadata(path) {
         tmp.as_file().set_permissions(meta.permissions())?;
     }
-    tmp.write_all(bytes)?;
+    {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+        write(&mut out)?;
+        out.flush()?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
