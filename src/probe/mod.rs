@@ -479,7 +479,15 @@ where
         return Vec::new();
     }
     match collect_pages(pages(), action, items).await {
-        Ok(listed) => from_listing(&named, kind, &by_id(listed, id), attributes),
+        // Keyed by reference: an SDK item can be kilobytes (a DbInstance has a hundred fields),
+        // and a map of owned items would move each one again on every growth of its table.
+        Ok(listed) => {
+            let keyed: std::collections::HashMap<String, &T> = listed
+                .iter()
+                .filter_map(|item| Some((id(item)?, item)))
+                .collect();
+            from_listing(&named, kind, &keyed, |item: &&T| attributes(item))
+        }
         Err(e) => all_errors(&named, &e),
     }
 }
