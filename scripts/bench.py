@@ -280,10 +280,11 @@ def patiently(call, **params):
     500 page (which botocore cannot parse, so its own retries do not apply) or a dropped
     connection. A retry that finds the resource already made by the first attempt is done."""
     import botocore.exceptions as bx
+    from botocore.parsers import ResponseParserError  # not re-exported by botocore.exceptions
     for attempt in range(8):
         try:
             return call(**params)
-        except (bx.ResponseParserError, bx.ConnectionError, bx.ReadTimeoutError) as e:
+        except (ResponseParserError, bx.ConnectionError, bx.ReadTimeoutError) as e:
             last = e
         except bx.ClientError as e:
             code = e.response.get("Error", {}).get("Code", "")
