@@ -439,7 +439,7 @@ where
 
 /// Items keyed by their id; items without one are dropped.
 pub fn by_id<T>(
-    items: Vec<T>,
+    items: impl IntoIterator<Item = T>,
     id: impl Fn(&T) -> Option<String>,
 ) -> std::collections::HashMap<String, T> {
     items
@@ -481,13 +481,12 @@ where
     match collect_pages(pages(), action, items).await {
         // Keyed by reference: an SDK item can be kilobytes (a DbInstance has a hundred fields),
         // and a map of owned items would move each one again on every growth of its table.
-        Ok(listed) => {
-            let keyed: std::collections::HashMap<String, &T> = listed
-                .iter()
-                .filter_map(|item| Some((id(item)?, item)))
-                .collect();
-            from_listing(&named, kind, &keyed, |item: &&T| attributes(item))
-        }
+        Ok(listed) => from_listing(
+            &named,
+            kind,
+            &by_id(&listed, |item: &&T| id(item)),
+            |item: &&T| attributes(item),
+        ),
         Err(e) => all_errors(&named, &e),
     }
 }
