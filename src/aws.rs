@@ -378,6 +378,9 @@ pub struct Connection {
     pub max_concurrency: usize,
     /// The HTTP client every service client sends through, with one cap per service and region.
     pub limits: RequestLimits,
+    /// The caller's account id, once sts:GetCallerIdentity has told it (shared by the
+    /// connection's copies in other regions). Account-level reads need it (S3 Control).
+    pub account: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Connection {
@@ -393,6 +396,7 @@ impl Connection {
             endpoint: self.endpoint.clone(),
             max_concurrency: self.max_concurrency,
             limits: self.limits.clone(),
+            account: self.account.clone(),
         }
     }
 
@@ -585,6 +589,7 @@ pub async fn connect(
         endpoint: args.endpoint_url.clone(),
         max_concurrency: args.max_concurrency.max(1),
         limits: RequestLimits::default(),
+        account: Arc::default(),
     })
 }
 

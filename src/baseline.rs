@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::primitives::ByteStream;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use sha2::{Digest, Sha256};
 
 use crate::aws::{CallRecorder, Connection};
@@ -184,6 +186,9 @@ fn sha256(bytes: &[u8]) -> String {
 pub struct Store {
     location: Location,
     s3: Option<aws_sdk_s3::Client>,
+    /// The client in the bucket's own region, once S3 has named it in a redirect (the SDK does
+    /// not follow `301 PermanentRedirect`): every later call goes there directly.
+    redirected: std::sync::OnceLock<aws_sdk_s3::Client>,
     /// Every S3 call the store made (kept apart from the probes' calls).
     pub recorder: CallRecorder,
 }
@@ -207,6 +212,7 @@ impl Store {
         Store {
             location,
             s3,
+            redirected: std::sync::OnceLock::new(),
             recorder,
         }
     }
@@ -217,12 +223,57 @@ impl Store {
     }
 
     fn client(&self) -> Result<&aws_sdk_s3::Client, BaselineError> {
+        if let Some(c) = self.redirected.get() {
+            return Ok(c);
+        }
         self.s3.as_ref().ok_or_else(|| BaselineError::S3 {
             action: "s3:GetObject",
             location: self.location.to_string(),
             message: "an S3 baseline needs AWS credentials (a live run, or --region/--profile)"
                 .into(),
         })
+    }
+
+    /// One S3 call, made again once in the bucket's region when S3 answers that the bucket is in
+    /// another region than the connection's (`x-amz-bucket-region`). The outer error is only
+    /// "no S3 client".
+    async fn call<T, E, Fut>(
+        &self,
+        f: impl Fn(aws_sdk_s3::Client) -> Fut,
+    ) -> Result<Result<T, SdkError<E, HttpResponse>>, BaselineError>
+    where
+        Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata,
+    {
+        let first = f(self.client()?.clone()).await;
+        match &first {
+            Err(e) => match self.follow(e) {
+                Some(client) => Ok(f(client).await),
+                None => Ok(first),
+            },
+            Ok(_) => Ok(first),
+        }
+    }
+
+    /// The client in the region an error names for the bucket, when it names another region
+    /// than the one the call went to (learnt once, kept for every later call).
+    fn follow<E: ProvideErrorMetadata>(
+        &self,
+        err: &SdkError<E, HttpResponse>,
+    ) -> Option<aws_sdk_s3::Client> {
+        let region = crate::probe::bucket_region_of_error(err)?;
+        let current = self.client().ok()?;
+        if current.config().region().map(|r| r.as_ref()) == Some(region.as_str()) {
+            return None;
+        }
+        tracing::debug!(location = %self.location, region = %region, "S3 redirect: the baseline bucket is in another region");
+        let config = current
+            .config()
+            .to_builder()
+            .region(aws_sdk_s3::config::Region::new(region))
+            .build();
+        let client = aws_sdk_s3::Client::from_conf(config);
+        Some(self.redirected.get_or_init(|| client).clone())
     }
 
     /// The raw baseline and its version, or `Version::Absent`.
@@ -240,8 +291,10 @@ impl Store {
                 }),
             },
             Location::S3 { bucket, key } => {
-                let client = self.client()?;
-                match client.get_object().bucket(bucket).key(key).send().await {
+                match self
+                    .call(|c| c.get_object().bucket(bucket).key(key).send())
+                    .await?
+                {
                     Ok(out) => {
                         let etag = out.e_tag().unwrap_or_default().to_string();
                         let body = out.body.collect().await.map_err(|e| BaselineError::S3 {
@@ -337,24 +390,26 @@ impl Store {
                 Ok(done)
             }
             Location::S3 { bucket, key } => {
-                let client = self.client()?;
                 let s3_error = |action: &'static str, message: String| BaselineError::S3 {
                     action,
                     location: self.location.to_string(),
                     message,
                 };
                 // The conditional write is the gate: S3 refuses it when the object changed.
-                let put = client
-                    .put_object()
-                    .bucket(bucket)
-                    .key(key)
-                    .content_type("application/json")
-                    .body(ByteStream::from(json.clone().into_bytes()));
-                let put = match expected {
-                    Version::ETag(etag) => put.if_match(etag),
-                    _ => put.if_none_match("*"),
+                let put = |c: aws_sdk_s3::Client| {
+                    let put = c
+                        .put_object()
+                        .bucket(bucket)
+                        .key(key)
+                        .content_type("application/json")
+                        .body(ByteStream::from(json.clone().into_bytes()));
+                    match expected {
+                        Version::ETag(etag) => put.if_match(etag),
+                        _ => put.if_none_match("*"),
+                    }
+                    .send()
                 };
-                match put.send().await {
+                match self.call(put).await? {
                     Ok(_) => {}
                     Err(e)
                         if matches!(
@@ -374,14 +429,16 @@ impl Store {
                 // The baseline is accepted from here on: what fails below is reported, not
                 // undone (the history is a convenience; the baseline is the record).
                 let mut done = Accepted::default();
-                if let Err(e) = client
-                    .put_object()
-                    .bucket(bucket)
-                    .key(&entry)
-                    .content_type("application/json")
-                    .body(ByteStream::from(json.into_bytes()))
-                    .send()
-                    .await
+                if let Err(e) = self
+                    .call(|c| {
+                        c.put_object()
+                            .bucket(bucket)
+                            .key(&entry)
+                            .content_type("application/json")
+                            .body(ByteStream::from(json.clone().into_bytes()))
+                            .send()
+                    })
+                    .await?
                 {
                     done.warnings.push(format!(
                         "the baseline was accepted, but its history copy s3://{bucket}/{entry} was not written: {}",
@@ -400,7 +457,10 @@ impl Store {
                 names.sort();
                 let excess = names.len().saturating_sub(keep.max(1));
                 for k in names.into_iter().take(excess) {
-                    match client.delete_object().bucket(bucket).key(&k).send().await {
+                    match self
+                        .call(|c| c.delete_object().bucket(bucket).key(&k).send())
+                        .await?
+                    {
                         Ok(_) => done.removed.push(format!("s3://{bucket}/{k}")),
                         Err(e) => done.warnings.push(format!(
                             "could not remove s3://{bucket}/{k}: {}",
@@ -417,21 +477,39 @@ impl Store {
         let Location::S3 { bucket, .. } = &self.location else {
             return Ok(Vec::new());
         };
-        let client = self.client()?;
         let prefix = self.location.history();
-        let mut pages = client
+        let mut pages = self
+            .client()?
             .list_objects_v2()
             .bucket(bucket)
             .prefix(&prefix)
             .into_paginator()
             .send();
         let mut keys = Vec::new();
+        let mut first = true;
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| BaselineError::S3 {
-                action: "s3:ListBucket",
-                location: format!("s3://{bucket}/{prefix}"),
-                message: crate::probe::describe_error("s3:ListBucket", &e),
-            })?;
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    // A redirect on the first page: list again, once, in the bucket's region.
+                    if let Some(client) = first.then(|| self.follow(&e)).flatten() {
+                        first = false;
+                        pages = client
+                            .list_objects_v2()
+                            .bucket(bucket)
+                            .prefix(&prefix)
+                            .into_paginator()
+                            .send();
+                        continue;
+                    }
+                    return Err(BaselineError::S3 {
+                        action: "s3:ListBucket",
+                        location: format!("s3://{bucket}/{prefix}"),
+                        message: crate::probe::describe_error("s3:ListBucket", &e),
+                    });
+                }
+            };
+            first = false;
             keys.extend(
                 page.contents()
                     .iter()
@@ -469,16 +547,12 @@ impl Store {
                 }
             }
             Location::S3 { bucket, .. } => {
-                let client = self.client()?;
                 let mut keys = self.s3_history_keys().await?;
                 keys.sort();
                 for k in keys {
-                    let obj = client
-                        .get_object()
-                        .bucket(bucket)
-                        .key(&k)
-                        .send()
-                        .await
+                    let obj = self
+                        .call(|c| c.get_object().bucket(bucket).key(&k).send())
+                        .await?
                         .map_err(|e| BaselineError::S3 {
                             action: "s3:GetObject",
                             location: format!("s3://{bucket}/{k}"),

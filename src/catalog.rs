@@ -259,7 +259,7 @@ pub static KINDS: &[Kind] = &[
             "network_mode": String, ECS_TASK_DEFINITION, "Network mode, e.g. `awsvpc`.";
             "cpu": Integer, ECS_TASK_DEFINITION, "Task CPU units; null when not set at task level.";
             "memory": Integer, ECS_TASK_DEFINITION, "Task memory in MiB; null when not set at task level.";
-            "containers": ObjectList, ECS_TASK_DEFINITION, "Containers: `name`, `image`, `health_check` (`command`, `interval`, `retries`, `timeout`; null when none), `log_driver`, `log_group`.";
+            "containers": ObjectList, ECS_TASK_DEFINITION, "Containers: `name`, `image`, `health_check` (`command`, with URLs and credential-looking values redacted as in `http_endpoint` `body`, `interval`, `retries`, `timeout`; null when none), `log_driver`, `log_group`.";
         },
     },
     Kind {
@@ -269,7 +269,9 @@ pub static KINDS: &[Kind] = &[
         identifier: "Repository name",
         list_operation: ECR_REPOSITORIES,
         attributes: attrs! {
-            "scan_on_push": Bool, ECR_REPOSITORIES, "Whether images are scanned on push (repository setting).";
+            "scan_on_push": Bool, "ecr:GetRegistryScanningConfiguration", "Whether images pushed to the repository are scanned, as AWS decides it: with the registry's ENHANCED scanning, a continuous or scan-on-push rule whose filter matches the repository (the repository's own setting is then ignored); with BASIC scanning, a scan-on-push rule that matches, or the repository's own `scanOnPush`.";
+            "scan_frequency": String, "ecr:GetRegistryScanningConfiguration", "The scanning that applies: `CONTINUOUS_SCAN`, `SCAN_ON_PUSH` or `MANUAL` (not scanned on push).";
+            "registry_scan_type": String, "ecr:GetRegistryScanningConfiguration", "The registry's scan type, `BASIC` or `ENHANCED` (Amazon Inspector).";
             "image_tag_mutability": String, ECR_REPOSITORIES, "`MUTABLE`, `IMMUTABLE`, or either `_WITH_EXCLUSION`.";
             "encryption_type": String, ECR_REPOSITORIES, "`AES256`, `KMS` or `KMS_DSSE`.";
             "lifecycle_policy": Bool, "ecr:GetLifecyclePolicy", "Whether a lifecycle policy is set.";
@@ -333,7 +335,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "s3_bucket",
         service: "s3",
-        description: "An S3 bucket.",
+        description: "An S3 bucket in any region: each call about it goes to the bucket's own region (from ListBuckets, else from S3's redirect).",
         identifier: "Bucket name",
         list_operation: S3_BUCKETS,
         attributes: attrs! {
@@ -342,11 +344,12 @@ pub static KINDS: &[Kind] = &[
             "sse_algorithm": String, "s3:GetEncryptionConfiguration", "Default encryption: `AES256`, `aws:kms`, `aws:kms:dsse`, or null when none.";
             "kms_key_id": String, "s3:GetEncryptionConfiguration", "KMS key of the default encryption, null when not KMS.";
             "bucket_key_enabled": Bool, "s3:GetEncryptionConfiguration", "Whether an S3 Bucket Key is used.";
-            "block_public_acls": Bool, "s3:GetBucketPublicAccessBlock", "Public access block: BlockPublicAcls.";
-            "ignore_public_acls": Bool, "s3:GetBucketPublicAccessBlock", "Public access block: IgnorePublicAcls.";
-            "block_public_policy": Bool, "s3:GetBucketPublicAccessBlock", "Public access block: BlockPublicPolicy.";
-            "restrict_public_buckets": Bool, "s3:GetBucketPublicAccessBlock", "Public access block: RestrictPublicBuckets.";
-            "public_access_blocked": Bool, "s3:GetBucketPublicAccessBlock", "All four public access block flags are on.";
+            "block_public_acls": Bool, "s3:GetBucketPublicAccessBlock", "Effective Block Public Access setting BlockPublicAcls: on when the bucket's or the account's (S3 Control) is on.";
+            "ignore_public_acls": Bool, "s3:GetBucketPublicAccessBlock", "Effective Block Public Access setting IgnorePublicAcls: on when the bucket's or the account's (S3 Control) is on.";
+            "block_public_policy": Bool, "s3:GetBucketPublicAccessBlock", "Effective Block Public Access setting BlockPublicPolicy: on when the bucket's or the account's (S3 Control) is on.";
+            "restrict_public_buckets": Bool, "s3:GetBucketPublicAccessBlock", "Effective Block Public Access setting RestrictPublicBuckets: on when the bucket's or the account's (S3 Control) is on.";
+            "public_access_blocked": Bool, "s3:GetBucketPublicAccessBlock", "All four Block Public Access settings are in effect, from the bucket's own block, the account's, or both (see `public_access_block_source`). A level that cannot be read makes this an error unless the other level blocks everything by itself.";
+            "public_access_block_source": String, "s3:GetBucketPublicAccessBlock", "Which level blocks public access: `bucket`, `account`, `bucket and account` (each alone would), `bucket and account combined` (only together); null when public access is not fully blocked.";
             "website_enabled": Bool, "s3:GetBucketWebsite", "Whether static website hosting is configured.";
             "website_index_document": String, "s3:GetBucketWebsite", "Website index document suffix, e.g. `index.html`.";
             "website_error_document": String, "s3:GetBucketWebsite", "Website error document key.";
@@ -387,7 +390,8 @@ pub static KINDS: &[Kind] = &[
         list_operation: SECRETS,
         attributes: attrs! {
             "rotation_enabled": Bool, SECRETS, "Whether rotation is on.";
-            "rotation_interval_days": Integer, SECRETS, "Days between automatic rotations, null when rotation is off.";
+            "rotation_interval_days": Integer, SECRETS, "Days between automatic rotations (`AutomaticallyAfterDays`, or N of a `rate(N days)` schedule), null when rotation is off. Rotation on a `cron(...)` schedule has no number of days: an `error` naming the schedule (check `rotation_schedule`), never a pass or a fail.";
+            "rotation_schedule": String, SECRETS, "The rotation's `ScheduleExpression` (`rate(10 days)`, `cron(0 16 1,15 * ? *)`), null when rotation is off or set by days only (moto drops schedules: tested by replay).";
             "kms_key_id": String, SECRETS, "KMS key, null for the AWS managed key.";
             "last_rotated_date": String, SECRETS, "When the secret was last rotated (RFC 3339), null when never.";
             "last_changed_date": String, SECRETS, "When the secret was last changed (RFC 3339).";
@@ -433,10 +437,10 @@ pub static KINDS: &[Kind] = &[
         identifier: "Topic name or topic ARN",
         list_operation: "sns:ListTopics",
         attributes: attrs! {
-            "subscriptions": ObjectList, "sns:ListSubscriptions", "Subscriptions: `protocol`, `endpoint`, `confirmed` (false while pending confirmation; moto confirms every subscription at once).";
-            "confirmed_subscriptions": Integer, "sns:ListSubscriptions", "Number of confirmed subscriptions.";
-            "confirmed_email_subscriptions": Integer, "sns:ListSubscriptions", "Number of confirmed `email` / `email-json` subscriptions.";
-            "pending_subscriptions": Integer, "sns:ListSubscriptions", "Number of subscriptions pending confirmation.";
+            "subscriptions": ObjectList, "sns:ListSubscriptionsByTopic", "Subscriptions: `protocol`, `endpoint`, `confirmed` (false while pending confirmation; moto confirms every subscription at once). An endpoint URL keeps only its scheme and host: the rest (a webhook's path, user-info, query) is replaced by `<redacted:HASH>`, a short hash that changes when the URL does; e-mail addresses, numbers and ARNs are kept.";
+            "confirmed_subscriptions": Integer, "sns:ListSubscriptionsByTopic", "Number of confirmed subscriptions.";
+            "confirmed_email_subscriptions": Integer, "sns:ListSubscriptionsByTopic", "Number of confirmed `email` / `email-json` subscriptions.";
+            "pending_subscriptions": Integer, "sns:ListSubscriptionsByTopic", "Number of subscriptions pending confirmation.";
         },
     },
     Kind {
@@ -488,10 +492,11 @@ pub static KINDS: &[Kind] = &[
         list_operation: "wafv2:ListWebACLs",
         attributes: attrs! {
             "default_action": String, "wafv2:GetWebACL", "`allow` or `block`.";
-            "rate_limit": Integer, "wafv2:GetWebACL", "Request limit of the first rate-based rule (by priority); null when none.";
+            "rate_limit": Integer, "wafv2:GetWebACL", "Request limit of the first rate-based rule (by priority) that acts on what it matches (block, CAPTCHA, challenge); a rule in Count mode limits nothing and is not counted. Null when none.";
             "rate_limit_window_seconds": Integer, "wafv2:GetWebACL", "Evaluation window of that rule in seconds (300 when not set); null when none.";
-            "managed_rule_groups": StringList, "wafv2:GetWebACL", "Managed rule groups as `Vendor/Name` in priority order, e.g. `AWS/AWSManagedRulesSQLiRuleSet`.";
-            "associated_resources": StringList, "wafv2:ListResourcesForWebACL", "ARNs of the associated regional resources, sorted (one call per resource type). REGIONAL only: for CLOUDFRONT, an error (check the distribution's `web_acl_id`). Not implemented by moto.";
+            "rate_limit_action": String, "wafv2:GetWebACL", "Action of that rule (`block`, `captcha`, `challenge`), or of the first rate-based rule when every one is in Count mode (`count`: why `rate_limit` is null); null without rate-based rules.";
+            "managed_rule_groups": StringList, "wafv2:GetWebACL", "Managed rule groups as `Vendor/Name`: Firewall Manager's pre-process groups, the ACL's own rules by priority, then Firewall Manager's post-process groups, e.g. `AWS/AWSManagedRulesSQLiRuleSet`.";
+            "associated_resources": StringList, "wafv2:ListResourcesForWebACL", "ARNs of the associated regional resources, sorted: one call per resource type, each needing its own permission besides `wafv2:ListResourcesForWebACL` (`infra-verify iam-policy` includes them). A `contains:` of ARNs asks only for those ARNs' types; any other expectation asks for every type, and a type that cannot be listed makes it an error naming the type. REGIONAL only: for CLOUDFRONT, an error (check the distribution's `web_acl_id`). Not implemented by moto.";
         },
     },
     Kind {
@@ -625,7 +630,7 @@ pub static KINDS: &[Kind] = &[
             "group_name": String, "ec2:DescribeSecurityGroups", "Group name.";
             "vpc_id": String, "ec2:DescribeSecurityGroups", "The VPC it belongs to.";
             "ingress": ObjectList, "ec2:DescribeSecurityGroups", "Inbound rules: `protocol` (`tcp`, `udp`, `icmp`, `-1` for all), `from_port`, `to_port`, `cidrs`, `ipv6_cidrs`, `source_groups`, `prefix_lists`.";
-            "world_open_ports": StringList, "ec2:DescribeSecurityGroups", "Ports open to 0.0.0.0/0 or ::/0, sorted as strings (`[\"443\", \"80\"]`): TCP ports bare (`443`, `0-65535`), other protocols prefixed (`udp:53`, `icmp`), `all` for every protocol.";
+            "world_open_ports": StringList, "ec2:DescribeSecurityGroups", "Ports open to the whole internet, sorted as strings: a rule from `0.0.0.0/0` or `::/0`, or sources that together cover the address space (`0.0.0.0/1` + `128.0.0.0/1`, on one rule or on several that reach the same ports; such a range is written as the ports all of them reach) (`[\"443\", \"80\"]`): TCP ports bare (`443`, `0-65535`), other protocols prefixed (`udp:53`, `icmp`), `all` for every protocol.";
             "port_sources": StringMap, "ec2:DescribeSecurityGroups", "Port (each rule's, written as in `world_open_ports`) to every source that can reach any of its ports, through that rule or any other that overlaps it (a range, another protocol's `all`), sorted and comma-joined (CIDRs, group ids, prefix lists): `contains: { \"5432\": sg-x }` means 5432 is open to sg-x only. A port no rule names by itself is absent, so such a check fails rather than passes.";
             "port_source_names": StringMap, "ec2:DescribeSecurityGroups", "As `port_sources`, with each source security group written by its name (when it is in the same region's listing), so a spec can say `contains: { \"5432\": tickets-app }` without the group's generated id.";
             "tags": StringMap, "ec2:DescribeSecurityGroups", "Group tags.";
@@ -655,13 +660,13 @@ pub static KINDS: &[Kind] = &[
         attributes: attrs! {
             "status": Integer, HTTP_GET, "Status code of the URL itself (redirects are not followed: a redirect is 301/302/307/308).";
             "response_time_ms": Integer, HTTP_GET, "Milliseconds from connecting (DNS, TCP, TLS included) to the response headers.";
-            "body": String, HTTP_GET, "The first 16 KiB of the body, as text (check with `contains:` or `matches:`).";
-            "location": String, HTTP_GET, "The `Location` header; null when none.";
+            "body": String, HTTP_GET, "The first 16 KiB of the body, as text (check with `contains:` or `matches:`). URLs in it keep only scheme and host, and credential-looking values (`token=…`, `password: …`, `Authorization: Bearer …`, AWS access key ids, Slack/Stripe/GitHub tokens, JWTs) are replaced by `<redacted:HASH>`.";
+            "location": String, HTTP_GET, "The `Location` header, with only scheme and host kept of an absolute URL that carries more (`https://example.com/<redacted:HASH>`: a redirect can carry a token); null when none.";
             "redirects_to_https": Bool, HTTP_GET, "For an `http://` URL: it answers 301/302/307/308 with a `Location` on `https://` and the same host (any port). For an `https://` URL: the same, of its `http://` form (same host and path, port 80; one more GET, only when checked). To check another port, add a resource for the `http://` URL.";
             "certificate_valid": Bool, HTTP_GET, "Whether the certificate chain verifies against the trust roots and the host name. When false, the response attributes are errors (nothing is requested over an untrusted connection). Null for `http://`.";
             "certificate_days_remaining": Integer, HTTP_GET, "Whole days until the leaf certificate's notAfter (negative once expired; read even when it does not verify). Null for `http://`.";
             "tls_version": String, HTTP_GET, "Negotiated TLS version, `TLSv1.2` or `TLSv1.3` (the probe offers both and no older ones, so `TLSv1.3` checks that the server speaks TLS 1.3; the minimum version a server accepts is `accepts_legacy_tls`). Null for `http://`.";
-            "accepts_legacy_tls": Bool, LEGACY_HANDSHAKE, "Whether the server answers a TLS 1.1 ClientHello with a TLS 1.0/1.1 ServerHello (an alert or a closed connection: false). One more connection, only when checked. Null for `http://`.";
+            "accepts_legacy_tls": Bool, LEGACY_HANDSHAKE, "Whether the server answers a TLS 1.1 ClientHello with a TLS 1.0/1.1 ServerHello. False only on an answer that refuses (an alert, or a ServerHello of another version); a connection closed or reset before any answer is an error, never false. One more connection, only when checked. Null for `http://`.";
             "hsts_max_age": Integer, HTTP_GET, "`max-age` of `Strict-Transport-Security`, in seconds; null when absent or invalid, and for `http://` (browsers ignore it there).";
             "hsts_include_subdomains": Bool, HTTP_GET, "Whether that header has `includeSubDomains`; null for `http://`.";
             "content_type_options": String, HTTP_GET, "`X-Content-Type-Options`, lower case (`nosniff`); null when absent.";

@@ -1503,7 +1503,12 @@ fn kinds_cmd(a: &KindsArgs) -> CmdResult {
 
 fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
     let policy = if a.all {
-        plan::iam_policy(plan::OPERATIONS.iter().map(|o| o.action))
+        plan::iam_policy(
+            plan::OPERATIONS
+                .iter()
+                .map(|o| o.action)
+                .chain(plan::extra_actions(None)),
+        )
     } else {
         let spec = load_spec(&SpecArgs {
             env: a.env.clone(),

@@ -17,6 +17,7 @@ pub mod init;
 pub mod output;
 pub mod plan;
 pub mod probe;
+pub mod redact;
 pub mod schema;
 pub mod snapshot;
 pub mod spec;

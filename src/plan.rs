@@ -119,7 +119,21 @@ pub static OPERATIONS: &[Operation] = &[
     ),
     op("cloudwatch:DescribeAlarms", "CloudWatch", "DescribeAlarms"),
     op("sns:ListTopics", "SNS", "ListTopics"),
-    op("sns:ListSubscriptions", "SNS", "ListSubscriptions"),
+    op(
+        "s3:GetAccountPublicAccessBlock",
+        "S3Control",
+        "GetPublicAccessBlock",
+    ),
+    op(
+        "ecr:GetRegistryScanningConfiguration",
+        "ECR",
+        "GetRegistryScanningConfiguration",
+    ),
+    op(
+        "sns:ListSubscriptionsByTopic",
+        "SNS",
+        "ListSubscriptionsByTopic",
+    ),
     op("acm:ListCertificates", "ACM", "ListCertificates"),
     op("acm:DescribeCertificate", "ACM", "DescribeCertificate"),
     op("route53:ListHostedZones", "Route53", "ListHostedZones"),
@@ -210,6 +224,10 @@ pub static OPERATIONS: &[Operation] = &[
 /// [`plan`] never adds them to a spec's policy.
 pub static DISCOVERY_ACTIONS: &[&str] = &["ecs:ListClusters", "ecs:ListServices"];
 
+/// Operations no attribute names but that another one's reading implies: the account's S3
+/// Block Public Access with the bucket's ([`operations_for`]).
+pub static IMPLIED_ACTIONS: &[&str] = &["s3:GetAccountPublicAccessBlock"];
+
 /// The pseudo-operations of the kinds that are not AWS resources (`http_endpoint`): a plain HTTP
 /// GET of the endpoint and a TLS handshake with it, made by the probe itself, not by the AWS SDK.
 /// They are not IAM actions and need no credentials, so they are deliberately kept out of
@@ -266,11 +284,107 @@ pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
     for e in &resource.expectations {
         ops.insert(e.attribute.operation);
     }
+    // A bucket's Block Public Access is the bucket's and the account's together.
+    if ops.contains("s3:GetBucketPublicAccessBlock") {
+        ops.insert("s3:GetAccountPublicAccessBlock");
+    }
     // A VPC's subnet tiers need its subnets' route tables.
     if resource.kind.name == "vpc" && ops.contains("ec2:DescribeSubnets") {
         ops.insert("ec2:DescribeRouteTables");
     }
     ops
+}
+
+/// The resource types a REGIONAL web ACL may be associated with (AMPLIFY is CLOUDFRONT-only):
+/// the `ResourceType` of ListResourcesForWebACL, the ARN service that names such a resource, and
+/// the permission AWS checks besides `wafv2:ListResourcesForWebACL` to list that type (as AWS's
+/// AWSWAFReadOnlyAccess policy grants them; API Gateway needs none).
+pub const WAF_RESOURCE_TYPES: &[(&str, &str, Option<&str>)] = &[
+    (
+        "APPLICATION_LOAD_BALANCER",
+        "elasticloadbalancing",
+        Some("elasticloadbalancing:DescribeWebACLAssociation"),
+    ),
+    ("API_GATEWAY", "apigateway", None),
+    ("APPSYNC", "appsync", Some("appsync:ListResourcesForWebACL")),
+    (
+        "COGNITO_USER_POOL",
+        "cognito-idp",
+        Some("cognito-idp:ListResourcesForWebACL"),
+    ),
+    (
+        "APP_RUNNER_SERVICE",
+        "apprunner",
+        Some("apprunner:ListAssociatedServicesForWebAcl"),
+    ),
+    (
+        "VERIFIED_ACCESS_INSTANCE",
+        "ec2",
+        Some("ec2:DescribeVerifiedAccessInstanceWebAclAssociations"),
+    ),
+    (
+        "AGENTCORE_GATEWAY",
+        "bedrock-agentcore",
+        Some("bedrock-agentcore:GatewayListResourcesForWebACL"),
+    ),
+];
+
+/// The resource types a web ACL's `associated_resources` is listed for: when every expectation
+/// on it is a `contains:` of ARNs, only those ARNs' types (so a type the spec does not ask about,
+/// and may not be allowed to list, cannot make the check an error); otherwise every type.
+pub fn waf_resource_types(resource: &Resource) -> Vec<&'static str> {
+    let all = || WAF_RESOURCE_TYPES.iter().map(|t| t.0).collect();
+    let mut types = BTreeSet::new();
+    let mut any = false;
+    for e in &resource.expectations {
+        if e.attribute.name != "associated_resources" {
+            continue;
+        }
+        any = true;
+        for m in &e.matchers {
+            let crate::spec::Matcher::Contains(v) = m else {
+                return all();
+            };
+            let arns: Vec<&str> = match v {
+                serde_json::Value::String(s) => vec![s.as_str()],
+                serde_json::Value::Array(items) => {
+                    items.iter().filter_map(|i| i.as_str()).collect()
+                }
+                _ => return all(),
+            };
+            for arn in arns {
+                let service = arn.split(':').nth(2).unwrap_or_default();
+                match WAF_RESOURCE_TYPES.iter().find(|t| t.1 == service) {
+                    Some(t) => types.insert(t.0),
+                    None => return all(),
+                };
+            }
+        }
+    }
+    if !any || types.is_empty() {
+        return all();
+    }
+    // In the table's order.
+    WAF_RESOURCE_TYPES
+        .iter()
+        .map(|t| t.0)
+        .filter(|t| types.contains(t))
+        .collect()
+}
+
+/// Permissions AWS checks besides the actions of the calls themselves: those of the resource
+/// types `associated_resources` lists (see [`WAF_RESOURCE_TYPES`]). `None`: every one.
+pub fn extra_actions(resource: Option<&Resource>) -> Vec<&'static str> {
+    let types: Vec<&str> = match resource {
+        Some(r) if !operations_for(r).contains("wafv2:ListResourcesForWebACL") => return vec![],
+        Some(r) => waf_resource_types(r),
+        None => WAF_RESOURCE_TYPES.iter().map(|t| t.0).collect(),
+    };
+    WAF_RESOURCE_TYPES
+        .iter()
+        .filter(|t| types.contains(&t.0))
+        .filter_map(|t| t.2)
+        .collect()
 }
 
 /// What a spec needs from AWS.
@@ -295,6 +409,7 @@ pub fn plan(spec: &Spec) -> Plan {
         }
         if is_probed(r.kind.name) {
             p.actions.extend(operations_for(r));
+            p.actions.extend(extra_actions(Some(r)));
         } else {
             p.unprobed_kinds.insert(r.kind.name);
         }
@@ -344,7 +459,8 @@ mod tests {
             assert!(
                 in_catalog
                     || o.action == "sts:GetCallerIdentity"
-                    || DISCOVERY_ACTIONS.contains(&o.action),
+                    || DISCOVERY_ACTIONS.contains(&o.action)
+                    || IMPLIED_ACTIONS.contains(&o.action),
                 "{} is not used by the catalog",
                 o.action
             );

@@ -126,11 +126,7 @@ pub fn redact(operation: &str, body: &str) -> (String, Vec<String>) {
             &HEADER_VALUE,
             "OriginCustomHeaders.Items[].HeaderValue",
         ),
-        "ListSubscriptions" | "ListSubscriptionsByTopic" => redact_xml(
-            body,
-            &ENDPOINT_QUERY,
-            "Subscriptions[].Endpoint query string (http/https)",
-        ),
+        "ListSubscriptions" | "ListSubscriptionsByTopic" => redact_endpoints(body),
         _ => (body.to_string(), Vec::new()),
     }
 }
@@ -138,10 +134,47 @@ pub fn redact(operation: &str, body: &str) -> (String, Vec<String>) {
 static HEADER_VALUE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?s)(<HeaderValue>)(.*?)(</HeaderValue>)").expect("a valid pattern")
 });
-static ENDPOINT_QUERY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?s)(<Endpoint>https?://[^?<]*\?)([^<]*)(</Endpoint>)")
-        .expect("a valid pattern")
+static ENDPOINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?s)(<Endpoint>)(.*?)(</Endpoint>)").expect("a valid pattern")
 });
+
+/// Every subscription endpoint that is a URL carrying more than its host (a webhook's path, its
+/// user-info, its query) keeps only scheme and host, with the marker of [`crate::redact::url`]:
+/// the same text as the snapshot's `subscriptions[].endpoint`.
+fn redact_endpoints(body: &str) -> (String, Vec<String>) {
+    let unescape = |v: &str| {
+        v.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    };
+    let escape = |v: &str| {
+        v.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut n = 0;
+    let kept = ENDPOINT.replace_all(body, |c: &regex::Captures<'_>| {
+        let original = unescape(&c[2]);
+        let redacted = crate::redact::url(&original);
+        if redacted == original {
+            c[0].to_string()
+        } else {
+            n += 1;
+            format!("{}{}{}", &c[1], escape(&redacted), &c[3])
+        }
+    });
+    if n == 0 {
+        return (body.to_string(), Vec::new());
+    }
+    (
+        kept.into_owned(),
+        vec![format!(
+            "Subscriptions[].Endpoint beyond scheme and host (URLs): {n}"
+        )],
+    )
+}
 
 /// Replaces the second group of every match by [`REDACTED`].
 fn redact_xml(body: &str, pattern: &regex::Regex, what: &str) -> (String, Vec<String>) {
@@ -476,16 +509,26 @@ mod tests {
         );
         assert_eq!(what, ["OriginCustomHeaders.Items[].HeaderValue: 1"]);
 
-        let sns = "<member><Endpoint>https://hooks.example/in?token=abc</Endpoint></member><member><Endpoint>ops@example.com</Endpoint></member><member><Endpoint>https://plain.example/in</Endpoint></member>";
-        let (kept, what) = redact("ListSubscriptions", sns);
-        assert!(!kept.contains("token=abc"), "{kept}");
+        let sns = "<member><Endpoint>https://hooks.example/in?token=abc&amp;x=1</Endpoint></member><member><Endpoint>ops@example.com</Endpoint></member><member><Endpoint>https://user:pw@plain.example/services/T1/B2/s3cret</Endpoint></member><member><Endpoint>https://bare.example</Endpoint></member>";
+        let (kept, what) = redact("ListSubscriptionsByTopic", sns);
+        for secret in ["token=abc", "pw@", "s3cret", "T1/B2", "/in"] {
+            assert!(!kept.contains(secret), "{secret}: {kept}");
+        }
+        // The same text as the snapshot's endpoint (the hash is of the unescaped URL).
+        let marker = crate::redact::url("https://hooks.example/in?token=abc&x=1")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         assert!(
-            kept.contains("https://hooks.example/in?REDACTED")
-                && kept.contains("ops@example.com")
-                && kept.contains("https://plain.example/in<"),
+            kept.contains(&format!("<Endpoint>{marker}</Endpoint>"))
+                && kept.contains("<Endpoint>ops@example.com</Endpoint>")
+                && kept.contains("<Endpoint>https://plain.example/&lt;redacted:")
+                && kept.contains("<Endpoint>https://bare.example</Endpoint>"),
             "{kept}"
         );
-        assert_eq!(what.len(), 1);
+        assert_eq!(
+            what,
+            ["Subscriptions[].Endpoint beyond scheme and host (URLs): 2"]
+        );
 
         // Other operations, and bodies with nothing to redact, are kept byte for byte.
         let body = "<DescribeDBInstancesResponse><HeaderValue>x</HeaderValue></DescribeDBInstancesResponse>";

@@ -147,6 +147,16 @@ pub static WRITTEN: &[(&str, &str, Write)] = &[
     ("ecs_task_definition", "memory", Write::Equals),
     ("ecs_task_definition", "containers", Write::FirstContainer),
     ("ecr_repository", "scan_on_push", Write::Equals),
+    (
+        "ecr_repository",
+        "scan_frequency",
+        Write::Skip("summed up by scan_on_push"),
+    ),
+    (
+        "ecr_repository",
+        "registry_scan_type",
+        Write::Skip("the registry's, the same for every repository"),
+    ),
     ("ecr_repository", "image_tag_mutability", Write::Equals),
     ("ecr_repository", "encryption_type", Write::Equals),
     ("ecr_repository", "lifecycle_policy", Write::Equals),
@@ -216,6 +226,11 @@ pub static WRITTEN: &[(&str, &str, Write)] = &[
         Write::Skip("summed up by public_access_blocked"),
     ),
     ("s3_bucket", "public_access_blocked", Write::Equals),
+    (
+        "s3_bucket",
+        "public_access_block_source",
+        Write::Skip("public_access_blocked says whether; which level may change"),
+    ),
     ("s3_bucket", "website_enabled", Write::Equals),
     ("s3_bucket", "website_index_document", Write::Equals),
     ("s3_bucket", "website_error_document", Write::Equals),
@@ -276,6 +291,7 @@ pub static WRITTEN: &[(&str, &str, Write)] = &[
     ("cloudfront_distribution", "http_version", Write::Equals),
     ("secret", "rotation_enabled", Write::Equals),
     ("secret", "rotation_interval_days", Write::Equals),
+    ("secret", "rotation_schedule", Write::Equals),
     ("secret", "kms_key_id", Write::Skip(GENERATED)),
     ("secret", "last_rotated_date", Write::Skip(VOLATILE)),
     ("secret", "last_changed_date", Write::Skip(VOLATILE)),
@@ -328,6 +344,10 @@ pub fn iam_actions(filter_by_tags: bool) -> BTreeSet<&'static str> {
     if filter_by_tags {
         actions.insert("s3:GetBucketTagging");
     }
+    // A bucket's Block Public Access is the bucket's and the account's together.
+    if actions.contains("s3:GetBucketPublicAccessBlock") {
+        actions.insert("s3:GetAccountPublicAccessBlock");
+    }
     actions
 }
 
@@ -367,6 +387,7 @@ pub async fn from_account(
         account_id: identity.account().unwrap_or_default().to_string(),
         arn: identity.arn().unwrap_or_default().to_string(),
     };
+    let _ = conn.account.set(identity.account_id.clone());
     let region = conn.sdk.region().map(|r| r.to_string()).unwrap_or_default();
     let found = discover::discover(conn, &wanted(!tags.is_empty()), tags).await;
     let taken_at = crate::probe::now_rfc3339();

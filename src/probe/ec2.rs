@@ -702,6 +702,132 @@ fn coverage(p: &IpPermission) -> Coverage {
     Coverage { protocol, from, to }
 }
 
+/// Whether CIDR ranges together cover the whole address space of their family: `0.0.0.0/0`,
+/// or `0.0.0.0/1` + `128.0.0.0/1`, or any other split. Unparseable entries count for nothing.
+fn covers_everything(cidrs: &[&str]) -> bool {
+    fn ranges<const V6: bool>(cidrs: &[&str]) -> Vec<(u128, u128)> {
+        let bits: u32 = if V6 { 128 } else { 32 };
+        let mut out: Vec<(u128, u128)> = cidrs
+            .iter()
+            .filter_map(|c| {
+                let (addr, len) = c.split_once('/')?;
+                let len: u32 = len.trim().parse().ok().filter(|l| *l <= bits)?;
+                let start: u128 = if V6 {
+                    u128::from(addr.trim().parse::<std::net::Ipv6Addr>().ok()?)
+                } else {
+                    u128::from(u32::from(addr.trim().parse::<std::net::Ipv4Addr>().ok()?))
+                };
+                let host = match bits - len {
+                    0 => 0,
+                    128 => u128::MAX,
+                    n => (1u128 << n) - 1,
+                };
+                let start = start & !host;
+                Some((start, start | host))
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+    fn whole(ranges: Vec<(u128, u128)>, max: u128) -> bool {
+        let mut next: u128 = 0;
+        for (start, end) in ranges {
+            if start > next {
+                return false;
+            }
+            if end >= max {
+                return true;
+            }
+            next = next.max(end + 1);
+        }
+        false
+    }
+    let v4: Vec<&str> = cidrs.iter().copied().filter(|c| !c.contains(':')).collect();
+    let v6: Vec<&str> = cidrs.iter().copied().filter(|c| c.contains(':')).collect();
+    whole(ranges::<false>(&v4), u128::from(u32::MAX)) || whole(ranges::<true>(&v6), u128::MAX)
+}
+
+/// The ports open to the whole internet: a rule with `0.0.0.0/0` or `::/0` itself, and every
+/// port (range) that the sources of all the rules reaching it cover together (`0.0.0.0/1` on
+/// one rule and `128.0.0.0/1` on another is the world too). Keys as [`port_key`] writes them;
+/// a range opened only by the union of overlapping rules is written as that range.
+pub fn world_open_ports(rules: &[IpPermission]) -> BTreeSet<String> {
+    fn cidrs(p: &IpPermission) -> Vec<&str> {
+        let mut out: Vec<&str> = p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect();
+        out.extend(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6()));
+        out
+    }
+    let mut world: BTreeSet<String> = rules
+        .iter()
+        .filter(|p| sources(p).iter().any(|s| WORLD.contains(s)))
+        .map(port_key)
+        .collect();
+    let every_protocol: Vec<&IpPermission> = rules
+        .iter()
+        .filter(|p| coverage(p).protocol.is_none())
+        .collect();
+    let all_sources: Vec<&str> = every_protocol.iter().flat_map(|p| cidrs(p)).collect();
+    if covers_everything(&all_sources) {
+        // Every port of every protocol is open: `all` says it, and the rules' own keys stay.
+        world.insert("all".into());
+        return world;
+    }
+    let protocols: BTreeSet<String> = rules.iter().filter_map(|p| coverage(p).protocol).collect();
+    for protocol in protocols {
+        let reaching: Vec<(Coverage, Vec<&str>)> = rules
+            .iter()
+            .map(|p| (coverage(p), cidrs(p)))
+            .filter(|(c, _)| c.protocol.as_deref().is_none_or(|x| x == protocol))
+            .collect();
+        // Elementary ranges between every rule's bounds; each open to the world when the
+        // sources of the rules reaching all of it cover everything.
+        let mut bounds: Vec<i64> = reaching
+            .iter()
+            .filter(|(c, _)| c.protocol.is_some())
+            .flat_map(|(c, _)| [i64::from(c.from), i64::from(c.to) + 1])
+            .collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        let mut open: Vec<(i64, i64)> = Vec::new();
+        for w in bounds.windows(2) {
+            let (from, to) = (w[0], w[1] - 1);
+            let covering: Vec<&(Coverage, Vec<&str>)> = reaching
+                .iter()
+                .filter(|(c, _)| i64::from(c.from) <= from && to <= i64::from(c.to))
+                .collect();
+            // Only rules for every protocol: that is `all`, decided above.
+            if covering.iter().all(|(c, _)| c.protocol.is_none()) {
+                continue;
+            }
+            let sources: Vec<&str> = covering
+                .iter()
+                .flat_map(|(_, s)| s.iter().copied())
+                .collect();
+            if covers_everything(&sources) {
+                match open.last_mut() {
+                    Some(last) if last.1 + 1 == from => last.1 = to,
+                    _ => open.push((from, to)),
+                }
+            }
+        }
+        for (from, to) in open {
+            let ports = if from <= i64::from(i32::MIN) / 2 || to >= i64::from(i32::MAX) / 2 {
+                String::new()
+            } else if from == to {
+                from.to_string()
+            } else {
+                format!("{from}-{to}")
+            };
+            world.insert(match (protocol.as_str(), ports.is_empty()) {
+                ("tcp", false) => ports,
+                (p, false) => format!("{p}:{ports}"),
+                (p, true) => p.to_string(),
+            });
+        }
+    }
+    world
+}
+
 /// Every source of one rule: IPv4 and IPv6 CIDRs, security group ids, prefix list ids.
 fn sources(p: &IpPermission) -> Vec<&str> {
     let mut out: Vec<&str> = p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect();
@@ -736,11 +862,7 @@ pub fn security_group_attributes(
             })
         })
         .collect();
-    let world: BTreeSet<String> = rules
-        .iter()
-        .filter(|p| sources(p).iter().any(|s| WORLD.contains(s)))
-        .map(port_key)
-        .collect();
+    let world = world_open_ports(rules);
     // Every rule's port key gets the sources of every rule that reaches any of its ports, not
     // only of the rules written with the same text: with `5432 from sg-x` and `0-65535 from
     // 0.0.0.0/0`, 5432 is open to the world too, and `"5432": sg-x` must not pass.
@@ -830,6 +952,83 @@ mod tests {
             b = b.from_port(from).to_port(to);
         }
         b.build()
+    }
+
+    /// Sources that together cover the address space open a port to the world as surely as
+    /// `0.0.0.0/0` does: `0.0.0.0/1` + `128.0.0.0/1`, on one rule or on two that both reach it.
+    #[test]
+    fn the_union_of_a_ports_sources_can_be_the_world() {
+        let keys = |rules: &[IpPermission]| -> Vec<String> {
+            world_open_ports(rules).into_iter().collect()
+        };
+        let halves = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(22)
+            .to_port(22)
+            .ip_ranges(
+                aws_sdk_ec2::types::IpRange::builder()
+                    .cidr_ip("0.0.0.0/1")
+                    .build(),
+            )
+            .ip_ranges(
+                aws_sdk_ec2::types::IpRange::builder()
+                    .cidr_ip("128.0.0.0/1")
+                    .build(),
+            )
+            .build();
+        assert_eq!(keys(&[halves]), ["22"]);
+        // Two rules, each half the internet, overlapping on 500-1000 only.
+        assert_eq!(
+            keys(&[
+                rule("tcp", Some((0, 1000)), "0.0.0.0/1"),
+                rule("tcp", Some((500, 2000)), "128.0.0.0/1"),
+            ]),
+            ["500-1000"]
+        );
+        // Every protocol from one half, 5432 from the other.
+        assert_eq!(
+            keys(&[
+                rule("-1", None, "0.0.0.0/1"),
+                rule("tcp", Some((5432, 5432)), "128.0.0.0/1"),
+            ]),
+            ["5432"]
+        );
+        // Four quarters of IPv6.
+        let v6 = ["::/2", "4000::/2", "8000::/2", "c000::/2"]
+            .iter()
+            .fold(
+                IpPermission::builder()
+                    .ip_protocol("udp")
+                    .from_port(53)
+                    .to_port(53),
+                |b, c| {
+                    b.ipv6_ranges(
+                        aws_sdk_ec2::types::Ipv6Range::builder()
+                            .cidr_ipv6(*c)
+                            .build(),
+                    )
+                },
+            )
+            .build();
+        assert_eq!(keys(&[v6]), ["udp:53"]);
+        // Not the world: a gap, or two halves on ports that do not meet.
+        assert_eq!(
+            keys(&[
+                rule("tcp", Some((22, 22)), "0.0.0.0/1"),
+                rule("tcp", Some((22, 22)), "128.0.0.0/2"),
+            ]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            keys(&[
+                rule("tcp", Some((80, 80)), "0.0.0.0/1"),
+                rule("tcp", Some((443, 443)), "128.0.0.0/1"),
+            ]),
+            Vec::<String>::new()
+        );
+        assert!(covers_everything(&["0.0.0.0/0"]));
+        assert!(covers_everything(&["::/0"]));
+        assert!(!covers_everything(&["10.0.0.0/8", "not a cidr"]));
     }
 
     #[test]

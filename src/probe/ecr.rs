@@ -16,6 +16,9 @@ use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
 const GET_LIFECYCLE_POLICY: &str = "ecr:GetLifecyclePolicy";
+const GET_REGISTRY_SCANNING: &str = "ecr:GetRegistryScanningConfiguration";
+/// The attributes the registry's scanning configuration decides.
+const SCANNING_ATTRIBUTES: [&str; 3] = ["scan_on_push", "scan_frequency", "registry_scan_type"];
 
 /// Observes the named repositories.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
@@ -53,6 +56,23 @@ pub(crate) async fn observe_listed(
         Ok(listed) => by_id(listed, |r: &Repository| r.repository_name.clone()),
         Err(e) => return all_errors(resources, &e),
     };
+    // The registry's scanning configuration, once for every repository that checks it.
+    let wants_registry = resources.iter().any(|r| {
+        repositories.contains_key(&r.id) && operations_for(r).contains(GET_REGISTRY_SCANNING)
+    });
+    let registry = if wants_registry {
+        Some(
+            client
+                .get_registry_scanning_configuration()
+                .send()
+                .await
+                .map(|o| o.scanning_configuration)
+                .map_err(|e| describe_error(GET_REGISTRY_SCANNING, &e)),
+        )
+    } else {
+        None
+    };
+    let registry = &registry;
     stream::iter(resources.iter())
         .map(|r| {
             let repo = repositories.get(&r.id);
@@ -62,6 +82,18 @@ pub(crate) async fn observe_listed(
                     Some(repo) => {
                         let mut attributes = attributes(repo);
                         let mut errors = BTreeMap::new();
+                        match registry {
+                            Some(Ok(cfg)) => {
+                                attributes.extend(effective_scanning(cfg.as_ref(), repo))
+                            }
+                            Some(Err(e)) => {
+                                for a in SCANNING_ATTRIBUTES {
+                                    attributes.remove(a);
+                                    errors.insert(a.to_string(), e.clone());
+                                }
+                            }
+                            None => {}
+                        }
                         if operations_for(r).contains(GET_LIFECYCLE_POLICY) {
                             match lifecycle_policy(client, &r.id).await {
                                 Ok(set) => {
@@ -101,6 +133,72 @@ async fn lifecycle_policy(client: &Client, name: &str) -> Result<bool, String> {
         Err(e) if error_code(&e) == Some("LifecyclePolicyNotFoundException") => Ok(false),
         Err(e) => Err(describe_error(GET_LIFECYCLE_POLICY, &e)),
     }
+}
+
+/// Whether a registry scanning filter (`WILDCARD`: `*` matches any run of characters) matches a
+/// repository name.
+fn wildcard_matches(filter: &str, name: &str) -> bool {
+    let parts: Vec<&str> = filter.split('*').collect();
+    if parts.len() == 1 {
+        return filter == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The scanning that really applies to a repository, from the registry's configuration (AWS's
+/// current model) and the repository's own `scanOnPush` (the legacy one):
+/// - `ENHANCED` (Amazon Inspector): the registry's rules alone decide (the repository setting is
+///   ignored); a repository no rule's filter matches is not scanned (`MANUAL`). Continuous
+///   scanning scans on push too.
+/// - `BASIC` (or no configuration): a `SCAN_ON_PUSH` rule whose filter matches, or the
+///   repository's own `scanOnPush`.
+pub fn effective_scanning(
+    cfg: Option<&aws_sdk_ecr::types::RegistryScanningConfiguration>,
+    repo: &Repository,
+) -> BTreeMap<String, Value> {
+    use aws_sdk_ecr::types::{ScanFrequency, ScanType};
+    let name = repo.repository_name().unwrap_or_default();
+    let scan_type = cfg
+        .and_then(|c| c.scan_type())
+        .cloned()
+        .unwrap_or(ScanType::Basic);
+    let matching = |freq: ScanFrequency| {
+        cfg.is_some_and(|c| {
+            c.rules().iter().any(|rule| {
+                *rule.scan_frequency() == freq
+                    && rule
+                        .repository_filters()
+                        .iter()
+                        .any(|f| wildcard_matches(f.filter(), name))
+            })
+        })
+    };
+    let repo_on_push = repo
+        .image_scanning_configuration()
+        .is_some_and(|c| c.scan_on_push());
+    let frequency = match scan_type {
+        ScanType::Enhanced if matching(ScanFrequency::ContinuousScan) => "CONTINUOUS_SCAN",
+        ScanType::Enhanced if matching(ScanFrequency::ScanOnPush) => "SCAN_ON_PUSH",
+        ScanType::Enhanced => "MANUAL",
+        _ if matching(ScanFrequency::ScanOnPush) || repo_on_push => "SCAN_ON_PUSH",
+        _ => "MANUAL",
+    };
+    BTreeMap::from([
+        ("scan_on_push".into(), json!(frequency != "MANUAL")),
+        ("scan_frequency".into(), json!(frequency)),
+        ("registry_scan_type".into(), json!(scan_type.as_str())),
+    ])
 }
 
 /// The catalog's `ecr_repository` attributes that DescribeRepositories reports.
@@ -182,8 +280,8 @@ mod tests {
         let spec = crate::spec::from_str(
             std::path::Path::new("inline.yaml"),
             "version: 1\nenvironment: test\nresources:\n\
-             - kind: ecr_repository\n  id: first\n  expect: { scan_on_push: true }\n\
-             - kind: ecr_repository\n  id: second\n  expect: { scan_on_push: true }\n\
+             - kind: ecr_repository\n  id: first\n  expect: { image_tag_mutability: IMMUTABLE }\n\
+             - kind: ecr_repository\n  id: second\n  expect: { encryption_type: AES256 }\n\
              - kind: ecr_repository\n  id: third\n",
         )
         .expect("spec");
@@ -212,5 +310,136 @@ mod tests {
             [("first", true), ("second", true), ("third", false)]
         );
         assert!(matches!(records[2].observation, Observation::Absent));
+    }
+
+    #[test]
+    fn wildcard_filters() {
+        for (f, n, m) in [
+            ("*", "anything", true),
+            ("prod-*", "prod-api", true),
+            ("prod-*", "staging-api", false),
+            ("*-api", "prod-api", true),
+            ("p*d-*i", "prod-api", true),
+            ("backend", "backend", true),
+            ("backend", "backend2", false),
+            ("a*a", "a", false),
+        ] {
+            assert_eq!(wildcard_matches(f, n), m, "{f} {n}");
+        }
+    }
+
+    /// The registry decides: ENHANCED ignores the repository's own flag; BASIC takes a matching
+    /// scan-on-push rule or the repository's flag.
+    #[test]
+    fn scan_on_push_is_the_effective_setting() {
+        use aws_sdk_ecr::types::{
+            RegistryScanningConfiguration as Cfg, RegistryScanningRule as Rule, ScanFrequency,
+            ScanType, ScanningRepositoryFilter as Filter, ScanningRepositoryFilterType,
+        };
+        let repo = |name: &str, on: bool| {
+            Repository::builder()
+                .repository_name(name)
+                .image_scanning_configuration(
+                    ImageScanningConfiguration::builder()
+                        .scan_on_push(on)
+                        .build(),
+                )
+                .build()
+        };
+        let rule = |freq: ScanFrequency, filter: &str| {
+            Rule::builder()
+                .scan_frequency(freq)
+                .repository_filters(
+                    Filter::builder()
+                        .filter(filter)
+                        .filter_type(ScanningRepositoryFilterType::Wildcard)
+                        .build()
+                        .expect("filter"),
+                )
+                .build()
+                .expect("rule")
+        };
+        let enhanced = Cfg::builder()
+            .scan_type(ScanType::Enhanced)
+            .rules(rule(ScanFrequency::ContinuousScan, "prod-*"))
+            .build();
+        let got = |cfg: Option<&Cfg>, r: &Repository| {
+            let a = effective_scanning(cfg, r);
+            (a["scan_on_push"].clone(), a["scan_frequency"].clone())
+        };
+        // Enhanced: the repository flag does not count; the rule does.
+        assert_eq!(
+            got(Some(&enhanced), &repo("staging-api", true)),
+            (json!(false), json!("MANUAL"))
+        );
+        assert_eq!(
+            got(Some(&enhanced), &repo("prod-api", false)),
+            (json!(true), json!("CONTINUOUS_SCAN"))
+        );
+        // Basic with a scan-on-push filter for everything: on, whatever the repository says.
+        let basic = Cfg::builder()
+            .scan_type(ScanType::Basic)
+            .rules(rule(ScanFrequency::ScanOnPush, "*"))
+            .build();
+        assert_eq!(
+            got(Some(&basic), &repo("any", false)),
+            (json!(true), json!("SCAN_ON_PUSH"))
+        );
+        // Basic without rules (or no configuration): the repository's flag.
+        let bare = Cfg::builder().scan_type(ScanType::Basic).build();
+        assert_eq!(
+            got(Some(&bare), &repo("any", true)),
+            (json!(true), json!("SCAN_ON_PUSH"))
+        );
+        assert_eq!(
+            got(None, &repo("any", false)),
+            (json!(false), json!("MANUAL"))
+        );
+        assert_eq!(
+            effective_scanning(Some(&enhanced), &repo("x", true))["registry_scan_type"],
+            json!("ENHANCED")
+        );
+    }
+
+    /// GetRegistryScanningConfiguration shaped like the API reference's response (moto answers
+    /// BASIC with no rules unless told otherwise): one call for all repositories; a denied one
+    /// makes the scanning attributes errors, never the repository's own flag.
+    #[tokio::test]
+    async fn the_registry_configuration_is_read_once_and_a_denial_is_an_error() {
+        let repos = r#"{"repositories":[
+            {"repositoryName":"prod-api","repositoryArn":"arn:aws:ecr:ap-northeast-2:123456789012:repository/prod-api","imageScanningConfiguration":{"scanOnPush":false}},
+            {"repositoryName":"legacy","repositoryArn":"arn:aws:ecr:ap-northeast-2:123456789012:repository/legacy","imageScanningConfiguration":{"scanOnPush":true}}]}"#;
+        let registry = r#"{"registryId":"123456789012","scanningConfiguration":{"scanType":"ENHANCED",
+            "rules":[{"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"prod-*","filterType":"WILDCARD"}]}]}}"#;
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: ecr_repository\n  id: prod-api\n  expect: { scan_on_push: true }\n\
+             - kind: ecr_repository\n  id: legacy\n  expect: { scan_on_push: true }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let replay = Replay::new(&[(200, repos), (200, registry)]);
+        let records = observe(&replay.connection(), &resources).await;
+        assert_eq!(replay.requests().len(), 2);
+        let value = |i: usize, a: &str| match &records[i].observation {
+            Observation::Present { attributes, .. } => attributes.get(a).cloned(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(value(0, "scan_on_push"), Some(json!(true)));
+        // Its own flag is on, but enhanced scanning ignores it and no rule matches it.
+        assert_eq!(value(1, "scan_on_push"), Some(json!(false)));
+        assert_eq!(value(1, "scan_frequency"), Some(json!("MANUAL")));
+
+        let denied = r#"{"__type":"AccessDeniedException","message":"no"}"#;
+        let replay = Replay::new(&[(200, repos), (400, denied)]);
+        let records = observe(&replay.connection(), &resources).await;
+        match &records[1].observation {
+            Observation::Present { attributes, errors } => {
+                assert!(!attributes.contains_key("scan_on_push"));
+                assert!(errors["scan_on_push"].contains("`ecr:GetRegistryScanningConfiguration`"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

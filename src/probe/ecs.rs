@@ -588,7 +588,8 @@ fn container(c: &ContainerDefinition) -> Value {
         "name": c.name(),
         "image": c.image(),
         "health_check": c.health_check().map(|h| json!({
-            "command": h.command(),
+            // A health check command can carry a token (`curl -H "Authorization: …"`).
+            "command": h.command().iter().map(|c| crate::redact::text(c)).collect::<Vec<_>>(),
             "interval": h.interval(),
             "retries": h.retries(),
             "timeout": h.timeout(),

@@ -55,16 +55,28 @@ async fn observe_clusters(
             group_attributes,
         ),
     );
+    for r in &mut records {
+        if r.kind == "elasticache_cluster" {
+            super::unknown_is_an_error(
+                &mut r.observation,
+                "az_mode",
+                "the cluster reports no availability zone (PreferredAvailabilityZone): its AZ mode is not known",
+            );
+        }
+    }
     records.extend(groups);
     records
 }
 
 /// The catalog's `elasticache_cluster` attributes. The API has no AZ mode field: a cluster whose
-/// preferred availability zone is `Multiple` is `cross-az`, any other `single-az`.
+/// preferred availability zone is `Multiple` is `cross-az`, one in a named zone `single-az`, and
+/// one that reports no zone has no known AZ mode (null here; an error once observed, see
+/// [`observe`]).
 pub fn cluster_attributes(c: &CacheCluster) -> BTreeMap<String, Value> {
-    let az_mode = match c.preferred_availability_zone() {
-        Some("Multiple") => "cross-az",
-        _ => "single-az",
+    let az_mode = match c.preferred_availability_zone().map(str::trim) {
+        Some("Multiple") => Some("cross-az"),
+        Some(zone) if !zone.is_empty() => Some("single-az"),
+        _ => None,
     };
     BTreeMap::from([
         ("status".into(), json!(c.cache_cluster_status())),
@@ -167,5 +179,20 @@ mod tests {
             .preferred_availability_zone("ap-northeast-2a")
             .build();
         assert_eq!(cluster_attributes(&single)["az_mode"], json!("single-az"));
+        // No zone reported: unknown, not single-az; observed, it is an error.
+        let bare = CacheCluster::builder().cache_cluster_id("c").build();
+        assert_eq!(cluster_attributes(&bare)["az_mode"], Value::Null);
+        let mut o = crate::snapshot::Observation::Present {
+            attributes: cluster_attributes(&bare),
+            errors: BTreeMap::new(),
+        };
+        crate::probe::unknown_is_an_error(&mut o, "az_mode", "not known");
+        match o {
+            crate::snapshot::Observation::Present { attributes, errors } => {
+                assert!(!attributes.contains_key("az_mode"));
+                assert_eq!(errors["az_mode"], "not known");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -180,7 +180,8 @@ async fn observe_one(
             attributes.insert("response_time_ms".into(), json!(resp.elapsed_ms));
             match &resp.body {
                 Ok(body) => {
-                    attributes.insert("body".into(), json!(body));
+                    // A body can echo a token or a signed URL: kept redacted.
+                    attributes.insert("body".into(), json!(crate::redact::text(body)));
                 }
                 Err(e) => {
                     errors.insert("body".into(), e.clone());
@@ -644,7 +645,8 @@ fn header_attributes(headers: &HeaderMap, https: bool) -> BTreeMap<String, Value
     out.insert("hsts_include_subdomains".into(), include_subdomains);
     out.insert(
         "location".into(),
-        json!(first(header::LOCATION).map(str::to_string)),
+        // A redirect can carry a token (a signed URL, a magic link): scheme and host kept.
+        json!(first(header::LOCATION).map(crate::redact::text)),
     );
     out.insert(
         "content_type_options".into(),
@@ -845,8 +847,15 @@ async fn accepts_legacy_tls(target: &Target, deadline: Instant) -> Result<bool, 
         }
         match timeout_at(deadline, tcp.read(&mut buf)).await {
             Err(_) => return Err("no answer to the ClientHello (timed out)".into()),
-            // Closed (or reset) without a ServerHello: refused.
-            Ok(Ok(0)) | Ok(Err(_)) => return Ok(false),
+            // Closed or reset before any answer could be read: that is no refusal seen (a
+            // middlebox, a server restarting, a dropped connection), so nothing is known.
+            Ok(Ok(0)) => return Err(format!(
+                "the connection closed before the server answered the TLS 1.1 ClientHello ({} byte(s) read): no refusal was seen",
+                reply.len()
+            )),
+            Ok(Err(e)) => return Err(format!(
+                "the connection failed before the server answered the TLS 1.1 ClientHello: {e}"
+            )),
             Ok(Ok(n)) => reply.extend_from_slice(&buf[..n]),
         }
     }
@@ -965,6 +974,49 @@ pub(crate) fn parse_legacy_reply(bytes: &[u8]) -> Option<LegacyReply> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `accepts_legacy_tls` is false only on a refusal it read (an alert); a connection closed
+    /// or reset before any answer is an error, never "refused".
+    #[tokio::test]
+    async fn legacy_tls_is_refused_only_by_an_answer() {
+        async fn against(answer: &'static [u8]) -> Result<bool, String> {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let port = listener.local_addr().expect("addr").port();
+            tokio::spawn(async move {
+                if let Ok((mut tcp, _)) = listener.accept().await {
+                    let mut buf = [0u8; 1024];
+                    let _ = tcp.read(&mut buf).await;
+                    let _ = tcp.write_all(answer).await;
+                    let _ = tcp.shutdown().await;
+                }
+            });
+            let target = Target {
+                url: format!("https://127.0.0.1:{port}/"),
+                https: true,
+                host: "127.0.0.1".into(),
+                port,
+                authority: format!("127.0.0.1:{port}"),
+                path: "/".into(),
+            };
+            accepts_legacy_tls(&target, Instant::now() + Duration::from_secs(5)).await
+        }
+        // alert(21) TLS 1.2 record, fatal(2), protocol_version(70)
+        assert_eq!(
+            against(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]).await,
+            Ok(false)
+        );
+        let closed = against(&[]).await;
+        assert!(
+            closed
+                .as_ref()
+                .is_err_and(|e| e.contains("no refusal was seen")),
+            "{closed:?}"
+        );
+        // Half an alert, then closed: not an answer either.
+        assert!(against(&[0x15, 0x03]).await.is_err());
+    }
 
     #[test]
     fn hsts_max_age_and_include_subdomains() {

@@ -39,6 +39,7 @@ mod wafv2;
 pub const CONCURRENCY: usize = 8;
 
 pub use http::{check_url, HttpOptions};
+pub(crate) use s3::bucket_region_of_error;
 
 /// Kinds whose probes select from the kind's list response ([`from_listing`]) and read every
 /// attribute from it, so `select:` may name listed attributes besides tags (e.g. an alarm found
@@ -160,6 +161,7 @@ pub async fn observe_with(
                 }
             }
             tracing::info!(account = %account, "caller identity");
+            let _ = conn.account.set(account.clone());
             Some((account, arn))
         }
         None => None,
@@ -513,7 +515,7 @@ pub fn from_listing<T>(
         match &r.selector {
             None => out.push(record(
                 &r.id,
-                listed.get(&r.id).map_or(Observation::Absent, present),
+                lookup(listed, kind, &r.id).map_or(Observation::Absent, present),
             )),
             Some(sel) => {
                 let mut matches: Vec<(&String, Observation)> = listed
@@ -538,6 +540,44 @@ pub fn from_listing<T>(
         }
     }
     out
+}
+
+/// Kinds whose identifiers AWS stores in lower case whatever case they were created with (RDS
+/// DB instances and clusters, ElastiCache clusters and replication groups): a spec id in another
+/// case names the same resource.
+pub const LOWERCASE_IDS: &[&str] = &[
+    "rds_instance",
+    "rds_cluster",
+    "elasticache_cluster",
+    "elasticache_replication_group",
+];
+
+/// A listed resource by the spec's id: as written, or lower-cased for [`LOWERCASE_IDS`] kinds.
+fn lookup<'a, T>(
+    listed: &'a std::collections::HashMap<String, T>,
+    kind: &str,
+    id: &str,
+) -> Option<&'a T> {
+    listed.get(id).or_else(|| {
+        LOWERCASE_IDS
+            .contains(&kind)
+            .then(|| listed.get(&id.to_ascii_lowercase()))
+            .flatten()
+    })
+}
+
+/// An attribute a probe read as null because AWS did not say (not because it is unset) becomes
+/// an error with `why`, so that no expectation passes or fails on it.
+pub(crate) fn unknown_is_an_error(observation: &mut Observation, attribute: &str, why: &str) {
+    if let Observation::Present { attributes, errors } = observation {
+        if attributes
+            .get(attribute)
+            .is_some_and(serde_json::Value::is_null)
+        {
+            attributes.remove(attribute);
+            errors.insert(attribute.to_string(), why.to_string());
+        }
+    }
 }
 
 /// A record for every resource, all with the same error.

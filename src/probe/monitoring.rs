@@ -2,9 +2,10 @@
 //!
 //! - `log_group`: one paginated DescribeLogGroups (every group of the account and region).
 //! - `metric_alarm`: one paginated DescribeAlarms (metric alarms only).
-//! - `sns_topic`: one paginated ListTopics decides existence; one paginated ListSubscriptions for
-//!   the whole account (not one call per topic) serves every subscription attribute, made only
-//!   when the spec checks one on a topic that exists.
+//! - `sns_topic`: one paginated ListTopics decides existence; one paginated
+//!   ListSubscriptionsByTopic per topic that exists serves its subscription attributes, made only
+//!   when the spec checks one on it. (Not the account-wide ListSubscriptions: it returns only the
+//!   subscriptions the caller itself owns, so a read-only role would see none of a topic's.)
 //!
 //! Each list is made only when the spec names a resource of that kind.
 
@@ -21,8 +22,8 @@ use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
-const LIST_SUBSCRIPTIONS: &str = "sns:ListSubscriptions";
-/// The `sns_topic` attributes read from ListSubscriptions.
+const LIST_SUBSCRIPTIONS: &str = "sns:ListSubscriptionsByTopic";
+/// The `sns_topic` attributes read from ListSubscriptionsByTopic.
 const SUBSCRIPTION_ATTRIBUTES: [&str; 4] = [
     "subscriptions",
     "confirmed_subscriptions",
@@ -139,48 +140,43 @@ pub async fn observe_topics(conn: &Connection, resources: &[&Resource]) -> Vec<R
     }
     let found: Vec<(&Resource, Option<&String>)> =
         named.iter().map(|r| (*r, topics.get(&r.id))).collect();
-    let wants_subscriptions = found
-        .iter()
-        .any(|(r, arn)| arn.is_some() && operations_for(r).contains(LIST_SUBSCRIPTIONS));
-    let subscriptions: Option<Result<Vec<Subscription>, String>> = if wants_subscriptions {
-        Some(
-            collect_pages(
-                client.list_subscriptions().into_paginator().send(),
-                LIST_SUBSCRIPTIONS,
-                |page| page.subscriptions.unwrap_or_default(),
-            )
-            .await,
-        )
-    } else {
-        None
-    };
-    found
-        .into_iter()
-        .map(|(r, arn)| {
-            let observation = match arn {
-                None => Observation::Absent,
-                Some(arn) => {
-                    let mut attributes = BTreeMap::new();
-                    let mut errors = BTreeMap::new();
-                    match &subscriptions {
-                        Some(Ok(subs)) => attributes.extend(subscription_attributes(arn, subs)),
-                        Some(Err(e)) => {
+    let client = &client;
+    futures::future::join_all(found.into_iter().map(|(r, arn)| async move {
+        let observation = match arn {
+            None => Observation::Absent,
+            Some(arn) => {
+                let mut attributes = BTreeMap::new();
+                let mut errors = BTreeMap::new();
+                if operations_for(r).contains(LIST_SUBSCRIPTIONS) {
+                    match collect_pages(
+                        client
+                            .list_subscriptions_by_topic()
+                            .topic_arn(arn)
+                            .into_paginator()
+                            .send(),
+                        LIST_SUBSCRIPTIONS,
+                        |page| page.subscriptions.unwrap_or_default(),
+                    )
+                    .await
+                    {
+                        Ok(subs) => attributes.extend(subscription_attributes(arn, &subs)),
+                        Err(e) => {
                             for a in SUBSCRIPTION_ATTRIBUTES {
                                 errors.insert(a.to_string(), e.clone());
                             }
                         }
-                        None => {}
                     }
-                    Observation::Present { attributes, errors }
                 }
-            };
-            ResourceRecord {
-                kind: r.kind.name.to_string(),
-                id: r.id.clone(),
-                observation,
+                Observation::Present { attributes, errors }
             }
-        })
-        .collect()
+        };
+        ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation,
+        }
+    }))
+    .await
 }
 
 /// The catalog's subscription attributes of the topic `arn`, from the account's subscriptions.
@@ -208,7 +204,8 @@ pub fn subscription_attributes(arn: &str, subs: &[Subscription]) -> BTreeMap<Str
     let list: Vec<Value> = mine
         .iter()
         .map(|(protocol, endpoint, confirmed)| {
-            json!({ "protocol": protocol, "endpoint": endpoint, "confirmed": confirmed })
+            // A webhook URL is a credential: scheme and host only, and a marker with a hash.
+            json!({ "protocol": protocol, "endpoint": crate::redact::url(endpoint), "confirmed": confirmed })
         })
         .collect();
     BTreeMap::from([

@@ -204,4 +204,47 @@ mod tests {
         assert_eq!(a["serverless_v2_min_capacity"], Value::Null);
         assert_eq!(a["member_count"], json!(0));
     }
+
+    /// AWS stores DB instance and cluster identifiers in lower case: a spec naming
+    /// `Dorami-Staging` means `dorami-staging` (replayed DescribeDBInstances/Clusters, shaped
+    /// like the API reference's, fields moto omits included), never "missing".
+    #[tokio::test]
+    async fn ids_in_another_case_name_the_same_resource() {
+        use crate::probe::replay::Replay;
+        use crate::snapshot::Observation;
+        let instances = r#"<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances><DBInstance>
+            <DBInstanceIdentifier>dorami-staging</DBInstanceIdentifier><DBInstanceClass>db.t3.micro</DBInstanceClass><Engine>postgres</Engine>
+            <DBInstanceStatus>available</DBInstanceStatus><AllocatedStorage>20</AllocatedStorage><MaxAllocatedStorage>100</MaxAllocatedStorage>
+            <StorageType>gp3</StorageType><Iops>3000</Iops><MultiAZ>false</MultiAZ><StorageEncrypted>true</StorageEncrypted>
+            <PerformanceInsightsEnabled>true</PerformanceInsightsEnabled><BackupRetentionPeriod>7</BackupRetentionPeriod>
+            </DBInstance></DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>"#;
+        let clusters = r#"<DescribeDBClustersResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBClustersResult><DBClusters><DBCluster>
+            <DBClusterIdentifier>tickets-db</DBClusterIdentifier><Engine>aurora-postgresql</Engine><Status>available</Status>
+            </DBCluster></DBClusters></DescribeDBClustersResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBClustersResponse>"#;
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: rds_instance\n    id: Dorami-Staging\n    expect: { instance_class: db.t3.micro }\n  - kind: rds_cluster\n    id: TICKETS-DB\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        // The two lists go out concurrently: answer whichever comes first by its action.
+        let replay = Replay::by_request(move |request| {
+            if request.contains("DescribeDBInstances") {
+                (200, instances.to_string())
+            } else {
+                (200, clusters.to_string())
+            }
+        });
+        let records = observe(&replay.connection(), &resources).await;
+        for r in &records {
+            assert!(
+                matches!(r.observation, Observation::Present { .. }),
+                "{}: {:?}",
+                r.id,
+                r.observation
+            );
+        }
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["Dorami-Staging", "TICKETS-DB"]);
+    }
 }

@@ -20,12 +20,23 @@ use aws_smithy_types::body::SdkBody;
 
 use crate::aws::{CallRecorder, Connection};
 
-/// Answers the n-th request with the n-th response; records every request as
-/// `METHOD URI\nBODY`.
-#[derive(Clone, Debug, Default)]
+/// Answers the n-th request with the n-th response (or each request by a function of it, for
+/// requests sent concurrently); records every request as `METHOD URI\nBODY`.
+#[derive(Clone, Default)]
 pub struct Replay {
     responses: Arc<Mutex<Vec<(u16, String)>>>,
     requests: Arc<Mutex<Vec<String>>>,
+    answer: Option<Answerer>,
+}
+
+type Answerer = Arc<dyn Fn(&str) -> (u16, String) + Send + Sync>;
+
+impl std::fmt::Debug for Replay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replay")
+            .field("requests", &self.requests)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Replay {
@@ -37,6 +48,16 @@ impl Replay {
         Replay {
             responses: Arc::new(Mutex::new(r)),
             requests: Arc::default(),
+            answer: None,
+        }
+    }
+
+    /// Answers every request (`METHOD URI\nBODY`, with the `x-amz-target` header's value
+    /// appended as a last line when there is one) with `answer(request)`.
+    pub fn by_request(answer: impl Fn(&str) -> (u16, String) + Send + Sync + 'static) -> Replay {
+        Replay {
+            answer: Some(Arc::new(answer)),
+            ..Replay::default()
         }
     }
 
@@ -62,6 +83,7 @@ impl Replay {
             endpoint: None,
             max_concurrency: crate::probe::CONCURRENCY,
             limits: Default::default(),
+            account: std::sync::Arc::new(std::sync::OnceLock::from("123456789012".to_string())),
         }
     }
 }
@@ -69,12 +91,15 @@ impl Replay {
 impl HttpConnector for Replay {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default());
-        self.requests.lock().expect("lock").push(format!(
-            "{} {}\n{body}",
-            request.method(),
-            request.uri()
-        ));
-        let next = self.responses.lock().expect("lock").pop();
+        let text = format!("{} {}\n{body}", request.method(), request.uri());
+        self.requests.lock().expect("lock").push(text.clone());
+        let next = match &self.answer {
+            Some(answer) => {
+                let target = request.headers().get("x-amz-target").unwrap_or_default();
+                Some(answer(&format!("{text}\n{target}")))
+            }
+            None => self.responses.lock().expect("lock").pop(),
+        };
         HttpConnectorFuture::ready(match next {
             Some((status, body)) => {
                 let mut response = HttpResponse::new(

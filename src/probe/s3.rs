@@ -2,8 +2,12 @@
 //! for the buckets the spec names and only for the attributes it checks, a bounded number at once.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
 
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::Client;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
@@ -34,6 +38,156 @@ fn client(conn: &Connection, region: Option<&str>) -> Client {
 
 const LIST: &str = "s3:ListAllMyBuckets";
 const TAGGING: &str = "s3:GetBucketTagging";
+const BUCKET_PAB: &str = "s3:GetBucketPublicAccessBlock";
+/// S3 Control's GetPublicAccessBlock: the account's Block Public Access.
+pub(crate) const ACCOUNT_PAB: &str = "s3:GetAccountPublicAccessBlock";
+/// The four Block Public Access settings, in the order of [`Flags`].
+const PAB_FLAGS: [&str; 4] = [
+    "block_public_acls",
+    "ignore_public_acls",
+    "block_public_policy",
+    "restrict_public_buckets",
+];
+/// Every attribute the bucket's and the account's Block Public Access decide together.
+const PAB_ATTRIBUTES: [&str; 6] = [
+    "block_public_acls",
+    "ignore_public_acls",
+    "block_public_policy",
+    "restrict_public_buckets",
+    "public_access_blocked",
+    "public_access_block_source",
+];
+/// BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets.
+type Flags = [bool; 4];
+
+/// The account's Block Public Access (S3 Control GetPublicAccessBlock), read once for every
+/// bucket: all four off when the account has none. An error when it cannot be read.
+async fn account_public_access_block(conn: &Connection) -> Result<Flags, String> {
+    let Some(account) = conn.account.get() else {
+        return Err(format!(
+            "`{ACCOUNT_PAB}` needs the account id, which is not known (sts:GetCallerIdentity)"
+        ));
+    };
+    let http = conn.http_client_for("aws_sdk_s3control");
+    let mut b = aws_sdk_s3control::config::Builder::from(&conn.sdk)
+        .http_client(http)
+        .interceptor(conn.recorder.clone())
+        .retry_classifier(crate::aws::TooManyRequestsIsThrottling);
+    if let Some(url) = &conn.endpoint {
+        // S3 Control puts the account id in the host (`ACCOUNT.s3-control.REGION...`); an
+        // endpoint given with --endpoint-url gets every call as it is, like every other service.
+        b = b.endpoint_resolver(FixedEndpoint(url.clone()));
+    }
+    let client = aws_sdk_s3control::Client::from_conf(b.build());
+    match client
+        .get_public_access_block()
+        .account_id(account)
+        .send()
+        .await
+    {
+        Ok(o) => {
+            let c = o.public_access_block_configuration();
+            let flag = |f: fn(
+                &aws_sdk_s3control::types::PublicAccessBlockConfiguration,
+            ) -> Option<bool>| { c.and_then(f).unwrap_or(false) };
+            Ok([
+                flag(|c| c.block_public_acls()),
+                flag(|c| c.ignore_public_acls()),
+                flag(|c| c.block_public_policy()),
+                flag(|c| c.restrict_public_buckets()),
+            ])
+        }
+        Err(e) if error_code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Ok([false; 4]),
+        Err(e) => Err(describe_error(ACCOUNT_PAB, &e)),
+    }
+}
+
+/// An endpoint resolver that answers the `--endpoint-url` as it is.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+/// The effective Block Public Access of a bucket: each setting is on when the bucket's or the
+/// account's is (S3 applies the most restrictive combination). `bucket`: the bucket's four
+/// settings as read (in `attributes`) or why not (in `errors`); `account`: the account's.
+/// What one level could not tell is an error unless the other level already blocks it.
+fn merge_public_access(
+    attributes: &mut BTreeMap<String, Value>,
+    errors: &mut BTreeMap<String, String>,
+    account: &Result<Flags, String>,
+) {
+    let bucket: Result<Flags, String> = match PAB_FLAGS
+        .iter()
+        .map(|f| attributes.get(*f).and_then(Value::as_bool))
+        .collect::<Option<Vec<bool>>>()
+    {
+        Some(v) => Ok([v[0], v[1], v[2], v[3]]),
+        None => Err(errors
+            .get("public_access_blocked")
+            .cloned()
+            .unwrap_or_else(|| "the bucket's public access block was not read".into())),
+    };
+    for a in PAB_ATTRIBUTES {
+        attributes.remove(a);
+        errors.remove(a);
+    }
+    let mut effective: [Option<bool>; 4] = [None; 4];
+    for (i, e) in effective.iter_mut().enumerate() {
+        *e = match (&bucket, account) {
+            (Ok(b), Ok(a)) => Some(b[i] || a[i]),
+            (Ok(b), Err(_)) if b[i] => Some(true),
+            (Err(_), Ok(a)) if a[i] => Some(true),
+            _ => None,
+        };
+    }
+    let why = || match (&bucket, account) {
+        (Err(b), Err(a)) => format!("{b}; {a}"),
+        (Err(b), _) => b.clone(),
+        (_, Err(a)) => a.clone(),
+        _ => String::new(),
+    };
+    for (i, flag) in PAB_FLAGS.iter().enumerate() {
+        match effective[i] {
+            Some(v) => {
+                attributes.insert((*flag).to_string(), json!(v));
+            }
+            None => {
+                errors.insert((*flag).to_string(), why());
+            }
+        }
+    }
+    let all = |f: &Result<Flags, String>| f.as_ref().is_ok_and(|f| f.iter().all(|x| *x));
+    match effective.iter().copied().collect::<Option<Vec<bool>>>() {
+        Some(v) => {
+            let blocked = v.iter().all(|x| *x);
+            attributes.insert("public_access_blocked".into(), json!(blocked));
+            let source = match (blocked, all(&bucket), all(account)) {
+                (false, _, _) => Value::Null,
+                (true, true, true) => json!("bucket and account"),
+                (true, true, false) => json!("bucket"),
+                (true, false, true) => json!("account"),
+                (true, false, false) => json!("bucket and account combined"),
+            };
+            attributes.insert("public_access_block_source".into(), source);
+        }
+        None => {
+            errors.insert("public_access_blocked".into(), why());
+            errors.insert("public_access_block_source".into(), why());
+        }
+    }
+}
 
 /// Observes the named buckets and the tag selections.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
@@ -44,15 +198,26 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     observe_listed(conn, resources, listed).await
 }
 
+/// Buckets asked for per ListBuckets page. Real S3 reports each bucket's `BucketRegion` only
+/// when the request carries a parameter (`max-buckets`, `prefix`, `continuation-token`,
+/// `bucket-region`), and refuses an unparameterised ListBuckets for accounts with a raised bucket
+/// quota, so every page is asked for with `max-buckets` (10,000 is the most S3 accepts).
+pub(crate) const LIST_PAGE: i32 = 10_000;
+
 /// Every bucket of the account (all pages of ListBuckets): name -> region, when ListBuckets
 /// reports it.
 pub(crate) async fn list_buckets(
     conn: &Connection,
 ) -> Result<BTreeMap<String, Option<String>>, String> {
     let home = client(conn, None);
-    let listed = collect_pages(home.list_buckets().into_paginator().send(), LIST, |page| {
-        page.buckets.unwrap_or_default()
-    })
+    let listed = collect_pages(
+        home.list_buckets()
+            .max_buckets(LIST_PAGE)
+            .into_paginator()
+            .send(),
+        LIST,
+        |page| page.buckets.unwrap_or_default(),
+    )
     .await?;
     Ok(listed
         .into_iter()
@@ -69,28 +234,12 @@ pub(crate) async fn observe_listed(
     if resources.is_empty() {
         return Vec::new();
     }
-    let home = client(conn, None);
     let buckets = match listed {
         Ok(buckets) => buckets,
         Err(e) => return all_errors(resources, &e),
     };
-    let home_region = conn.sdk.region().map(|r| r.to_string());
-    let regions: BTreeSet<&String> = buckets
-        .values()
-        .flatten()
-        .filter(|r| Some(*r) != home_region.as_ref())
-        .collect();
-    let clients: HashMap<&String, Client> = regions
-        .into_iter()
-        .map(|r| (r, client(conn, Some(r))))
-        .collect();
-    let client_for = |name: &str| -> &Client {
-        buckets
-            .get(name)
-            .and_then(|region| region.as_ref())
-            .and_then(|region| clients.get(region))
-            .unwrap_or(&home)
-    };
+    let router = Router::new(conn, &buckets);
+    let router = &router;
 
     // A tag selection needs the tags of every bucket: read them once, for all selections.
     let selections: Vec<&Resource> = resources
@@ -103,7 +252,7 @@ pub(crate) async fn observe_listed(
     } else {
         stream::iter(buckets.keys())
             .map(|name| async move {
-                let tags = fetch(client_for(name), name, TAGGING).await.map(|values| {
+                let tags = router.fetch(name, TAGGING).await.map(|values| {
                     values
                         .into_iter()
                         .find(|(k, _)| k == "tags")
@@ -158,9 +307,23 @@ pub(crate) async fn observe_listed(
             }
         }
     }
+    // The account's Block Public Access applies to every bucket: read once, when a bucket's is.
+    let account = if work.values().any(|(ops, _)| ops.contains(BUCKET_PAB)) {
+        Some(account_public_access_block(conn).await)
+    } else {
+        None
+    };
+    let account = &account;
     let observed: Vec<ResourceRecord> = stream::iter(work)
-        .map(|(name, (ops, known))| async move {
-            let observation = bucket(client_for(&name), &name, &ops, known).await;
+        .map(|(name, (mut ops, known))| async move {
+            ops.remove(ACCOUNT_PAB);
+            let wants_public_access = ops.contains(BUCKET_PAB);
+            let mut observation = bucket(router, &name, &ops, known).await;
+            if let (true, Some(account), Observation::Present { attributes, errors }) =
+                (wants_public_access, account, &mut observation)
+            {
+                merge_public_access(attributes, errors, account);
+            }
             record(&name, observation)
         })
         .buffered(conn.max_concurrency)
@@ -168,6 +331,178 @@ pub(crate) async fn observe_listed(
         .await;
     records.extend(observed);
     records
+}
+
+/// Sends each bucket's calls to the bucket's own region: the region ListBuckets gave, else the
+/// one S3 names when it refuses a call signed for another region (`301 PermanentRedirect` with
+/// `x-amz-bucket-region`), learnt once per bucket; a call so refused is retried there once.
+struct Router<'a> {
+    conn: &'a Connection,
+    home_region: Option<String>,
+    /// Bucket -> region, from the listing and from redirects.
+    regions: Mutex<HashMap<String, String>>,
+    /// One client per region (`None`: the connection's own region).
+    clients: Mutex<HashMap<Option<String>, Client>>,
+}
+
+impl<'a> Router<'a> {
+    fn new(conn: &'a Connection, listed: &BTreeMap<String, Option<String>>) -> Router<'a> {
+        Router {
+            conn,
+            home_region: conn.sdk.region().map(|r| r.to_string()),
+            regions: Mutex::new(
+                listed
+                    .iter()
+                    .filter_map(|(name, region)| Some((name.clone(), region.clone()?)))
+                    .collect(),
+            ),
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the bucket's region is known (listed or learnt).
+    fn knows(&self, bucket: &str) -> bool {
+        self.regions
+            .lock()
+            .map(|r| r.contains_key(bucket))
+            .unwrap_or(false)
+    }
+
+    fn region_of(&self, bucket: &str) -> Option<String> {
+        self.regions.lock().ok()?.get(bucket).cloned()
+    }
+
+    /// The client for a region (the connection's own when it is the home region or unknown).
+    fn client(&self, region: Option<&str>) -> Client {
+        let key = region
+            .filter(|r| Some(*r) != self.home_region.as_deref())
+            .map(str::to_string);
+        let Ok(mut clients) = self.clients.lock() else {
+            return client(self.conn, key.as_deref());
+        };
+        clients
+            .entry(key.clone())
+            .or_insert_with(|| client(self.conn, key.as_deref()))
+            .clone()
+    }
+
+    /// One configuration call, in the bucket's region; a redirect is learnt and retried once.
+    async fn fetch(&self, bucket: &str, action: &str) -> Fetched {
+        let region = self.region_of(bucket);
+        match fetch(&self.client(region.as_deref()), bucket, action).await {
+            Ok(values) => Ok(values),
+            Err(Failure::Redirect {
+                region: to,
+                message,
+            }) => {
+                let to = match to {
+                    Some(to) => Some(to),
+                    // No header: ask where the bucket is (GetBucketLocation answers from any
+                    // region).
+                    None => self.locate(bucket).await,
+                };
+                match to {
+                    Some(to) if Some(&to) != region.as_ref() => {
+                        tracing::debug!(bucket, action, region = %to, "S3 redirect: bucket is in another region");
+                        if let Ok(mut regions) = self.regions.lock() {
+                            regions.insert(bucket.to_string(), to.clone());
+                        }
+                        fetch(&self.client(Some(&to)), bucket, action)
+                            .await
+                            .map_err(Failure::into_message)
+                    }
+                    _ => Err(message),
+                }
+            }
+            Err(Failure::Other(message)) => Err(message),
+        }
+    }
+
+    /// The bucket's region from GetBucketLocation, or `None` when it cannot be read.
+    async fn locate(&self, bucket: &str) -> Option<String> {
+        match fetch(&self.client(None), bucket, "s3:GetBucketLocation").await {
+            Ok(values) => values
+                .into_iter()
+                .find(|(k, _)| k == "region")
+                .and_then(|(_, v)| v.as_str().map(str::to_string)),
+            Err(_) => None,
+        }
+    }
+}
+
+/// Why one configuration call failed: S3 sent it to another region, or anything else (a line).
+#[derive(Debug)]
+enum Failure {
+    /// `301 PermanentRedirect` (or another refusal naming the bucket's region in
+    /// `x-amz-bucket-region`): the region, when the answer named it.
+    Redirect {
+        region: Option<String>,
+        message: String,
+    },
+    Other(String),
+}
+
+impl Failure {
+    fn into_message(self) -> String {
+        match self {
+            Failure::Redirect { message, .. } | Failure::Other(message) => message,
+        }
+    }
+}
+
+/// The region an S3 error answer names for the bucket (`x-amz-bucket-region`), on a redirect
+/// (3xx) or a refusal of the request's region (400 `AuthorizationHeaderMalformed`,
+/// `IllegalLocationConstraintException`).
+pub(crate) fn bucket_region_of_error<E>(err: &SdkError<E, HttpResponse>) -> Option<String>
+where
+    E: ProvideErrorMetadata,
+{
+    let raw = err.raw_response()?;
+    let status = raw.status().as_u16();
+    let redirect = (300..400).contains(&status)
+        || matches!(
+            error_code(err),
+            Some(
+                "PermanentRedirect"
+                    | "TemporaryRedirect"
+                    | "AuthorizationHeaderMalformed"
+                    | "IllegalLocationConstraintException"
+            )
+        );
+    if !redirect {
+        return None;
+    }
+    raw.headers()
+        .get("x-amz-bucket-region")
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+}
+
+/// Whether an S3 error is a redirect to the bucket's region (with or without the header).
+fn is_redirect<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> bool {
+    err.raw_response()
+        .is_some_and(|r| (300..400).contains(&r.status().as_u16()))
+        || matches!(
+            error_code(err),
+            Some("PermanentRedirect" | "TemporaryRedirect" | "AuthorizationHeaderMalformed")
+        )
+}
+
+/// The failure of one configuration call.
+fn fail<E>(action: &str, err: &SdkError<E, HttpResponse>) -> Failure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let message = describe_error(action, err);
+    if is_redirect(err) {
+        Failure::Redirect {
+            region: bucket_region_of_error(err),
+            message,
+        }
+    } else {
+        Failure::Other(message)
+    }
 }
 
 fn record(id: &str, observation: Observation) -> ResourceRecord {
@@ -184,13 +519,7 @@ fn attributes_of(action: &str) -> &'static [&'static str] {
         "s3:GetBucketLocation" => &["region"],
         "s3:GetBucketVersioning" => &["versioning"],
         "s3:GetEncryptionConfiguration" => &["sse_algorithm", "kms_key_id", "bucket_key_enabled"],
-        "s3:GetBucketPublicAccessBlock" => &[
-            "block_public_acls",
-            "ignore_public_acls",
-            "block_public_policy",
-            "restrict_public_buckets",
-            "public_access_blocked",
-        ],
+        "s3:GetBucketPublicAccessBlock" => &PAB_ATTRIBUTES,
         "s3:GetBucketWebsite" => &[
             "website_enabled",
             "website_index_document",
@@ -204,20 +533,29 @@ fn attributes_of(action: &str) -> &'static [&'static str] {
 }
 
 /// Makes the configuration calls one bucket's checks need; `known` holds attributes already read.
+/// When the bucket's region is not known yet, the first call goes alone, so that a redirect is
+/// learnt from once and the other calls go straight to the bucket's region.
 async fn bucket(
-    client: &Client,
+    router: &Router<'_>,
     name: &str,
     operations: &BTreeSet<&'static str>,
     known: BTreeMap<String, Value>,
 ) -> Observation {
     let mut attributes = known;
     let mut errors = BTreeMap::new();
-    let results = futures::future::join_all(
-        operations
-            .iter()
-            .map(|action| async move { (*action, fetch(client, name, action).await) }),
-    )
-    .await;
+    let mut results = Vec::with_capacity(operations.len());
+    let mut rest: Vec<&'static str> = operations.iter().copied().collect();
+    if !router.knows(name) && !rest.is_empty() {
+        let first = rest.remove(0);
+        results.push((first, router.fetch(name, first).await));
+    }
+    results.extend(
+        futures::future::join_all(
+            rest.into_iter()
+                .map(|action| async move { (action, router.fetch(name, action).await) }),
+        )
+        .await,
+    );
     for (action, result) in results {
         match result {
             Ok(values) => attributes.extend(values),
@@ -232,33 +570,29 @@ async fn bucket(
 }
 
 type Fetched = Result<Vec<(String, Value)>, String>;
+type Attempt = Result<Vec<(String, Value)>, Failure>;
 
-fn kv(pairs: Vec<(&str, Value)>) -> Fetched {
+fn kv(pairs: Vec<(&str, Value)>) -> Attempt {
     Ok(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 /// One configuration call. "Not configured" answers become their meaning (no website, no tags);
 /// every other failure is an error for the attributes the call provides.
-async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
+async fn fetch(c: &Client, bucket: &str, action: &str) -> Attempt {
     match action {
         "s3:GetBucketLocation" => match c.get_bucket_location().bucket(bucket).send().await {
-            // An empty LocationConstraint means us-east-1.
             Ok(o) => kv(vec![(
                 "region",
-                json!(o
-                    .location_constraint()
-                    .map(|l| l.as_str())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or("us-east-1")),
+                json!(location_region(o.location_constraint().map(|l| l.as_str()))),
             )]),
-            Err(e) => Err(describe_error(action, &e)),
+            Err(e) => Err(fail(action, &e)),
         },
         "s3:GetBucketVersioning" => match c.get_bucket_versioning().bucket(bucket).send().await {
             Ok(o) => kv(vec![(
                 "versioning",
                 json!(o.status().map(|s| s.as_str()).unwrap_or("Disabled")),
             )]),
-            Err(e) => Err(describe_error(action, &e)),
+            Err(e) => Err(fail(action, &e)),
         },
         "s3:GetEncryptionConfiguration" => {
             match c.get_bucket_encryption().bucket(bucket).send().await {
@@ -291,7 +625,7 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
                         ("bucket_key_enabled", json!(false)),
                     ])
                 }
-                Err(e) => Err(describe_error(action, &e)),
+                Err(e) => Err(fail(action, &e)),
             }
         }
         "s3:GetBucketPublicAccessBlock" => {
@@ -326,7 +660,7 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
                         ("public_access_blocked", json!(false)),
                     ])
                 }
-                Err(e) => Err(describe_error(action, &e)),
+                Err(e) => Err(fail(action, &e)),
             }
         }
         "s3:GetBucketWebsite" => match c.get_bucket_website().bucket(bucket).send().await {
@@ -346,7 +680,7 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
                 ("website_index_document", Value::Null),
                 ("website_error_document", Value::Null),
             ]),
-            Err(e) => Err(describe_error(action, &e)),
+            Err(e) => Err(fail(action, &e)),
         },
         "s3:GetLifecycleConfiguration" => match c
             .get_bucket_lifecycle_configuration()
@@ -355,36 +689,13 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
             .await
         {
             Ok(o) => {
-                let rules: Vec<Value> = o
-                    .rules()
-                    .iter()
-                    .map(|rule| {
-                        let prefix = rule.filter().and_then(|f| f.prefix()).unwrap_or("");
-                        let transitions: Vec<Value> = rule
-                            .transitions()
-                            .iter()
-                            .map(|t| {
-                                json!({
-                                    "days": t.days(),
-                                    "storage_class": t.storage_class().map(|s| s.as_str()),
-                                })
-                            })
-                            .collect();
-                        json!({
-                            "id": rule.id(),
-                            "status": rule.status().as_str(),
-                            "prefix": prefix,
-                            "transitions": transitions,
-                            "expiration_days": rule.expiration().and_then(|e| e.days()),
-                        })
-                    })
-                    .collect();
+                let rules: Vec<Value> = o.rules().iter().map(lifecycle_rule).collect();
                 kv(vec![("lifecycle_rules", json!(rules))])
             }
             Err(e) if error_code(&e) == Some("NoSuchLifecycleConfiguration") => {
                 kv(vec![("lifecycle_rules", json!([]))])
             }
-            Err(e) => Err(describe_error(action, &e)),
+            Err(e) => Err(fail(action, &e)),
         },
         "s3:GetBucketTagging" => match c.get_bucket_tagging().bucket(bucket).send().await {
             Ok(o) => kv(vec![(
@@ -392,28 +703,75 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Fetched {
                 tags_json(o.tag_set().iter().map(|t| (t.key(), t.value()))),
             )]),
             Err(e) if error_code(&e) == Some("NoSuchTagSet") => kv(vec![("tags", json!({}))]),
-            Err(e) => Err(describe_error(action, &e)),
+            Err(e) => Err(fail(action, &e)),
         },
         "s3:GetBucketPolicy" => match c.get_bucket_policy().bucket(bucket).send().await {
             // A policy that is not a JSON document was not read: an error, never "no TLS rule".
-            Ok(o) => match o.policy().map(policy_requires_tls) {
+            Ok(o) => match o.policy().map(|p| policy_requires_tls(p, bucket)) {
                 Some(Ok(requires)) => kv(vec![("policy_requires_tls", json!(requires))]),
-                Some(Err(e)) => Err(format!("{action}: {e}")),
-                None => Err(format!("{action}: the response carried no policy")),
+                Some(Err(e)) => Err(Failure::Other(format!("{action}: {e}"))),
+                None => Err(Failure::Other(format!(
+                    "{action}: the response carried no policy"
+                ))),
             },
             Err(e) if error_code(&e) == Some("NoSuchBucketPolicy") => {
                 kv(vec![("policy_requires_tls", json!(false))])
             }
-            Err(e) => Err(describe_error(action, &e)),
+            Err(e) => Err(fail(action, &e)),
         },
-        other => Err(format!("infra-verify cannot read `{other}` for S3 buckets")),
+        other => Err(Failure::Other(format!(
+            "infra-verify cannot read `{other}` for S3 buckets"
+        ))),
     }
 }
 
-/// Whether a bucket policy denies every request made without TLS: a `Deny` statement whose
-/// condition is `Bool: { aws:SecureTransport: false }` (as a string, a boolean or in a list).
-/// An error when the text is not a JSON policy document.
-pub fn policy_requires_tls(policy: &str) -> Result<bool, String> {
+/// One lifecycle rule as `lifecycle_rules` lists it. Its prefix is wherever S3 put it:
+/// `Filter.Prefix`, `Filter.And.Prefix` (a prefix with tags or sizes), or the legacy rule-level
+/// `Prefix` of rules written before filters existed.
+pub fn lifecycle_rule(rule: &aws_sdk_s3::types::LifecycleRule) -> Value {
+    #[allow(deprecated)]
+    let legacy = rule.prefix();
+    let prefix = rule
+        .filter()
+        .and_then(|f| f.prefix().or_else(|| f.and().and_then(|a| a.prefix())))
+        .or(legacy)
+        .unwrap_or("");
+    let transitions: Vec<Value> = rule
+        .transitions()
+        .iter()
+        .map(|t| {
+            json!({
+                "days": t.days(),
+                "storage_class": t.storage_class().map(|s| s.as_str()),
+            })
+        })
+        .collect();
+    json!({
+        "id": rule.id(),
+        "status": rule.status().as_str(),
+        "prefix": prefix,
+        "transitions": transitions,
+        "expiration_days": rule.expiration().and_then(|e| e.days()),
+    })
+}
+
+/// The region a GetBucketLocation `LocationConstraint` stands for: empty (or absent) means
+/// us-east-1 and the legacy `EU` means eu-west-1.
+pub(crate) fn location_region(constraint: Option<&str>) -> &str {
+    match constraint.map(str::trim) {
+        None | Some("") => "us-east-1",
+        Some("EU") => "eu-west-1",
+        Some(other) => other,
+    }
+}
+
+/// Whether a bucket policy denies every request made without TLS: statements with `Effect: Deny`,
+/// every principal (`"*"` or `{"AWS": "*"}`), every S3 action (`s3:*` or `*`), and a condition
+/// that is only `Bool` (or `BoolIfExists`) `aws:SecureTransport: false`, that between them cover
+/// both the bucket (`arn:aws:s3:::B`) and all its objects (`arn:aws:s3:::B/*`). A statement that
+/// denies only some actions, some principals, only the objects, or under further conditions does
+/// not make the bucket TLS-only. An error when the text is not a JSON policy document.
+pub fn policy_requires_tls(policy: &str, bucket: &str) -> Result<bool, String> {
     let doc = serde_json::from_str::<Value>(policy)
         .map_err(|e| format!("the bucket policy is not a JSON document ({e})"))?;
     if !doc.is_object() {
@@ -424,58 +782,225 @@ pub fn policy_requires_tls(policy: &str) -> Result<bool, String> {
         one @ Value::Object(_) => vec![one.clone()],
         _ => Vec::new(),
     };
+    let strings = |v: &Value| -> Vec<String> {
+        match v {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
     let is_false = |v: &Value| match v {
         Value::String(s) => s.eq_ignore_ascii_case("false"),
         Value::Bool(b) => !b,
-        Value::Array(items) => items
-            .iter()
-            .any(|i| i.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))),
+        Value::Array(items) => {
+            !items.is_empty()
+                && items.iter().all(|i| match i {
+                    Value::String(s) => s.eq_ignore_ascii_case("false"),
+                    Value::Bool(b) => !b,
+                    _ => false,
+                })
+        }
         _ => false,
     };
-    Ok(statements.iter().any(|st| {
-        st["Effect"] == "Deny"
-            && st["Condition"]["Bool"]
-                .as_object()
-                .and_then(|b| {
-                    b.iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport"))
-                })
-                .is_some_and(|(_, v)| is_false(v))
-    }))
+    let every_principal = |st: &Value| match &st["Principal"] {
+        Value::String(s) => s == "*",
+        Value::Object(m) => m.len() == 1 && m.get("AWS").is_some_and(|v| strings(v) == ["*"]),
+        _ => false,
+    };
+    let only_insecure_transport = |st: &Value| {
+        let Some(cond) = st["Condition"].as_object() else {
+            return false;
+        };
+        cond.len() == 1
+            && cond.iter().all(|(op, keys)| {
+                (op == "Bool" || op == "BoolIfExists")
+                    && keys.as_object().is_some_and(|k| {
+                        k.len() == 1
+                            && k.iter().all(|(key, v)| {
+                                key.eq_ignore_ascii_case("aws:SecureTransport") && is_false(v)
+                            })
+                    })
+            })
+    };
+    let qualifying: Vec<&Value> = statements
+        .iter()
+        .filter(|st| {
+            st["Effect"] == "Deny"
+                && st.get("NotPrincipal").is_none()
+                && st.get("NotAction").is_none()
+                && st.get("NotResource").is_none()
+                && every_principal(st)
+                && strings(&st["Action"])
+                    .iter()
+                    .any(|a| glob_matches(&a.to_ascii_lowercase(), "s3:*"))
+                && only_insecure_transport(st)
+        })
+        .collect();
+    let covers = |target: &str| {
+        qualifying.iter().any(|st| {
+            strings(&st["Resource"]).iter().any(|r| {
+                ["aws", "aws-cn", "aws-us-gov"]
+                    .iter()
+                    .any(|p| glob_matches(r, &format!("arn:{p}:s3:::{target}")))
+            })
+        })
+    };
+    Ok(covers(bucket) && covers(&format!("{bucket}/*")))
+}
+
+/// Whether an IAM pattern (`*` any run of characters, `?` one) matches `text` (a `*` in `text`
+/// is matched literally, so a pattern "covers all objects" when it matches `B/*`).
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
 }
 
 #[cfg(test)]
 mod tests {
-    use super::policy_requires_tls;
+    use super::*;
 
     #[test]
     fn tls_policy_detection() {
         let deny = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*",
             "Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
-        assert_eq!(policy_requires_tls(deny), Ok(true));
+        let tls = |p: &str| policy_requires_tls(p, "b");
+        assert_eq!(tls(deny), Ok(true));
+        assert_eq!(tls(&deny.replace("\"false\"", "false")), Ok(true));
+        assert_eq!(tls(&deny.replace("\"false\"", "[\"false\"]")), Ok(true));
+        assert_eq!(tls(&deny.replace("\"Bool\"", "\"BoolIfExists\"")), Ok(true));
+        assert_eq!(tls(&deny.replace("\"*\"", "{\"AWS\":\"*\"}")), Ok(true));
+        assert_eq!(tls(&deny.replace("\"s3:*\"", "\"*\"")), Ok(true));
+        // One statement per resource, and `arn:aws:s3:::b*` covering both, count too.
+        let split = r#"{"Statement":[
+            {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b","Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+            {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+        assert_eq!(tls(split), Ok(true));
         assert_eq!(
-            policy_requires_tls(&deny.replace("\"false\"", "false")),
+            tls(&deny.replace(
+                r#"["arn:aws:s3:::b","arn:aws:s3:::b/*"]"#,
+                r#""arn:aws:s3:::b*""#
+            )),
             Ok(true)
         );
+        assert_eq!(tls(&deny.replace("Deny", "Allow")), Ok(false));
+        assert_eq!(tls(&deny.replace("\"false\"", "\"true\"")), Ok(false));
         assert_eq!(
-            policy_requires_tls(&deny.replace("\"false\"", "[\"false\"]")),
-            Ok(true)
+            tls(r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject"}}"#),
+            Ok(false)
         );
+        // Not the whole bucket: only some actions, one principal, only the objects, another
+        // bucket, or narrowed by a further condition.
         assert_eq!(
-            policy_requires_tls(&deny.replace("Deny", "Allow")),
+            tls(&deny.replace("\"s3:*\"", "\"s3:GetObject\"")),
             Ok(false)
         );
         assert_eq!(
-            policy_requires_tls(&deny.replace("\"false\"", "\"true\"")),
+            tls(&deny.replace(
+                "\"Principal\":\"*\"",
+                "\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"}"
+            )),
             Ok(false)
         );
         assert_eq!(
-            policy_requires_tls(r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject"}}"#),
+            tls(&deny.replace(
+                r#"["arn:aws:s3:::b","arn:aws:s3:::b/*"]"#,
+                r#""arn:aws:s3:::b/*""#
+            )),
+            Ok(false)
+        );
+        assert_eq!(
+            tls(&deny.replace(
+                r#"["arn:aws:s3:::b","arn:aws:s3:::b/*"]"#,
+                r#"["arn:aws:s3:::b","arn:aws:s3:::b/public/*"]"#
+            )),
+            Ok(false)
+        );
+        assert_eq!(policy_requires_tls(deny, "other"), Ok(false));
+        assert_eq!(
+            tls(&deny.replace(
+                r#""Condition":{"Bool":{"aws:SecureTransport":"false"}}"#,
+                r#""Condition":{"Bool":{"aws:SecureTransport":"false"},"StringEquals":{"aws:PrincipalAccount":"1"}}"#
+            )),
             Ok(false)
         );
         // What was not read is not "no TLS rule" (a fail): it is an error.
-        assert!(policy_requires_tls("not json").is_err());
-        assert!(policy_requires_tls("<Describe><Result>").is_err());
-        assert!(policy_requires_tls("[1]").is_err());
+        assert!(tls("not json").is_err());
+        assert!(tls("<Describe><Result>").is_err());
+        assert!(tls("[1]").is_err());
+    }
+
+    /// A rule's prefix from `Filter.Prefix`, `Filter.And.Prefix` or the legacy `Prefix`.
+    #[test]
+    fn lifecycle_prefix_wherever_s3_put_it() {
+        use aws_sdk_s3::types::{
+            ExpirationStatus, LifecycleRule, LifecycleRuleAndOperator, LifecycleRuleFilter, Tag,
+        };
+        let base = || {
+            LifecycleRule::builder()
+                .id("r")
+                .status(ExpirationStatus::Enabled)
+        };
+        let filter = base()
+            .filter(LifecycleRuleFilter::builder().prefix("logs/").build())
+            .build()
+            .expect("rule");
+        assert_eq!(lifecycle_rule(&filter)["prefix"], "logs/");
+        let and = base()
+            .filter(
+                LifecycleRuleFilter::builder()
+                    .and(
+                        LifecycleRuleAndOperator::builder()
+                            .prefix("uploads/")
+                            .tags(
+                                Tag::builder()
+                                    .key("tier")
+                                    .value("cold")
+                                    .build()
+                                    .expect("tag"),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+            .expect("rule");
+        assert_eq!(lifecycle_rule(&and)["prefix"], "uploads/");
+        #[allow(deprecated)]
+        let legacy = base().prefix("backups/").build().expect("rule");
+        assert_eq!(lifecycle_rule(&legacy)["prefix"], "backups/");
+        let everything = base()
+            .filter(LifecycleRuleFilter::builder().build())
+            .build()
+            .expect("rule");
+        assert_eq!(lifecycle_rule(&everything)["prefix"], "");
+    }
+
+    #[test]
+    fn location_constraints() {
+        assert_eq!(location_region(None), "us-east-1");
+        assert_eq!(location_region(Some("")), "us-east-1");
+        assert_eq!(location_region(Some("EU")), "eu-west-1");
+        assert_eq!(location_region(Some("ap-northeast-2")), "ap-northeast-2");
     }
 }

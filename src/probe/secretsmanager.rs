@@ -9,13 +9,13 @@ use serde_json::{json, Value};
 
 use super::{listed_kind, tags_json};
 use crate::aws::Connection;
-use crate::snapshot::ResourceRecord;
+use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
 /// Observes the named secrets.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
     let client = crate::client!(aws_sdk_secretsmanager, conn);
-    listed_kind(
+    let mut records = listed_kind(
         resources,
         "secret",
         "secretsmanager:ListSecrets",
@@ -24,7 +24,46 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         |s: &SecretListEntry| s.name.clone(),
         attributes,
     )
-    .await
+    .await;
+    for r in &mut records {
+        interval_unknown_on_a_schedule(&mut r.observation);
+    }
+    records
+}
+
+/// A rotation set by a `ScheduleExpression` (`cron(...)`, or a `rate(...)` that is not whole
+/// days) has no `AutomaticallyAfterDays`: its interval in days is not known, so
+/// `rotation_interval_days` is an error naming the schedule, never a null that an expectation
+/// would fail (or pass) on.
+pub fn interval_unknown_on_a_schedule(observation: &mut Observation) {
+    let Observation::Present { attributes, errors } = observation else {
+        return;
+    };
+    let on = attributes.get("rotation_enabled") == Some(&json!(true));
+    let unknown = attributes
+        .get("rotation_interval_days")
+        .is_none_or(Value::is_null);
+    if let (true, true, Some(Value::String(schedule))) =
+        (on, unknown, attributes.get("rotation_schedule"))
+    {
+        let why = format!(
+            "rotation runs on the schedule `{schedule}`, not every whole number of days: check `rotation_schedule` instead"
+        );
+        attributes.remove("rotation_interval_days");
+        errors.insert("rotation_interval_days".into(), why);
+    }
+}
+
+/// Days of a `rate(N day|days|hour|hours)` schedule that is a whole number of days.
+fn rate_days(schedule: &str) -> Option<i64> {
+    let inner = schedule.trim().strip_prefix("rate(")?.strip_suffix(')')?;
+    let (n, unit) = inner.trim().split_once(char::is_whitespace)?;
+    let n: i64 = n.trim().parse().ok()?;
+    match unit.trim() {
+        "day" | "days" => Some(n),
+        "hour" | "hours" if n % 24 == 0 => Some(n / 24),
+        _ => None,
+    }
 }
 
 fn date(d: Option<&aws_smithy_types::DateTime>) -> Value {
@@ -38,13 +77,19 @@ fn date(d: Option<&aws_smithy_types::DateTime>) -> Value {
 /// The catalog's `secret` attributes of one secret.
 pub fn attributes(s: &SecretListEntry) -> BTreeMap<String, Value> {
     let rotation = s.rotation_enabled().unwrap_or(false);
-    let interval = s
-        .rotation_rules()
+    let rules = s.rotation_rules().filter(|_| rotation);
+    let schedule = rules
+        .and_then(|r| r.schedule_expression())
+        .filter(|e| !e.trim().is_empty());
+    // AutomaticallyAfterDays when AWS reports it; else a `rate(N days)` schedule says it.
+    let interval = rules
         .and_then(|r| r.automatically_after_days())
-        .filter(|_| rotation);
+        .filter(|d| *d > 0)
+        .or_else(|| schedule.and_then(rate_days));
     BTreeMap::from([
         ("rotation_enabled".into(), json!(rotation)),
         ("rotation_interval_days".into(), json!(interval)),
+        ("rotation_schedule".into(), json!(schedule)),
         ("kms_key_id".into(), json!(s.kms_key_id())),
         ("last_rotated_date".into(), date(s.last_rotated_date())),
         ("last_changed_date".into(), date(s.last_changed_date())),
@@ -90,5 +135,71 @@ mod tests {
             .build();
         assert_eq!(attributes(&off)["rotation_interval_days"], Value::Null);
         assert_eq!(attributes(&off)["last_rotated_date"], Value::Null);
+    }
+
+    fn scheduled(expression: &str) -> Observation {
+        let s = SecretListEntry::builder()
+            .name("app/production/db")
+            .rotation_enabled(true)
+            .rotation_rules(
+                RotationRulesType::builder()
+                    .schedule_expression(expression)
+                    .duration("2h")
+                    .build(),
+            )
+            .build();
+        let mut o = Observation::Present {
+            attributes: attributes(&s),
+            errors: BTreeMap::new(),
+        };
+        interval_unknown_on_a_schedule(&mut o);
+        o
+    }
+
+    /// Rotation by `ScheduleExpression` has no AutomaticallyAfterDays until it first runs (and
+    /// a cron schedule never has a number of days): the interval is an error, not a null that
+    /// `at_most: 30` would fail on; a `rate(N days)` schedule gives N.
+    #[test]
+    fn a_rotation_schedule_is_reported_and_its_interval_never_guessed() {
+        let Observation::Present { attributes, errors } = scheduled("cron(0 16 1,15 * ? *)") else {
+            panic!("present");
+        };
+        assert_eq!(
+            attributes["rotation_schedule"],
+            json!("cron(0 16 1,15 * ? *)")
+        );
+        assert_eq!(attributes["rotation_enabled"], json!(true));
+        assert!(!attributes.contains_key("rotation_interval_days"));
+        assert!(errors["rotation_interval_days"].contains("cron(0 16 1,15 * ? *)"));
+        for (rate, days) in [
+            ("rate(10 days)", 10),
+            ("rate(1 day)", 1),
+            ("rate(48 hours)", 2),
+        ] {
+            let Observation::Present { attributes, errors } = scheduled(rate) else {
+                panic!("present");
+            };
+            assert_eq!(attributes["rotation_interval_days"], json!(days), "{rate}");
+            assert!(errors.is_empty(), "{rate}");
+        }
+        let Observation::Present { errors, .. } = scheduled("rate(4 hours)") else {
+            panic!("present");
+        };
+        assert!(errors.contains_key("rotation_interval_days"));
+        // An evaluation of `at_most: 30` on it is an error, never a pass or a fail.
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: secret\n    id: app/production/db\n    expect: { rotation_interval_days: { at_most: 30 } }\n",
+        )
+        .expect("spec");
+        let mut snapshot =
+            crate::snapshot::Snapshot::unobserved(&spec, "2026-12-04T00:00:00Z".into(), "-");
+        snapshot.resources = vec![ResourceRecord {
+            kind: "secret".into(),
+            id: "app/production/db".into(),
+            observation: scheduled("cron(0 16 1,15 * ? *)"),
+        }];
+        let report = crate::evaluate::evaluate(&spec, &snapshot);
+        assert_eq!(report.checks[1].status, crate::evaluate::Status::Error);
     }
 }

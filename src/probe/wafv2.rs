@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 use super::describe_error;
 use crate::aws::Connection;
 use crate::plan::operations_for;
+#[cfg(test)]
+use crate::plan::WAF_RESOURCE_TYPES;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
@@ -25,16 +27,6 @@ const GET_WEB_ACL: &str = "wafv2:GetWebACL";
 const LIST_RESOURCES: &str = "wafv2:ListResourcesForWebACL";
 /// The region of every CLOUDFRONT-scoped WAF resource.
 const CLOUDFRONT_REGION: &str = "us-east-1";
-/// The resource types a REGIONAL web ACL may be associated with (AMPLIFY is CLOUDFRONT-only).
-const REGIONAL_TYPES: &[&str] = &[
-    "APPLICATION_LOAD_BALANCER",
-    "API_GATEWAY",
-    "APPSYNC",
-    "COGNITO_USER_POOL",
-    "APP_RUNNER_SERVICE",
-    "VERIFIED_ACCESS_INSTANCE",
-    "AGENTCORE_GATEWAY",
-];
 
 fn parse_id(id: &str) -> Option<(Scope, &str)> {
     let (scope, name) = id.split_once('/')?;
@@ -135,6 +127,7 @@ async fn observe_acl(
         "default_action",
         "rate_limit",
         "rate_limit_window_seconds",
+        "rate_limit_action",
         "managed_rule_groups",
     ];
     if ops.contains(GET_WEB_ACL) {
@@ -169,7 +162,9 @@ async fn observe_acl(
         let associated = match (scope, summary.arn()) {
             (Scope::Cloudfront, _) => Err("a CLOUDFRONT web ACL's associations are recorded on the distributions, not the ACL: check `web_acl_id` of the `cloudfront_distribution`".to_string()),
             (_, None) => Err(format!("`{LIST_WEB_ACLS}` listed the web ACL without an ARN")),
-            (_, Some(arn)) => associated_resources(client, arn).await,
+            (_, Some(arn)) => {
+                associated_resources(client, arn, &crate::plan::waf_resource_types(r)).await
+            }
         };
         match associated {
             Ok(arns) => {
@@ -187,6 +182,7 @@ async fn observe_acl(
 async fn list_web_acls(client: &Client, scope: &Scope) -> Result<Vec<WebAclSummary>, String> {
     let mut out = Vec::new();
     let mut marker: Option<String> = None;
+    let mut seen_markers = std::collections::HashSet::new();
     loop {
         let page = client
             .list_web_acls()
@@ -196,32 +192,70 @@ async fn list_web_acls(client: &Client, scope: &Scope) -> Result<Vec<WebAclSumma
             .send()
             .await
             .map_err(|e| describe_error(LIST_WEB_ACLS, &e))?;
-        let items = page.web_acls.unwrap_or_default();
-        let empty = items.is_empty();
-        out.extend(items);
-        // WAF ends the list with a page without a marker (or, at times, an empty page).
+        out.extend(page.web_acls.unwrap_or_default());
+        // WAF ends the list with a page without a marker. A page may be empty and still carry
+        // a marker: the list goes on. A marker given twice would never end: an error, not a
+        // list cut short.
         match page.next_marker.filter(|m| !m.is_empty()) {
-            Some(m) if !empty => marker = Some(m),
-            _ => return Ok(out),
+            Some(m) if !seen_markers.insert(m.clone()) => {
+                return Err(format!(
+                    "`{LIST_WEB_ACLS}` gave the same NextMarker twice; the list was not read to its end"
+                ))
+            }
+            Some(m) => marker = Some(m),
+            None => return Ok(out),
         }
     }
 }
 
-/// Every resource of every regional type the web ACL is associated with, sorted.
-async fn associated_resources(client: &Client, arn: &str) -> Result<Vec<String>, String> {
+/// Every resource of the given regional types the web ACL is associated with, sorted. Each type
+/// is its own call with its own permission: one that fails makes the list incomplete, so the
+/// attribute is an error naming that type (and what the other types gave), never a shorter list.
+async fn associated_resources(
+    client: &Client,
+    arn: &str,
+    types: &[&str],
+) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    for ty in REGIONAL_TYPES {
-        let page = client
+    let mut failed = Vec::new();
+    for ty in types {
+        match client
             .list_resources_for_web_acl()
             .web_acl_arn(arn)
             .resource_type(ResourceType::from(*ty))
             .send()
             .await
-            .map_err(|e| describe_error(LIST_RESOURCES, &e))?;
-        out.extend(page.resource_arns.unwrap_or_default());
+        {
+            Ok(page) => out.extend(page.resource_arns.unwrap_or_default()),
+            Err(e) => failed.push(format!("{ty}: {}", describe_error(LIST_RESOURCES, &e))),
+        }
     }
     out.sort();
-    Ok(out)
+    if failed.is_empty() {
+        return Ok(out);
+    }
+    let answered = if out.is_empty() {
+        "none".to_string()
+    } else {
+        out.join(", ")
+    };
+    Err(format!(
+        "the associations of {} resource type(s) could not be listed ({}); the other types gave: {answered}",
+        failed.len(),
+        failed.join("; ")
+    ))
+}
+
+/// A rule's action: `block`, `allow`, `count`, `captcha` or `challenge` (null action: `none`).
+fn rule_action(action: Option<&aws_sdk_wafv2::types::RuleAction>) -> &'static str {
+    match action {
+        Some(a) if a.block().is_some() => "block",
+        Some(a) if a.captcha().is_some() => "captcha",
+        Some(a) if a.challenge().is_some() => "challenge",
+        Some(a) if a.count().is_some() => "count",
+        Some(a) if a.allow().is_some() => "allow",
+        _ => "none",
+    }
 }
 
 /// The catalog's `waf_web_acl` attributes that GetWebACL reports.
@@ -237,23 +271,62 @@ pub fn acl_attributes(acl: &WebAcl) -> BTreeMap<String, Value> {
     });
     let mut rules: Vec<_> = acl.rules().iter().collect();
     rules.sort_by_key(|r| r.priority());
-    let rate = rules
+    // Rate-based rules by priority with their action: one in Count mode only counts, so it
+    // limits nothing; `rate_limit` is the first rule's that acts on what it matches.
+    let rates: Vec<(&aws_sdk_wafv2::types::RateBasedStatement, &'static str)> = rules
         .iter()
-        .find_map(|r| r.statement().and_then(|s| s.rate_based_statement()));
-    let managed: Vec<String> = rules
+        .filter_map(|r| {
+            let rate = r.statement()?.rate_based_statement()?;
+            Some((rate, rule_action(r.action())))
+        })
+        .collect();
+    let enforcing = rates.iter().find(|(_, action)| *action != "count");
+    let reported = enforcing.or(rates.first());
+    // Firewall Manager's rule groups run before (pre-process) and after (post-process) the
+    // ACL's own rules; their managed rule groups protect the ACL as its own do.
+    let mut pre: Vec<_> = acl
+        .pre_process_firewall_manager_rule_groups()
         .iter()
-        .filter_map(|r| r.statement().and_then(|s| s.managed_rule_group_statement()))
+        .collect();
+    pre.sort_by_key(|g| g.priority());
+    let mut post: Vec<_> = acl
+        .post_process_firewall_manager_rule_groups()
+        .iter()
+        .collect();
+    post.sort_by_key(|g| g.priority());
+    let fms = |g: &&aws_sdk_wafv2::types::FirewallManagerRuleGroup| {
+        g.firewall_manager_statement()
+            .and_then(|s| s.managed_rule_group_statement())
+            .cloned()
+    };
+    let managed: Vec<String> = pre
+        .iter()
+        .filter_map(fms)
+        .chain(
+            rules
+                .iter()
+                .filter_map(|r| r.statement().and_then(|s| s.managed_rule_group_statement()))
+                .cloned(),
+        )
+        .chain(post.iter().filter_map(fms))
         .map(|m| format!("{}/{}", m.vendor_name(), m.name()))
         .collect();
     BTreeMap::from([
         ("default_action".into(), json!(default_action)),
-        ("rate_limit".into(), json!(rate.map(|r| r.limit()))),
+        (
+            "rate_limit".into(),
+            json!(enforcing.map(|(r, _)| r.limit())),
+        ),
         (
             "rate_limit_window_seconds".into(),
-            json!(rate.map(|r| match r.evaluation_window_sec() {
+            json!(enforcing.map(|(r, _)| match r.evaluation_window_sec() {
                 0 => 300,
                 s => s,
             })),
+        ),
+        (
+            "rate_limit_action".into(),
+            json!(reported.map(|(_, action)| *action)),
         ),
         ("managed_rule_groups".into(), json!(managed)),
     ])
@@ -294,14 +367,21 @@ mod tests {
             r#"{"ResourceArns":["arn:aws:apigateway:ap-northeast-2::/restapis/abc/stages/prod"]}"#;
         let none = r#"{"ResourceArns":[]}"#;
         let mut answers = vec![(200, LIST), (200, alb), (200, api)];
-        answers.extend(std::iter::repeat_n((200, none), REGIONAL_TYPES.len() - 2));
+        answers.extend(std::iter::repeat_n(
+            (200, none),
+            WAF_RESOURCE_TYPES.len() - 2,
+        ));
         let replay = Replay::new(&answers);
         let s = spec("version: 1\nenvironment: test\nresources:\n- kind: waf_web_acl\n  id: REGIONAL/api\n  expect: { associated_resources: { contains: x } }\n");
         let resources: Vec<&Resource> = s.resources.iter().collect();
         let records = observe(&replay.connection(), &resources).await;
         let requests = replay.requests();
-        assert_eq!(requests.len(), 1 + REGIONAL_TYPES.len(), "{requests:#?}");
-        for ty in REGIONAL_TYPES {
+        assert_eq!(
+            requests.len(),
+            1 + WAF_RESOURCE_TYPES.len(),
+            "{requests:#?}"
+        );
+        for (ty, _, _) in WAF_RESOURCE_TYPES {
             assert!(
                 requests
                     .iter()
@@ -337,7 +417,7 @@ mod tests {
         let s = spec(&text);
         let none = r#"{"ResourceArns":[]}"#;
         let mut answers = vec![(200, LIST)];
-        answers.extend(std::iter::repeat_n((200, none), REGIONAL_TYPES.len()));
+        answers.extend(std::iter::repeat_n((200, none), WAF_RESOURCE_TYPES.len()));
         let replay = Replay::new(&answers);
         let resources: Vec<&Resource> = s.resources.iter().collect();
         let snapshot = |records| crate::snapshot::Snapshot {
@@ -406,5 +486,148 @@ mod tests {
             Observation::Present { .. }
         ));
         assert_eq!(records[1].observation, Observation::Absent);
+    }
+
+    /// A GetWebACL body shaped like the API reference's: Firewall Manager rule groups before and
+    /// after the ACL's own rules, and a rate-based rule in Count mode ahead of one that blocks.
+    const GET: &str = r#"{"WebACL":{"Name":"api","Id":"id-1","ARN":"arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/api/id-1",
+        "DefaultAction":{"Allow":{}},"Capacity":1200,"ManagedByFirewallManager":false,
+        "PreProcessFirewallManagerRuleGroups":[{"Name":"FMManagedRuleGroupFirst","Priority":0,
+            "FirewallManagerStatement":{"ManagedRuleGroupStatement":{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}},
+            "OverrideAction":{"None":{}},"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"pre"}}],
+        "PostProcessFirewallManagerRuleGroups":[{"Name":"FMManagedRuleGroupLast","Priority":0,
+            "FirewallManagerStatement":{"ManagedRuleGroupStatement":{"VendorName":"AWS","Name":"AWSManagedRulesSQLiRuleSet"}},
+            "OverrideAction":{"None":{}},"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"post"}}],
+        "Rules":[
+          {"Name":"rate-trial","Priority":1,"Action":{"Count":{}},
+           "Statement":{"RateBasedStatement":{"Limit":50,"AggregateKeyType":"IP","EvaluationWindowSec":60}},
+           "VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"rt"}},
+          {"Name":"rate-limit","Priority":2,"Action":{"Block":{}},
+           "Statement":{"RateBasedStatement":{"Limit":100,"AggregateKeyType":"IP"}},
+           "VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"rl"}},
+          {"Name":"xss","Priority":3,"OverrideAction":{"None":{}},
+           "Statement":{"ManagedRuleGroupStatement":{"VendorName":"AWS","Name":"AWSManagedRulesKnownBadInputsRuleSet"}},
+           "VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"x"}}]},
+        "LockToken":"token"}"#;
+
+    async fn acl_of(body: &str) -> BTreeMap<String, Value> {
+        let out: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert!(out["WebACL"].is_object());
+        // Through the SDK's own deserializer: a replayed GetWebACL.
+        let replay = Replay::new(&[(200, LIST), (200, body)]);
+        let s = spec("version: 1\nenvironment: test\nresources:\n- kind: waf_web_acl\n  id: REGIONAL/api\n  expect: { rate_limit: 100, managed_rule_groups: [] }\n");
+        let resources: Vec<&Resource> = s.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        match &records[0].observation {
+            Observation::Present { attributes, errors } => {
+                assert!(errors.is_empty(), "{errors:?}");
+                attributes.clone()
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Firewall Manager's rule groups are managed rule groups of the ACL; a rate-based rule in
+    /// Count mode is not a rate limit, and the action of the one reported is.
+    #[tokio::test]
+    async fn firewall_manager_groups_count_and_a_counting_rate_rule_does_not() {
+        let a = acl_of(GET).await;
+        assert_eq!(
+            a["managed_rule_groups"],
+            json!([
+                "AWS/AWSManagedRulesCommonRuleSet",
+                "AWS/AWSManagedRulesKnownBadInputsRuleSet",
+                "AWS/AWSManagedRulesSQLiRuleSet"
+            ])
+        );
+        assert_eq!(a["rate_limit"], json!(100));
+        assert_eq!(a["rate_limit_window_seconds"], json!(300));
+        assert_eq!(a["rate_limit_action"], json!("block"));
+        // Only the counting rule: no rate limit, and the action says why.
+        let counting = GET.replace(r#""Action":{"Block":{}}"#, r#""Action":{"Count":{}}"#);
+        let a = acl_of(&counting).await;
+        assert_eq!(a["rate_limit"], Value::Null);
+        assert_eq!(a["rate_limit_window_seconds"], Value::Null);
+        assert_eq!(a["rate_limit_action"], json!("count"));
+    }
+
+    /// An empty ListWebACLs page that carries a marker is not the end of the list.
+    #[tokio::test]
+    async fn an_empty_page_with_a_marker_goes_on() {
+        let first = r#"{"WebACLs":[],"NextMarker":"m-2"}"#;
+        let second = r#"{"WebACLs":[{"Name":"two","Id":"2","ARN":"arn:2"}],"NextMarker":"m-3"}"#;
+        let third = r#"{"WebACLs":[]}"#;
+        let replay = Replay::new(&[(200, first), (200, second), (200, third)]);
+        let s = spec(
+            "version: 1\nenvironment: test\nresources:\n- kind: waf_web_acl\n  id: REGIONAL/two\n",
+        );
+        let resources: Vec<&Resource> = s.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        assert_eq!(replay.requests().len(), 3);
+        assert!(matches!(
+            records[0].observation,
+            Observation::Present { .. }
+        ));
+        // A marker given twice is an error, not an endless list or one cut short.
+        let looping = r#"{"WebACLs":[],"NextMarker":"m-1"}"#;
+        let replay = Replay::new(&[(200, looping), (200, looping)]);
+        let records = observe(&replay.connection(), &resources).await;
+        assert!(
+            matches!(&records[0].observation, Observation::Error { error } if error.contains("NextMarker")),
+            "{:?}",
+            records[0].observation
+        );
+    }
+
+    /// `contains:` of an ALB's ARN asks only for ALBs (one call, one permission); any other
+    /// expectation asks for every type, and one type denied is an error naming it and keeping
+    /// what the others gave.
+    #[tokio::test]
+    async fn only_the_types_asked_about_are_listed_and_a_denied_type_is_named() {
+        let alb = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/web/1";
+        let found = format!(r#"{{"ResourceArns":["{alb}"]}}"#);
+        let replay = Replay::new(&[(200, LIST), (200, &found)]);
+        let s = spec(&format!("version: 1\nenvironment: test\nresources:\n- kind: waf_web_acl\n  id: REGIONAL/api\n  expect: {{ associated_resources: {{ contains: \"{alb}\" }} }}\n"));
+        assert_eq!(
+            crate::plan::extra_actions(Some(&s.resources[0])),
+            ["elasticloadbalancing:DescribeWebACLAssociation"]
+        );
+        let resources: Vec<&Resource> = s.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(requests[1].contains(r#""ResourceType":"APPLICATION_LOAD_BALANCER""#));
+        match &records[0].observation {
+            Observation::Present { attributes, .. } => {
+                assert_eq!(attributes["associated_resources"], json!([alb]))
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // `equals: [ALB]` needs every type; API Gateway's is denied.
+        let access = r#"{"__type":"AccessDeniedException","message":"User is not authorized"}"#;
+        let none = r#"{"ResourceArns":[]}"#;
+        let mut answers = vec![(200, LIST), (200, found.as_str()), (400, access)];
+        answers.extend(std::iter::repeat_n(
+            (200, none),
+            WAF_RESOURCE_TYPES.len() - 2,
+        ));
+        let replay = Replay::new(&answers);
+        let s = spec(&format!("version: 1\nenvironment: test\nresources:\n- kind: waf_web_acl\n  id: REGIONAL/api\n  expect: {{ associated_resources: [\"{alb}\"] }}\n"));
+        assert_eq!(
+            crate::plan::extra_actions(Some(&s.resources[0])).len(),
+            WAF_RESOURCE_TYPES.iter().filter(|t| t.2.is_some()).count()
+        );
+        let resources: Vec<&Resource> = s.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        assert_eq!(replay.requests().len(), 1 + WAF_RESOURCE_TYPES.len());
+        match &records[0].observation {
+            Observation::Present { errors, .. } => {
+                let e = &errors["associated_resources"];
+                assert!(e.contains("API_GATEWAY: access denied"), "{e}");
+                assert!(e.contains(alb), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -623,6 +623,8 @@ fn services_and_clusters_are_described_in_batches_and_only_asked_calls_are_made(
         calls,
         BTreeMap::from([
             ("ECR:DescribeRepositories".to_string(), 1),
+            // scan_on_push is the registry's decision too: its configuration, once.
+            ("ECR:GetRegistryScanningConfiguration".to_string(), 1),
             ("ECS:DescribeClusters".to_string(), 1),
             ("ECS:DescribeServices".to_string(), 1),
             ("ECS:DescribeTaskDefinition".to_string(), 2),

@@ -19,6 +19,7 @@ mod leaks;
 mod monitoring;
 mod rds_s3;
 mod region;
+mod s3_regions;
 mod security;
 mod select;
 mod several;
@@ -81,6 +82,7 @@ pub fn connection(endpoint: &str) -> Connection {
         endpoint: Some(endpoint.to_string()),
         max_concurrency: infra_verify::probe::CONCURRENCY,
         limits: Default::default(),
+        account: Default::default(),
     }
 }
 

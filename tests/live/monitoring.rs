@@ -153,13 +153,13 @@ fn every_modelled_attribute_passes_with_one_list_per_operation() {
     // 6 resources (6 `exists` checks) and 2 + 2 + 12 + 4 + 4 + 2 expectations.
     assert_eq!(report.summary.total, 6 + 26);
     // DescribeLogGroups: two pages (57 groups, 50 a page); one call for everything else, and
-    // ListSubscriptions once for the account, not once per topic.
+    // ListSubscriptionsByTopic once for each of the two topics whose subscriptions are checked.
     assert_eq!(
         calls_made,
         calls(&[
             ("CloudWatch:DescribeAlarms", 1),
             ("CloudWatchLogs:DescribeLogGroups", 2),
-            ("SNS:ListSubscriptions", 1),
+            ("SNS:ListSubscriptionsByTopic", 2),
             ("SNS:ListTopics", 1),
             ("STS:GetCallerIdentity", 1),
         ])
@@ -302,7 +302,7 @@ resources:
             ("sns_topic/dorami-alerts/exists", Status::Pass),
         ]
     );
-    // The only subscription check is on a topic that does not exist: no ListSubscriptions.
+    // The only subscription check is on a topic that does not exist: no subscriptions listed.
     assert_eq!(
         calls_made,
         calls(&[
@@ -322,8 +322,9 @@ fn deny_monitoring_lists(request: &str) -> Option<Answer> {
     if amz_target(request) == Some("Logs_20140328.DescribeLogGroups") {
         return Some(Answer::json_error(400, "AccessDeniedException"));
     }
-    (is_query_action(request, "DescribeAlarms") || is_query_action(request, "ListSubscriptions"))
-        .then(|| Answer::query_error(403, "AccessDenied"))
+    (is_query_action(request, "DescribeAlarms")
+        || is_query_action(request, "ListSubscriptionsByTopic"))
+    .then(|| Answer::query_error(403, "AccessDenied"))
 }
 
 fn deny_list_topics(request: &str) -> Option<Answer> {
@@ -359,7 +360,7 @@ fn access_denied_is_an_error_verdict_naming_the_action_never_a_pass() {
         ),
         (
             "sns_topic/dorami-alerts/confirmed_email_subscriptions",
-            "sns:ListSubscriptions",
+            "sns:ListSubscriptionsByTopic",
         ),
     ] {
         let c = json_check(&report, id);
@@ -398,7 +399,7 @@ fn access_denied_is_an_error_verdict_naming_the_action_never_a_pass() {
     assert!(report.checks[2]
         .message
         .contains("access denied: the caller may not call `sns:ListTopics`"));
-    assert_eq!(calls_made.get("SNS:ListSubscriptions"), None);
+    assert_eq!(calls_made.get("SNS:ListSubscriptionsByTopic"), None);
 }
 
 /// "An alarm on CPUUtilization of this ECS service": alarms found by metric and dimensions from
@@ -464,4 +465,69 @@ resources:
             ("STS:GetCallerIdentity", 1),
         ])
     );
+}
+
+/// Real SNS answers the account-wide ListSubscriptions with the caller's own subscriptions only;
+/// a read-only role owns none. The proxy answers so: the topic's subscriptions are still seen,
+/// from ListSubscriptionsByTopic, which lists every subscription of the topic.
+fn own_subscriptions_only(request: &str) -> Option<Answer> {
+    is_query_action(request, "ListSubscriptions").then(|| Answer {
+        status: 200,
+        content_type: "text/xml",
+        body: "<ListSubscriptionsResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><ListSubscriptionsResult><Subscriptions/></ListSubscriptionsResult><ResponseMetadata><RequestId>test</RequestId></ResponseMetadata></ListSubscriptionsResponse>".into(),
+    })
+}
+
+#[test]
+fn a_topics_subscriptions_are_seen_whoever_owns_them_and_webhook_urls_are_redacted() {
+    const SLACK: &str =
+        "https://hooks.slack.com/services/T0LEAK000/B0LEAK000/LeakCheckSlackToken0000";
+    const USERINFO: &str = "https://alerts:LeakCheckBasicPassw0rd@pager.example.com/v1/hook";
+    const QUERY: &str = "https://ops.example.com/hook?token=LeakCheckQueryToken0000";
+    let moto = Moto::start();
+    rt().block_on(async {
+        let s = MonitoringSeeder::new(&moto.endpoint);
+        let topic = s.topic("dorami-alerts").await?;
+        s.subscribe(&topic, "email", "ops@example.com").await?;
+        for url in [SLACK, USERINFO, QUERY] {
+            s.subscribe(&topic, "https", url).await?;
+        }
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+    })
+    .expect("seed");
+    let proxy = proxy::start(moto.port, own_subscriptions_only);
+    let spec = spec_text(
+        "version: 1\nenvironment: staging\nresources:\n  - kind: sns_topic\n    id: dorami-alerts\n    expect:\n      confirmed_subscriptions: 4\n      confirmed_email_subscriptions: 1\n      pending_subscriptions: 0\n",
+    );
+    let conn = connection(&proxy.endpoint);
+    let snap = rt()
+        .block_on(probe::observe(&spec, &conn))
+        .expect("observe");
+    let report = evaluate(&spec, &snap);
+    let bad: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .map(|c| (c.id.as_str(), c.message.as_str()))
+        .collect();
+    assert_eq!(bad, []);
+    let text = snap.to_json();
+    for secret in [
+        "LeakCheckSlackToken0000",
+        "T0LEAK000",
+        "LeakCheckBasicPassw0rd",
+        "alerts:",
+        "LeakCheckQueryToken0000",
+        "token=",
+    ] {
+        assert!(!text.contains(secret), "`{secret}` in the snapshot: {text}");
+    }
+    for kept in [
+        "https://hooks.slack.com/<redacted:",
+        "https://pager.example.com/<redacted:",
+        "https://ops.example.com/<redacted:",
+        "ops@example.com",
+    ] {
+        assert!(text.contains(kept), "no `{kept}` in the snapshot: {text}");
+    }
 }

@@ -209,6 +209,7 @@ async fn seed_every_attribute(endpoint: &str) {
         expire_days: Some(3),
         environment: Some("test"),
         tls_policy: true,
+        region: None,
     })
     .await
     .expect("bucket");
@@ -543,5 +544,123 @@ fn the_spec_role_is_assumed_before_probing() {
     assert!(
         arn.contains(":assumed-role/infra-verify-readonly/infra-verify"),
         "{arn}"
+    );
+}
+
+/// An S3 Control client on the emulator: S3 Control puts the account id in the host name, which
+/// a loopback endpoint cannot take, so every call goes to the endpoint as it is.
+fn s3control(endpoint: &str) -> aws_sdk_s3control::Client {
+    #[derive(Debug)]
+    struct Fixed(String);
+    impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Fixed {
+        fn resolve_endpoint<'a>(
+            &'a self,
+            _: &'a aws_sdk_s3control::config::endpoint::Params,
+        ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+            aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+                aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                    .url(self.0.clone())
+                    .build(),
+            ))
+        }
+    }
+    let cfg = crate::support::seed::emulator_config(endpoint);
+    aws_sdk_s3control::Client::from_conf(
+        aws_sdk_s3control::config::Builder::from(&cfg)
+            .endpoint_resolver(Fixed(endpoint.to_string()))
+            .build(),
+    )
+}
+
+/// A bucket without a Block Public Access of its own is still blocked when the account's is on
+/// (S3 applies both); the verdict says which level blocks it. Without either, it is not blocked.
+#[test]
+fn the_account_block_public_access_protects_a_bucket_without_its_own() {
+    let moto = Moto::start();
+    let s = Seeder::new(&moto.endpoint);
+    rt().block_on(async {
+        s.bucket(&Bucket {
+            name: "bucket-own-block",
+            block_public: true,
+            ..Bucket::default()
+        })
+        .await?;
+        s.bucket(&Bucket {
+            name: "bucket-bare",
+            ..Bucket::default()
+        })
+        .await?;
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+    })
+    .expect("seed");
+    let text = "version: 1\nenvironment: test\naws: { region: ap-northeast-2 }\nresources:\n  - kind: s3_bucket\n    id: bucket-own-block\n    expect: { public_access_blocked: true }\n  - kind: s3_bucket\n    id: bucket-bare\n    expect: { public_access_blocked: true }\n";
+    let (snap, report, calls) = crate::observe(&moto.endpoint, text);
+    let attr = |id: &str, a: &str| match &snap
+        .resources
+        .iter()
+        .find(|r| r.id == id)
+        .expect("record")
+        .observation
+    {
+        infra_verify::snapshot::Observation::Present { attributes, .. } => {
+            attributes.get(a).cloned()
+        }
+        other => panic!("{other:?}"),
+    };
+    // No account block yet: the bare bucket is open, and the account was asked once.
+    assert_eq!(
+        crate::check(&report, "s3_bucket/bucket-bare/public_access_blocked").status,
+        Status::Fail
+    );
+    assert_eq!(
+        attr("bucket-own-block", "public_access_block_source"),
+        Some(serde_json::json!("bucket"))
+    );
+    assert_eq!(
+        calls.get("S3Control:GetPublicAccessBlock"),
+        Some(&1),
+        "{calls:?}"
+    );
+
+    rt().block_on(
+        s3control(&moto.endpoint)
+            .put_public_access_block()
+            .account_id("123456789012")
+            .public_access_block_configuration(
+                aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .ignore_public_acls(true)
+                    .block_public_policy(true)
+                    .restrict_public_buckets(true)
+                    .build(),
+            )
+            .send(),
+    )
+    .expect("account block");
+    let (snap, report, _) = crate::observe(&moto.endpoint, text);
+    assert_eq!(crate::not_passing(&report), []);
+    let attr = |id: &str, a: &str| match &snap
+        .resources
+        .iter()
+        .find(|r| r.id == id)
+        .expect("record")
+        .observation
+    {
+        infra_verify::snapshot::Observation::Present { attributes, .. } => {
+            attributes.get(a).cloned()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        attr("bucket-bare", "public_access_block_source"),
+        Some(serde_json::json!("account"))
+    );
+    assert_eq!(
+        attr("bucket-bare", "block_public_policy"),
+        Some(serde_json::json!(true))
+    );
+    assert_eq!(
+        attr("bucket-own-block", "public_access_block_source"),
+        Some(serde_json::json!("bucket and account"))
     );
 }

@@ -7,6 +7,7 @@ pub mod demo_drift;
 pub mod faults;
 pub mod moto;
 pub mod proxy;
+pub mod s3_regions;
 pub mod seed;
 pub mod seed_dns;
 pub mod seed_ec2;

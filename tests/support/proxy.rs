@@ -275,7 +275,7 @@ pub fn start_counting(upstream: u16, delay: std::time::Duration) -> CountingProx
 
 /// Waits `delay`, forwards one request and returns the whole answer (with `Connection: close`),
 /// or `None` when the upstream failed.
-fn forward(req: &Request, upstream: u16, delay: std::time::Duration) -> Option<Vec<u8>> {
+pub fn forward(req: &Request, upstream: u16, delay: std::time::Duration) -> Option<Vec<u8>> {
     thread::sleep(delay);
     let mut up = TcpStream::connect(("127.0.0.1", upstream)).ok()?;
     up.write_all(with_connection_close(&req.head).as_bytes())

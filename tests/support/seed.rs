@@ -34,6 +34,7 @@ pub fn emulator_config(endpoint: &str) -> SdkConfig {
 }
 
 pub struct Seeder {
+    pub endpoint: String,
     pub rds: aws_sdk_rds::Client,
     pub s3: aws_sdk_s3::Client,
     pub elasticache: aws_sdk_elasticache::Client,
@@ -64,6 +65,8 @@ pub struct Bucket<'a> {
     pub environment: Option<&'a str>,
     /// A bucket policy that denies requests without TLS.
     pub tls_policy: bool,
+    /// The bucket's region (default: [`REGION`]); created and configured there.
+    pub region: Option<&'a str>,
 }
 
 impl Seeder {
@@ -73,6 +76,7 @@ impl Seeder {
             .force_path_style(true)
             .build();
         Seeder {
+            endpoint: endpoint.to_string(),
             rds: aws_sdk_rds::Client::new(&cfg),
             s3: aws_sdk_s3::Client::from_conf(s3),
             elasticache: aws_sdk_elasticache::Client::new(&cfg),
@@ -153,11 +157,13 @@ impl Seeder {
         Ok(())
     }
 
-    /// A single-node Redis cache cluster.
+    /// A single-node Redis cache cluster in one zone (real ElastiCache always reports the zone of
+    /// a single-node cluster; moto reports the one it was created with).
     pub async fn cache_cluster(&self, id: &str, node_type: &str) -> Result<()> {
         self.elasticache
             .create_cache_cluster()
             .cache_cluster_id(id)
+            .preferred_availability_zone(format!("{REGION}a"))
             .engine("redis")
             .engine_version("7.1")
             .cache_node_type(node_type)
@@ -203,17 +209,35 @@ impl Seeder {
         Ok(())
     }
 
+    /// An S3 client in another region than [`REGION`].
+    pub fn s3_in(&self, region: &str) -> aws_sdk_s3::Client {
+        let cfg = emulator_config(&self.endpoint)
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&cfg)
+                .force_path_style(true)
+                .build(),
+        )
+    }
+
     pub async fn bucket(&self, b: &Bucket<'_>) -> Result<()> {
-        let s3 = &self.s3;
-        s3.create_bucket()
-            .bucket(b.name)
-            .create_bucket_configuration(
+        let region = b.region.unwrap_or(REGION);
+        let in_region = (region != REGION).then(|| self.s3_in(region));
+        let s3 = in_region.as_ref().unwrap_or(&self.s3);
+        let create = s3.create_bucket().bucket(b.name);
+        // us-east-1 is the one region named by no location constraint.
+        let create = if region == "us-east-1" {
+            create
+        } else {
+            create.create_bucket_configuration(
                 CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::from(REGION))
+                    .location_constraint(BucketLocationConstraint::from(region))
                     .build(),
             )
-            .send()
-            .await?;
+        };
+        create.send().await?;
         if b.versioning {
             s3.put_bucket_versioning()
                 .bucket(b.name)
