@@ -542,13 +542,15 @@ def floor(n: int, delay_ms: float) -> tuple[int, float]:
 
     RDS: DescribeDBInstances pages of 100 (the maximum) in sequence. S3: one ListBuckets (all
     buckets in one page) then one GetBucketVersioning per bucket, all in parallel. ECR: one
-    DescribeRepositories page (moto serves every repository in one; AWS pages at 1,000 at most).
+    DescribeRepositories page (moto serves every repository in one; AWS pages at 1,000 at most)
+    and the registry's scanning configuration, which decides scan-on-push with the repository's
+    own setting (GetRegistryScanningConfiguration).
     ELBv2: one DescribeTargetGroups page (moto ignores page sizes; AWS pages at 400 at most).
     No identity call: the checks themselves do not need one.
     """
     rds_pages = max(1, math.ceil(n / 100))
-    requests = rds_pages + (1 + n) + 1 + 1
-    depth = max(rds_pages, 2, 1, 1)
+    requests = rds_pages + (1 + n) + 2 + 1
+    depth = max(rds_pages, 2, 2, 1)
     return requests, depth * delay_ms / 1000.0
 
 

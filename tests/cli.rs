@@ -1983,3 +1983,65 @@ fn init_docs_match_the_code() {
     }
     assert!(actions(&tagged).contains(&"s3:GetBucketTagging".to_string()));
 }
+
+/// Every operation the probes may call has at least one replay test (a response shaped like the
+/// AWS API reference's, fields moto omits included), named in docs/emulator.md's "Replays by
+/// operation" list, and every test named there exists.
+#[test]
+fn every_operation_has_a_replay_test_named_in_the_docs() {
+    let doc = std::fs::read_to_string("docs/emulator.md").expect("docs/emulator.md");
+    let section = doc
+        .split("## Replays by operation")
+        .nth(1)
+        .expect("a `## Replays by operation` section")
+        .split("\n## ")
+        .next()
+        .unwrap_or_default();
+    let line = regex::Regex::new(r"(?m)^- `([a-z0-9-]+:[A-Za-z]+)`[^\n]*?: (.+)$").expect("regex");
+    let test =
+        regex::Regex::new(r"`probe::([a-z0-9_]+)::(?:tests::)?([a-z0-9_]+)`").expect("regex");
+    let call = regex::Regex::new(r"\b([a-z_][a-z0-9_]*)\(").expect("regex");
+    let mut covered = std::collections::BTreeSet::new();
+    for c in line.captures_iter(section) {
+        let tests: Vec<(String, String)> = test
+            .captures_iter(&c[2])
+            .map(|t| (t[1].to_string(), t[2].to_string()))
+            .collect();
+        assert!(!tests.is_empty(), "no test named for {}", &c[1]);
+        for (module, name) in tests {
+            let source = std::fs::read_to_string(format!("src/probe/{module}.rs"))
+                .unwrap_or_else(|_| panic!("{}: no src/probe/{module}.rs", &c[1]));
+            let body = source
+                .split(&format!("fn {name}("))
+                .nth(1)
+                .unwrap_or_else(|| panic!("{}: no test `{name}` in src/probe/{module}.rs", &c[1]));
+            let body = body.split("\n    }\n").next().unwrap_or_default();
+            // The test replays, itself or through a helper of the same file that does.
+            let replays = |text: &str| text.contains("Replay::");
+            let through_helper = call.captures_iter(body).any(|h| {
+                source
+                    .split(&format!("fn {}(", &h[1]))
+                    .nth(1)
+                    .is_some_and(|helper| {
+                        replays(helper.split("\n    }\n").next().unwrap_or_default())
+                    })
+            });
+            assert!(
+                replays(body) || through_helper,
+                "{}: `probe::{module}::tests::{name}` replays nothing",
+                &c[1]
+            );
+        }
+        covered.insert(c[1].to_string());
+    }
+    let missing: Vec<&str> = infra_verify::plan::OPERATIONS
+        .iter()
+        .map(|o| o.action)
+        .filter(|a| !covered.contains(*a))
+        .collect();
+    assert_eq!(
+        missing,
+        Vec::<&str>::new(),
+        "operations without a replay test in docs/emulator.md"
+    );
+}

@@ -212,4 +212,228 @@ mod tests {
         assert!(!attributes.contains_key("root_access_keys_present"));
         assert!(errors["root_access_keys_present"].contains("AccountAccessKeysPresent"));
     }
+
+    /// The account's three reads go out concurrently: answer each by its action.
+    fn account_replay(password_policy: (u16, &'static str), ebs_default: &'static str) -> Replay {
+        Replay::by_request(move |request| {
+            let body = request.lines().nth(1).unwrap_or_default();
+            let ebs = format!(
+                r#"<GetEbsEncryptionByDefaultResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId><ebsEncryptionByDefault>{ebs_default}</ebsEncryptionByDefault></GetEbsEncryptionByDefaultResponse>"#
+            );
+            if body.contains("Action=GetAccountPasswordPolicy") {
+                (password_policy.0, password_policy.1.to_string())
+            } else if body.contains("Action=GetEbsEncryptionByDefault") {
+                (200, ebs)
+            } else if body.contains("Action=GetAccountSummary") {
+                (
+                    200,
+                    "<GetAccountSummaryResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetAccountSummaryResult><SummaryMap>\
+                     <entry><key>Groups</key><value>31</value></entry>\
+                     <entry><key>AccountMFAEnabled</key><value>0</value></entry>\
+                     <entry><key>AccountAccessKeysPresent</key><value>1</value></entry>\
+                     <entry><key>Users</key><value>27</value></entry>\
+                     </SummaryMap></GetAccountSummaryResult><ResponseMetadata><RequestId>f1e38443-f1ad-11df-b1ef-a9265EXAMPLE</RequestId></ResponseMetadata></GetAccountSummaryResponse>"
+                        .to_string(),
+                )
+            } else {
+                (
+                    400,
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>unexpected request</Message></Error><RequestId>r</RequestId></ErrorResponse>"
+                        .to_string(),
+                )
+            }
+        })
+    }
+
+    async fn observe_account(replay: &Replay, expect: &str) -> Vec<ResourceRecord> {
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            &format!(
+                "version: 1\nenvironment: t\nresources:\n  - kind: account\n    id: current\n    expect: {{ {expect} }}\n"
+            ),
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        observe(&replay.connection(), &resources).await
+    }
+
+    /// The actions of the requests made, sorted.
+    fn actions(replay: &Replay) -> Vec<String> {
+        let mut out: Vec<String> = replay
+            .requests()
+            .iter()
+            .filter_map(|r| {
+                let body = r.lines().nth(1)?;
+                body.split('&')
+                    .find_map(|p| p.strip_prefix("Action="))
+                    .map(str::to_string)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The IAM API reference's GetAccountPasswordPolicy example.
+    const PASSWORD_POLICY_XML: &str = "<GetAccountPasswordPolicyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
+        <GetAccountPasswordPolicyResult><PasswordPolicy>\
+        <AllowUsersToChangePassword>true</AllowUsersToChangePassword>\
+        <RequireUppercaseCharacters>true</RequireUppercaseCharacters>\
+        <RequireSymbols>true</RequireSymbols>\
+        <ExpirePasswords>false</ExpirePasswords>\
+        <PasswordReusePrevention>12</PasswordReusePrevention>\
+        <RequireLowercaseCharacters>true</RequireLowercaseCharacters>\
+        <MaxPasswordAge>90</MaxPasswordAge>\
+        <HardExpiry>false</HardExpiry>\
+        <RequireNumbers>true</RequireNumbers>\
+        <MinimumPasswordLength>12</MinimumPasswordLength>\
+        </PasswordPolicy></GetAccountPasswordPolicyResult>\
+        <ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata>\
+        </GetAccountPasswordPolicyResponse>";
+
+    #[tokio::test]
+    async fn get_account_password_policy_reads_every_field() {
+        let replay = account_replay((200, PASSWORD_POLICY_XML), "true");
+        let records = observe_account(
+            &replay,
+            "password_min_length: 14, password_policy: { contains: { require_symbols: true } }",
+        )
+        .await;
+        // Neither the summary nor the EBS default is checked: neither is read.
+        assert_eq!(actions(&replay), ["GetAccountPasswordPolicy"]);
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("{records:?}")
+        };
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(attributes["password_min_length"], json!(12));
+        assert_eq!(
+            attributes["password_policy"],
+            json!([{
+                "minimum_length": 12,
+                "require_symbols": true,
+                "require_numbers": true,
+                "require_uppercase": true,
+                "require_lowercase": true,
+                "allow_users_to_change": true,
+                "expire_passwords": false,
+                "max_age_days": 90,
+                "reuse_prevention": 12,
+                "hard_expiry": false,
+            }])
+        );
+        assert!(!attributes.contains_key("ebs_encryption_by_default"));
+    }
+
+    /// No password policy set: IAM answers 404 NoSuchEntity, which is a null policy (an
+    /// observed fact a check can fail on), not an error.
+    #[tokio::test]
+    async fn get_account_password_policy_no_such_entity_is_null() {
+        let replay = account_replay(
+            (
+                404,
+                "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>NoSuchEntity</Code>\
+                 <Message>The Password Policy with domain name 123456789012 cannot be found.</Message></Error>\
+                 <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>",
+            ),
+            "false",
+        );
+        let records = observe_account(
+            &replay,
+            "password_min_length: { at_least: 14 }, ebs_encryption_by_default: true",
+        )
+        .await;
+        assert_eq!(
+            actions(&replay),
+            ["GetAccountPasswordPolicy", "GetEbsEncryptionByDefault"]
+        );
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("{records:?}")
+        };
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(attributes["password_policy"], Value::Null);
+        assert_eq!(attributes["password_min_length"], Value::Null);
+        assert_eq!(attributes["ebs_encryption_by_default"], json!(false));
+    }
+
+    /// Another IAM error is an error for the password attributes only.
+    #[tokio::test]
+    async fn get_account_password_policy_access_denied_is_an_error() {
+        let replay = account_replay(
+            (
+                403,
+                "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                 <Message>User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:GetAccountPasswordPolicy</Message></Error>\
+                 <RequestId>r</RequestId></ErrorResponse>",
+            ),
+            "true",
+        );
+        let records = observe_account(
+            &replay,
+            "password_min_length: 14, ebs_encryption_by_default: true",
+        )
+        .await;
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("{records:?}")
+        };
+        assert_eq!(attributes["ebs_encryption_by_default"], json!(true));
+        assert!(!attributes.contains_key("password_min_length"));
+        for name in ["password_min_length", "password_policy"] {
+            assert!(
+                errors[name].contains("access denied")
+                    && errors[name].contains("iam:GetAccountPasswordPolicy"),
+                "{name}: {errors:?}"
+            );
+        }
+    }
+
+    /// The EC2 API reference's GetEbsEncryptionByDefault answer, both ways, alongside the
+    /// summary (every read of the account at once).
+    #[tokio::test]
+    async fn get_ebs_encryption_by_default_reads_the_flag() {
+        for on in ["true", "false"] {
+            let replay = account_replay((200, PASSWORD_POLICY_XML), on);
+            let records = observe_account(
+                &replay,
+                "ebs_encryption_by_default: true, root_mfa_enabled: true, root_access_keys_present: false, password_min_length: 12",
+            )
+            .await;
+            assert_eq!(
+                actions(&replay),
+                [
+                    "GetAccountPasswordPolicy",
+                    "GetAccountSummary",
+                    "GetEbsEncryptionByDefault"
+                ]
+            );
+            let Observation::Present { attributes, errors } = &records[0].observation else {
+                panic!("{records:?}")
+            };
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(
+                attributes["ebs_encryption_by_default"],
+                json!(on == "true"),
+                "{on}"
+            );
+            assert_eq!(attributes["root_mfa_enabled"], json!(false));
+            assert_eq!(attributes["root_access_keys_present"], json!(true));
+            assert_eq!(attributes["password_min_length"], json!(12));
+        }
+    }
+
+    /// An answer without the flag is an error, never a `false`.
+    #[tokio::test]
+    async fn get_ebs_encryption_by_default_without_the_flag_is_an_error() {
+        let replay = Replay::new(&[(
+            200,
+            r#"<GetEbsEncryptionByDefaultResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId></GetEbsEncryptionByDefaultResponse>"#,
+        )]);
+        let records = observe_account(&replay, "ebs_encryption_by_default: true").await;
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("{records:?}")
+        };
+        assert!(attributes.is_empty(), "{attributes:?}");
+        assert!(
+            errors["ebs_encryption_by_default"].contains("EbsEncryptionByDefault"),
+            "{errors:?}"
+        );
+    }
 }

@@ -233,6 +233,123 @@ mod tests {
         assert_eq!(a["renewal_eligibility"], Value::Null);
     }
 
+    /// DescribeCertificate shaped like the API reference's example: called once per listed
+    /// certificate whose checks ask for the full list of names, with its ARN, and for no other;
+    /// every name it reports is kept (the summary's list is truncated). A denied call is an
+    /// error of the attribute, the summary's attributes stay.
+    #[tokio::test]
+    async fn describe_certificate_reads_every_subject_alternative_name() {
+        let arn = |id: &str| format!("arn:aws:acm:us-east-1:111122223333:certificate/{id}");
+        let summary = |domain: &str, id: &str| {
+            format!(
+                r#"{{"CertificateArn":"{}","DomainName":"{domain}","SubjectAlternativeNameSummaries":["{domain}"],
+                "HasAdditionalSubjectAlternativeNames":true,"Status":"ISSUED","Type":"AMAZON_ISSUED","KeyAlgorithm":"RSA_2048",
+                "InUse":true,"RenewalEligibility":"ELIGIBLE","NotAfter":4102444800,"CreatedAt":1446835267}}"#,
+                arn(id)
+            )
+        };
+        let listed = format!(
+            r#"{{"CertificateSummaryList":[{},{},{}]}}"#,
+            summary("www.example.com", "12345678-1234-1234-1234-123456789012"),
+            summary("api.example.com", "22345678-1234-1234-1234-123456789012"),
+            summary("denied.example.com", "32345678-1234-1234-1234-123456789012"),
+        );
+        let described = format!(
+            r#"{{"Certificate":{{"CertificateArn":"{}","CreatedAt":1446835267.0,
+            "DomainName":"www.example.com","DomainValidationOptions":[{{"DomainName":"www.example.com","ValidationDomain":"www.example.com","ValidationStatus":"SUCCESS","ValidationMethod":"DNS"}}],
+            "InUse":true,"InUseBy":["arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/my-load-balancer/50dc6c495c0c9188"],
+            "IssuedAt":1446835815.0,"Issuer":"Amazon","KeyAlgorithm":"RSA_2048","NotAfter":4102444800.0,"NotBefore":1446768000.0,
+            "Serial":"0f:ac:b0:a3:8d:ea:65:52:2d:7d:01:3a:39:36:db:d6","SignatureAlgorithm":"SHA256WITHRSA","Status":"ISSUED",
+            "Subject":"CN=www.example.com","SubjectAlternativeNames":["www.example.com","www.example.net","m.example.com"],
+            "Type":"AMAZON_ISSUED","RenewalEligibility":"ELIGIBLE"}}}}"#,
+            arn("12345678-1234-1234-1234-123456789012")
+        );
+        let denied = r#"{"__type":"AccessDeniedException","Message":"User is not authorized to perform: acm:DescribeCertificate"}"#;
+        let replay = Replay::by_request(move |request| {
+            let target = request.lines().last().unwrap_or_default();
+            match target {
+                "CertificateManager.ListCertificates" => (200, listed.clone()),
+                "CertificateManager.DescribeCertificate"
+                    if request.contains("12345678-1234-1234-1234-123456789012\"") =>
+                {
+                    (200, described.clone())
+                }
+                "CertificateManager.DescribeCertificate"
+                    if request.contains("32345678-1234-1234-1234-123456789012\"") =>
+                {
+                    (400, denied.to_string())
+                }
+                _ => (
+                    400,
+                    format!(r#"{{"__type":"UnexpectedRequest","message":"{target}"}}"#),
+                ),
+            }
+        });
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: acm_certificate\n  id: www.example.com\n  expect: { subject_alternative_names: [www.example.com, www.example.net, m.example.com] }\n\
+             - kind: acm_certificate\n  id: api.example.com\n  expect: { in_use: true }\n\
+             - kind: acm_certificate\n  id: denied.example.com\n  expect: { subject_alternative_names: [denied.example.com] }\n\
+             - kind: acm_certificate\n  id: nowhere.example.com\n  expect: { subject_alternative_names: [] }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 3, "{requests:#?}");
+        let describes: Vec<&String> = requests
+            .iter()
+            // A DescribeCertificate request is the only one whose body names a certificate.
+            .filter(|r| r.contains(r#"{"CertificateArn":"#))
+            .collect();
+        assert_eq!(describes.len(), 2, "{requests:#?}");
+        assert!(
+            !describes.iter().any(|r| r.contains("22345678")),
+            "{describes:#?}"
+        );
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([
+                ("ACM:ListCertificates".to_string(), 1),
+                ("ACM:DescribeCertificate".to_string(), 2),
+            ])
+        );
+        let present = |id: &str| match records.iter().find(|r| r.id == id).map(|r| &r.observation) {
+            Some(Observation::Present { attributes, errors }) => {
+                (attributes.clone(), errors.clone())
+            }
+            other => panic!("{id}: {other:?}"),
+        };
+        let (a, errors) = present("www.example.com");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            a["subject_alternative_names"],
+            json!(["www.example.com", "www.example.net", "m.example.com"])
+        );
+        assert_eq!(a["status"], json!("ISSUED"));
+        let (a, errors) = present("api.example.com");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!a.contains_key("subject_alternative_names"), "{a:?}");
+        assert_eq!(a["in_use"], json!(true));
+        let (a, errors) = present("denied.example.com");
+        assert!(!a.contains_key("subject_alternative_names"), "{a:?}");
+        assert!(
+            errors["subject_alternative_names"].contains("`acm:DescribeCertificate`"),
+            "{errors:?}"
+        );
+        assert_eq!(a["key_algorithm"], json!("RSA_2048"));
+        assert_eq!(
+            records
+                .iter()
+                .find(|r| r.id == "nowhere.example.com")
+                .map(|r| &r.observation),
+            Some(&Observation::Absent)
+        );
+    }
+
     /// Two pages, the second asked for with the first's token; every key type is asked for.
     #[tokio::test]
     async fn list_certificates_reads_every_page_of_every_key_type() {

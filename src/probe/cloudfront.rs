@@ -282,6 +282,163 @@ mod tests {
         }
     }
 
+    /// A GetDistributionConfig answer shaped like the API reference's response syntax (and its
+    /// CLI example's values); CloudFront sends an empty `DefaultRootObject` when none is set.
+    fn config(alias: &str, root: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">
+<CallerReference>cli-example</CallerReference>
+<Aliases><Quantity>1</Quantity><Items><CNAME>{alias}</CNAME></Items></Aliases>
+<DefaultRootObject>{root}</DefaultRootObject>
+<Origins><Quantity>1</Quantity><Items><Origin><Id>awsexamplebucket.s3.amazonaws.com-cli-example</Id>
+<DomainName>awsexamplebucket.s3.amazonaws.com</DomainName><OriginPath></OriginPath>
+<CustomHeaders><Quantity>0</Quantity></CustomHeaders>
+<S3OriginConfig><OriginAccessIdentity></OriginAccessIdentity></S3OriginConfig>
+<ConnectionAttempts>3</ConnectionAttempts><ConnectionTimeout>10</ConnectionTimeout>
+<OriginShield><Enabled>false</Enabled></OriginShield><OriginAccessControlId></OriginAccessControlId>
+</Origin></Items></Origins>
+<OriginGroups><Quantity>0</Quantity></OriginGroups>
+<DefaultCacheBehavior><TargetOriginId>awsexamplebucket.s3.amazonaws.com-cli-example</TargetOriginId>
+<TrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></TrustedSigners>
+<TrustedKeyGroups><Enabled>false</Enabled><Quantity>0</Quantity></TrustedKeyGroups>
+<ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>
+<AllowedMethods><Quantity>2</Quantity><Items><Method>HEAD</Method><Method>GET</Method></Items>
+<CachedMethods><Quantity>2</Quantity><Items><Method>HEAD</Method><Method>GET</Method></Items></CachedMethods></AllowedMethods>
+<SmoothStreaming>false</SmoothStreaming><Compress>false</Compress>
+<LambdaFunctionAssociations><Quantity>0</Quantity></LambdaFunctionAssociations>
+<FunctionAssociations><Quantity>0</Quantity></FunctionAssociations>
+<FieldLevelEncryptionId></FieldLevelEncryptionId>
+<CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></DefaultCacheBehavior>
+<CacheBehaviors><Quantity>0</Quantity></CacheBehaviors>
+<CustomErrorResponses><Quantity>0</Quantity></CustomErrorResponses>
+<Comment></Comment>
+<Logging><Enabled>false</Enabled><IncludeCookies>false</IncludeCookies><Bucket></Bucket><Prefix></Prefix></Logging>
+<PriceClass>PriceClass_All</PriceClass><Enabled>true</Enabled>
+<ViewerCertificate><CloudFrontDefaultCertificate>true</CloudFrontDefaultCertificate>
+<SSLSupportMethod>vip</SSLSupportMethod><MinimumProtocolVersion>TLSv1</MinimumProtocolVersion>
+<CertificateSource>cloudfront</CertificateSource></ViewerCertificate>
+<Restrictions><GeoRestriction><RestrictionType>none</RestrictionType><Quantity>0</Quantity></GeoRestriction></Restrictions>
+<WebACLId></WebACLId><HttpVersion>http2</HttpVersion><IsIPV6Enabled>true</IsIPV6Enabled>
+</DistributionConfig>"#
+        )
+    }
+
+    /// GetDistributionConfig is called once per distribution whose checks ask for the default
+    /// root object, with the distribution's id (also when the spec names it by alias), and for
+    /// no other; an empty `DefaultRootObject` is null.
+    #[tokio::test]
+    async fn get_distribution_config_reads_the_default_root_object() {
+        let replay = Replay::by_request(|request| {
+            let first_line = request.lines().next().unwrap_or_default();
+            if first_line.contains("/distribution/E1PAGEONE/config") {
+                (200, config("one.example", "index.html"))
+            } else if first_line.contains("/distribution/E2PAGETWO/config") {
+                (200, config("two.example", ""))
+            } else if first_line.contains("/config") {
+                (404, format!("unexpected request: {request}"))
+            } else if first_line.contains("Marker=E1PAGEONE") {
+                (200, page("E2PAGETWO", "two.example", None))
+            } else {
+                (200, page("E1PAGEONE", "one.example", Some("E1PAGEONE")))
+            }
+        });
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: cloudfront_distribution\n  id: E1PAGEONE\n  expect: { default_root_object: index.html }\n\
+             - kind: cloudfront_distribution\n  id: two.example\n  expect: { default_root_object: null }\n\
+             - kind: cloudfront_distribution\n  id: E2PAGETWO\n  expect: { enabled: true }\n\
+             - kind: cloudfront_distribution\n  id: E9NOWHERE\n  expect: { default_root_object: index.html }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+
+        let requests = replay.requests();
+        let configs: Vec<&String> = requests
+            .iter()
+            .filter(|r| r.lines().next().unwrap_or_default().contains("/config"))
+            .collect();
+        assert_eq!(configs.len(), 2, "{requests:#?}");
+        for c in &configs {
+            assert!(c.starts_with("GET "), "{c}");
+            assert!(c.contains("/2020-05-31/distribution/E"), "{c}");
+        }
+        assert!(
+            configs.iter().any(|c| c.contains("/E2PAGETWO/config")),
+            "the alias is looked up by its distribution's id: {configs:#?}"
+        );
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([
+                ("CloudFront:ListDistributions".to_string(), 2),
+                ("CloudFront:GetDistributionConfig".to_string(), 2),
+            ])
+        );
+        let attributes =
+            |id: &str| match records.iter().find(|r| r.id == id).map(|r| &r.observation) {
+                Some(Observation::Present { attributes, errors }) => {
+                    assert!(errors.is_empty(), "{id}: {errors:?}");
+                    attributes.clone()
+                }
+                other => panic!("{id}: {other:?}"),
+            };
+        assert_eq!(
+            attributes("E1PAGEONE").get("default_root_object"),
+            Some(&json!("index.html"))
+        );
+        assert_eq!(
+            attributes("two.example").get("default_root_object"),
+            Some(&Value::Null)
+        );
+        // Its checks do not ask for the root object: not read, not reported.
+        let e2 = attributes("E2PAGETWO");
+        assert!(!e2.contains_key("default_root_object"), "{e2:?}");
+        assert_eq!(e2["enabled"], json!(true));
+        assert_eq!(
+            records
+                .iter()
+                .find(|r| r.id == "E9NOWHERE")
+                .map(|r| &r.observation),
+            Some(&Observation::Absent)
+        );
+    }
+
+    /// A denied GetDistributionConfig makes `default_root_object` an error; the listing's
+    /// attributes stay.
+    #[tokio::test]
+    async fn a_denied_get_distribution_config_is_an_error_of_its_attribute() {
+        let replay = Replay::new(&[
+            (200, &page("E1PAGEONE", "one.example", None)),
+            (
+                403,
+                r#"<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: cloudfront:GetDistributionConfig</Message></Error><RequestId>r</RequestId></ErrorResponse>"#,
+            ),
+        ]);
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: cloudfront_distribution\n  id: one.example\n  expect: { default_root_object: index.html }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        assert_eq!(replay.requests().len(), 2);
+        match &records[0].observation {
+            Observation::Present { attributes, errors } => {
+                assert!(!attributes.contains_key("default_root_object"));
+                assert_eq!(attributes["domain_name"], json!("E1PAGEONE.cloudfront.net"));
+                assert!(
+                    errors["default_root_object"].contains("`cloudfront:GetDistributionConfig`"),
+                    "{errors:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// CloudFront reports "none" as empty strings; the probe reports null. With the default
     /// certificate, real CloudFront sends no ACM ARN (moto keeps whatever it was given).
     #[test]

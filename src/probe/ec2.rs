@@ -942,6 +942,7 @@ pub fn instance_attributes(i: &Instance) -> BTreeMap<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::replay::Replay;
     use aws_sdk_ec2::types::{Route, RouteState, RouteTableAssociation, UserIdGroupPair};
 
     fn rule(protocol: &str, ports: Option<(i32, i32)>, cidr: &str) -> IpPermission {
@@ -1214,5 +1215,774 @@ mod tests {
             })
             .collect();
         assert_eq!(present, [("third", false), ("first", true), ("sg-2", true)]);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Replays of every EC2 operation the probe calls, answered as the EC2 API reference shows
+    // them (query protocol, `<{Action}Response>` with `requestId`, the item set and, when another
+    // page follows, `nextToken`). Every list is paged in two so that paging is proven for each.
+
+    /// One paginated list: its action, the XML element of its item set, and its pages in order
+    /// (each page the `<item>`s it holds).
+    type Pages = (&'static str, &'static str, Vec<String>);
+
+    const VPC_MAIN: &str = "vpc-0a1b2c3d4e5f60001";
+    const VPC_OTHER: &str = "vpc-0a1b2c3d4e5f60002";
+
+    fn ec2_page(action: &str, set: &str, items: &str, next: Option<&str>) -> String {
+        let next = next
+            .map(|t| format!("<nextToken>{t}</nextToken>"))
+            .unwrap_or_default();
+        format!(
+            r#"<{action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId><{set}>{items}</{set}>{next}</{action}Response>"#
+        )
+    }
+
+    fn tag_set(tags: &[(&str, &str)]) -> String {
+        let items: String = tags
+            .iter()
+            .map(|(k, v)| format!("<item><key>{k}</key><value>{v}</value></item>"))
+            .collect();
+        format!("<tagSet>{items}</tagSet>")
+    }
+
+    /// A query parameter of a recorded request (`METHOD URI\nBODY...`).
+    fn param<'a>(request: &'a str, name: &str) -> Option<&'a str> {
+        request
+            .lines()
+            .nth(1)?
+            .split('&')
+            .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+    }
+
+    /// Answers an EC2 list request from `lists` by its action and `NextToken` (page n+1 is asked
+    /// for with the token `page-{n+1}`); `None` for any other request.
+    fn answer_page(request: &str, lists: &[Pages]) -> Option<(u16, String)> {
+        let action = param(request, "Action")?;
+        let (_, set, pages) = lists.iter().find(|(a, _, _)| *a == action)?;
+        let n: usize = match param(request, "NextToken") {
+            None => 0,
+            Some(t) => t.strip_prefix("page-")?.parse().ok()?,
+        };
+        let items = pages.get(n)?;
+        let next = (n + 1 < pages.len()).then(|| format!("page-{}", n + 1));
+        Some((200, ec2_page(action, set, items, next.as_deref())))
+    }
+
+    /// EC2's error answer to a request no replay expects (it fails the call, so the test).
+    fn unexpected(request: &str) -> (u16, String) {
+        let shown = request.replace(['<', '>', '&'], " ");
+        (
+            400,
+            format!(
+                "<Response><Errors><Error><Code>InvalidRequest</Code><Message>unexpected request: {shown}</Message></Error></Errors><RequestID>r</RequestID></Response>"
+            ),
+        )
+    }
+
+    /// A replay answering the lists' pages, and `extra` for any other request.
+    fn ec2_replay(
+        lists: Vec<Pages>,
+        extra: impl Fn(&str) -> Option<(u16, String)> + Send + Sync + 'static,
+    ) -> Replay {
+        Replay::by_request(move |request| {
+            answer_page(request, &lists)
+                .or_else(|| extra(request))
+                .unwrap_or_else(|| unexpected(request))
+        })
+    }
+
+    /// How many requests of each action were made.
+    fn calls(replay: &Replay) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for r in replay.requests() {
+            *out.entry(param(&r, "Action").unwrap_or("?").to_string())
+                .or_insert(0) += 1;
+        }
+        out
+    }
+
+    fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+        pairs.iter().map(|(a, n)| (a.to_string(), *n)).collect()
+    }
+
+    async fn observe_yaml(replay: &Replay, resources_yaml: &str) -> Vec<ResourceRecord> {
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            &format!("version: 1\nenvironment: t\nresources:\n{resources_yaml}"),
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        observe(&replay.connection(), &resources).await
+    }
+
+    /// The observation recorded for one id.
+    fn observation<'a>(records: &'a [ResourceRecord], id: &str) -> &'a Observation {
+        let found: Vec<&ResourceRecord> = records.iter().filter(|r| r.id == id).collect();
+        assert_eq!(found.len(), 1, "one record for {id}: {records:#?}");
+        &found[0].observation
+    }
+
+    /// The attributes of a resource observed without any error.
+    fn attributes<'a>(records: &'a [ResourceRecord], id: &str) -> &'a BTreeMap<String, Value> {
+        match observation(records, id) {
+            Observation::Present { attributes, errors } => {
+                assert!(errors.is_empty(), "{id}: {errors:?}");
+                attributes
+            }
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+
+    fn vpc_item(id: &str, cidr: &str, default: bool, tags: &[(&str, &str)]) -> String {
+        format!(
+            "<item><vpcId>{id}</vpcId><ownerId>123456789012</ownerId><state>available</state><cidrBlock>{cidr}</cidrBlock>\
+             <cidrBlockAssociationSet><item><cidrBlock>{cidr}</cidrBlock><associationId>vpc-cidr-assoc-0a1b2c3d</associationId><cidrBlockState><state>associated</state></cidrBlockState></item></cidrBlockAssociationSet>\
+             <dhcpOptionsId>dopt-19edf471</dhcpOptionsId><instanceTenancy>default</instanceTenancy><isDefault>{default}</isDefault>{}</item>",
+            tag_set(tags)
+        )
+    }
+
+    /// DescribeVpcs in one page: `main` (by its Name tag) and `other`.
+    fn two_vpcs() -> Pages {
+        (
+            "DescribeVpcs",
+            "vpcSet",
+            vec![format!(
+                "{}{}",
+                vpc_item(VPC_MAIN, "10.0.0.0/16", false, &[("Name", "main")]),
+                vpc_item(VPC_OTHER, "10.1.0.0/16", false, &[("Name", "other")])
+            )],
+        )
+    }
+
+    const TWO_VPCS_CHECKING: &str = "  - kind: vpc\n    id: main\n    expect: { ATTR: VALUE }\n  - kind: vpc\n    id: other\n    expect: { ATTR: OTHER }\n";
+
+    /// Both VPCs of [`two_vpcs`] checking one attribute, `main` for `value`, `other` for `other`.
+    fn two_vpcs_checking(attribute: &str, value: &str, other: &str) -> String {
+        TWO_VPCS_CHECKING
+            .replace("ATTR", attribute)
+            .replace("VALUE", value)
+            .replace("OTHER", other)
+    }
+
+    #[tokio::test]
+    async fn describe_vpcs_reads_every_page_and_describe_vpc_attribute_each_dns_flag() {
+        let vpcs: Pages = (
+            "DescribeVpcs",
+            "vpcSet",
+            vec![
+                vpc_item(
+                    VPC_MAIN,
+                    "10.0.0.0/16",
+                    false,
+                    &[("Name", "main"), ("env", "prod")],
+                ),
+                vpc_item("vpc-0default0000000001", "172.31.0.0/16", true, &[]),
+            ],
+        );
+        let replay = ec2_replay(vec![vpcs], |request| {
+            if param(request, "Action")? != "DescribeVpcAttribute"
+                || param(request, "VpcId")? != VPC_MAIN
+            {
+                return None;
+            }
+            let (element, value) = match param(request, "Attribute")? {
+                "enableDnsSupport" => ("enableDnsSupport", true),
+                "enableDnsHostnames" => ("enableDnsHostnames", false),
+                _ => return None,
+            };
+            Some((
+                200,
+                format!(
+                    r#"<DescribeVpcAttributeResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId><vpcId>{VPC_MAIN}</vpcId><{element}><value>{value}</value></{element}></DescribeVpcAttributeResponse>"#
+                ),
+            ))
+        });
+        let records = observe_yaml(
+            &replay,
+            "  - kind: vpc\n    id: main\n    expect: { cidr_block: 10.0.0.0/16, dns_support: true, dns_hostnames: true }\n\
+             \x20 - kind: vpc\n    id: vpc-0default0000000001\n    expect: { is_default: true }\n\
+             \x20 - kind: vpc\n    id: vpc-0missing000000001\n",
+        )
+        .await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[("DescribeVpcAttribute", 2), ("DescribeVpcs", 2)])
+        );
+        let requests = replay.requests();
+        assert!(
+            requests
+                .iter()
+                .filter(|r| param(r, "Action") == Some("DescribeVpcAttribute"))
+                .all(|r| param(r, "VpcId") == Some(VPC_MAIN)),
+            "{requests:#?}"
+        );
+        let main = attributes(&records, "main");
+        assert_eq!(main["cidr_block"], json!("10.0.0.0/16"));
+        assert_eq!(main["is_default"], json!(false));
+        assert_eq!(main["tags"], json!({"Name": "main", "env": "prod"}));
+        assert_eq!(main["dns_support"], json!(true));
+        // What AWS answered, not what the spec expects: the verdict is not the probe's business.
+        assert_eq!(main["dns_hostnames"], json!(false));
+        // Only on the second page; its DNS flags are not checked, so not read.
+        let default = attributes(&records, "vpc-0default0000000001");
+        assert_eq!(default["is_default"], json!(true));
+        assert_eq!(default["cidr_block"], json!("172.31.0.0/16"));
+        assert_eq!(default["tags"], json!({}));
+        assert!(!default.contains_key("dns_support"), "{default:?}");
+        assert!(matches!(
+            observation(&records, "vpc-0missing000000001"),
+            Observation::Absent
+        ));
+    }
+
+    /// A DescribeVpcAttribute answer without the value asked for is an error for that attribute
+    /// only, never a `false`.
+    #[tokio::test]
+    async fn describe_vpc_attribute_without_the_value_is_an_error() {
+        let replay = ec2_replay(vec![two_vpcs()], |request| {
+            (param(request, "Action")? == "DescribeVpcAttribute").then(|| {
+                let element = param(request, "Attribute").unwrap_or_default().to_string();
+                let body = if element == "enableDnsSupport" {
+                    format!("<{element}><value>true</value></{element}>")
+                } else {
+                    String::new()
+                };
+                (
+                    200,
+                    format!(
+                        r#"<DescribeVpcAttributeResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><vpcId>{VPC_MAIN}</vpcId>{body}</DescribeVpcAttributeResponse>"#
+                    ),
+                )
+            })
+        });
+        let records = observe_yaml(
+            &replay,
+            "  - kind: vpc\n    id: main\n    expect: { dns_support: true, dns_hostnames: true }\n",
+        )
+        .await;
+        let Observation::Present { attributes, errors } = observation(&records, "main") else {
+            panic!("{records:?}")
+        };
+        assert_eq!(attributes["dns_support"], json!(true));
+        assert!(!attributes.contains_key("dns_hostnames"), "{attributes:?}");
+        assert!(
+            errors["dns_hostnames"].contains("without the value"),
+            "{errors:?}"
+        );
+    }
+
+    fn subnet_item(
+        id: &str,
+        vpc: &str,
+        cidr: &str,
+        az: &str,
+        public_ip: bool,
+        tags: &[(&str, &str)],
+    ) -> String {
+        format!(
+            "<item><subnetId>{id}</subnetId><subnetArn>arn:aws:ec2:ap-northeast-2:123456789012:subnet/{id}</subnetArn><state>available</state>\
+             <vpcId>{vpc}</vpcId><cidrBlock>{cidr}</cidrBlock><ipv6CidrBlockAssociationSet/><availableIpAddressCount>251</availableIpAddressCount>\
+             <availabilityZone>{az}</availabilityZone><availabilityZoneId>apne2-az1</availabilityZoneId><defaultForAz>false</defaultForAz>\
+             <mapPublicIpOnLaunch>{public_ip}</mapPublicIpOnLaunch><assignIpv6AddressOnCreation>false</assignIpv6AddressOnCreation>\
+             <ownerId>123456789012</ownerId>{}</item>",
+            tag_set(tags)
+        )
+    }
+
+    #[tokio::test]
+    async fn describe_subnets_reads_every_page() {
+        let subnets: Pages = (
+            "DescribeSubnets",
+            "subnetSet",
+            vec![
+                subnet_item(
+                    "subnet-0aaa0000000000001",
+                    VPC_MAIN,
+                    "10.0.1.0/24",
+                    "ap-northeast-2a",
+                    true,
+                    &[("Name", "public-a")],
+                ),
+                subnet_item(
+                    "subnet-0bbb0000000000002",
+                    VPC_MAIN,
+                    "10.0.2.0/24",
+                    "ap-northeast-2c",
+                    false,
+                    &[("Name", "private-c"), ("tier", "private")],
+                ),
+            ],
+        );
+        let replay = ec2_replay(vec![subnets], |_| None);
+        let records = observe_yaml(
+            &replay,
+            "  - kind: subnet\n    id: public-a\n    expect: { availability_zone: ap-northeast-2a }\n\
+             \x20 - kind: subnet\n    id: subnet-0bbb0000000000002\n    expect: { map_public_ip_on_launch: false }\n\
+             \x20 - kind: subnet\n    id: subnet-0missing\n",
+        )
+        .await;
+        // No `tier` checked: the route tables are not listed.
+        assert_eq!(calls(&replay), counts(&[("DescribeSubnets", 2)]));
+        let a = attributes(&records, "public-a");
+        assert_eq!(a["vpc_id"], json!(VPC_MAIN));
+        assert_eq!(a["availability_zone"], json!("ap-northeast-2a"));
+        assert_eq!(a["cidr_block"], json!("10.0.1.0/24"));
+        assert_eq!(a["map_public_ip_on_launch"], json!(true));
+        assert_eq!(a["tags"], json!({"Name": "public-a"}));
+        assert!(!a.contains_key("tier"), "{a:?}");
+        let b = attributes(&records, "subnet-0bbb0000000000002");
+        assert_eq!(b["availability_zone"], json!("ap-northeast-2c"));
+        assert_eq!(b["cidr_block"], json!("10.0.2.0/24"));
+        assert_eq!(b["map_public_ip_on_launch"], json!(false));
+        assert_eq!(b["tags"], json!({"Name": "private-c", "tier": "private"}));
+        assert!(matches!(
+            observation(&records, "subnet-0missing"),
+            Observation::Absent
+        ));
+    }
+
+    fn route(destination: &str, target: &str, state: &str) -> String {
+        let target = if target.starts_with("nat-") {
+            format!("<natGatewayId>{target}</natGatewayId>")
+        } else {
+            format!("<gatewayId>{target}</gatewayId>")
+        };
+        format!(
+            "<item><destinationCidrBlock>{destination}</destinationCidrBlock>{target}<state>{state}</state><origin>CreateRoute</origin></item>"
+        )
+    }
+
+    /// A route table; `subnet` None is the VPC's main table.
+    fn route_table_item(id: &str, vpc: &str, subnet: Option<&str>, routes: &[String]) -> String {
+        let association = match subnet {
+            Some(s) => format!("<subnetId>{s}</subnetId><main>false</main>"),
+            None => "<main>true</main>".to_string(),
+        };
+        format!(
+            "<item><routeTableId>{id}</routeTableId><vpcId>{vpc}</vpcId><ownerId>123456789012</ownerId>\
+             <routeSet><item><destinationCidrBlock>10.0.0.0/16</destinationCidrBlock><gatewayId>local</gatewayId><state>active</state><origin>CreateRouteTable</origin></item>{}</routeSet>\
+             <associationSet><item><routeTableAssociationId>rtbassoc-{id}</routeTableAssociationId><routeTableId>{id}</routeTableId>{association}\
+             <associationState><state>associated</state></associationState></item></associationSet><propagatingVgwSet/><tagSet/></item>",
+            routes.concat()
+        )
+    }
+
+    /// The tiers need every route table: subnet-0aaa's explicit (public) table is only on the
+    /// second page; read only the first, it would fall back to the main table and be `private`.
+    #[tokio::test]
+    async fn describe_route_tables_reads_every_page_for_the_tiers() {
+        let replay = ec2_replay(route_table_lists(), |_| None);
+        let records = observe_yaml(
+            &replay,
+            "  - kind: subnet\n    id: subnet-0aaa0000000000001\n    expect: { tier: public }\n\
+             \x20 - kind: subnet\n    id: subnet-0bbb0000000000002\n    expect: { tier: private }\n\
+             \x20 - kind: subnet\n    id: subnet-0ccc0000000000003\n    expect: { tier: private }\n\
+             \x20 - kind: vpc\n    id: main\n    expect: { public_subnet_count: 1, private_subnet_az_count: 2 }\n",
+        )
+        .await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[
+                ("DescribeRouteTables", 2),
+                ("DescribeSubnets", 1),
+                ("DescribeVpcs", 1)
+            ])
+        );
+        let tier = |id: &str| attributes(&records, id)["tier"].clone();
+        assert_eq!(tier("subnet-0aaa0000000000001"), json!("public"));
+        assert_eq!(tier("subnet-0bbb0000000000002"), json!("private"));
+        assert_eq!(tier("subnet-0ccc0000000000003"), json!("private"));
+        let main = attributes(&records, "main");
+        assert_eq!(main["public_subnet_count"], json!(1));
+        assert_eq!(main["private_subnet_count"], json!(2));
+        assert_eq!(main["public_subnet_azs"], json!(["ap-northeast-2a"]));
+        assert_eq!(
+            main["private_subnet_azs"],
+            json!(["ap-northeast-2b", "ap-northeast-2c"])
+        );
+        assert_eq!(main["public_subnet_az_count"], json!(1));
+        assert_eq!(main["private_subnet_az_count"], json!(2));
+
+        // A VPC checking its subnet counts alone still has the route tables listed.
+        let replay = ec2_replay(route_table_lists(), |_| None);
+        let records = observe_yaml(
+            &replay,
+            "  - kind: vpc\n    id: main\n    expect: { public_subnet_count: 1 }\n",
+        )
+        .await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[
+                ("DescribeRouteTables", 2),
+                ("DescribeSubnets", 1),
+                ("DescribeVpcs", 1)
+            ])
+        );
+        let main = attributes(&records, "main");
+        assert_eq!(main["public_subnet_count"], json!(1));
+        assert_eq!(main["private_subnet_count"], json!(2));
+    }
+
+    /// DescribeVpcs, DescribeSubnets (one page) and DescribeRouteTables (two) of one VPC.
+    fn route_table_lists() -> Vec<Pages> {
+        let subnets: Pages = (
+            "DescribeSubnets",
+            "subnetSet",
+            vec![[
+                subnet_item(
+                    "subnet-0aaa0000000000001",
+                    VPC_MAIN,
+                    "10.0.1.0/24",
+                    "ap-northeast-2a",
+                    true,
+                    &[],
+                ),
+                subnet_item(
+                    "subnet-0bbb0000000000002",
+                    VPC_MAIN,
+                    "10.0.2.0/24",
+                    "ap-northeast-2c",
+                    false,
+                    &[],
+                ),
+                subnet_item(
+                    "subnet-0ccc0000000000003",
+                    VPC_MAIN,
+                    "10.0.3.0/24",
+                    "ap-northeast-2b",
+                    false,
+                    &[],
+                ),
+                subnet_item(
+                    "subnet-0ddd0000000000004",
+                    VPC_OTHER,
+                    "10.1.1.0/24",
+                    "ap-northeast-2a",
+                    true,
+                    &[],
+                ),
+            ]
+            .concat()],
+        );
+        let tables: Pages = (
+            "DescribeRouteTables",
+            "routeTableSet",
+            vec![
+                [
+                    // Main: out through a NAT gateway, so private.
+                    route_table_item(
+                        "rtb-0main000000000001",
+                        VPC_MAIN,
+                        None,
+                        &[route("0.0.0.0/0", "nat-0a1b2c3d4e5f60001", "active")],
+                    ),
+                    // To an internet gateway, but the route is a blackhole.
+                    route_table_item(
+                        "rtb-0hole000000000002",
+                        VPC_MAIN,
+                        Some("subnet-0ccc0000000000003"),
+                        &[route("0.0.0.0/0", "igw-0deleted00000001", "blackhole")],
+                    ),
+                ]
+                .concat(),
+                route_table_item(
+                    "rtb-0public0000000003",
+                    VPC_MAIN,
+                    Some("subnet-0aaa0000000000001"),
+                    &[route("0.0.0.0/0", "igw-0a1b2c3d4e5f60001", "active")],
+                ),
+            ],
+        );
+        vec![two_vpcs(), subnets, tables]
+    }
+
+    fn nat_gateway_item(id: &str, vpc: &str, state: &str) -> String {
+        format!(
+            "<item><natGatewayId>{id}</natGatewayId><subnetId>subnet-0aaa0000000000001</subnetId><vpcId>{vpc}</vpcId>\
+             <natGatewayAddressSet><item><allocationId>eipalloc-89c620ec</allocationId><networkInterfaceId>eni-9dec76cd</networkInterfaceId>\
+             <privateIp>10.0.0.149</privateIp><publicIp>198.11.222.333</publicIp><isPrimary>true</isPrimary><status>succeeded</status></item></natGatewayAddressSet>\
+             <createTime>2015-12-01T12:26:55.983Z</createTime><state>{state}</state><connectivityType>public</connectivityType><tagSet/></item>"
+        )
+    }
+
+    #[tokio::test]
+    async fn describe_nat_gateways_reads_every_page_and_counts_the_available() {
+        let nat_gateways: Pages = (
+            "DescribeNatGateways",
+            "natGatewaySet",
+            vec![
+                [
+                    nat_gateway_item("nat-05dba92075d71c408", VPC_MAIN, "available"),
+                    nat_gateway_item("nat-0a93acc57881d4199", VPC_MAIN, "deleted"),
+                ]
+                .concat(),
+                [
+                    nat_gateway_item("nat-0b2a9e7a4c6e1f0d2", VPC_MAIN, "available"),
+                    nat_gateway_item("nat-0c3b8d6f5e7a2b1c3", VPC_OTHER, "pending"),
+                ]
+                .concat(),
+            ],
+        );
+        let replay = ec2_replay(vec![two_vpcs(), nat_gateways], |_| None);
+        let records =
+            observe_yaml(&replay, &two_vpcs_checking("nat_gateway_count", "2", "0")).await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[("DescribeNatGateways", 2), ("DescribeVpcs", 1)])
+        );
+        assert_eq!(attributes(&records, "main")["nat_gateway_count"], json!(2));
+        assert_eq!(attributes(&records, "other")["nat_gateway_count"], json!(0));
+    }
+
+    #[tokio::test]
+    async fn describe_internet_gateways_reads_every_page() {
+        let igw = |id: &str, attachments: &str| {
+            format!(
+                "<item><internetGatewayId>{id}</internetGatewayId><ownerId>123456789012</ownerId><attachmentSet>{attachments}</attachmentSet><tagSet/></item>"
+            )
+        };
+        let internet_gateways: Pages = (
+            "DescribeInternetGateways",
+            "internetGatewaySet",
+            vec![
+                // Detached: no attachment at all.
+                igw("igw-0d1e2f3a4b5c60001", ""),
+                igw(
+                    "igw-0c0b1f7a7c9d00002",
+                    &format!("<item><vpcId>{VPC_MAIN}</vpcId><state>available</state></item>"),
+                ),
+            ],
+        );
+        let replay = ec2_replay(vec![two_vpcs(), internet_gateways], |_| None);
+        let records = observe_yaml(
+            &replay,
+            &two_vpcs_checking("internet_gateway_attached", "true", "false"),
+        )
+        .await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[("DescribeInternetGateways", 2), ("DescribeVpcs", 1)])
+        );
+        assert_eq!(
+            attributes(&records, "main")["internet_gateway_attached"],
+            json!(true)
+        );
+        assert_eq!(
+            attributes(&records, "other")["internet_gateway_attached"],
+            json!(false)
+        );
+    }
+
+    fn vpc_endpoint_item(id: &str, vpc: &str, kind: &str, service: &str, state: &str) -> String {
+        format!(
+            "<item><vpcEndpointId>{id}</vpcEndpointId><vpcEndpointType>{kind}</vpcEndpointType><vpcId>{vpc}</vpcId>\
+             <serviceName>{service}</serviceName><state>{state}</state>\
+             <policyDocument>{{\"Version\":\"2008-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}}]}}</policyDocument>\
+             <routeTableIdSet><item>rtb-0main000000000001</item></routeTableIdSet><subnetIdSet/><groupSet/><privateDnsEnabled>false</privateDnsEnabled>\
+             <requesterManaged>false</requesterManaged><networkInterfaceIdSet/><dnsEntrySet/><creationTimestamp>2017-09-05T20:14:41.000Z</creationTimestamp>\
+             <ownerId>123456789012</ownerId><tagSet/></item>"
+        )
+    }
+
+    /// Only an available Gateway endpoint for this region's S3 counts: not an Interface endpoint
+    /// for S3, not another service's gateway, not a pending one; the one that counts is on the
+    /// second page.
+    #[tokio::test]
+    async fn describe_vpc_endpoints_reads_every_page_for_the_s3_gateway() {
+        let s3 = "com.amazonaws.ap-northeast-2.s3";
+        let endpoints: Pages = (
+            "DescribeVpcEndpoints",
+            "vpcEndpointSet",
+            vec![
+                [
+                    vpc_endpoint_item(
+                        "vpce-0aaa000000000001",
+                        VPC_MAIN,
+                        "Interface",
+                        s3,
+                        "available",
+                    ),
+                    vpc_endpoint_item(
+                        "vpce-0bbb000000000002",
+                        VPC_MAIN,
+                        "Gateway",
+                        "com.amazonaws.ap-northeast-2.dynamodb",
+                        "available",
+                    ),
+                    vpc_endpoint_item("vpce-0ccc000000000003", VPC_OTHER, "Gateway", s3, "pending"),
+                ]
+                .concat(),
+                vpc_endpoint_item(
+                    "vpce-0ddd000000000004",
+                    VPC_MAIN,
+                    "Gateway",
+                    s3,
+                    "available",
+                ),
+            ],
+        );
+        let replay = ec2_replay(vec![two_vpcs(), endpoints], |_| None);
+        let records = observe_yaml(
+            &replay,
+            &two_vpcs_checking("s3_gateway_endpoint", "true", "false"),
+        )
+        .await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[("DescribeVpcEndpoints", 2), ("DescribeVpcs", 1)])
+        );
+        assert_eq!(
+            attributes(&records, "main")["s3_gateway_endpoint"],
+            json!(true)
+        );
+        assert_eq!(
+            attributes(&records, "other")["s3_gateway_endpoint"],
+            json!(false)
+        );
+    }
+
+    fn flow_log_item(id: &str, resource: &str, status: &str) -> String {
+        format!(
+            "<item><creationTime>2015-06-12T14:41:15Z</creationTime><deliverLogsPermissionArn>arn:aws:iam::123456789012:role/flowlogsrole</deliverLogsPermissionArn>\
+             <deliverLogsStatus>SUCCESS</deliverLogsStatus><flowLogId>{id}</flowLogId><flowLogStatus>{status}</flowLogStatus>\
+             <logGroupName>FlowLogsForSubnetA</logGroupName><resourceId>{resource}</resourceId><trafficType>ALL</trafficType>\
+             <logDestinationType>cloud-watch-logs</logDestinationType><logFormat>${{version}} ${{account-id}} ${{interface-id}}</logFormat>\
+             <maxAggregationInterval>600</maxAggregationInterval><tagSet/></item>"
+        )
+    }
+
+    #[tokio::test]
+    async fn describe_flow_logs_reads_every_page() {
+        let flow_logs: Pages = (
+            "DescribeFlowLogs",
+            "flowLogSet",
+            vec![
+                // A subnet's flow log is not the VPC's.
+                flow_log_item("fl-0aaa0000000000001", "subnet-0ddd0000000000004", "ACTIVE"),
+                flow_log_item("fl-0bbb0000000000002", VPC_MAIN, "ACTIVE"),
+            ],
+        );
+        let replay = ec2_replay(vec![two_vpcs(), flow_logs], |_| None);
+        let records = observe_yaml(
+            &replay,
+            &two_vpcs_checking("flow_logs_enabled", "true", "false"),
+        )
+        .await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[("DescribeFlowLogs", 2), ("DescribeVpcs", 1)])
+        );
+        assert_eq!(
+            attributes(&records, "main")["flow_logs_enabled"],
+            json!(true)
+        );
+        assert_eq!(
+            attributes(&records, "other")["flow_logs_enabled"],
+            json!(false)
+        );
+    }
+
+    fn instance_item(
+        id: &str,
+        name: &str,
+        state: (u8, &str),
+        profile: &str,
+        tokens: &str,
+    ) -> String {
+        let profile = if profile.is_empty() {
+            String::new()
+        } else {
+            format!("<iamInstanceProfile><arn>{profile}</arn><id>AIPAJQABLZS4A3QDU576Q</id></iamInstanceProfile>")
+        };
+        format!(
+            "<item><instanceId>{id}</instanceId><imageId>ami-0abcdef1234567890</imageId>\
+             <instanceState><code>{}</code><name>{}</name></instanceState>\
+             <privateDnsName>ip-10-0-1-24.ap-northeast-2.compute.internal</privateDnsName><dnsName/><reason/><amiLaunchIndex>0</amiLaunchIndex>\
+             <productCodes/><instanceType>t3.micro</instanceType><launchTime>2024-05-01T09:00:00.000Z</launchTime>\
+             <placement><availabilityZone>ap-northeast-2a</availabilityZone><groupName/><tenancy>default</tenancy></placement>\
+             <monitoring><state>disabled</state></monitoring><subnetId>subnet-0aaa0000000000001</subnetId><vpcId>{VPC_MAIN}</vpcId>\
+             <privateIpAddress>10.0.1.24</privateIpAddress><architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType>\
+             <rootDeviceName>/dev/xvda</rootDeviceName>{profile}<ebsOptimized>false</ebsOptimized>\
+             <metadataOptions><state>applied</state><httpTokens>{tokens}</httpTokens><httpPutResponseHopLimit>2</httpPutResponseHopLimit><httpEndpoint>enabled</httpEndpoint></metadataOptions>\
+             {}</item>",
+            state.0,
+            state.1,
+            tag_set(&[("Name", name)])
+        )
+    }
+
+    fn reservation(id: &str, instances: &[String]) -> String {
+        format!(
+            "<item><reservationId>{id}</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet>{}</instancesSet></item>",
+            instances.concat()
+        )
+    }
+
+    /// Instances come in reservations, on pages; a terminated instance does not exist.
+    #[tokio::test]
+    async fn describe_instances_reads_every_page_of_reservations() {
+        let profile = "arn:aws:iam::123456789012:instance-profile/web";
+        let instances: Pages = (
+            "DescribeInstances",
+            "reservationSet",
+            vec![
+                reservation(
+                    "r-0aaa0000000000001",
+                    &[
+                        instance_item(
+                            "i-0old000000000001",
+                            "old",
+                            (48, "terminated"),
+                            "",
+                            "optional",
+                        ),
+                        instance_item(
+                            "i-0batch00000000002",
+                            "batch",
+                            (80, "stopped"),
+                            "",
+                            "optional",
+                        ),
+                    ],
+                ),
+                [
+                    reservation(
+                        "r-0bbb0000000000002",
+                        &[instance_item(
+                            "i-0web000000000003",
+                            "web",
+                            (16, "running"),
+                            profile,
+                            "required",
+                        )],
+                    ),
+                    reservation("r-0ccc0000000000003", &[]),
+                ]
+                .concat(),
+            ],
+        );
+        let replay = ec2_replay(vec![instances], |_| None);
+        let records = observe_yaml(
+            &replay,
+            "  - kind: ec2_instance\n    id: web\n    expect: { instance_type: t3.micro, imdsv2_required: true }\n\
+             \x20 - kind: ec2_instance\n    id: i-0batch00000000002\n    expect: { state: stopped }\n\
+             \x20 - kind: ec2_instance\n    id: old\n",
+        )
+        .await;
+        assert_eq!(calls(&replay), counts(&[("DescribeInstances", 2)]));
+        let web = attributes(&records, "web");
+        assert_eq!(web["instance_type"], json!("t3.micro"));
+        assert_eq!(web["state"], json!("running"));
+        assert_eq!(web["iam_instance_profile"], json!(profile));
+        assert_eq!(web["imdsv2_required"], json!(true));
+        assert_eq!(web["subnet_id"], json!("subnet-0aaa0000000000001"));
+        assert_eq!(web["tags"], json!({"Name": "web"}));
+        let batch = attributes(&records, "i-0batch00000000002");
+        assert_eq!(batch["state"], json!("stopped"));
+        assert_eq!(batch["iam_instance_profile"], Value::Null);
+        assert_eq!(batch["imdsv2_required"], json!(false));
+        assert!(matches!(observation(&records, "old"), Observation::Absent));
     }
 }

@@ -312,6 +312,110 @@ mod tests {
         assert!(matches!(records[2].observation, Observation::Absent));
     }
 
+    /// GetLifecyclePolicy shaped like the API reference's example: called once per existing
+    /// repository that checks `lifecycle_policy` (with its name), and for no other. A policy is
+    /// `true`; LifecyclePolicyNotFoundException, ECR's answer for a repository without one, is
+    /// `false`; any other error (a denial) is an error of the attribute, never `false`.
+    #[tokio::test]
+    async fn get_lifecycle_policy_reads_set_missing_and_denied_policies() {
+        let repo = |name: &str| {
+            format!(
+                r#"{{"repositoryName":"{name}","repositoryArn":"arn:aws:ecr:ap-northeast-2:123456789012:repository/{name}","registryId":"123456789012","imageTagMutability":"MUTABLE"}}"#
+            )
+        };
+        let repos = format!(
+            r#"{{"repositories":[{},{},{},{}]}}"#,
+            repo("project-a/amazon-ecs-sample"),
+            repo("no-policy"),
+            repo("denied"),
+            repo("unchecked")
+        );
+        let policy = r#"{"registryId":"123456789012","repositoryName":"project-a/amazon-ecs-sample","lifecyclePolicyText":"{\"rules\":[{\"rulePriority\":1,\"description\":\"Expire images older than 14 days\",\"selection\":{\"tagStatus\":\"untagged\",\"countType\":\"sinceImagePushed\",\"countUnit\":\"days\",\"countNumber\":14},\"action\":{\"type\":\"expire\"}}]}","lastEvaluatedAt":0.0}"#;
+        let not_found = r#"{"__type":"LifecyclePolicyNotFoundException","message":"Lifecycle policy does not exist for the repository with name 'no-policy' in the registry with id '123456789012'"}"#;
+        let denied = r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetLifecyclePolicy"}"#;
+        let replay = Replay::by_request(move |request| {
+            let target = request.lines().last().unwrap_or_default();
+            let named = |name: &str| request.contains(&format!(r#""repositoryName":"{name}""#));
+            match target {
+                "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories" => (200, repos.clone()),
+                "AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicy"
+                    if named("project-a/amazon-ecs-sample") =>
+                {
+                    (200, policy.to_string())
+                }
+                "AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicy" if named("no-policy") => {
+                    (400, not_found.to_string())
+                }
+                "AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicy" if named("denied") => {
+                    (400, denied.to_string())
+                }
+                _ => (
+                    400,
+                    format!(r#"{{"__type":"UnexpectedRequest","message":"{target}"}}"#),
+                ),
+            }
+        });
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: ecr_repository\n  id: project-a/amazon-ecs-sample\n  expect: { lifecycle_policy: true }\n\
+             - kind: ecr_repository\n  id: no-policy\n  expect: { lifecycle_policy: true }\n\
+             - kind: ecr_repository\n  id: denied\n  expect: { lifecycle_policy: true }\n\
+             - kind: ecr_repository\n  id: unchecked\n  expect: { image_tag_mutability: MUTABLE }\n\
+             - kind: ecr_repository\n  id: gone\n  expect: { lifecycle_policy: true }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 4, "{requests:#?}");
+        assert!(
+            !requests
+                .iter()
+                .any(|r| r.contains("unchecked") || r.contains("gone")),
+            "{requests:#?}"
+        );
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([
+                ("ECR:DescribeRepositories".to_string(), 1),
+                ("ECR:GetLifecyclePolicy".to_string(), 3),
+            ])
+        );
+        let present = |id: &str| match records.iter().find(|r| r.id == id).map(|r| &r.observation) {
+            Some(Observation::Present { attributes, errors }) => {
+                (attributes.clone(), errors.clone())
+            }
+            other => panic!("{id}: {other:?}"),
+        };
+        let (a, errors) = present("project-a/amazon-ecs-sample");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a["lifecycle_policy"], json!(true));
+        let (a, errors) = present("no-policy");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a["lifecycle_policy"], json!(false));
+        let (a, errors) = present("denied");
+        assert!(!a.contains_key("lifecycle_policy"), "{a:?}");
+        assert!(
+            errors["lifecycle_policy"].contains("`ecr:GetLifecyclePolicy`")
+                && errors["lifecycle_policy"].contains("AccessDeniedException"),
+            "{errors:?}"
+        );
+        let (a, errors) = present("unchecked");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!a.contains_key("lifecycle_policy"), "{a:?}");
+        assert_eq!(a["image_tag_mutability"], json!("MUTABLE"));
+        assert_eq!(
+            records
+                .iter()
+                .find(|r| r.id == "gone")
+                .map(|r| &r.observation),
+            Some(&Observation::Absent)
+        );
+    }
+
     #[test]
     fn wildcard_filters() {
         for (f, n, m) in [

@@ -942,4 +942,469 @@ mod tests {
             }
         );
     }
+
+    // Replay tests: responses shaped like the ECS API reference's (JSON 1.1), for what moto does
+    // not report (deployment configuration, capacity provider strategy, load balancers, health
+    // checks) and for paging.
+
+    use crate::probe::replay::Replay;
+
+    const ARN: &str = "arn:aws:ecs:ap-northeast-2:123456789012";
+
+    fn spec_of(resources: &str) -> crate::spec::Spec {
+        crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            &format!("version: 1\nenvironment: t\nresources:\n{resources}"),
+        )
+        .expect("spec")
+    }
+
+    /// The `x-amz-target` of a request as `Replay::by_request` shows it (its last line).
+    fn target(request: &str) -> &str {
+        request.rsplit('\n').next().unwrap_or_default()
+    }
+
+    fn error_body(kind: &str, message: &str) -> String {
+        format!(r#"{{"__type":"{kind}","message":"{message}"}}"#)
+    }
+
+    #[tokio::test]
+    async fn describe_clusters_reads_settings_and_capacity_providers_and_a_missing_failure_is_absent(
+    ) {
+        let body = format!(
+            r#"{{"clusters":[{{"clusterArn":"{ARN}:cluster/prod","clusterName":"prod","status":"ACTIVE",
+            "registeredContainerInstancesCount":0,"runningTasksCount":3,"pendingTasksCount":0,"activeServicesCount":2,
+            "statistics":[],"tags":[],"settings":[{{"name":"containerInsights","value":"enhanced"}}],
+            "capacityProviders":["FARGATE","FARGATE_SPOT"],
+            "defaultCapacityProviderStrategy":[{{"capacityProvider":"FARGATE","weight":1,"base":0}}]}},
+            {{"clusterArn":"{ARN}:cluster/old","clusterName":"old","status":"INACTIVE","settings":[],"capacityProviders":[]}}],
+            "failures":[{{"arn":"{ARN}:cluster/gone","reason":"MISSING"}}]}}"#
+        );
+        let replay = Replay::new(&[(200, &body)]);
+        let spec = spec_of(
+            "  - kind: ecs_cluster\n    id: prod\n    expect: { container_insights: enhanced }\n\
+             \x20 - kind: ecs_cluster\n    id: old\n\
+             \x20 - kind: ecs_cluster\n    id: gone\n\
+             \x20 - kind: ecs_cluster\n    id: unexplained\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 1, "{requests:#?}");
+        // One batch of every name, asking for the settings.
+        for part in [
+            r#""clusters":["gone","old","prod","unexplained"]"#,
+            r#""include":["SETTINGS"]"#,
+        ] {
+            assert!(requests[0].contains(part), "{part} in {}", requests[0]);
+        }
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["prod", "old", "gone", "unexplained"]);
+        let a = attrs(&records[0].observation);
+        assert_eq!(a["status"], json!("ACTIVE"));
+        assert_eq!(a["container_insights"], json!("enhanced"));
+        assert_eq!(a["capacity_providers"], json!(["FARGATE", "FARGATE_SPOT"]));
+        assert_eq!(records[1].observation, Observation::Absent);
+        assert_eq!(records[2].observation, Observation::Absent);
+        assert_eq!(
+            records[3].observation,
+            Observation::Error {
+                error: "`ecs:DescribeClusters` answered neither cluster `unexplained` nor a failure for it".into()
+            }
+        );
+    }
+
+    /// A DescribeServices answer as the API reference documents it, with what moto's
+    /// CreateService drops: deploymentConfiguration.deploymentCircuitBreaker,
+    /// capacityProviderStrategy, healthCheckGracePeriodSeconds and loadBalancers.
+    fn services_answer() -> String {
+        format!(
+            r#"{{"services":[
+            {{"serviceArn":"{ARN}:service/prod/api","serviceName":"api","clusterArn":"{ARN}:cluster/prod",
+              "loadBalancers":[{{"targetGroupArn":"arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/api/0123456789abcdef","containerName":"api","containerPort":3000}}],
+              "serviceRegistries":[],"status":"ACTIVE","desiredCount":2,"runningCount":2,"pendingCount":0,
+              "launchType":"FARGATE","platformVersion":"LATEST","platformFamily":"Linux",
+              "taskDefinition":"{ARN}:task-definition/api-prod:12",
+              "deploymentConfiguration":{{"deploymentCircuitBreaker":{{"enable":true,"rollback":true}},"maximumPercent":200,"minimumHealthyPercent":100}},
+              "deployments":[{{"id":"ecs-svc/1234567890123456789","status":"PRIMARY","taskDefinition":"{ARN}:task-definition/api-prod:12","desiredCount":2,"pendingCount":0,"runningCount":2,"failedTasks":0,"createdAt":1700000000.0,"updatedAt":1700000300.0,"launchType":"FARGATE","rolloutState":"COMPLETED","rolloutStateReason":"ECS deployment ecs-svc/1234567890123456789 completed."}}],
+              "roleArn":"arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
+              "events":[],"createdAt":1700000000.0,"placementConstraints":[],"placementStrategy":[],
+              "networkConfiguration":{{"awsvpcConfiguration":{{"subnets":["subnet-0123456789abcdef0"],"securityGroups":["sg-0123456789abcdef0"],"assignPublicIp":"DISABLED"}}}},
+              "healthCheckGracePeriodSeconds":60,"schedulingStrategy":"REPLICA",
+              "deploymentController":{{"type":"ECS"}},"createdBy":"arn:aws:iam::123456789012:role/deployer",
+              "enableECSManagedTags":true,"propagateTags":"NONE","enableExecuteCommand":false}},
+            {{"serviceArn":"{ARN}:service/prod/worker","serviceName":"worker","clusterArn":"{ARN}:cluster/prod",
+              "loadBalancers":[],"status":"ACTIVE","desiredCount":3,"runningCount":1,"pendingCount":2,
+              "capacityProviderStrategy":[{{"capacityProvider":"FARGATE","weight":1,"base":1}},{{"capacityProvider":"FARGATE_SPOT","weight":4,"base":0}}],
+              "platformVersion":"1.4.0","taskDefinition":"{ARN}:task-definition/worker:3",
+              "deploymentConfiguration":{{"maximumPercent":200,"minimumHealthyPercent":50}},
+              "schedulingStrategy":"REPLICA","deploymentController":{{"type":"ECS"}}}},
+            {{"serviceArn":"{ARN}:service/prod/retired","serviceName":"retired","clusterArn":"{ARN}:cluster/prod",
+              "status":"INACTIVE","desiredCount":0,"runningCount":0,"taskDefinition":"{ARN}:task-definition/retired:1"}}],
+            "failures":[{{"arn":"{ARN}:service/prod/gone","reason":"MISSING"}}]}}"#
+        )
+    }
+
+    #[tokio::test]
+    async fn describe_services_reads_what_moto_drops_and_an_unknown_cluster_is_absent() {
+        let replay = Replay::by_request(|request| {
+            assert_eq!(
+                target(request),
+                "AmazonEC2ContainerServiceV20141113.DescribeServices"
+            );
+            if request.contains(r#""cluster":"prod""#) {
+                (200, services_answer())
+            } else if request.contains(r#""cluster":"nowhere""#) {
+                (
+                    400,
+                    error_body("ClusterNotFoundException", "Cluster not found."),
+                )
+            } else {
+                (
+                    400,
+                    error_body(
+                        "AccessDeniedException",
+                        "User is not authorized to perform: ecs:DescribeServices",
+                    ),
+                )
+            }
+        });
+        let spec = spec_of(
+            "  - kind: ecs_service\n    id: prod/api\n    expect: { deployment_circuit_breaker: true }\n\
+             \x20 - kind: ecs_service\n    id: prod/worker\n\
+             \x20 - kind: ecs_service\n    id: prod/retired\n\
+             \x20 - kind: ecs_service\n    id: prod/gone\n\
+             \x20 - kind: ecs_service\n    id: nowhere/api\n\
+             \x20 - kind: ecs_service\n    id: locked/api\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 3, "{requests:#?}");
+        let prod = requests
+            .iter()
+            .find(|r| r.contains(r#""cluster":"prod""#))
+            .expect("a call for prod");
+        assert!(
+            prod.contains(r#""services":["api","gone","retired","worker"]"#),
+            "{prod}"
+        );
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "prod/api",
+                "prod/worker",
+                "prod/retired",
+                "prod/gone",
+                "nowhere/api",
+                "locked/api"
+            ]
+        );
+        let api = attrs(&records[0].observation);
+        assert_eq!(api["status"], json!("ACTIVE"));
+        assert_eq!(api["launch_type"], json!("FARGATE"));
+        assert_eq!(api["capacity_provider_strategy"], json!([]));
+        assert_eq!(api["desired_count"], json!(2));
+        assert_eq!(api["running_count"], json!(2));
+        assert_eq!(api["deployment_circuit_breaker"], json!(true));
+        assert_eq!(api["deployment_rollback"], json!(true));
+        assert_eq!(
+            api["target_group_arns"],
+            json!(["arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/api/0123456789abcdef"])
+        );
+        assert_eq!(api["task_definition_family"], json!("api-prod"));
+        let worker = attrs(&records[1].observation);
+        assert_eq!(worker["launch_type"], Value::Null);
+        assert_eq!(
+            worker["capacity_provider_strategy"],
+            json!(["FARGATE", "FARGATE_SPOT"])
+        );
+        assert_eq!(worker["desired_count"], json!(3));
+        assert_eq!(worker["running_count"], json!(1));
+        // A deployment configuration without a circuit breaker: the breaker is off.
+        assert_eq!(worker["deployment_circuit_breaker"], json!(false));
+        assert_eq!(worker["deployment_rollback"], json!(false));
+        assert_eq!(worker["target_group_arns"], json!([]));
+        assert_eq!(worker["task_definition_family"], json!("worker"));
+        assert_eq!(records[2].observation, Observation::Absent);
+        assert_eq!(records[3].observation, Observation::Absent);
+        assert_eq!(records[4].observation, Observation::Absent);
+        match &records[5].observation {
+            Observation::Error { error } => assert_eq!(
+                error,
+                "access denied: the caller may not call `ecs:DescribeServices` (AccessDeniedException: User is not authorized to perform: ecs:DescribeServices)"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// DescribeServices takes at most 10 names: 11 services of a cluster are two calls.
+    #[tokio::test]
+    async fn describe_services_asks_for_at_most_ten_services_a_call() {
+        let names: Vec<String> = (1..=11).map(|i| format!("svc{i:02}")).collect();
+        let all: Vec<String> = names
+            .iter()
+            .map(|n| {
+                format!(
+                    r#"{{"serviceArn":"{ARN}:service/big/{n}","serviceName":"{n}","status":"ACTIVE","desiredCount":1,"runningCount":1,"launchType":"FARGATE","taskDefinition":"{ARN}:task-definition/{n}:1"}}"#
+                )
+            })
+            .collect();
+        let body = format!(r#"{{"services":[{}],"failures":[]}}"#, all.join(","));
+        let replay = Replay::by_request(move |_| (200, body.clone()));
+        let yaml: String = names
+            .iter()
+            .map(|n| format!("  - kind: ecs_service\n    id: big/{n}\n"))
+            .collect();
+        let spec = spec_of(&yaml);
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let mut sizes: Vec<usize> = replay
+            .requests()
+            .iter()
+            .map(|r| r.matches(r#""svc"#).count())
+            .collect();
+        sizes.sort_unstable();
+        assert_eq!(sizes, [1, SERVICE_BATCH]);
+        assert_eq!(records.len(), 11);
+        for r in &records {
+            assert_eq!(
+                attrs(&r.observation)["launch_type"],
+                json!("FARGATE"),
+                "{}",
+                r.id
+            );
+        }
+    }
+
+    /// A DescribeTaskDefinition answer as the API reference documents it.
+    fn task_definition_answer(family: &str, revision: i32) -> String {
+        format!(
+            r#"{{"taskDefinition":{{"taskDefinitionArn":"{ARN}:task-definition/{family}:{revision}",
+            "containerDefinitions":[
+              {{"name":"{family}","image":"123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/{family}:1.4.2","cpu":0,
+                "portMappings":[{{"containerPort":3000,"hostPort":3000,"protocol":"tcp"}}],"essential":true,
+                "environment":[],"mountPoints":[],"volumesFrom":[],
+                "logConfiguration":{{"logDriver":"awslogs","options":{{"awslogs-group":"/ecs/{family}","awslogs-region":"ap-northeast-2","awslogs-stream-prefix":"ecs"}}}},
+                "healthCheck":{{"command":["CMD-SHELL","curl -fsS -H 'Authorization: Bearer s3cr3t-t0ken' http://localhost:3000/health || exit 1"],"interval":30,"timeout":5,"retries":3,"startPeriod":10}}}},
+              {{"name":"log-router","image":"public.ecr.aws/aws-observability/aws-for-fluent-bit:stable","essential":false,
+                "firelensConfiguration":{{"type":"fluentbit"}},
+                "logConfiguration":{{"logDriver":"awsfirelens"}}}}],
+            "family":"{family}","taskRoleArn":"arn:aws:iam::123456789012:role/{family}-task",
+            "executionRoleArn":"arn:aws:iam::123456789012:role/ecsTaskExecutionRole","networkMode":"awsvpc",
+            "revision":{revision},"volumes":[],"status":"ACTIVE",
+            "requiresAttributes":[{{"name":"com.amazonaws.ecs.capability.logging-driver.awslogs"}}],
+            "placementConstraints":[],"compatibilities":["EC2","FARGATE"],"requiresCompatibilities":["FARGATE"],
+            "cpu":"512","memory":"1024","registeredAt":1700000000.0,"registeredBy":"arn:aws:iam::123456789012:role/deployer"}},
+            "tags":[]}}"#
+        )
+    }
+
+    #[tokio::test]
+    async fn describe_task_definition_reads_health_checks_and_log_configuration() {
+        let replay = Replay::by_request(|request| {
+            assert_eq!(
+                target(request),
+                "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition"
+            );
+            if request.contains(r#""taskDefinition":"web""#) {
+                (200, task_definition_answer("web", 7))
+            } else {
+                // What ECS answers for a family without an ACTIVE revision.
+                (
+                    400,
+                    error_body("ClientException", "Unable to describe task definition."),
+                )
+            }
+        });
+        let spec = spec_of(
+            "  - kind: ecs_task_definition\n    id: web\n    expect: { cpu: 512 }\n\
+             \x20 - kind: ecs_task_definition\n    id: retired\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        assert_eq!(replay.requests().len(), 2, "{:#?}", replay.requests());
+        let a = attrs(&records[0].observation);
+        assert_eq!(a["revision"], json!(7));
+        assert_eq!(a["requires_compatibilities"], json!(["FARGATE"]));
+        assert_eq!(a["network_mode"], json!("awsvpc"));
+        assert_eq!(a["cpu"], json!(512));
+        assert_eq!(a["memory"], json!(1024));
+        let containers = a["containers"].as_array().expect("containers");
+        assert_eq!(containers.len(), 2);
+        let web = &containers[0];
+        assert_eq!(web["name"], json!("web"));
+        assert_eq!(
+            web["image"],
+            json!("123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/web:1.4.2")
+        );
+        assert_eq!(web["log_driver"], json!("awslogs"));
+        assert_eq!(web["log_group"], json!("/ecs/web"));
+        let check = &web["health_check"];
+        assert_eq!(check["interval"], json!(30));
+        assert_eq!(check["retries"], json!(3));
+        assert_eq!(check["timeout"], json!(5));
+        let command = check["command"].as_array().expect("command");
+        assert_eq!(command[0], json!("CMD-SHELL"));
+        let shell = command[1].as_str().expect("a string");
+        // The token in the command is redacted; the rest of it is kept.
+        assert!(!shell.contains("s3cr3t-t0ken"), "{shell}");
+        assert!(
+            shell.starts_with("curl -fsS -H 'Authorization: Bearer ")
+                && shell.ends_with(" http://localhost:3000/health || exit 1"),
+            "{shell}"
+        );
+        assert_eq!(
+            containers[1],
+            json!({
+                "name": "log-router",
+                "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+                "health_check": null,
+                "log_driver": "awsfirelens",
+                "log_group": null,
+            })
+        );
+        assert_eq!(records[1].id, "retired");
+        assert_eq!(records[1].observation, Observation::Absent);
+    }
+
+    /// Discovery lists every cluster and every service of each, following nextToken; a cluster
+    /// whose services cannot be listed is an error record, for its services and their families.
+    #[tokio::test]
+    async fn discovery_pages_list_clusters_and_list_services() {
+        // Every call, as `Action body`.
+        let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let log = calls.clone();
+        let replay = Replay::by_request(move |request| {
+            let action = target(request)
+                .strip_prefix("AmazonEC2ContainerServiceV20141113.")
+                .unwrap_or_default();
+            let body = request.lines().nth(1).unwrap_or_default();
+            log.lock().expect("lock").push(format!("{action} {body}"));
+            let answer = match action {
+                "ListClusters" if request.contains(r#""nextToken":"clusters-2""#) => {
+                    format!(r#"{{"clusterArns":["{ARN}:cluster/staging"]}}"#)
+                }
+                "ListClusters" => {
+                    format!(r#"{{"clusterArns":["{ARN}:cluster/prod"],"nextToken":"clusters-2"}}"#)
+                }
+                "DescribeClusters" => format!(
+                    r#"{{"clusters":[
+                    {{"clusterArn":"{ARN}:cluster/prod","clusterName":"prod","status":"ACTIVE","settings":[{{"name":"containerInsights","value":"enabled"}}],"capacityProviders":["FARGATE"]}},
+                    {{"clusterArn":"{ARN}:cluster/staging","clusterName":"staging","status":"ACTIVE","settings":[{{"name":"containerInsights","value":"disabled"}}],"capacityProviders":[]}}],
+                    "failures":[]}}"#
+                ),
+                "ListServices" if request.contains(r#""cluster":"staging""#) => {
+                    return (
+                        400,
+                        error_body(
+                            "AccessDeniedException",
+                            "User is not authorized to perform: ecs:ListServices",
+                        ),
+                    )
+                }
+                "ListServices" if request.contains(r#""nextToken":"services-2""#) => {
+                    format!(r#"{{"serviceArns":["{ARN}:service/prod/worker"]}}"#)
+                }
+                "ListServices" => format!(
+                    r#"{{"serviceArns":["{ARN}:service/prod/api"],"nextToken":"services-2"}}"#
+                ),
+                "DescribeServices" => services_answer(),
+                "DescribeTaskDefinition" if request.contains(r#""taskDefinition":"api-prod""#) => {
+                    task_definition_answer("api-prod", 12)
+                }
+                "DescribeTaskDefinition" => task_definition_answer("worker", 3),
+                other => panic!("unexpected {other}: {request}"),
+            };
+            (200, answer)
+        });
+        let found = discover(&replay.connection()).await;
+        let calls = calls.lock().expect("lock").clone();
+        let made = |action: &str| -> Vec<&str> {
+            calls
+                .iter()
+                .filter_map(|c| c.strip_prefix(action)?.strip_prefix(' '))
+                .collect()
+        };
+        // Each list followed its token to the last page, and no further.
+        let clusters_pages = made("ListClusters");
+        assert_eq!(clusters_pages.len(), 2, "{calls:#?}");
+        assert!(!clusters_pages[0].contains("nextToken"), "{calls:#?}");
+        assert!(
+            clusters_pages[1].contains(r#""nextToken":"clusters-2""#),
+            "{calls:#?}"
+        );
+        let mut services_pages = made("ListServices");
+        services_pages.sort_unstable();
+        assert_eq!(
+            services_pages,
+            [
+                r#"{"cluster":"prod","nextToken":"services-2"}"#,
+                r#"{"cluster":"prod"}"#,
+                r#"{"cluster":"staging"}"#,
+            ],
+            "{calls:#?}"
+        );
+        assert_eq!(
+            made("DescribeServices"),
+            [r#"{"cluster":"prod","services":["api","worker"]}"#],
+            "{calls:#?}"
+        );
+        assert_eq!(made("DescribeTaskDefinition").len(), 2, "{calls:#?}");
+        let summary = |records: &[ResourceRecord]| -> Vec<(String, &'static str)> {
+            records
+                .iter()
+                .map(|r| {
+                    let state = match &r.observation {
+                        Observation::Present { .. } => "present",
+                        Observation::Absent => "absent",
+                        Observation::Error { .. } => "error",
+                        _ => "other",
+                    };
+                    (r.id.clone(), state)
+                })
+                .collect()
+        };
+        let clusters = found.clusters.expect("clusters");
+        assert_eq!(
+            summary(&clusters),
+            [("prod".into(), "present"), ("staging".into(), "present")]
+        );
+        assert_eq!(
+            attrs(&clusters[1].observation)["container_insights"],
+            json!("disabled")
+        );
+        let services = found.services.expect("services");
+        assert_eq!(
+            summary(&services),
+            [
+                ("prod/api".into(), "present"),
+                ("prod/worker".into(), "present"),
+                ("staging/*".into(), "error"),
+            ]
+        );
+        assert_eq!(
+            attrs(&services[0].observation)["deployment_circuit_breaker"],
+            json!(true)
+        );
+        match &services[2].observation {
+            Observation::Error { error } => assert!(
+                error.starts_with("the services of cluster `staging` could not be listed: access denied: the caller may not call `ecs:ListServices`"),
+                "{error}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let families = found.task_definitions.expect("task definitions");
+        assert_eq!(
+            summary(&families),
+            [
+                ("api-prod".into(), "present"),
+                ("worker".into(), "present"),
+                ("staging/*".into(), "error"),
+            ]
+        );
+        assert_eq!(attrs(&families[0].observation)["revision"], json!(12));
+        assert_eq!(attrs(&families[1].observation)["revision"], json!(3));
+    }
 }

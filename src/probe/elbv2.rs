@@ -612,6 +612,414 @@ mod tests {
         }
     }
 
+    const NS: &str = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
+    const LB_ARN: &str = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/my-load-balancer/50dc6c495c0c9188";
+    const TG_ARN: &str =
+        "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067";
+
+    /// A query-protocol response of `action`, shaped like the API reference's sample responses.
+    fn response(action: &str, result: &str) -> String {
+        format!(
+            "<{action}Response xmlns=\"{NS}\"><{action}Result>{result}</{action}Result>\
+             <ResponseMetadata><RequestId>6581c0ac-f39f-11e5-bb98-57195a6eb84a</RequestId></ResponseMetadata></{action}Response>"
+        )
+    }
+
+    /// One load balancer as the API reference's DescribeLoadBalancers example shows it.
+    fn lb_member(name: &str, arn: &str) -> String {
+        format!(
+            "<member><LoadBalancerArn>{arn}</LoadBalancerArn><Scheme>internet-facing</Scheme>\
+             <LoadBalancerName>{name}</LoadBalancerName><VpcId>vpc-3ac0fb5f</VpcId>\
+             <CanonicalHostedZoneId>ZWKZPGTI48KDX</CanonicalHostedZoneId><CreatedTime>2016-03-25T21:26:12.920Z</CreatedTime>\
+             <AvailabilityZones><member><SubnetId>subnet-8360a9e7</SubnetId><ZoneName>ap-northeast-2a</ZoneName></member>\
+             <member><SubnetId>subnet-b7d581c0</SubnetId><ZoneName>ap-northeast-2c</ZoneName></member></AvailabilityZones>\
+             <SecurityGroups><member>sg-5943793c</member></SecurityGroups>\
+             <DNSName>{name}-424835706.ap-northeast-2.elb.amazonaws.com</DNSName>\
+             <State><Code>active</Code></State><Type>application</Type><IpAddressType>ipv4</IpAddressType></member>"
+        )
+    }
+
+    fn lb_page(members: &str, next_marker: Option<&str>) -> String {
+        let marker = next_marker
+            .map(|m| format!("<NextMarker>{m}</NextMarker>"))
+            .unwrap_or_default();
+        response(
+            "DescribeLoadBalancers",
+            &format!("<LoadBalancers>{members}</LoadBalancers>{marker}"),
+        )
+    }
+
+    fn listener_page(members: &str, next_marker: Option<&str>) -> String {
+        let marker = next_marker
+            .map(|m| format!("<NextMarker>{m}</NextMarker>"))
+            .unwrap_or_default();
+        response(
+            "DescribeListeners",
+            &format!("<Listeners>{members}</Listeners>{marker}"),
+        )
+    }
+
+    /// A `Present` record's attributes and errors, by id.
+    fn present<'a>(
+        records: &'a [ResourceRecord],
+        id: &str,
+    ) -> (&'a BTreeMap<String, Value>, &'a BTreeMap<String, String>) {
+        match records.iter().find(|r| r.id == id).map(|r| &r.observation) {
+            Some(Observation::Present { attributes, errors }) => (attributes, errors),
+            other => panic!("{id}: {other:?} in {records:#?}"),
+        }
+    }
+
+    fn observation<'a>(records: &'a [ResourceRecord], id: &str) -> &'a Observation {
+        records
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| &r.observation)
+            .unwrap_or_else(|| panic!("no record {id} in {records:#?}"))
+    }
+
+    /// DescribeLoadBalancers shaped like the API reference's example, on two pages: a load
+    /// balancer is found by name and by ARN, every documented field lands in its attribute, and
+    /// one the listing does not have is absent.
+    #[tokio::test]
+    async fn describe_load_balancers_reports_the_documented_fields_on_every_page() {
+        let other_arn = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/other-lb/0123456789abcdef";
+        let replay = Replay::new(&[
+            (
+                200,
+                &lb_page(&lb_member("other-lb", other_arn), Some("lb-marker-2")),
+            ),
+            (200, &lb_page(&lb_member("my-load-balancer", LB_ARN), None)),
+        ]);
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            &format!(
+                "version: 1\nenvironment: test\nresources:\n\
+                 - kind: lb\n  id: my-load-balancer\n  expect: {{ scheme: internet-facing }}\n\
+                 - kind: lb\n  id: \"{LB_ARN}\"\n  expect: {{ type: application }}\n\
+                 - kind: lb\n  id: other-lb\n\
+                 - kind: lb\n  id: lb-nowhere\n  exists: false\n"
+            ),
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(
+            requests[0].contains("Action=DescribeLoadBalancers"),
+            "{}",
+            requests[0]
+        );
+        assert!(!requests[0].contains("Marker="), "{}", requests[0]);
+        assert!(
+            requests[1].contains("Marker=lb-marker-2"),
+            "{}",
+            requests[1]
+        );
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([(
+                "ElasticLoadBalancingv2:DescribeLoadBalancers".to_string(),
+                2
+            )])
+        );
+        for id in ["my-load-balancer", LB_ARN] {
+            let (attributes, errors) = present(&records, id);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(attributes["type"], json!("application"), "{id}");
+            assert_eq!(attributes["scheme"], json!("internet-facing"), "{id}");
+            assert_eq!(attributes["state"], json!("active"), "{id}");
+            assert_eq!(
+                attributes["dns_name"],
+                json!("my-load-balancer-424835706.ap-northeast-2.elb.amazonaws.com"),
+                "{id}"
+            );
+            assert_eq!(attributes["security_groups"], json!(["sg-5943793c"]));
+            assert_eq!(
+                attributes["availability_zones"],
+                json!(["ap-northeast-2a", "ap-northeast-2c"])
+            );
+            assert_eq!(attributes["availability_zone_count"], json!(2));
+        }
+        let (attributes, _) = present(&records, "other-lb");
+        assert_eq!(
+            attributes["dns_name"],
+            json!("other-lb-424835706.ap-northeast-2.elb.amazonaws.com")
+        );
+        assert_eq!(observation(&records, "lb-nowhere"), &Observation::Absent);
+    }
+
+    /// DescribeListeners shaped like the API reference's examples (an HTTP listener redirecting
+    /// to HTTPS, an HTTPS listener forwarding to a target group), on two pages: it is called for
+    /// the load balancer the listeners name, with its ARN, and for no other.
+    #[tokio::test]
+    async fn describe_listeners_reports_redirects_and_forwards_across_pages() {
+        let http = format!(
+            "<member><LoadBalancerArn>{LB_ARN}</LoadBalancerArn><Protocol>HTTP</Protocol><Port>80</Port>\
+             <ListenerArn>arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/my-load-balancer/50dc6c495c0c9188/f2f7dc8efc522ab2</ListenerArn>\
+             <DefaultActions><member><Type>redirect</Type><Order>1</Order><RedirectConfig><Protocol>HTTPS</Protocol>\
+             <Port>443</Port><Host>#{{host}}</Host><Path>/#{{path}}</Path><Query>#{{query}}</Query>\
+             <StatusCode>HTTP_301</StatusCode></RedirectConfig></member></DefaultActions></member>"
+        );
+        let https = format!(
+            "<member><LoadBalancerArn>{LB_ARN}</LoadBalancerArn><Protocol>HTTPS</Protocol><Port>443</Port>\
+             <ListenerArn>arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/my-load-balancer/50dc6c495c0c9188/0467ef3c8400ae65</ListenerArn>\
+             <Certificates><member><CertificateArn>arn:aws:iam::123456789012:server-certificate/my-server-cert</CertificateArn></member></Certificates>\
+             <SslPolicy>ELBSecurityPolicy-2016-08</SslPolicy>\
+             <DefaultActions><member><Type>forward</Type><TargetGroupArn>{TG_ARN}</TargetGroupArn></member></DefaultActions></member>"
+        );
+        let replay = Replay::new(&[
+            (200, &lb_page(&lb_member("my-load-balancer", LB_ARN), None)),
+            (200, &listener_page(&http, Some("listener-marker-2"))),
+            (200, &listener_page(&https, None)),
+        ]);
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: lb_listener\n  id: my-load-balancer:80\n  expect: { default_action: redirect }\n\
+             - kind: lb_listener\n  id: my-load-balancer:443\n  expect: { protocol: HTTPS }\n\
+             - kind: lb_listener\n  id: my-load-balancer:8080\n  exists: false\n\
+             - kind: lb_listener\n  id: lb-nowhere:80\n  exists: false\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 3, "{requests:#?}");
+        assert!(
+            requests[0].contains("Action=DescribeLoadBalancers"),
+            "{}",
+            requests[0]
+        );
+        for request in &requests[1..] {
+            assert!(request.contains("Action=DescribeListeners"), "{request}");
+            // The load balancer's ARN, form-encoded.
+            assert!(
+                request.contains("LoadBalancerArn=arn%3Aaws%3Aelasticloadbalancing"),
+                "{request}"
+            );
+            assert!(request.contains("50dc6c495c0c9188"), "{request}");
+        }
+        assert!(!requests[1].contains("Marker="), "{}", requests[1]);
+        assert!(
+            requests[2].contains("Marker=listener-marker-2"),
+            "{}",
+            requests[2]
+        );
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([
+                (
+                    "ElasticLoadBalancingv2:DescribeLoadBalancers".to_string(),
+                    1
+                ),
+                ("ElasticLoadBalancingv2:DescribeListeners".to_string(), 2),
+            ])
+        );
+
+        let (a, errors) = present(&records, "my-load-balancer:80");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a["protocol"], json!("HTTP"));
+        assert_eq!(a["default_action"], json!("redirect"));
+        assert_eq!(a["redirect_protocol"], json!("HTTPS"));
+        assert_eq!(a["redirect_port"], json!("443"));
+        assert_eq!(a["redirect_status_code"], json!("HTTP_301"));
+        assert_eq!(a["certificate_arns"], json!([]));
+        assert_eq!(a["ssl_policy"], Value::Null);
+        assert_eq!(a["forward_target_group_arns"], json!([]));
+
+        let (a, errors) = present(&records, "my-load-balancer:443");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a["protocol"], json!("HTTPS"));
+        assert_eq!(a["default_action"], json!("forward"));
+        assert_eq!(
+            a["certificate_arns"],
+            json!(["arn:aws:iam::123456789012:server-certificate/my-server-cert"])
+        );
+        assert_eq!(a["ssl_policy"], json!("ELBSecurityPolicy-2016-08"));
+        assert_eq!(a["forward_target_group_arns"], json!([TG_ARN]));
+        assert_eq!(a["redirect_protocol"], Value::Null);
+
+        assert_eq!(
+            observation(&records, "my-load-balancer:8080"),
+            &Observation::Absent
+        );
+        assert_eq!(observation(&records, "lb-nowhere:80"), &Observation::Absent);
+    }
+
+    /// A denied DescribeListeners is an error for the listeners of that load balancer, never
+    /// "absent".
+    #[tokio::test]
+    async fn a_denied_describe_listeners_is_an_error_not_an_absence() {
+        let replay = Replay::new(&[
+            (200, &lb_page(&lb_member("my-load-balancer", LB_ARN), None)),
+            (
+                403,
+                "<ErrorResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\"><Error><Type>Sender</Type>\
+                 <Code>AccessDenied</Code><Message>User is not authorized to perform: elasticloadbalancing:DescribeListeners</Message>\
+                 </Error><RequestId>r</RequestId></ErrorResponse>",
+            ),
+        ]);
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: lb_listener\n  id: my-load-balancer:443\n  expect: { protocol: HTTPS }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        match observation(&records, "my-load-balancer:443") {
+            Observation::Error { error } => assert!(
+                error.contains("`elasticloadbalancing:DescribeListeners`"),
+                "{error}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// DescribeTargetGroupAttributes and DescribeTargetHealth shaped like the API reference's
+    /// examples, called (concurrently) only for the group whose checks need them, with its ARN;
+    /// a denied one makes only its own attributes errors.
+    #[tokio::test]
+    async fn target_group_attributes_and_health_are_read_per_checked_group() {
+        let denied_arn = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/denied-targets/0123456789abcdef";
+        let group = |name: &str, arn: &str| {
+            format!(
+                "<member><TargetGroupArn>{arn}</TargetGroupArn><TargetGroupName>{name}</TargetGroupName>\
+                 <Protocol>HTTP</Protocol><Port>80</Port><VpcId>vpc-3ac0fb5f</VpcId><HealthCheckProtocol>HTTP</HealthCheckProtocol>\
+                 <HealthCheckPort>traffic-port</HealthCheckPort><HealthCheckEnabled>true</HealthCheckEnabled>\
+                 <HealthCheckIntervalSeconds>30</HealthCheckIntervalSeconds><HealthCheckTimeoutSeconds>5</HealthCheckTimeoutSeconds>\
+                 <HealthyThresholdCount>5</HealthyThresholdCount><UnhealthyThresholdCount>2</UnhealthyThresholdCount>\
+                 <HealthCheckPath>/</HealthCheckPath><Matcher><HttpCode>200</HttpCode></Matcher>\
+                 <LoadBalancerArns><member>{LB_ARN}</member></LoadBalancerArns><TargetType>instance</TargetType></member>"
+            )
+        };
+        let groups = response(
+            "DescribeTargetGroups",
+            &format!(
+                "<TargetGroups>{}{}{}</TargetGroups>",
+                group("my-targets", TG_ARN),
+                group("denied-targets", denied_arn),
+                group(
+                    "plain-targets",
+                    "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/plain-targets/fedcba9876543210"
+                )
+            ),
+        );
+        let attributes = response(
+            "DescribeTargetGroupAttributes",
+            "<Attributes><member><Value>300</Value><Key>deregistration_delay.timeout_seconds</Key></member>\
+             <member><Value>true</Value><Key>stickiness.enabled</Key></member>\
+             <member><Value>lb_cookie</Value><Key>stickiness.type</Key></member>\
+             <member><Value>86400</Value><Key>stickiness.lb_cookie.duration_seconds</Key></member>\
+             <member><Value>0</Value><Key>slow_start.duration_seconds</Key></member></Attributes>",
+        );
+        let target = |id: &str, health: &str| {
+            format!(
+                "<member><HealthCheckPort>80</HealthCheckPort><TargetHealth>{health}</TargetHealth>\
+                 <Target><Port>80</Port><Id>{id}</Id></Target></member>"
+            )
+        };
+        let health = response(
+            "DescribeTargetHealth",
+            &format!(
+                "<TargetHealthDescriptions>{}{}{}</TargetHealthDescriptions>",
+                target("i-0f76fade", "<State>healthy</State>"),
+                target("i-0f76fadf", "<State>healthy</State>"),
+                target(
+                    "i-0f76fae0",
+                    "<State>unhealthy</State><Reason>Target.ResponseCodeMismatch</Reason>\
+                     <Description>Health checks failed with these codes: [404]</Description>"
+                )
+            ),
+        );
+        let denied = "<ErrorResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\"><Error><Type>Sender</Type>\
+                      <Code>AccessDenied</Code><Message>not authorized</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+        let replay = Replay::by_request(move |request| {
+            if request.contains("Action=DescribeTargetGroups") {
+                (200, groups.clone())
+            } else if request.contains("Action=DescribeTargetGroupAttributes")
+                && request.contains("my-targets")
+            {
+                (200, attributes.clone())
+            } else if request.contains("Action=DescribeTargetHealth")
+                && request.contains("my-targets")
+            {
+                (200, health.clone())
+            } else if request.contains("Action=DescribeTargetHealth")
+                && request.contains("denied-targets")
+            {
+                (403, denied.to_string())
+            } else {
+                (400, format!("unexpected request: {request}"))
+            }
+        });
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: lb_target_group\n  id: my-targets\n  expect: { stickiness_enabled: true, healthy_count: 2 }\n\
+             - kind: lb_target_group\n  id: denied-targets\n  expect: { target_count: 3 }\n\
+             - kind: lb_target_group\n  id: plain-targets\n  expect: { port: 80 }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 4, "{requests:#?}");
+        assert!(
+            !requests.iter().any(|r| r.contains("plain-targets")),
+            "{requests:#?}"
+        );
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([
+                ("ElasticLoadBalancingv2:DescribeTargetGroups".to_string(), 1),
+                (
+                    "ElasticLoadBalancingv2:DescribeTargetGroupAttributes".to_string(),
+                    1
+                ),
+                ("ElasticLoadBalancingv2:DescribeTargetHealth".to_string(), 2),
+            ])
+        );
+
+        let (a, errors) = present(&records, "my-targets");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a["stickiness_enabled"], json!(true));
+        assert_eq!(a["stickiness_type"], json!("lb_cookie"));
+        assert_eq!(a["target_count"], json!(3));
+        assert_eq!(a["healthy_count"], json!(2));
+        assert_eq!(a["health_check_matcher"], json!("200"));
+        assert_eq!(a["target_type"], json!("instance"));
+
+        let (a, errors) = present(&records, "denied-targets");
+        assert!(!a.contains_key("target_count"), "{a:?}");
+        assert!(!a.contains_key("healthy_count"), "{a:?}");
+        assert!(!a.contains_key("stickiness_enabled"), "{a:?}");
+        assert_eq!(a["port"], json!(80));
+        for name in ["target_count", "healthy_count"] {
+            assert!(
+                errors
+                    .get(name)
+                    .is_some_and(|e| e.contains("`elasticloadbalancing:DescribeTargetHealth`")),
+                "{name}: {errors:?}"
+            );
+        }
+        assert!(!errors.contains_key("stickiness_enabled"), "{errors:?}");
+
+        let (a, errors) = present(&records, "plain-targets");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a["port"], json!(80));
+        assert!(!a.contains_key("target_count"), "{a:?}");
+        assert!(!a.contains_key("stickiness_enabled"), "{a:?}");
+    }
+
     #[test]
     fn listener_ids_are_split_at_the_last_colon() {
         assert_eq!(listener_id("web:443"), Some(("web", 443)));

@@ -397,4 +397,261 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    fn spec_of(resources: &str) -> crate::spec::Spec {
+        crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            &format!("version: 1\nenvironment: t\nresources:\n{resources}"),
+        )
+        .expect("spec")
+    }
+
+    fn attrs(o: &Observation) -> &BTreeMap<String, Value> {
+        match o {
+            Observation::Present { attributes, .. } => attributes,
+            other => panic!("not present: {other:?}"),
+        }
+    }
+
+    /// Two DescribeLogGroups pages shaped like the CloudWatch Logs API reference's (JSON), the
+    /// second asked for with the first's nextToken.
+    #[tokio::test]
+    async fn describe_log_groups_reads_every_page() {
+        let first = r#"{"logGroups":[{"logGroupName":"/ecs/api","creationTime":1700000000000,"retentionInDays":30,
+            "metricFilterCount":0,"arn":"arn:aws:logs:ap-northeast-2:123456789012:log-group:/ecs/api:*","storedBytes":1048576,
+            "kmsKeyId":"arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "logGroupClass":"STANDARD","logGroupArn":"arn:aws:logs:ap-northeast-2:123456789012:log-group:/ecs/api"}],
+            "nextToken":"groups-2"}"#;
+        let second = r#"{"logGroups":[{"logGroupName":"/ecs/worker","creationTime":1700000100000,"metricFilterCount":1,
+            "arn":"arn:aws:logs:ap-northeast-2:123456789012:log-group:/ecs/worker:*","storedBytes":0,
+            "logGroupClass":"STANDARD","logGroupArn":"arn:aws:logs:ap-northeast-2:123456789012:log-group:/ecs/worker"}]}"#;
+        let replay = Replay::new(&[(200, first), (200, second)]);
+        let spec = spec_of(
+            "  - kind: log_group\n    id: /ecs/api\n    expect: { retention_in_days: 30 }\n\
+             \x20 - kind: log_group\n    id: /ecs/worker\n\
+             \x20 - kind: log_group\n    id: /ecs/gone\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_logs(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(!requests[0].contains("nextToken"), "{}", requests[0]);
+        assert!(
+            requests[1].contains(r#""nextToken":"groups-2""#),
+            "{}",
+            requests[1]
+        );
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["/ecs/api", "/ecs/worker", "/ecs/gone"]);
+        assert_eq!(
+            attrs(&records[0].observation),
+            &BTreeMap::from([
+                ("retention_in_days".to_string(), json!(30)),
+                (
+                    "kms_key_id".to_string(),
+                    json!("arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+                ),
+            ])
+        );
+        // Never expires, no key: both null.
+        assert_eq!(
+            attrs(&records[1].observation),
+            &BTreeMap::from([
+                ("retention_in_days".to_string(), Value::Null),
+                ("kms_key_id".to_string(), Value::Null),
+            ])
+        );
+        assert_eq!(records[2].observation, Observation::Absent);
+    }
+
+    const SNS: &str = r#"xmlns="http://sns.amazonaws.com/doc/2010-03-31/""#;
+    const TOPIC: &str = "arn:aws:sns:ap-northeast-2:123456789012";
+
+    fn list_topics(names: &[&str], next: Option<&str>) -> String {
+        let topics: String = names
+            .iter()
+            .map(|n| format!("<member><TopicArn>{TOPIC}:{n}</TopicArn></member>"))
+            .collect();
+        let next = next.map_or(String::new(), |t| format!("<NextToken>{t}</NextToken>"));
+        format!(
+            "<ListTopicsResponse {SNS}><ListTopicsResult><Topics>{topics}</Topics>{next}</ListTopicsResult>\
+             <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListTopicsResponse>"
+        )
+    }
+
+    /// ListTopics follows NextToken; without a subscription attribute checked, no topic's
+    /// subscriptions are listed. A topic is found by its name or by its ARN.
+    #[tokio::test]
+    async fn list_topics_reads_every_page() {
+        let replay = Replay::new(&[
+            (200, &list_topics(&["alerts", "billing"], Some("topics-2"))),
+            (200, &list_topics(&["deploys"], None)),
+        ]);
+        let spec = spec_of(&format!(
+            "  - kind: sns_topic\n    id: alerts\n\
+             \x20 - kind: sns_topic\n    id: {TOPIC}:deploys\n\
+             \x20 - kind: sns_topic\n    id: gone\n"
+        ));
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_topics(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(
+            requests[0].contains("Action=ListTopics") && !requests[0].contains("NextToken"),
+            "{}",
+            requests[0]
+        );
+        assert!(
+            requests[1].contains("NextToken=topics-2"),
+            "{}",
+            requests[1]
+        );
+        let present = |o: &Observation| matches!(o, Observation::Present { attributes, errors } if attributes.is_empty() && errors.is_empty());
+        assert!(present(&records[0].observation), "{records:?}");
+        assert_eq!(records[1].id, format!("{TOPIC}:deploys"));
+        assert!(present(&records[1].observation), "{records:?}");
+        assert_eq!(records[2].observation, Observation::Absent);
+    }
+
+    fn subscription(topic: &str, protocol: &str, endpoint: &str, arn: &str) -> String {
+        format!(
+            "<member><TopicArn>{TOPIC}:{topic}</TopicArn><Protocol>{protocol}</Protocol>\
+             <SubscriptionArn>{arn}</SubscriptionArn><Owner>123456789012</Owner><Endpoint>{endpoint}</Endpoint></member>"
+        )
+    }
+
+    fn subscriptions_page(members: &[String], next: Option<&str>) -> String {
+        let next = next.map_or(String::new(), |t| format!("<NextToken>{t}</NextToken>"));
+        format!(
+            "<ListSubscriptionsByTopicResponse {SNS}><ListSubscriptionsByTopicResult><Subscriptions>{}</Subscriptions>{next}\
+             </ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>",
+            members.concat()
+        )
+    }
+
+    /// ListSubscriptionsByTopic, per topic (concurrently, so answered by request), follows
+    /// NextToken, counts a PendingConfirmation subscription as pending, and a topic whose
+    /// subscriptions cannot be read has an error for each subscription attribute.
+    #[tokio::test]
+    async fn list_subscriptions_by_topic_reads_every_page_and_pending_confirmations() {
+        let replay = Replay::by_request(|request| {
+            // The form-encoded TopicArn parameter, followed by another parameter or the end.
+            let topic = |name: &str| {
+                let arn =
+                    format!("TopicArn=arn%3Aaws%3Asns%3Aap-northeast-2%3A123456789012%3A{name}");
+                request.contains(&format!("{arn}&")) || request.contains(&format!("{arn}\n"))
+            };
+            if request.contains("Action=ListTopics") {
+                return (200, list_topics(&["alerts", "deploys", "audit"], None));
+            }
+            assert!(
+                request.contains("Action=ListSubscriptionsByTopic"),
+                "{request}"
+            );
+            let answer = if topic("alerts") && request.contains("NextToken=subs-2") {
+                subscriptions_page(
+                    &[subscription(
+                        "alerts",
+                        "https",
+                        "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXX",
+                        &format!("{TOPIC}:alerts:3c1e8d0a-0000-4000-8000-000000000003"),
+                    )],
+                    None,
+                )
+            } else if topic("alerts") {
+                subscriptions_page(
+                    &[
+                        subscription(
+                            "alerts",
+                            "email",
+                            "oncall@example.com",
+                            &format!("{TOPIC}:alerts:3c1e8d0a-0000-4000-8000-000000000001"),
+                        ),
+                        subscription("alerts", "email", "ops@example.com", "PendingConfirmation"),
+                    ],
+                    Some("subs-2"),
+                )
+            } else if topic("deploys") {
+                subscriptions_page(
+                    &[subscription(
+                        "deploys",
+                        "email-json",
+                        "ci@example.com",
+                        "PendingConfirmation",
+                    )],
+                    None,
+                )
+            } else {
+                return (
+                    403,
+                    format!(
+                        "<ErrorResponse {SNS}><Error><Type>Sender</Type><Code>AuthorizationError</Code>\
+                         <Message>User is not authorized to perform: SNS:ListSubscriptionsByTopic</Message></Error>\
+                         <RequestId>r</RequestId></ErrorResponse>"
+                    ),
+                );
+            };
+            (200, answer)
+        });
+        let spec = spec_of(
+            "  - kind: sns_topic\n    id: alerts\n    expect: { confirmed_email_subscriptions: 1 }\n\
+             \x20 - kind: sns_topic\n    id: deploys\n    expect: { pending_subscriptions: 0 }\n\
+             \x20 - kind: sns_topic\n    id: audit\n    expect: { confirmed_subscriptions: 1 }\n\
+             \x20 - kind: sns_topic\n    id: gone\n    expect: { confirmed_subscriptions: 1 }\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_topics(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        let listed: Vec<&String> = requests
+            .iter()
+            .filter(|r| r.contains("Action=ListSubscriptionsByTopic"))
+            .collect();
+        // alerts twice (two pages), deploys and audit once; none for the absent topic.
+        assert_eq!(listed.len(), 4, "{requests:#?}");
+        assert!(
+            listed.iter().all(|r| !r.contains("%3Agone")),
+            "{requests:#?}"
+        );
+        let alerts = attrs(&records[0].observation);
+        assert_eq!(alerts["confirmed_subscriptions"], json!(2));
+        assert_eq!(alerts["confirmed_email_subscriptions"], json!(1));
+        assert_eq!(alerts["pending_subscriptions"], json!(1));
+        let list = alerts["subscriptions"].as_array().expect("a list");
+        assert_eq!(list.len(), 3);
+        assert_eq!(
+            list[..2],
+            [
+                json!({"protocol": "email", "endpoint": "oncall@example.com", "confirmed": true}),
+                json!({"protocol": "email", "endpoint": "ops@example.com", "confirmed": false}),
+            ]
+        );
+        assert_eq!(list[2]["protocol"], json!("https"));
+        assert_eq!(list[2]["confirmed"], json!(true));
+        // The webhook's path is a credential: scheme and host only.
+        let endpoint = list[2]["endpoint"].as_str().expect("endpoint");
+        assert!(
+            endpoint.starts_with("https://hooks.slack.com") && !endpoint.contains("XXXXXXXX"),
+            "{endpoint}"
+        );
+        let deploys = attrs(&records[1].observation);
+        assert_eq!(deploys["confirmed_subscriptions"], json!(0));
+        assert_eq!(deploys["confirmed_email_subscriptions"], json!(0));
+        assert_eq!(deploys["pending_subscriptions"], json!(1));
+        assert_eq!(
+            deploys["subscriptions"],
+            json!([{"protocol": "email-json", "endpoint": "ci@example.com", "confirmed": false}])
+        );
+        match &records[2].observation {
+            Observation::Present { attributes, errors } => {
+                assert!(attributes.is_empty(), "{attributes:?}");
+                assert_eq!(errors.len(), SUBSCRIPTION_ATTRIBUTES.len(), "{errors:?}");
+                assert_eq!(
+                    errors["confirmed_subscriptions"],
+                    "access denied: the caller may not call `sns:ListSubscriptionsByTopic` (AuthorizationError: User is not authorized to perform: SNS:ListSubscriptionsByTopic)"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(records[3].observation, Observation::Absent);
+    }
 }

@@ -126,3 +126,74 @@ impl HttpClient for Replay {
         self.clone().into_shared()
     }
 }
+
+/// sts:GetCallerIdentity shaped like the API reference's example (an assumed role): a spec
+/// without resources makes exactly that call, and the snapshot's metadata names the account and
+/// the caller it reported; a spec pinned to another account stops there.
+#[tokio::test]
+async fn get_caller_identity_names_the_account_and_caller_in_the_metadata() {
+    let identity = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:sts::111122223333:assumed-role/my-role-name/my-role-session-name</Arn>
+    <UserId>AROACLKWSDQRAOEXAMPLE:my-role-session-name</UserId>
+    <Account>111122223333</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata>
+    <RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>
+  </ResponseMetadata>
+</GetCallerIdentityResponse>"#;
+    let spec = crate::spec::from_str(
+        std::path::Path::new("inline.yaml"),
+        "version: 1\nenvironment: test\nresources: []\n",
+    )
+    .expect("spec");
+    let replay = Replay::new(&[(200, identity)]);
+    let conn = replay.connection();
+    let snapshot = crate::probe::observe(&spec, &conn).await.expect("snapshot");
+    let requests = replay.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    assert!(requests[0].starts_with("POST "), "{}", requests[0]);
+    assert!(
+        requests[0].contains("Action=GetCallerIdentity"),
+        "{}",
+        requests[0]
+    );
+    assert_eq!(
+        conn.recorder.calls(),
+        std::collections::BTreeMap::from([("STS:GetCallerIdentity".to_string(), 1)])
+    );
+    assert_eq!(
+        snapshot.metadata.account_id.as_deref(),
+        Some("111122223333")
+    );
+    assert_eq!(
+        snapshot.metadata.caller_arn.as_deref(),
+        Some("arn:aws:sts::111122223333:assumed-role/my-role-name/my-role-session-name")
+    );
+    assert_eq!(
+        snapshot.metadata.api_calls.get("sts:GetCallerIdentity"),
+        Some(&1)
+    );
+    assert!(snapshot.resources.is_empty());
+
+    // The spec's account is another: the caller is refused, naming both accounts.
+    let pinned = crate::spec::from_str(
+        std::path::Path::new("inline.yaml"),
+        "version: 1\nenvironment: test\naws: { account_id: \"444455556666\" }\nresources: []\n",
+    )
+    .expect("spec");
+    let replay = Replay::new(&[(200, identity)]);
+    match crate::probe::observe(&pinned, &replay.connection()).await {
+        Err(crate::probe::ProbeError::WrongAccount {
+            expected,
+            actual,
+            arn,
+        }) => {
+            assert_eq!(expected, "444455556666");
+            assert_eq!(actual, "111122223333");
+            assert!(arn.ends_with("my-role-session-name"), "{arn}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(replay.requests().len(), 1);
+}

@@ -354,6 +354,82 @@ mod tests {
         assert!(requests[1].contains("ZPRIVATE2"), "{}", requests[1]);
     }
 
+    /// ListHostedZones shaped like the API reference's example, on two pages: the second is
+    /// asked for with the first's NextMarker, and a zone on either page is found with its
+    /// attributes.
+    #[tokio::test]
+    async fn list_hosted_zones_reads_every_page() {
+        let page = |id: &str, name: &str, private: bool, count: u32, next: Option<&str>| {
+            let tail = next.map_or("<IsTruncated>false</IsTruncated>".to_string(), |n| {
+                format!("<IsTruncated>true</IsTruncated><NextMarker>{n}</NextMarker>")
+            });
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListHostedZonesResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">
+<HostedZones><HostedZone><Id>/hostedzone/{id}</Id><Name>{name}</Name><CallerReference>MyUniqueIdentifier-{id}</CallerReference>
+<Config><Comment>This is my hosted zone.</Comment><PrivateZone>{private}</PrivateZone></Config>
+<ResourceRecordSetCount>{count}</ResourceRecordSetCount></HostedZone></HostedZones>
+{tail}<MaxItems>1</MaxItems></ListHostedZonesResponse>"#
+            )
+        };
+        let replay = Replay::new(&[
+            (
+                200,
+                &page(
+                    "Z111111QQQQQQQ",
+                    "example.com.",
+                    false,
+                    17,
+                    Some("Z222222VVVVVVV"),
+                ),
+            ),
+            (200, &page("Z222222VVVVVVV", "example2.com.", true, 4, None)),
+        ]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: route53_zone\n  id: example.com\n  expect: { record_count: 17 }\n\
+             - kind: route53_zone\n  id: Example2.com.\n  expect: { private_zone: true }\n\
+             - kind: route53_zone\n  id: example3.com\n  exists: false\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(
+            requests[0].starts_with("GET ") && requests[0].contains("/2013-04-01/hostedzone"),
+            "{}",
+            requests[0]
+        );
+        assert!(!requests[0].contains("marker="), "{}", requests[0]);
+        assert!(
+            requests[1].contains("marker=Z222222VVVVVVV"),
+            "{}",
+            requests[1]
+        );
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([("Route53:ListHostedZones".to_string(), 2)])
+        );
+        match &records[0].observation {
+            Observation::Present { attributes, .. } => {
+                assert_eq!(attributes["record_count"], json!(17));
+                assert_eq!(attributes["private_zone"], json!(false));
+            }
+            other => panic!("{other:?}"),
+        }
+        match &records[1].observation {
+            Observation::Present { attributes, .. } => {
+                assert_eq!(attributes["record_count"], json!(4));
+                assert_eq!(attributes["private_zone"], json!(true));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(records[2].observation, Observation::Absent);
+    }
+
     /// moto answers ListResourceRecordSets in one page and has no weighted record sets in these
     /// tests, so paging and ambiguity are proven by replay.
     #[tokio::test]

@@ -202,4 +202,125 @@ mod tests {
         let report = crate::evaluate::evaluate(&spec, &snapshot);
         assert_eq!(report.checks[1].status, crate::evaluate::Status::Error);
     }
+
+    /// ListSecrets answered as the Secrets Manager API reference documents it (moto keeps only
+    /// `AutomaticallyAfterDays` of the rotation rules and pages differently): two pages, the
+    /// second asked for with the first's `NextToken`; rotation by a `cron(...)` schedule with a
+    /// `Duration` (no days), by a `rate(10 days)` schedule (AWS reports the days too), by days
+    /// only, and rotation off; every date as epoch seconds with a fraction.
+    #[tokio::test]
+    async fn list_secrets_pages_and_rotation_rules_as_aws_reports_them() {
+        use crate::probe::replay::Replay;
+        const ARN: &str = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret";
+        const KEY: &str =
+            "arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const TOKEN: &str = "AAIAAVhVvyEaIDiaeF8zWnc+kvB7tWJ0B/pKiuTPcuk6Q0DcAAABjZ==";
+        let first = format!(
+            r#"{{"SecretList":[
+            {{"ARN":"{ARN}:app/production/db-a1b2c3","Name":"app/production/db",
+              "Description":"Aurora PostgreSQL master user","KmsKeyId":"{KEY}",
+              "RotationEnabled":true,
+              "RotationLambdaARN":"arn:aws:lambda:ap-northeast-2:123456789012:function:SecretsManagerRotation",
+              "RotationRules":{{"ScheduleExpression":"cron(0 16 1,15 * ? *)","Duration":"2h"}},
+              "LastRotatedDate":1767225600.123,"LastChangedDate":1767225612.5,"LastAccessedDate":1767139200.0,
+              "NextRotationDate":1768492800.0,"CreatedDate":1704067200.0,
+              "Tags":[{{"Key":"Environment","Value":"production"}},{{"Key":"Team","Value":"platform"}}],
+              "SecretVersionsToStages":{{"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111":["AWSCURRENT"],
+                                        "a1b2c3d4-5678-90ab-cdef-EXAMPLE22222":["AWSPREVIOUS"]}}}},
+            {{"ARN":"{ARN}:app/production/api-key-d4e5f6","Name":"app/production/api-key",
+              "RotationEnabled":true,
+              "RotationLambdaARN":"arn:aws:lambda:ap-northeast-2:123456789012:function:ApiKeyRotation",
+              "RotationRules":{{"AutomaticallyAfterDays":10,"ScheduleExpression":"rate(10 days)","Duration":"3h"}},
+              "LastRotatedDate":1767571200.0,"LastChangedDate":1767571200.0,"NextRotationDate":1768435200.0,
+              "CreatedDate":1735689600.0,"Tags":[],
+              "SecretVersionsToStages":{{"b2c3d4e5-6789-01ab-cdef-EXAMPLE33333":["AWSCURRENT"]}}}}
+            ],"NextToken":"{TOKEN}"}}"#
+        );
+        let second = format!(
+            r#"{{"SecretList":[
+            {{"ARN":"{ARN}:rds!db-0a1b2c3d-g7h8i9","Name":"rds!db-0a1b2c3d","Description":"Secret associated with primary RDS DB instance",
+              "KmsKeyId":"{KEY}","OwningService":"rds","RotationEnabled":true,
+              "RotationRules":{{"AutomaticallyAfterDays":7}},
+              "LastRotatedDate":1767744000.0,"LastChangedDate":1767744000.0,"NextRotationDate":1768348800.0,
+              "CreatedDate":1735689600.0,
+              "Tags":[{{"Key":"aws:rds:primaryDBInstanceArn","Value":"arn:aws:rds:ap-northeast-2:123456789012:db:app"}}],
+              "SecretVersionsToStages":{{"c3d4e5f6-7890-12ab-cdef-EXAMPLE44444":["AWSCURRENT","AWSPENDING"]}}}},
+            {{"ARN":"{ARN}:app/staging/legacy-j1k2l3","Name":"app/staging/legacy",
+              "RotationEnabled":false,"RotationRules":{{"AutomaticallyAfterDays":90}},
+              "LastChangedDate":1704067200.0,"CreatedDate":1704067200.0,
+              "SecretVersionsToStages":{{"d4e5f6a7-8901-23ab-cdef-EXAMPLE55555":["AWSCURRENT"]}}}}
+            ]}}"#
+        );
+        let replay = Replay::new(&[(200, &first), (200, &second)]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: t\nresources:\n\
+             - kind: secret\n  id: app/production/db\n  expect: { rotation_interval_days: { at_most: 30 } }\n\
+             - kind: secret\n  id: app/production/api-key\n  expect: { rotation_enabled: true }\n\
+             - kind: secret\n  id: rds!db-0a1b2c3d\n  expect: { rotation_enabled: true }\n\
+             - kind: secret\n  id: app/staging/legacy\n  expect: { rotation_enabled: true }\n\
+             - kind: secret\n  id: app/production/missing\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(!requests[0].contains("NextToken"), "{}", requests[0]);
+        assert!(
+            requests[1].contains(&format!(r#""NextToken":"{TOKEN}""#)),
+            "{}",
+            requests[1]
+        );
+
+        let present = |id: &str| match records.iter().find(|r| r.id == id).map(|r| &r.observation) {
+            Some(Observation::Present { attributes, errors }) => (attributes, errors),
+            other => panic!("{id}: {other:?}"),
+        };
+        // A cron schedule: reported, and its interval an error naming it (never a guess).
+        let (db, errors) = present("app/production/db");
+        assert_eq!(db["rotation_enabled"], json!(true));
+        assert_eq!(db["rotation_schedule"], json!("cron(0 16 1,15 * ? *)"));
+        assert!(!db.contains_key("rotation_interval_days"));
+        assert!(
+            errors["rotation_interval_days"].contains("cron(0 16 1,15 * ? *)"),
+            "{errors:?}"
+        );
+        assert_eq!(db["kms_key_id"], json!(KEY));
+        assert_eq!(db["last_rotated_date"], json!("2026-01-01T00:00:00Z"));
+        assert_eq!(db["last_changed_date"], json!("2026-01-01T00:00:12Z"));
+        assert_eq!(
+            db["tags"],
+            json!({ "Environment": "production", "Team": "platform" })
+        );
+        // A rate schedule with the days AWS computes from it.
+        let (api, errors) = present("app/production/api-key");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(api["rotation_interval_days"], json!(10));
+        assert_eq!(api["rotation_schedule"], json!("rate(10 days)"));
+        assert_eq!(api["kms_key_id"], Value::Null);
+        assert_eq!(api["tags"], json!({}));
+        // On the second page: rotation by days only, and rotation off.
+        let (rds, errors) = present("rds!db-0a1b2c3d");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rds["rotation_interval_days"], json!(7));
+        assert_eq!(rds["rotation_schedule"], Value::Null);
+        assert_eq!(rds["last_rotated_date"], json!("2026-01-07T00:00:00Z"));
+        let (legacy, errors) = present("app/staging/legacy");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(legacy["rotation_enabled"], json!(false));
+        assert_eq!(legacy["rotation_interval_days"], Value::Null);
+        assert_eq!(legacy["rotation_schedule"], Value::Null);
+        assert_eq!(legacy["last_rotated_date"], Value::Null);
+        assert_eq!(legacy["last_changed_date"], json!("2024-01-01T00:00:00Z"));
+        let missing = records
+            .iter()
+            .find(|r| r.id == "app/production/missing")
+            .expect("record");
+        assert!(
+            matches!(missing.observation, Observation::Absent),
+            "{missing:?}"
+        );
+    }
 }
