@@ -364,6 +364,26 @@ impl Intercept for CallRecorder {
     }
 }
 
+/// An S3 Control endpoint resolver that answers one URL as it is. S3 Control puts the account
+/// id in the host name (`ACCOUNT.s3-control.REGION.amazonaws.com`); with `--endpoint-url` (an
+/// emulator on a loopback port, which no such host name reaches) every call goes to the URL
+/// given, like every other service's.
+#[derive(Debug, Clone)]
+pub struct FixedEndpoint(pub String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
 /// A ready connection: the SDK configuration plus the recorder every client must carry.
 #[derive(Debug, Clone)]
 pub struct Connection {

@@ -76,7 +76,7 @@ async fn account_public_access_block(conn: &Connection) -> Result<Flags, String>
     if let Some(url) = &conn.endpoint {
         // S3 Control puts the account id in the host (`ACCOUNT.s3-control.REGION...`); an
         // endpoint given with --endpoint-url gets every call as it is, like every other service.
-        b = b.endpoint_resolver(FixedEndpoint(url.clone()));
+        b = b.endpoint_resolver(crate::aws::FixedEndpoint(url.clone()));
     }
     let client = aws_sdk_s3control::Client::from_conf(b.build());
     match client
@@ -99,23 +99,6 @@ async fn account_public_access_block(conn: &Connection) -> Result<Flags, String>
         }
         Err(e) if error_code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Ok([false; 4]),
         Err(e) => Err(describe_error(ACCOUNT_PAB, &e)),
-    }
-}
-
-/// An endpoint resolver that answers the `--endpoint-url` as it is.
-#[derive(Debug)]
-struct FixedEndpoint(String);
-
-impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
-    fn resolve_endpoint<'a>(
-        &'a self,
-        _params: &'a aws_sdk_s3control::config::endpoint::Params,
-    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
-        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
-            aws_sdk_s3control::config::endpoint::Endpoint::builder()
-                .url(self.0.clone())
-                .build(),
-        ))
     }
 }
 

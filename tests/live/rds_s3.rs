@@ -550,24 +550,10 @@ fn the_spec_role_is_assumed_before_probing() {
 /// An S3 Control client on the emulator: S3 Control puts the account id in the host name, which
 /// a loopback endpoint cannot take, so every call goes to the endpoint as it is.
 fn s3control(endpoint: &str) -> aws_sdk_s3control::Client {
-    #[derive(Debug)]
-    struct Fixed(String);
-    impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Fixed {
-        fn resolve_endpoint<'a>(
-            &'a self,
-            _: &'a aws_sdk_s3control::config::endpoint::Params,
-        ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
-            aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
-                aws_sdk_s3control::config::endpoint::Endpoint::builder()
-                    .url(self.0.clone())
-                    .build(),
-            ))
-        }
-    }
     let cfg = crate::support::seed::emulator_config(endpoint);
     aws_sdk_s3control::Client::from_conf(
         aws_sdk_s3control::config::Builder::from(&cfg)
-            .endpoint_resolver(Fixed(endpoint.to_string()))
+            .endpoint_resolver(infra_verify::aws::FixedEndpoint(endpoint.to_string()))
             .build(),
     )
 }
