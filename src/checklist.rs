@@ -241,20 +241,60 @@ impl Checklist {
     }
 
     /// The one item a reference names: `text`, or `heading or parent > ... > text`.
+    ///
+    /// A line's whole text always names it as itself first, so an item written with ` > ` in
+    /// it ("CPU 사용률 > 80%") is linked by its text. Otherwise the reference is split at ` > `
+    /// into headings or parents and the item's text; a ` > ` that belongs to a part is written
+    /// `\>` ("Monitoring > CPU 사용률 \> 80%"), and when the split names nothing, trailing parts
+    /// are tried as one item text ("Monitoring > CPU 사용률 > 80%").
     pub fn resolve(&self, reference: &str) -> Result<usize, String> {
-        let segments: Vec<String> = reference.split(" > ").map(normalize).collect();
-        let Some((last, path)) = segments.split_last() else {
-            return Err("empty checklist reference".into());
-        };
-        let candidates: Vec<usize> = (0..self.items.len())
-            .filter(|&i| self.items[i].normalized == *last)
-            .filter(|&i| {
-                // Each path segment names a heading or parent item, outermost first.
-                let mut context = self.items[i].context.iter();
-                path.iter()
-                    .all(|seg| context.any(|c| c == seg || c.contains(seg.as_str())))
-            })
+        let literal = normalize(&unescape(reference));
+        let whole: Vec<usize> = (0..self.items.len())
+            .filter(|&i| self.items[i].normalized == literal)
             .collect();
+        if let [one] = whole.as_slice() {
+            return Ok(*one);
+        }
+        let parts: Vec<String> = split_reference(reference)
+            .iter()
+            .map(|p| normalize(&unescape(p)))
+            .collect();
+        if parts.is_empty() || parts.iter().all(String::is_empty) {
+            return Err("empty checklist reference".into());
+        }
+        let matching = |path: &[String], last: &str| -> Vec<usize> {
+            (0..self.items.len())
+                .filter(|&i| self.items[i].normalized == last)
+                .filter(|&i| {
+                    // Each path segment names a heading or parent item, outermost first.
+                    let mut context = self.items[i].context.iter();
+                    path.iter()
+                        .all(|seg| context.any(|c| c == seg || c.contains(seg.as_str())))
+                })
+                .collect()
+        };
+        // Every separator a path separator; then fewer and fewer, the rest one item text.
+        let split_at = parts.len() - 1;
+        let candidates = matching(&parts[..split_at], &parts[split_at]);
+        if candidates.len() != 1 {
+            for at in (1..split_at).rev() {
+                let last = parts[at..].join(" > ");
+                if let [one] = matching(&parts[..at], &last).as_slice() {
+                    return Ok(*one);
+                }
+            }
+        }
+        // A repeated line named by its text alone: the ambiguity is the whole text's.
+        let (candidates, last, named) = if whole.len() > 1 && candidates.len() != 1 {
+            (whole, &literal, escape_part(&unescape(reference)))
+        } else {
+            let named = split_reference(reference)
+                .last()
+                .copied()
+                .unwrap_or(reference)
+                .to_string();
+            (candidates, &parts[split_at], named)
+        };
         let file = self.path.display();
         match candidates.as_slice() {
             [one] => Ok(*one),
@@ -285,11 +325,27 @@ impl Checklist {
                     "\"{reference}\" matches {} items of {file}: {}; name a heading or parent item too, as \"<heading> > {}\"",
                     many.len(),
                     listed.join(", "),
-                    reference.rsplit(" > ").next().unwrap_or(reference)
+                    named
                 ))
             }
         }
     }
+}
+
+/// The parts of a reference between its path separators: ` > ` not written `\>`.
+fn split_reference(reference: &str) -> Vec<&str> {
+    // ` \> ` has no ` > ` in it: an escaped separator is never split at.
+    reference.split(" > ").collect()
+}
+
+/// A reference part as the item text it names: `\>` is `>`.
+fn unescape(part: &str) -> String {
+    part.replace("\\>", ">")
+}
+
+/// A part of a reference written so that its own ` > ` is not a path separator.
+pub fn escape_part(part: &str) -> String {
+    part.replace(" > ", " \\> ")
 }
 
 /// The spec's links resolved against a checklist: for each item, the (resource, expectation)
@@ -298,16 +354,22 @@ pub type Links = Vec<Vec<(usize, Option<usize>)>>;
 
 /// Resolves every `item:` of the spec; every link that names no item or several is a diagnostic
 /// at the `item:` in the spec.
-pub fn link(spec: &Spec, checklist: &Checklist) -> Result<Links, Vec<Diagnostic>> {
+pub fn link<'a>(spec: &'a Spec, checklist: &Checklist) -> Result<Links, Vec<Diagnostic>> {
     let mut links: Links = vec![Vec::new(); checklist.items.len()];
     let mut diags = Vec::new();
     for (ri, r) in spec.resources.iter().enumerate() {
-        let refs = std::iter::once((r.item.as_deref(), r.item_origin.as_ref(), None)).chain(
-            r.expectations
+        // Every line an `item:` names: its first and the rest of a list.
+        let more = |items: &'a [(String, crate::spec::Origin)], target: Option<usize>| {
+            items
                 .iter()
-                .enumerate()
-                .map(|(ei, e)| (e.item.as_deref(), e.item_origin.as_ref(), Some(ei))),
-        );
+                .map(move |(text, at)| (Some(text.as_str()), Some(at), target))
+        };
+        let refs = std::iter::once((r.item.as_deref(), r.item_origin.as_ref(), None))
+            .chain(more(&r.more_items, None))
+            .chain(r.expectations.iter().enumerate().flat_map(|(ei, e)| {
+                std::iter::once((e.item.as_deref(), e.item_origin.as_ref(), Some(ei)))
+                    .chain(more(&e.more_items, Some(ei)))
+            }));
         for (reference, origin, expectation) in refs {
             let Some(reference) = reference else { continue };
             match checklist.resolve(reference) {

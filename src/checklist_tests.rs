@@ -88,6 +88,30 @@ fn references_resolve_by_text_or_by_path() {
     assert!(list.resolve("Production > Unique").is_err());
 }
 
+/// Alarm lines are written with ` > ` in them ("CPU 사용률 > 80%"): a line's whole text names
+/// it first; where the text repeats, a path names it, with the line's own ` > ` written `\>`
+/// or left as it is when the split names nothing else.
+#[test]
+fn lines_with_the_path_separator_in_their_text_are_linked() {
+    let list = parse(
+        "## 스테이징 모니터링\n\n- [ ] CPU 사용률 > 80%\n- [ ] 5xx 에러율 > 1%\n\n## 프로덕션 모니터링\n\n- [ ] CPU 사용률 > 80%\n- [ ] 응답 시간 > 1초\n",
+    );
+    assert_eq!(list.resolve("5xx 에러율 > 1%"), Ok(1));
+    assert_eq!(list.resolve("응답 시간 > 1초"), Ok(3));
+    assert_eq!(
+        list.resolve("스테이징 모니터링 > CPU 사용률 \\> 80%"),
+        Ok(0)
+    );
+    assert_eq!(list.resolve("프로덕션 모니터링 > CPU 사용률 > 80%"), Ok(2));
+    assert_eq!(list.resolve("프로덕션 > CPU 사용률 \\> 80%"), Ok(2));
+    // The repeated line alone is ambiguous, and says how to name one.
+    let many = list.resolve("CPU 사용률 > 80%").expect_err("ambiguous");
+    assert!(many.contains("matches 2 items"), "{many}");
+    // An escaped separator is never a path separator.
+    assert!(list.resolve("CPU 사용률 \\> 80% > 스테이징").is_err());
+    assert_eq!(crate::checklist::escape_part("CPU > 80%"), "CPU \\> 80%");
+}
+
 const SPEC: &str = "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: a\n    item: \"Bucket a\"\n    expect:\n      versioning: { equals: Enabled, item: \"a > versioning on\" }\n      tags: { contains: { Env: t }, item: \"a > tagged\" }\n  - kind: s3_bucket\n    id: b\n    item: \"Bucket b\"\n    expect: { versioning: Enabled }\n";
 
 fn snapshot(a_versioning: &str, b: &str) -> Snapshot {
@@ -331,4 +355,70 @@ fn neutral(list: &Checklist, text: &str) -> String {
         bytes.drain(r);
     }
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// One check answers several lines: `item:` takes a list, on an expectation and on a resource;
+/// every line it names is ticked when the check passes, and unticked (infra-verify's tick only)
+/// when it fails. A bad entry of the list is an error at that entry.
+#[test]
+fn one_check_ticks_every_line_of_an_item_list() {
+    let spec_text = "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: a\n    item: [\"Bucket a\", \"스토리지 > 버킷 생성\"]\n    expect:\n      versioning:\n        equals: Enabled\n        item:\n          - \"Gzip 압축\"\n          - \"Compression 활성화\"\n";
+    let spec = crate::spec::from_str(Path::new("s.yaml"), spec_text).expect("spec");
+    assert_eq!(spec.resources[0].more_items.len(), 1);
+    assert_eq!(spec.resources[0].expectations[0].more_items.len(), 1);
+    let text = "# 체크리스트\n\n## 배포\n\n- [ ] Bucket a\n- [ ] Gzip 압축\n\n## 스토리지\n\n- [ ] 버킷 생성\n\n## CDN\n\n- [ ] Compression 활성화\n";
+    let list = parse(text);
+    let links = link(&spec, &list).expect("links");
+    let linked: Vec<usize> = (0..list.items.len())
+        .filter(|&i| !links[i].is_empty())
+        .collect();
+    assert_eq!(linked, [0, 1, 2, 3]);
+    let out = tick(
+        &list,
+        &links,
+        &evaluate(&spec, &snapshot("Enabled", B_OK)),
+        "2026-03-04",
+    );
+    assert_eq!(out.actions, vec![Action::Tick; 4]);
+    for line in ["Bucket a", "Gzip 압축", "버킷 생성", "Compression 활성화"] {
+        assert!(
+            out.text.contains(&format!(
+                "- [x] {line} <!-- infra-verify: verified 2026-03-04 -->"
+            )),
+            "{line}: {}",
+            out.text
+        );
+    }
+    // Versioning fails: both of its lines are unticked, and the resource's lines with them.
+    let list = parse(&out.text);
+    let again = tick(
+        &list,
+        &links,
+        &evaluate(&spec, &snapshot("Suspended", B_OK)),
+        "2026-03-05",
+    );
+    assert!(
+        again.actions.iter().all(|a| matches!(a, Action::Untick(_))),
+        "{:?}",
+        again.actions
+    );
+
+    // A list entry that is not a line's text is an error at the entry.
+    let bad = crate::spec::from_str(
+        Path::new("s.yaml"),
+        "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: a\n    item: [\"Bucket a\", 3]\n",
+    )
+    .expect_err("invalid");
+    let message = bad.to_string();
+    assert!(message.contains("s.yaml:6:24"), "{message}");
+    assert!(message.contains("a list of them, found"), "{message}");
+    // A line of the list that names no item is a link error at that line.
+    let missing = crate::spec::from_str(
+        Path::new("s.yaml"),
+        "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: a\n    item:\n      - \"Bucket a\"\n      - \"Nowhere\"\n",
+    )
+    .expect("spec");
+    let diags = link(&missing, &parse(text)).expect_err("a missing line");
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].pos.map(|p| p.line), Some(8));
 }

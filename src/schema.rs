@@ -232,10 +232,13 @@ impl JsonSchema for Item {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "type": "string",
-            "pattern": "\\S",
-            "description": "The text of a checklist item this check ticks (`infra-verify tick`); \
-                            `Parent > child` names a sub-item."
+            "anyOf": [
+                { "type": "string", "pattern": "\\S" },
+                { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "\\S" } }
+            ],
+            "description": "The text of the checklist item this check ticks (`infra-verify tick`), or a \
+                            list of items when one check answers several lines; `Parent > child` \
+                            names a sub-item, and a line's own ` > ` is written `\\>` in a path."
         })
     }
 }
@@ -634,8 +637,11 @@ fn expectation_schema(ty: AttrType) -> Value {
     properties.insert(
         "item".into(),
         json!({
-            "description": "The checklist line this check ticks (`infra-verify tick`).",
-            "type": "string", "pattern": "\\S"
+            "description": "The checklist line this check ticks (`infra-verify tick`), or a list of lines it answers.",
+            "anyOf": [
+                { "type": "string", "pattern": "\\S" },
+                { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "\\S" } }
+            ]
         }),
     );
     properties.insert(

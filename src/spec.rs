@@ -199,10 +199,13 @@ pub struct Expectation {
     pub matchers: Vec<Matcher>,
     /// The expectation as written (a bare value, or the matcher mapping without `item` etc.).
     pub expected: serde_json::Value,
-    /// Checklist line this expectation ticks.
+    /// Checklist line this expectation ticks (the first, when `item:` lists several).
     pub item: Option<String>,
     /// Where `item:` was written.
     pub item_origin: Option<Origin>,
+    /// The other lines of an `item:` list, each where it was written: one check may answer
+    /// several lines ("Gzip 압축" and, elsewhere, "Compression 활성화").
+    pub more_items: Vec<(String, Origin)>,
     /// Audit control ids (added to the resource's).
     pub controls: Vec<String>,
     /// Overrides the resource's severity.
@@ -312,10 +315,12 @@ pub struct Resource {
     pub per_region: bool,
     /// Whether it must exist (`exists: false`: it must not).
     pub exists: bool,
-    /// Checklist line this resource ticks.
+    /// Checklist line this resource ticks (the first, when `item:` lists several).
     pub item: Option<String>,
     /// Where `item:` was written.
     pub item_origin: Option<Origin>,
+    /// The other lines of an `item:` list, each where it was written.
+    pub more_items: Vec<(String, Origin)>,
     /// Audit control ids.
     pub controls: Vec<String>,
     /// Severity of its checks.
@@ -1220,8 +1225,14 @@ impl Loader {
                 }
             }
         }
-        let item = get("item").and_then(|v| self.item(file, v));
-        let item_origin = get("item").map(|v| Self::origin(file, v));
+        let mut items = get("item").map(|v| self.items(file, v)).unwrap_or_default();
+        let (item, item_origin) = if items.is_empty() {
+            (None, None)
+        } else {
+            let (text, at) = items.remove(0);
+            (Some(text), Some(at))
+        };
+        let more_items = items;
         let controls = get("controls")
             .map(|v| self.controls(file, v))
             .unwrap_or_default();
@@ -1301,6 +1312,7 @@ impl Loader {
                 per_region: false,
                 item,
                 item_origin,
+                more_items,
                 controls,
                 severity,
                 expectations,
@@ -1466,20 +1478,34 @@ impl Loader {
         })
     }
 
-    fn item(&mut self, file: &Arc<Path>, v: &Node) -> Option<String> {
-        match v.as_str() {
-            Some(s) if !s.trim().is_empty() => Some(s.to_string()),
-            _ => {
-                self.error(
-                    &Self::origin(file, v),
+    /// `item:`: one checklist line, or a non-empty list of them, each with where it was written.
+    fn items(&mut self, file: &Arc<Path>, v: &Node) -> Vec<(String, Origin)> {
+        let nodes: Vec<&Node> = match &v.value {
+            Value::Seq(items) if !items.is_empty() => items.iter().collect(),
+            _ => vec![v],
+        };
+        let mut out = Vec::new();
+        for n in nodes {
+            match n.as_str() {
+                Some(s) if !s.trim().is_empty() => {
+                    // A list's first line is where `item:` is; the others, where each is written.
+                    let at = if std::ptr::eq(n, v) {
+                        Self::origin(file, v)
+                    } else {
+                        Self::origin(file, n)
+                    };
+                    out.push((s.to_string(), at));
+                }
+                _ => self.error(
+                    &Self::origin(file, n),
                     format!(
-                        "`item` expected the text of a checklist item, found {}",
-                        v.value.type_name()
+                        "`item` expected the text of a checklist item, or a list of them, found {}",
+                        n.value.type_name()
                     ),
-                );
-                None
+                ),
             }
         }
+        out
     }
 
     fn controls(&mut self, file: &Arc<Path>, v: &Node) -> Vec<String> {
@@ -1547,6 +1573,7 @@ impl Loader {
                 expected: value,
                 item: None,
                 item_origin: None,
+                more_items: Vec::new(),
                 controls: Vec::new(),
                 severity: None,
                 origin,
@@ -1561,6 +1588,7 @@ impl Loader {
             expected: serde_json::Value::Null,
             item: None,
             item_origin: None,
+            more_items: Vec::new(),
             controls: Vec::new(),
             severity: None,
             origin: origin.clone(),
@@ -1572,8 +1600,13 @@ impl Loader {
             let at = Self::origin(file, m);
             match key.as_str() {
                 "item" => {
-                    e.item = self.item(file, m);
-                    e.item_origin = Some(at.clone());
+                    let mut items = self.items(file, m);
+                    if !items.is_empty() {
+                        let (text, first_at) = items.remove(0);
+                        e.item = Some(text);
+                        e.item_origin = Some(first_at);
+                        e.more_items = items;
+                    }
                 }
                 "controls" => e.controls = self.controls(file, m),
                 "severity" => e.severity = self.severity(file, m),
@@ -1909,6 +1942,7 @@ fn merge(base: Layer, overlay: Layer) -> Layer {
                 if r.item.is_some() {
                     b.item = r.item;
                     b.item_origin = r.item_origin;
+                    b.more_items = r.more_items;
                 }
                 if !r.controls.is_empty() {
                     b.controls = r.controls;

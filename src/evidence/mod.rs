@@ -493,6 +493,20 @@ fn matcher_value(m: &Matcher) -> Option<&J> {
     }
 }
 
+/// `item:` as written: one line, or the list of every line.
+fn items_json(first: &str, more: &[(String, crate::spec::Origin)]) -> serde_json::Value {
+    if more.is_empty() {
+        serde_json::Value::String(first.to_string())
+    } else {
+        serde_json::Value::Array(
+            std::iter::once(first.to_string())
+                .chain(more.iter().map(|(t, _)| t.clone()))
+                .map(serde_json::Value::String)
+                .collect(),
+        )
+    }
+}
+
 fn resource_json(r: &Resource) -> J {
     let mut m = serde_json::Map::new();
     m.insert("kind".into(), J::String(r.kind.name.into()));
@@ -524,7 +538,7 @@ fn resource_json(r: &Resource) -> J {
         m.insert("exists".into(), J::Bool(false));
     }
     if let Some(item) = &r.item {
-        m.insert("item".into(), J::String(item.clone()));
+        m.insert("item".into(), items_json(item, &r.more_items));
     }
     if !r.controls.is_empty() {
         m.insert("controls".into(), serde_json::json!(r.controls));
@@ -556,7 +570,7 @@ fn resource_json(r: &Resource) -> J {
                     }
                 };
                 if let Some(item) = &e.item {
-                    map.insert("item".into(), J::String(item.clone()));
+                    map.insert("item".into(), items_json(item, &e.more_items));
                 }
                 if !e.controls.is_empty() {
                     map.insert("controls".into(), serde_json::json!(e.controls));

@@ -1355,17 +1355,10 @@ pub struct Generated {
 
 /// Why an item cannot be named by a reference, if it cannot.
 fn unreferenceable(list: &Checklist, i: usize) -> String {
-    if list.items[i].text.contains(" > ") {
-        format!(
-            "line {} cannot be linked: its text contains ` > `, which `item:` references use between a heading and an item; rephrase it (e.g. `CPU over 80 %`) and link it",
-            list.items[i].line
-        )
-    } else {
-        format!(
-            "line {} cannot be linked: no heading or parent item tells it apart from another item with the same text",
-            list.items[i].line
-        )
-    }
+    format!(
+        "line {} cannot be linked: no heading or parent item tells it apart from another item with the same text",
+        list.items[i].line
+    )
 }
 
 /// The reference that names exactly item `i`: its text (without emphasis, when that still
@@ -1373,7 +1366,7 @@ fn unreferenceable(list: &Checklist, i: usize) -> String {
 pub fn reference(list: &Checklist, i: usize) -> Option<String> {
     let item = &list.items[i];
     let raw = item.text.trim().to_string();
-    if raw.contains(" > ") || raw.is_empty() {
+    if raw.is_empty() {
         return None;
     }
     let plain: String = raw.replace("**", "").replace("__", "").replace('`', "");
@@ -1394,11 +1387,14 @@ pub fn reference(list: &Checklist, i: usize) -> Option<String> {
     let headings = item.context.len().saturating_sub(ancestors.len());
     let mut parts: Vec<String> = item.context[..headings].to_vec();
     parts.extend(ancestors);
+    // A ` > ` inside a heading, a parent or the line itself is written `\>` in a path.
     let parts: Vec<String> = parts
         .into_iter()
-        .filter(|p| !p.contains(" > ") && !p.is_empty())
+        .filter(|p| !p.is_empty())
+        .map(|p| crate::checklist::escape_part(&p))
         .collect();
     let mut candidates = vec![own.clone()];
+    let own = crate::checklist::escape_part(&own);
     for start in (0..parts.len()).rev() {
         candidates.push(format!("{} > {own}", parts[start]));
     }

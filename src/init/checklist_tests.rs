@@ -978,10 +978,10 @@ fn lines_of_several_topics_are_read_part_by_part_and_alarms_select_by_metric() {
 }
 
 #[test]
-fn an_item_whose_text_has_the_path_separator_cannot_be_linked_and_says_why() {
+fn an_item_whose_text_has_the_path_separator_is_linked_by_its_text() {
     let g = draft("- [ ] Alarms: CPU > 80 %\n", None);
     assert!(
-        g.text.contains("cannot be linked: its text contains ` > `"),
+        g.text.contains("item: \"Alarms: CPU > 80 %\""),
         "{}",
         g.text
     );
@@ -990,7 +990,25 @@ fn an_item_whose_text_has_the_path_separator_cannot_be_linked_and_says_why() {
         "{}",
         g.text
     );
-    assert_eq!(g.linked_items, 0);
+    assert_eq!(g.linked_items, 1, "{}", g.text);
+    assert!(!g.text.contains("cannot be linked"), "{}", g.text);
+}
+
+/// The same alarm line under two headings: each is named by its heading, the line's own ` > `
+/// escaped, and the links resolve (init checks them with the linker of `validate --checklist`).
+#[test]
+fn a_repeated_line_with_the_separator_is_named_by_its_heading_with_the_separator_escaped() {
+    let list = crate::checklist::Checklist::parse(
+        std::path::Path::new("c.md"),
+        "## 스테이징 모니터링\n\n- [ ] CPU 사용률 > 80%\n\n## 프로덕션 모니터링\n\n- [ ] CPU 사용률 > 80%\n"
+            .to_string(),
+    );
+    let first = super::reference(&list, 0).expect("a reference");
+    let second = super::reference(&list, 1).expect("a reference");
+    assert_eq!(first, "스테이징 모니터링 > CPU 사용률 \\> 80%");
+    assert_eq!(second, "프로덕션 모니터링 > CPU 사용률 \\> 80%");
+    assert_eq!(list.resolve(&first), Ok(0));
+    assert_eq!(list.resolve(&second), Ok(1));
 }
 
 #[test]
