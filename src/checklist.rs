@@ -348,9 +348,20 @@ pub fn escape_part(part: &str) -> String {
     part.replace(" > ", " \\> ")
 }
 
-/// The spec's links resolved against a checklist: for each item, the (resource, expectation)
-/// pairs linked to it. `None` as expectation: the whole resource.
-pub type Links = Vec<Vec<(usize, Option<usize>)>>;
+/// What an `item:` link ticks on, within one resource of the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Every check of the resource (`item:` on the resource entry).
+    Resource,
+    /// One expectation's check (`item:` in the expectation).
+    Expectation(usize),
+    /// The existence (or count) check alone (`exists: { item: ... }`).
+    Exists,
+}
+
+/// The spec's links resolved against a checklist: for each item, the (resource, target) pairs
+/// linked to it.
+pub type Links = Vec<Vec<(usize, Target)>>;
 
 /// Resolves every `item:` of the spec; every link that names no item or several is a diagnostic
 /// at the `item:` in the spec.
@@ -359,21 +370,26 @@ pub fn link<'a>(spec: &'a Spec, checklist: &Checklist) -> Result<Links, Vec<Diag
     let mut diags = Vec::new();
     for (ri, r) in spec.resources.iter().enumerate() {
         // Every line an `item:` names: its first and the rest of a list.
-        let more = |items: &'a [(String, crate::spec::Origin)], target: Option<usize>| {
+        let more = |items: &'a [(String, crate::spec::Origin)], target: Target| {
             items
                 .iter()
                 .map(move |(text, at)| (Some(text.as_str()), Some(at), target))
         };
-        let refs = std::iter::once((r.item.as_deref(), r.item_origin.as_ref(), None))
-            .chain(more(&r.more_items, None))
+        let refs = std::iter::once((r.item.as_deref(), r.item_origin.as_ref(), Target::Resource))
+            .chain(more(&r.more_items, Target::Resource))
+            .chain(more(&r.exists_items, Target::Exists))
             .chain(r.expectations.iter().enumerate().flat_map(|(ei, e)| {
-                std::iter::once((e.item.as_deref(), e.item_origin.as_ref(), Some(ei)))
-                    .chain(more(&e.more_items, Some(ei)))
+                std::iter::once((
+                    e.item.as_deref(),
+                    e.item_origin.as_ref(),
+                    Target::Expectation(ei),
+                ))
+                .chain(more(&e.more_items, Target::Expectation(ei)))
             }));
-        for (reference, origin, expectation) in refs {
+        for (reference, origin, target) in refs {
             let Some(reference) = reference else { continue };
             match checklist.resolve(reference) {
-                Ok(i) => links[i].push((ri, expectation)),
+                Ok(i) => links[i].push((ri, target)),
                 Err(message) => diags.push(Diagnostic {
                     file: origin.map_or_else(|| spec.path.clone(), |o| o.file.to_path_buf()),
                     pos: origin.map(|o| o.pos),
@@ -441,7 +457,7 @@ enum Own {
     Unverified,
 }
 
-fn own_verdict(report: &Report, links: &[(usize, Option<usize>)]) -> Option<Own> {
+fn own_verdict(report: &Report, links: &[(usize, Target)]) -> Option<Own> {
     if links.is_empty() {
         return None;
     }
@@ -449,9 +465,14 @@ fn own_verdict(report: &Report, links: &[(usize, Option<usize>)]) -> Option<Own>
         .checks
         .iter()
         .filter(|c| {
-            links
-                .iter()
-                .any(|(r, e)| c.source.0 == *r && (e.is_none() || c.source.1 == *e))
+            links.iter().any(|(r, target)| {
+                c.source.0 == *r
+                    && match target {
+                        Target::Resource => true,
+                        Target::Expectation(e) => c.source.1 == Some(*e),
+                        Target::Exists => c.source.1.is_none(),
+                    }
+            })
         })
         .collect();
     if let Some(bad) = checks

@@ -328,12 +328,12 @@ proptest! {
         let spec = crate::spec::from_str(Path::new("s.yaml"), SPEC).expect("spec");
         let report = evaluate(&spec, &snapshot("Enabled", B_OK));
         let list = parse(&text);
-        let links: Links = vec![vec![(0, None)]; list.items.len()];
+        let links: Links = vec![vec![(0, Target::Resource)]; list.items.len()];
         let out = tick(&list, &links, &report, "2026-03-04");
         let again = parse(&out.text);
         prop_assert_eq!(again.items.len(), list.items.len());
         prop_assert_eq!(neutral(&again, &out.text), neutral(&list, &text));
-        let links: Links = vec![vec![(0, None)]; again.items.len()];
+        let links: Links = vec![vec![(0, Target::Resource)]; again.items.len()];
         prop_assert_eq!(tick(&again, &links, &report, "2026-03-04").text, out.text);
     }
 }
@@ -421,4 +421,67 @@ fn one_check_ticks_every_line_of_an_item_list() {
     let diags = link(&missing, &parse(text)).expect_err("a missing line");
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].pos.map(|p| p.line), Some(8));
+}
+
+/// "ECR repository for nginx-rtmp created" ticks when the repository exists, even though its
+/// scan-on-push check (another line) fails: `exists: { item: ... }` links the existence check
+/// alone, at the resource or in `expect:`; a resource-level `item:` still takes every check.
+#[test]
+fn an_existence_line_ticks_on_existence_alone() {
+    let spec_text = "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: a\n    exists: { item: \"버킷 a 생성\" }\n    expect:\n      versioning: { equals: Enabled, item: \"버킷 a 버전 관리\" }\n  - kind: s3_bucket\n    id: b\n    item: \"Bucket b fully set\"\n    expect:\n      exists: { equals: true, item: [\"Bucket b created\"] }\n      versioning: Enabled\n";
+    let spec = crate::spec::from_str(Path::new("s.yaml"), spec_text).expect("spec");
+    assert_eq!(spec.resources[0].exists_items.len(), 1);
+    assert_eq!(spec.resources[1].exists_items.len(), 1);
+    assert!(spec.resources[1].exists);
+    let text = "- [ ] 버킷 a 생성\n- [ ] 버킷 a 버전 관리\n- [ ] Bucket b created\n- [ ] Bucket b fully set\n";
+    let list = parse(text);
+    let links = link(&spec, &list).expect("links");
+    // a exists but its versioning is suspended; b exists and is versioned.
+    let snap = Snapshot::from_json(
+        "t",
+        r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-03-04T05:06:07Z",
+            "environment": "t", "account_id": null, "region": null, "caller_arn": null},
+            "resources": [
+              {"kind": "s3_bucket", "id": "a", "status": "present", "attributes": {"versioning": "Suspended"}},
+              {"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {"versioning": "Enabled"}}
+            ]}"#,
+    )
+    .expect("snapshot");
+    let out = tick(&list, &links, &evaluate(&spec, &snap), "2026-03-04");
+    assert_eq!(out.actions[0], Action::Tick, "{:?}", out.actions);
+    assert!(
+        matches!(out.actions[1], Action::Failing(_)),
+        "{:?}",
+        out.actions
+    );
+    assert_eq!(out.actions[2], Action::Tick);
+    assert_eq!(out.actions[3], Action::Tick);
+    // a gone: its existence line fails as missing.
+    let gone = Snapshot::from_json(
+        "t",
+        r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-03-04T05:06:07Z",
+            "environment": "t", "account_id": null, "region": null, "caller_arn": null},
+            "resources": [
+              {"kind": "s3_bucket", "id": "a", "status": "absent"},
+              {"kind": "s3_bucket", "id": "b", "status": "present", "attributes": {"versioning": "Enabled"}}
+            ]}"#,
+    )
+    .expect("snapshot");
+    let out = tick(&list, &links, &evaluate(&spec, &gone), "2026-03-04");
+    assert!(
+        matches!(&out.actions[0], Action::Failing(r) if r.contains("missing")),
+        "{:?}",
+        out.actions
+    );
+    // A wrong key in `exists` is a spec error at the key.
+    let bad = crate::spec::from_str(
+        Path::new("s.yaml"),
+        "version: 1\nenvironment: t\nresources:\n  - kind: s3_bucket\n    id: a\n    exists: { itme: x }\n",
+    )
+    .expect_err("invalid");
+    assert!(
+        bad.to_string()
+            .contains("s.yaml:6:15: unknown key `itme` in `exists`"),
+        "{bad}"
+    );
 }

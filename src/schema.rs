@@ -160,9 +160,10 @@ struct IgnorePattern(#[schemars(regex(pattern = r"^[^/]+/.*/[^/]+$"))] String);
 #[allow(dead_code)]
 struct ResourceKeys {
     /// `false`: the resource must not exist (then it has no `expect:`). Default `true`; on a
-    /// `select:`, `exists: false` means none may match.
+    /// `select:`, `exists: false` means none may match. `{ equals: true, item: LINE }` also ticks
+    /// LINE from the existence check alone.
     #[schemars(transform = not_null)]
-    exists: Option<bool>,
+    exists: Option<Exists>,
     /// Look for it in this region instead of `aws.region` (e.g. `us-east-1` for a CloudFront
     /// certificate). Excludes `regions:`.
     #[schemars(transform = not_null)]
@@ -239,6 +240,33 @@ impl JsonSchema for Item {
             "description": "The text of the checklist item this check ticks (`infra-verify tick`), or a \
                             list of items when one check answers several lines; `Parent > child` \
                             names a sub-item, and a line's own ` > ` is written `\\>` in a path."
+        })
+    }
+}
+
+/// `exists:`: a boolean, or `{ equals, item }`.
+struct Exists;
+
+impl JsonSchema for Exists {
+    fn schema_name() -> Cow<'static, str> {
+        "Exists".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let item = generator.subschema_for::<Item>();
+        json_schema!({
+            "anyOf": [
+                { "type": "boolean" },
+                {
+                    "type": "object",
+                    "properties": {
+                        "equals": { "type": "boolean", "description": "Whether it must exist (default true)." },
+                        "item": item
+                    },
+                    "additionalProperties": false
+                }
+            ],
+            "description": "Whether the resource must exist; with `item:`, the checklist line(s) the existence check alone ticks."
         })
     }
 }
@@ -462,7 +490,7 @@ fn expect_schema(generator: &mut SchemaGenerator, kind: &Kind) -> Value {
     let mut properties = Map::new();
     properties.insert(
         catalog::EXISTS.into(),
-        json!({ "description": "Whether the resource exists.", "type": "boolean" }),
+        generator.subschema_for::<Exists>().to_value(),
     );
     for attr in kind.attributes {
         let reference = expectation_ref(generator, attr.ty);

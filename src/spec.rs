@@ -321,6 +321,10 @@ pub struct Resource {
     pub item_origin: Option<Origin>,
     /// The other lines of an `item:` list, each where it was written.
     pub more_items: Vec<(String, Origin)>,
+    /// Lines that only the existence check ticks (`exists: { item: ... }`), each where it was
+    /// written: "ECR repository for nginx-rtmp created" ticks when the repository exists, whatever
+    /// its other checks say.
+    pub exists_items: Vec<(String, Origin)>,
     /// Audit control ids.
     pub controls: Vec<String>,
     /// Severity of its checks.
@@ -1119,16 +1123,11 @@ impl Loader {
             },
         };
         let mut exists = None;
+        let mut exists_items = Vec::new();
         if let Some(v) = get("exists") {
-            match v.value {
-                Value::Bool(b) => exists = Some(b),
-                _ => self.error(
-                    &Self::origin(file, v),
-                    format!(
-                        "`exists` expected true or false, found {}",
-                        v.value.type_name()
-                    ),
-                ),
+            if let Some((b, items)) = self.exists_value(file, v) {
+                exists = Some(b);
+                exists_items = items;
             }
         }
         let region = match get("region") {
@@ -1244,18 +1243,15 @@ impl Loader {
                     for (k, v) in attrs {
                         let name = key_text(k);
                         if name == catalog::EXISTS {
-                            match (v.value.clone(), exists) {
-                                (Value::Bool(b), None) => exists = Some(b),
-                                (Value::Bool(_), Some(_)) => {
+                            match (self.exists_value(file, v), exists) {
+                                (Some((b, items)), None) => {
+                                    exists = Some(b);
+                                    exists_items = items;
+                                }
+                                (Some(_), Some(_)) => {
                                     self.error(&Self::origin(file, k), "`exists` is given twice")
                                 }
-                                _ => self.error(
-                                    &Self::origin(file, v),
-                                    format!(
-                                        "`exists` expected true or false, found {}",
-                                        v.value.type_name()
-                                    ),
-                                ),
+                                (None, _) => {}
                             }
                             continue;
                         }
@@ -1313,6 +1309,7 @@ impl Loader {
                 item,
                 item_origin,
                 more_items,
+                exists_items,
                 controls,
                 severity,
                 expectations,
@@ -1476,6 +1473,59 @@ impl Loader {
             count,
             count_expected,
         })
+    }
+
+    /// `exists:`: `true`/`false`, or `{ equals: true|false, item: LINE or [LINES] }` (`equals`
+    /// defaults to true) to tick lines from the existence check alone.
+    fn exists_value(
+        &mut self,
+        file: &Arc<Path>,
+        v: &Node,
+    ) -> Option<(bool, Vec<(String, Origin)>)> {
+        match &v.value {
+            Value::Bool(b) => Some((*b, Vec::new())),
+            Value::Map(entries) => {
+                let mut equals = true;
+                let mut items = Vec::new();
+                let mut ok = true;
+                for (k, m) in entries {
+                    match key_text(k).as_str() {
+                        "equals" => match m.value {
+                            Value::Bool(b) => equals = b,
+                            _ => {
+                                ok = false;
+                                self.error(
+                                    &Self::origin(file, m),
+                                    format!(
+                                        "`exists: {{ equals }}` expected true or false, found {}",
+                                        m.value.type_name()
+                                    ),
+                                );
+                            }
+                        },
+                        "item" => items = self.items(file, m),
+                        other => {
+                            ok = false;
+                            self.error(
+                                &Self::origin(file, k),
+                                format!("unknown key `{other}` in `exists`: expected `equals` or `item`"),
+                            );
+                        }
+                    }
+                }
+                ok.then_some((equals, items))
+            }
+            _ => {
+                self.error(
+                    &Self::origin(file, v),
+                    format!(
+                        "`exists` expected true, false or {{ equals, item }}, found {}",
+                        v.value.type_name()
+                    ),
+                );
+                None
+            }
+        }
     }
 
     /// `item:`: one checklist line, or a non-empty list of them, each with where it was written.
@@ -1943,6 +1993,9 @@ fn merge(base: Layer, overlay: Layer) -> Layer {
                     b.item = r.item;
                     b.item_origin = r.item_origin;
                     b.more_items = r.more_items;
+                }
+                if !r.exists_items.is_empty() {
+                    b.exists_items = r.exists_items;
                 }
                 if !r.controls.is_empty() {
                     b.controls = r.controls;

@@ -248,7 +248,7 @@ fn resource_problems() {
         errors(&format!(
             "{head}  - kind: s3_bucket\n    id: a\n    exists: maybe\n"
         )),
-        ["6:13: `exists` expected true or false, found a string"]
+        ["6:13: `exists` expected true, false or { equals, item }, found a string"]
     );
     assert_eq!(
         errors(&format!("{head}  - just-a-string\n")),

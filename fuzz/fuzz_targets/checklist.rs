@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use infra_verify::checklist::{self, Checklist, Links};
+use infra_verify::checklist::{self, Checklist, Links, Target};
 use infra_verify::evaluate::evaluate;
 use infra_verify::snapshot::Snapshot;
 use libfuzzer_sys::fuzz_target;
@@ -42,13 +42,13 @@ fuzz_target!(|data: &[u8]| {
     let report = evaluate(&spec, &snap);
     let list = Checklist::parse(Path::new("f.md"), text.to_string());
     // Every item is linked to the secret's `exists` check, which passes.
-    let links: Links = vec![vec![(0, None)]; list.items.len()];
+    let links: Links = vec![vec![(0, Target::Resource)]; list.items.len()];
     let out = checklist::tick(&list, &links, &report, "2026-01-01");
     let again = Checklist::parse(Path::new("f.md"), out.text.clone());
     assert_eq!(again.items.len(), list.items.len(), "ticking changed the items");
     assert_eq!(neutral(&again, &out.text), neutral(&list, text), "bytes changed outside checkboxes and markers");
     // Ticking is idempotent.
-    let links: Links = vec![vec![(0, None)]; again.items.len()];
+    let links: Links = vec![vec![(0, Target::Resource)]; again.items.len()];
     let twice = checklist::tick(&again, &links, &report, "2026-01-01");
     assert_eq!(twice.text, out.text, "a second run changed the text");
 });

@@ -534,8 +534,17 @@ fn resource_json(r: &Resource) -> J {
     if let Some(region) = &r.region {
         m.insert("region".into(), J::String(region.clone()));
     }
-    if !r.exists {
-        m.insert("exists".into(), J::Bool(false));
+    match r.exists_items.split_first() {
+        Some(((first, _), rest)) => {
+            let mut exists = serde_json::Map::new();
+            exists.insert("equals".into(), J::Bool(r.exists));
+            exists.insert("item".into(), items_json(first, rest));
+            m.insert("exists".into(), J::Object(exists));
+        }
+        None if !r.exists => {
+            m.insert("exists".into(), J::Bool(false));
+        }
+        None => {}
     }
     if let Some(item) = &r.item {
         m.insert("item".into(), items_json(item, &r.more_items));

@@ -109,6 +109,7 @@ fn resource(
         item: None,
         item_origin: None,
         more_items: Vec::new(),
+        exists_items: Vec::new(),
         controls: Vec::new(),
         severity: None,
         expectations: reading(wanted),
