@@ -2009,23 +2009,33 @@ fn every_operation_has_a_replay_test_named_in_the_docs() {
             .collect();
         assert!(!tests.is_empty(), "no test named for {}", &c[1]);
         for (module, name) in tests {
+            // A probe is a file, or a folder of files (src/probe/s3/).
             let source = std::fs::read_to_string(format!("src/probe/{module}.rs"))
+                .or_else(|_| {
+                    let mut all = String::new();
+                    for entry in std::fs::read_dir(format!("src/probe/{module}"))?.flatten() {
+                        all.push_str(&std::fs::read_to_string(entry.path())?);
+                    }
+                    Ok::<_, std::io::Error>(all)
+                })
                 .unwrap_or_else(|_| panic!("{}: no src/probe/{module}.rs", &c[1]));
-            let body = source
-                .split(&format!("fn {name}("))
-                .nth(1)
-                .unwrap_or_else(|| panic!("{}: no test `{name}` in src/probe/{module}.rs", &c[1]));
-            let body = body.split("\n    }\n").next().unwrap_or_default();
+            // A function's body: up to the closing brace at its own indentation.
+            let function = |name: &str| -> Option<&str> {
+                let at = source.find(&format!("fn {name}("))?;
+                let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+                let indent =
+                    source[line_start..at].len() - source[line_start..at].trim_start().len();
+                let end = format!("\n{}}}\n", " ".repeat(indent));
+                let rest = &source[at..];
+                Some(rest.split(end.as_str()).next().unwrap_or(rest))
+            };
+            let body = function(&name)
+                .unwrap_or_else(|| panic!("{}: no test `{name}` in src/probe/{module}", &c[1]));
             // The test replays, itself or through a helper of the same file that does.
             let replays = |text: &str| text.contains("Replay::");
-            let through_helper = call.captures_iter(body).any(|h| {
-                source
-                    .split(&format!("fn {}(", &h[1]))
-                    .nth(1)
-                    .is_some_and(|helper| {
-                        replays(helper.split("\n    }\n").next().unwrap_or_default())
-                    })
-            });
+            let through_helper = call
+                .captures_iter(body)
+                .any(|h| function(&h[1]).is_some_and(replays));
             assert!(
                 replays(body) || through_helper,
                 "{}: `probe::{module}::tests::{name}` replays nothing",
