@@ -1,10 +1,10 @@
 //! Seeds a local AWS emulator with the demo environments (used by `scripts/demo`): the
-//! live-commerce staging environment, the ticketing platform's production environment and the
-//! group/social app's production environment.
+//! live-commerce platform's staging and production environments, the ticketing platform's
+//! production environment and the group/social app's production environment.
 //! Dev-only: this is the only program that creates resources, and it is not part of the
 //! `infra-verify` binary.
 //!
-//! Usage: cargo run --example seed -- http://127.0.0.1:PORT           seed the three environments
+//! Usage: cargo run --example seed -- http://127.0.0.1:PORT           seed the four environments
 //!        cargo run --example seed -- http://127.0.0.1:PORT night     then the night's three
 //!                                                                   changes (the drift demo)
 
@@ -15,6 +15,8 @@ mod demo;
 #[allow(dead_code)]
 #[path = "../tests/support/demo_drift.rs"]
 mod demo_drift;
+#[path = "../tests/support/demo_production.rs"]
+mod demo_production;
 #[path = "../tests/support/seed.rs"]
 mod seed;
 #[path = "../tests/support/seed_dns.rs"]
@@ -57,5 +59,7 @@ async fn main() -> seed::Result<()> {
     eprintln!("seeded the ticketing-production environment at {endpoint}");
     demo::seed_group(&endpoint).await?;
     eprintln!("seeded the group-production environment at {endpoint}");
+    demo_production::seed_production(&endpoint).await?;
+    eprintln!("seeded the production environment at {endpoint}");
     Ok(())
 }

@@ -17,6 +17,7 @@ mod group;
 mod init;
 mod leaks;
 mod monitoring;
+mod production;
 mod rds_s3;
 mod region;
 mod s3_regions;

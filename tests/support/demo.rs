@@ -1,12 +1,14 @@
 //! The demo environments, with deliberate gaps: the live-commerce platform's staging account as
 //! specs/staging.yaml describes it, the ticketing platform's production account as
 //! specs/ticketing-production.yaml describes it, and the group/social app's production account as
-//! specs/group-production.yaml describes it. All three live in one emulator (one account) without
-//! touching each other's checks (`dorami-*`, `tickets-*` and `moim-*` names). Used by
-//! `scripts/demo` (through examples/seed.rs) and by the live tests that keep
-//! fixtures/staging.snapshot.json, fixtures/ticketing-production.snapshot.json and
-//! fixtures/group-production.snapshot.json honest. Test-only; only ever pointed at a local
-//! emulator.
+//! specs/group-production.yaml describes it. The live-commerce platform's production environment
+//! (specs/production.yaml) is seeded by demo_production.rs, after staging, whose shared parts
+//! (the `dorami-backend` repository, the CloudFront distribution, the certificates) it uses. All
+//! four live in one emulator (one account) without touching each other's checks (`dorami-*`,
+//! `tickets-*` and `moim-*` names). Used by `scripts/demo` (through examples/seed.rs) and by the
+//! live tests that keep fixtures/staging.snapshot.json,
+//! fixtures/ticketing-production.snapshot.json, fixtures/group-production.snapshot.json and
+//! fixtures/production.snapshot.json honest. Test-only; only ever pointed at a local emulator.
 
 #![allow(dead_code)]
 

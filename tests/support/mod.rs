@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod demo;
 pub mod demo_drift;
+pub mod demo_production;
 pub mod faults;
 pub mod moto;
 pub mod proxy;

@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic};
+use aws_sdk_cloudwatch::types::{
+    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricStat, Statistic,
+};
 
 use super::seed::{emulator_config, Result};
 
@@ -23,6 +25,21 @@ pub struct Alarm<'a> {
     pub period: i32,
     pub evaluation_periods: i32,
     pub datapoints_to_alarm: Option<i32>,
+    pub actions: &'a [&'a str],
+}
+
+/// One metric math alarm on a percentage, `100 * numerator / denominator` (both summed over the
+/// period), e.g. the share of requests answered with a 5xx.
+pub struct RateAlarm<'a> {
+    pub name: &'a str,
+    pub namespace: &'a str,
+    pub numerator: &'a str,
+    pub denominator: &'a str,
+    pub dimensions: &'a [(&'a str, &'a str)],
+    /// In percent.
+    pub threshold: f64,
+    pub period: i32,
+    pub evaluation_periods: i32,
     pub actions: &'a [&'a str],
 }
 
@@ -79,6 +96,56 @@ impl MonitoringSeeder {
             .period(a.period)
             .evaluation_periods(a.evaluation_periods)
             .set_datapoints_to_alarm(a.datapoints_to_alarm)
+            .actions_enabled(true)
+            .set_alarm_actions(Some(a.actions.iter().map(|s| s.to_string()).collect()))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// A metric math alarm (see [`RateAlarm`]), `GreaterThanThreshold`. It has no namespace or
+    /// metric name of its own: those are in its `Metrics` queries.
+    pub async fn rate_alarm(&self, a: &RateAlarm<'_>) -> Result<()> {
+        let dimensions: Vec<Dimension> = a
+            .dimensions
+            .iter()
+            .map(|(k, v)| Dimension::builder().name(*k).value(*v).build())
+            .collect();
+        let sum = |id: &str, metric: &str| {
+            MetricDataQuery::builder()
+                .id(id)
+                .return_data(false)
+                .metric_stat(
+                    MetricStat::builder()
+                        .metric(
+                            Metric::builder()
+                                .namespace(a.namespace)
+                                .metric_name(metric)
+                                .set_dimensions(Some(dimensions.clone()))
+                                .build(),
+                        )
+                        .period(a.period)
+                        .stat("Sum")
+                        .build(),
+                )
+                .build()
+        };
+        self.cloudwatch
+            .put_metric_alarm()
+            .alarm_name(a.name)
+            .metrics(sum("errors", a.numerator))
+            .metrics(sum("requests", a.denominator))
+            .metrics(
+                MetricDataQuery::builder()
+                    .id("rate")
+                    .label("percent")
+                    .expression("100 * errors / requests")
+                    .return_data(true)
+                    .build(),
+            )
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .threshold(a.threshold)
+            .evaluation_periods(a.evaluation_periods)
             .actions_enabled(true)
             .set_alarm_actions(Some(a.actions.iter().map(|s| s.to_string()).collect()))
             .send()
