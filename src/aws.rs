@@ -51,6 +51,13 @@ pub struct ConnectionArgs {
     /// Seconds the whole observation may take; past it the run stops and verifies nothing (exit 3).
     #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub timeout: u64,
+    /// For an http_endpoint request to HOST:PORT, connect to CONNECT_HOST:CONNECT_PORT instead
+    /// (curl's --connect-to): the URL, Host header, TLS server name and certificate check stay
+    /// HOST. Repeat it; the first that matches is used; an empty field matches any host or port
+    /// (or keeps the request's own); IPv6 in [brackets]. Each endpoint reached so records it
+    /// (`connect_to` in the snapshot and the report).
+    #[arg(long = "connect-to", value_name = "HOST:PORT:CONNECT_HOST:CONNECT_PORT", value_parser = crate::probe::ConnectTo::parse)]
+    pub connect_to: Vec<crate::probe::ConnectTo>,
 }
 
 /// One `--profile`: `NAME` (every environment) or `ENV=NAME` (one environment).

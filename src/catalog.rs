@@ -673,6 +673,7 @@ pub static KINDS: &[Kind] = &[
             "frame_protection": Bool, HTTP_GET, "`X-Frame-Options` is `DENY` or `SAMEORIGIN`, or a `Content-Security-Policy` has `frame-ancestors` without `*`, `http:` or `https:`.";
             "cors_allow_origin": String, HTTP_GET, "`Access-Control-Allow-Origin` answered to a request with `Origin: https://infra-verify.invalid`; null when absent.";
             "cors_allows_any_origin": Bool, HTTP_GET, "Whether that header is `*` or reflects the made-up origin back (any site may read responses).";
+            "connect_to": StringMap, HTTP_GET, "The connections made elsewhere than the URL's host and port through `--connect-to` (before a DNS cutover, to one server behind a load balancer, to a test server): the `host:port` requested → the address connected to, e.g. `{\"learn.example:443\": \"10.0.3.7:443\"}` (the `http://` GET of `redirects_to_https` and the TLS 1.1 hello included). The request, its `Host` header, the TLS server name and the certificate's name check stay the URL's. Null when every connection went to the URL's own host; `connect_to: null` in a spec requires that.";
         },
     },
 ];

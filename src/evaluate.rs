@@ -223,6 +223,10 @@ pub struct Source {
     /// Attempts retried per IAM action (throttling, server errors, timeouts); empty when none.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub api_retries: std::collections::BTreeMap<String, u64>,
+    /// `http_endpoint` connections made elsewhere than their URL's host (`--connect-to`):
+    /// `host:port` requested → the address connected to; empty when none.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub connect_to: std::collections::BTreeMap<String, String>,
 }
 
 /// Evaluates every expectation of the spec against the snapshot.
@@ -279,6 +283,7 @@ pub fn evaluate(spec: &Spec, snapshot: &Snapshot) -> Report {
             taken_at: snapshot.metadata.taken_at.clone(),
             api_calls: snapshot.metadata.api_calls.clone(),
             api_retries: snapshot.metadata.api_retries.clone(),
+            connect_to: snapshot.metadata.connect_to.clone(),
         },
         checks,
     }

@@ -40,6 +40,11 @@ pub struct Metadata {
     /// The endpoint URL, when not AWS's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// `http_endpoint` connections made elsewhere than their URL's host through `--connect-to`:
+    /// the `host:port` requested → the address connected to (every endpoint's `connect_to`
+    /// together); absent when none was.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub connect_to: BTreeMap<String, String>,
     /// API calls made, per `service:Operation`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub api_calls: BTreeMap<String, u64>,
@@ -173,6 +178,7 @@ impl Snapshot {
                 region: spec.aws.region.clone(),
                 caller_arn: None,
                 endpoint: None,
+                connect_to: BTreeMap::new(),
                 api_calls: BTreeMap::new(),
                 api_retries: BTreeMap::new(),
             },

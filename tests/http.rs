@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use assert_cmd::Command;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
@@ -39,14 +40,18 @@ fn ca(name: &str) -> (CertificateParams, KeyPair, String) {
 }
 
 fn pki() -> Pki {
+    pki_for(&["localhost", "127.0.0.1"])
+}
+
+/// A CA and a server certificate it signed for these names only (the first is the common name).
+fn pki_for(names: &[&str]) -> Pki {
     let (ca_params, ca_key, ca_pem) = ca("infra-verify test CA");
     let issuer = Issuer::new(ca_params, ca_key);
     let key = KeyPair::generate().expect("server key");
-    let mut params = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
-        .expect("server params");
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "localhost");
+    let mut params =
+        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .expect("server params");
+    params.distinguished_name.push(DnType::CommonName, names[0]);
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now - time::Duration::days(1);
     params.not_after = now + time::Duration::days(VALID_DAYS);
@@ -712,4 +717,643 @@ fn snapshot_and_iam_policy_of_an_http_only_spec() {
     let all = String::from_utf8_lossy(&all.stdout);
     assert!(all.contains("sts:GetCallerIdentity"), "{all}");
     assert!(!all.contains("http:") && !all.contains("tls:"), "{all}");
+}
+
+// --- `--connect-to`: made-up hosts served by loopback stand-ins --------------------------------
+
+/// What a stand-in site gets wrong, if anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    /// A well-configured site.
+    None,
+    /// No `Strict-Transport-Security` on any HTTPS answer.
+    NoHsts,
+    /// Plain HTTP answers 200 instead of redirecting to HTTPS.
+    NoRedirect,
+}
+
+/// The TLS server name (SNI) and `Host` header of every HTTPS request a [`Site`] answered.
+type Seen = Arc<Mutex<Vec<(Option<String>, String)>>>;
+
+/// A stand-in for a real site, on 127.0.0.1: HTTPS with a certificate for the site's own names
+/// only, and plain HTTP that redirects to `https://` on the same host. Its answers depend on the
+/// path alone, as a well-configured site (Django behind a CDN, Next.js with Helmet) would give
+/// them, except for its [`Fault`].
+struct Site {
+    _rt: tokio::runtime::Runtime,
+    https: u16,
+    http: u16,
+    /// Connections accepted, HTTPS and plain together.
+    connections: Arc<AtomicUsize>,
+    /// The TLS server name (SNI) and `Host` header of every HTTPS request.
+    seen: Seen,
+}
+
+fn site_route(tls: bool, path: &str, host: &str, fault: Fault) -> String {
+    if !tls {
+        return match fault {
+            Fault::NoRedirect => response("200 OK", &[], "plain"),
+            _ => response(
+                "301 Moved Permanently",
+                &[("Location", format!("https://{host}{path}"))],
+                "",
+            ),
+        };
+    }
+    let mut headers: Vec<(&str, String)> = vec![
+        ("X-Content-Type-Options", "nosniff".into()),
+        ("X-Frame-Options", "SAMEORIGIN".into()),
+    ];
+    if fault != Fault::NoHsts {
+        headers.push((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains".into(),
+        ));
+    }
+    let page = |title: &str| {
+        format!("<!doctype html><html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>")
+    };
+    match path {
+        "/" => {
+            headers.push(("Content-Type", "text/html".into()));
+            response("200 OK", &headers, &page("Home"))
+        }
+        "/api/health" => {
+            headers.push(("Content-Type", "application/json".into()));
+            response("200 OK", &headers, r#"{"status":"ok"}"#)
+        }
+        "/privacy" => response("200 OK", &headers, &page("Privacy Policy")),
+        "/terms" => response("200 OK", &headers, &page("Terms of Service")),
+        "/api/accounts/payment/webhook/" | "/api/webhooks/stripe" | "/api/webhooks/toss" => {
+            headers.push(("Allow", "POST".into()));
+            response("405 Method Not Allowed", &headers, "")
+        }
+        _ => response("404 Not Found", &headers, "not found"),
+    }
+}
+
+/// Reads one request head; answers it by path, recording the `Host` header (and the SNI).
+async fn serve_site<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    tls: Option<Option<String>>,
+    fault: Fault,
+    seen: Seen,
+) {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let host = text
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("host")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_default();
+    let name = host.split(':').next().unwrap_or_default().to_string();
+    if let Some(sni) = &tls {
+        seen.lock().expect("seen").push((sni.clone(), host.clone()));
+    }
+    let answer = site_route(tls.is_some(), &path, &name, fault);
+    let _ = stream.write_all(answer.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+fn site(pki: &Pki, fault: Fault) -> Site {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(pki.chain.clone(), pki.key.clone_key())
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (https, http) = rt.block_on(async {
+        let tls_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let plain_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let https = tls_listener.local_addr().expect("addr").port();
+        let http = plain_listener.local_addr().expect("addr").port();
+        let (count, log) = (connections.clone(), seen.clone());
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = tls_listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                let (acceptor, log) = (acceptor.clone(), log.clone());
+                tokio::spawn(async move {
+                    // A refused handshake (the probe's TLS 1.1 hello) just ends the connection.
+                    if let Ok(tls) = acceptor.accept(tcp).await {
+                        let sni = tls.get_ref().1.server_name().map(str::to_string);
+                        serve_site(tls, Some(sni), fault, log).await;
+                    }
+                });
+            }
+        });
+        let (count, log) = (connections.clone(), seen.clone());
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = plain_listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(serve_site(tcp, None, fault, log.clone()));
+            }
+        });
+        (https, http)
+    });
+    Site {
+        _rt: rt,
+        https,
+        http,
+        connections,
+        seen,
+    }
+}
+
+impl Site {
+    /// `--connect-to` for `host`'s HTTPS (443) and HTTP (80) ports to this site.
+    fn connect_to(&self, host: &str) -> Vec<String> {
+        vec![
+            "--connect-to".into(),
+            format!("{host}:443:127.0.0.1:{}", self.https),
+            "--connect-to".into(),
+            format!("{host}:80:127.0.0.1:{}", self.http),
+        ]
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+/// https://learn.example/, served by a loopback stand-in whose certificate names learn.example
+/// only: with `--connect-to` it passes with exact verdicts, the request, SNI and certificate
+/// check being learn.example's, and the snapshot and the report say where it was reached.
+#[test]
+fn connect_to_checks_a_made_up_host_on_a_loopback_server() {
+    let pki = pki_for(&["learn.example"]);
+    let s = site(&pki, Fault::None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca_file = write(&dir, "ca.pem", &pki.ca_pem);
+    let (https, http) = (s.https, s.http);
+    let spec = write(
+        &dir,
+        "learn.yaml",
+        &format!(
+            r#"version: 1
+environment: learn
+resources:
+  - kind: http_endpoint
+    id: https://learn.example/
+    expect:
+      status: 200
+      certificate_valid: true
+      certificate_days_remaining: {{ at_least: 30 }}
+      tls_version: TLSv1.3
+      accepts_legacy_tls: false
+      redirects_to_https: true
+      hsts_max_age: {{ at_least: 31536000 }}
+      content_type_options: nosniff
+      frame_protection: true
+      cors_allows_any_origin: false
+      connect_to: {{ "learn.example:443": "127.0.0.1:{https}", "learn.example:80": "127.0.0.1:{http}" }}
+  - kind: http_endpoint
+    id: https://learn.example/api/health
+    expect:
+      status: 200
+      body: {{ contains: '"ok"' }}
+"#
+        ),
+    );
+    let out = iv(&ca_file, &dir)
+        .arg("--spec")
+        .arg(&spec)
+        .args(["--format", "json"])
+        .args(s.connect_to("learn.example"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_str(&stdout).expect("json");
+    let root = "http_endpoint/https://learn.example/";
+    let health = "http_endpoint/https://learn.example/api/health";
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    expected.extend(expect_all(
+        root,
+        &[
+            "exists",
+            "status",
+            "certificate_valid",
+            "certificate_days_remaining",
+            "tls_version",
+            "accepts_legacy_tls",
+            "redirects_to_https",
+            "hsts_max_age",
+            "content_type_options",
+            "frame_protection",
+            "cors_allows_any_origin",
+            "connect_to",
+        ],
+        "pass",
+    ));
+    expected.extend(expect_all(health, &["exists", "status", "body"], "pass"));
+    assert_eq!(statuses(&report), expected);
+    // The report says where the endpoints were reached.
+    assert_eq!(
+        report["source"]["connect_to"],
+        serde_json::json!({
+            "learn.example:443": format!("127.0.0.1:{https}"),
+            "learn.example:80": format!("127.0.0.1:{http}"),
+        })
+    );
+    // The server saw learn.example in the TLS server name and the Host header of every request.
+    let seen = s.seen.lock().expect("seen").clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for (sni, host) in &seen {
+        assert_eq!(
+            (sni.as_deref(), host.as_str()),
+            (Some("learn.example"), "learn.example")
+        );
+    }
+
+    // The snapshot records it, per endpoint and for the run; the human report says it too.
+    let snapshot = dir.path().join("learn.snapshot.json");
+    iv(&ca_file, &dir)
+        .args(["snapshot", "--spec"])
+        .arg(&spec)
+        .arg("-o")
+        .arg(&snapshot)
+        .args(s.connect_to("learn.example"))
+        .assert()
+        .code(0);
+    let snap: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).expect("read")).expect("json");
+    assert_eq!(
+        snap["metadata"]["connect_to"],
+        report["source"]["connect_to"]
+    );
+    let records: BTreeMap<&str, &Value> = snap["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or_default(),
+                &r["attributes"]["connect_to"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        records,
+        BTreeMap::from([
+            ("https://learn.example/", &report["source"]["connect_to"]),
+            (
+                "https://learn.example/api/health",
+                &serde_json::json!({ "learn.example:443": format!("127.0.0.1:{https}") })
+            ),
+        ])
+    );
+    let human = iv(&ca_file, &dir)
+        .arg("--spec")
+        .arg(&spec)
+        .arg("--snapshot")
+        .arg(&snapshot)
+        .output()
+        .expect("run");
+    assert_eq!(human.status.code(), Some(0));
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains(&format!(
+            "connected through --connect-to, not to the hosts the URLs name: learn.example:443 → 127.0.0.1:{https}, learn.example:80 → 127.0.0.1:{http}\n"
+        )),
+        "{human}"
+    );
+}
+
+/// Without a rule that applies, nothing but the hosts the spec names is contacted, and
+/// `connect_to` is null; a rule that does apply sends the connections to its address instead
+/// (and `connect_to: null`, which a spec can require, then fails).
+#[test]
+fn connect_to_contacts_only_what_applies() {
+    let pki = pki();
+    let (named, stand_in) = (site(&pki, Fault::None), site(&pki, Fault::None));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca_file = write(&dir, "ca.pem", &pki.ca_pem);
+    let url = format!("https://127.0.0.1:{}/api/health", named.https);
+    let spec = write(
+        &dir,
+        "web.yaml",
+        &format!(
+            "version: 1\nenvironment: web\nresources:\n  - kind: http_endpoint\n    id: {url}\n    expect: {{ status: 200, connect_to: null }}\n"
+        ),
+    );
+    let run = |rules: &[String], code: i32| -> Value {
+        let out = iv(&ca_file, &dir)
+            .arg("--spec")
+            .arg(&spec)
+            .args(["--format", "json"])
+            .args(rules)
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let h = format!("http_endpoint/{url}");
+
+    // A rule for another host, and one for another port of this host: neither applies.
+    let report = run(
+        &[
+            "--connect-to".into(),
+            format!("learn.example:443:127.0.0.1:{}", stand_in.https),
+            "--connect-to".into(),
+            format!("127.0.0.1:443:127.0.0.1:{}", stand_in.https),
+        ],
+        0,
+    );
+    let expected: BTreeMap<String, String> =
+        expect_all(&h, &["exists", "status", "connect_to"], "pass")
+            .into_iter()
+            .collect();
+    assert_eq!(statuses(&report), expected);
+    assert_eq!(report["source"].get("connect_to"), None);
+    assert_eq!((named.connections(), stand_in.connections()), (1, 0));
+
+    // An empty HOST matches any host: this one now goes to the stand-in, and says so.
+    let report = run(
+        &[
+            "--connect-to".into(),
+            format!(":{}:127.0.0.1:{}", named.https, stand_in.https),
+        ],
+        1,
+    );
+    let mut expected: BTreeMap<String, String> = expect_all(&h, &["exists", "status"], "pass")
+        .into_iter()
+        .collect();
+    expected.extend(expect_all(&h, &["connect_to"], "fail"));
+    assert_eq!(statuses(&report), expected);
+    let routed = serde_json::json!({
+        format!("127.0.0.1:{}", named.https): format!("127.0.0.1:{}", stand_in.https)
+    });
+    assert_eq!(actual(&report, &format!("{h}/connect_to")), &routed);
+    assert_eq!(report["source"]["connect_to"], routed);
+    assert_eq!((named.connections(), stand_in.connections()), (1, 1));
+}
+
+/// A `--connect-to` value that is not HOST:PORT:CONNECT_HOST:CONNECT_PORT is a usage error
+/// (exit 2) naming it, in every command that observes; nothing is contacted.
+#[test]
+fn a_bad_connect_to_is_a_usage_error_naming_it() {
+    let pki = pki_for(&["learn.example"]);
+    let s = site(&pki, Fault::None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca_file = write(&dir, "ca.pem", &pki.ca_pem);
+    let list = write(&dir, "list.md", "- [ ] Health check 엔드포인트\n");
+    let list = list.to_string_lossy().into_owned();
+    let out_dir = dir.path().join("evidence").to_string_lossy().into_owned();
+    let baseline = dir
+        .path()
+        .join("baseline.json")
+        .to_string_lossy()
+        .into_owned();
+    let port = s.https;
+    for (bad, says) in [
+        (
+            "learn.example:443:127.0.0.1".to_string(),
+            "is not HOST:PORT:CONNECT_HOST:CONNECT_PORT".to_string(),
+        ),
+        (
+            format!("learn.example:443:127.0.0.1:{port}0000"),
+            format!("`{port}0000` is not a port (1 to 65535)"),
+        ),
+        (
+            format!("learn.example:https:127.0.0.1:{port}"),
+            "`https` is not a port (1 to 65535)".to_string(),
+        ),
+        (
+            format!("learn.example:443:local host:{port}"),
+            "`local host` is not a host name or IP address".to_string(),
+        ),
+        (
+            format!("learn.example:443:::1:{port}"),
+            "is not HOST:PORT:CONNECT_HOST:CONNECT_PORT".to_string(),
+        ),
+    ] {
+        let commands: [Vec<&str>; 5] = [
+            vec!["learning-saas"],
+            vec!["snapshot", "learning-saas", "-o", "-"],
+            vec!["tick", "learning-saas", &list],
+            vec!["drift", "learning-saas", "--baseline", &baseline],
+            vec!["evidence", "learning-saas", "--out", &out_dir],
+        ];
+        for args in commands {
+            let out = iv(&ca_file, &dir)
+                .args(&args)
+                .args(["--connect-to", &bad])
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {bad}: {stderr}");
+            assert!(
+                stderr.contains(&format!("invalid value '{bad}' for '--connect-to"))
+                    && stderr.contains(&says),
+                "{args:?} {bad}: {stderr}"
+            );
+        }
+    }
+    assert_eq!(s.connections(), 0);
+    assert!(!dir.path().join("evidence").exists());
+}
+
+// --- The shipped specs tick the teams' own checklists --------------------------------------------
+
+/// Today's date (UTC), and tomorrow's, for a run that crosses midnight.
+fn marker_dates() -> [String; 2] {
+    let today = time::OffsetDateTime::now_utc().date();
+    let fmt = |d: time::Date| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    [fmt(today), fmt(today.next_day().expect("tomorrow"))]
+}
+
+/// Ticks a copy of `text` with the shipped spec of `env` (`specs/`), its hosts reached through
+/// `--connect-to` on `site`; returns the file afterwards, each marker of a tick made now written
+/// `<!-- infra-verify: verified DATE -->`.
+fn tick_copy(site: &Site, ca_pem: &str, env: &str, host: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca_file = write(&dir, "ca.pem", ca_pem);
+    let copy = write(&dir, "checklist.md", text);
+    let out = iv(&ca_file, &dir)
+        .args(["tick", env])
+        .arg(&copy)
+        .args(["--specs-dir", "specs"])
+        .args(site.connect_to(host))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ticked = std::fs::read_to_string(&copy).expect("read");
+    // The marker's date is the run's; what may follow it (the environments, as `tick` of
+    // several environments writes them) is `tick`'s own business, not this spec's.
+    let marker = regex::Regex::new(r"<!-- infra-verify: verified (\d{4}-\d{2}-\d{2})[^>]*-->")
+        .expect("regex");
+    let dates = marker_dates();
+    for m in marker.captures_iter(&ticked) {
+        assert!(dates.contains(&m[1].to_string()), "{}", &m[0]);
+    }
+    marker
+        .replace_all(&ticked, "<!-- infra-verify: verified DATE -->")
+        .into_owned()
+}
+
+/// `text` with each of `lines` (as `- [ ] LINE` or `- [x] LINE`) ticked by infra-verify.
+fn with_ticks(text: &str, lines: &[&str]) -> String {
+    let mut out = text.to_string();
+    for line in lines {
+        let ticked = format!("- [x] {line} <!-- infra-verify: verified DATE -->\n");
+        let before = [format!("- [ ] {line}\n"), format!("- [x] {line}\n")];
+        let at: Vec<&String> = before.iter().filter(|b| out.contains(b.as_str())).collect();
+        assert_eq!(at.len(), 1, "{line}");
+        assert_eq!(out.matches(at[0].as_str()).count(), 1, "{line}");
+        out = out.replace(at[0].as_str(), &ticked);
+    }
+    out
+}
+
+/// `text` with each of `lines` unticked (`- [x] LINE` → `- [ ] LINE`), exactly once each.
+fn unticked(text: &str, lines: &[&str]) -> String {
+    let mut out = text.to_string();
+    for line in lines {
+        let from = format!("- [x] {line}\n");
+        assert_eq!(out.matches(&from).count(), 1, "{line}");
+        out = out.replace(&from, &format!("- [ ] {line}\n"));
+    }
+    out
+}
+
+/// The lines of fixtures/checklists/learning-saas.md that specs/learning-saas.yaml answers.
+const LEARNING_SAAS_LINES: [&str; 4] = [
+    "보안 헤더 (XSS, HSTS, X-Frame-Options, Content-Type-Nosniff)",
+    "Health check 엔드포인트",
+    "HTTPS 강제 (CloudFlare)",
+    "HTTPS 활성화",
+];
+
+/// The learning SaaS team ticked its roadmap by hand. On a copy where the four lines the shipped
+/// spec answers are not ticked yet, `tick` against a well-configured stand-in of learn.example
+/// ticks exactly those four and changes no other byte; with a server that sends no HSTS, the
+/// security-headers line stays unticked. On the roadmap as the team wrote it, nothing changes
+/// either way: their own ticks are never removed.
+#[test]
+fn the_learning_saas_spec_ticks_its_roadmap() {
+    let fixture = std::fs::read_to_string("fixtures/checklists/learning-saas.md").expect("fixture");
+    let pki = pki_for(&["learn.example"]);
+    let before = unticked(&fixture, &LEARNING_SAAS_LINES);
+
+    let good = site(&pki, Fault::None);
+    let ticked = tick_copy(
+        &good,
+        &pki.ca_pem,
+        "learning-saas",
+        "learn.example",
+        &before,
+    );
+    assert_eq!(ticked, with_ticks(&fixture, &LEARNING_SAAS_LINES));
+    insta::assert_snapshot!("learning_saas_checklist_ticked", ticked);
+    let as_written = tick_copy(
+        &good,
+        &pki.ca_pem,
+        "learning-saas",
+        "learn.example",
+        &fixture,
+    );
+    assert_eq!(as_written, fixture);
+
+    let no_hsts = site(&pki, Fault::NoHsts);
+    let ticked = tick_copy(
+        &no_hsts,
+        &pki.ca_pem,
+        "learning-saas",
+        "learn.example",
+        &before,
+    );
+    assert_eq!(
+        ticked,
+        with_ticks(&before, &LEARNING_SAAS_LINES[1..]),
+        "only the security-headers line stays unticked"
+    );
+    let as_written = tick_copy(
+        &no_hsts,
+        &pki.ca_pem,
+        "learning-saas",
+        "learn.example",
+        &fixture,
+    );
+    assert_eq!(as_written, fixture);
+}
+
+/// The lines of fixtures/checklists/ai-marketplace.md that specs/ai-marketplace.yaml answers.
+const AI_MARKETPLACE_LINES: [&str; 5] = [
+    "HTTPS enforced",
+    "Helmet.js security headers",
+    "Privacy policy published",
+    "Terms of service published",
+    "Health check endpoint responding",
+];
+
+/// The AI marketplace's deployment checklist (English, with its mojibake kept byte for byte):
+/// against a well-configured stand-in of market.example, `tick` ticks exactly the five lines the
+/// shipped spec answers and changes no other byte; when plain HTTP does not redirect to HTTPS,
+/// "HTTPS enforced" alone stays unticked.
+#[test]
+fn the_ai_marketplace_spec_ticks_its_deployment_checklist() {
+    let fixture =
+        std::fs::read_to_string("fixtures/checklists/ai-marketplace.md").expect("fixture");
+    assert!(fixture.contains("Code coverage â‰¥80%"));
+    let pki = pki_for(&["market.example"]);
+
+    let good = site(&pki, Fault::None);
+    let ticked = tick_copy(
+        &good,
+        &pki.ca_pem,
+        "ai-marketplace",
+        "market.example",
+        &fixture,
+    );
+    assert_eq!(ticked, with_ticks(&fixture, &AI_MARKETPLACE_LINES));
+    insta::assert_snapshot!("ai_marketplace_checklist_ticked", ticked);
+
+    let no_redirect = site(&pki, Fault::NoRedirect);
+    let ticked = tick_copy(
+        &no_redirect,
+        &pki.ca_pem,
+        "ai-marketplace",
+        "market.example",
+        &fixture,
+    );
+    assert_eq!(
+        ticked,
+        with_ticks(&fixture, &AI_MARKETPLACE_LINES[1..]),
+        "only \"HTTPS enforced\" stays unticked"
+    );
 }

@@ -68,8 +68,9 @@ fn every_bundled_spec_is_valid_under_the_schema() {
         );
         checked.push(path);
     }
-    // base, staging, production, ticketing-production, group-production, learning-saas.
-    assert!(checked.len() >= 6, "{checked:?}");
+    // base, staging, production, ticketing-production, group-production, learning-saas,
+    // ai-marketplace.
+    assert!(checked.len() >= 7, "{checked:?}");
 }
 
 #[test]

@@ -47,6 +47,7 @@ fn check_valid(spec: &infra_verify::spec::Spec) {
             region: None,
             caller_arn: None,
             endpoint: None,
+            connect_to: Default::default(),
             api_calls: Default::default(),
             api_retries: Default::default(),
         },

@@ -140,6 +140,11 @@ pub fn page(p: &Page<'_>) -> String {
                 @if !m.raw_responses.included && m.source.kind == "snapshot" {
                     p.notice { (m.raw_responses.note) }
                 }
+                @if !m.connect_to.is_empty() {
+                    p.notice {
+                        "Some HTTP(S) endpoints were reached through --connect-to, at another address than the host their URL names: see the summary below."
+                    }
+                }
                 h2 { "Summary" }
                 table.facts {
                     tbody {
@@ -149,6 +154,15 @@ pub fn page(p: &Page<'_>) -> String {
                         tr { th { "Region(s)" } td { (m.regions.join(", ")) } }
                         @if let Some(e) = &m.endpoint {
                             tr { th { "Endpoint" } td { code { (e) } " (not AWS's own: an emulator or proxy)" } }
+                        }
+                        @if !m.connect_to.is_empty() {
+                            tr { th { "Connected through --connect-to" } td {
+                                @for (n, (from, to)) in m.connect_to.iter().enumerate() {
+                                    @if n > 0 { br; }
+                                    code { (from) } " → " code { (to) }
+                                }
+                                br; small { "These HTTP(S) endpoints were reached at another address than the host their URL names (the request, TLS server name and certificate check were the URL's)." }
+                            } }
                         }
                         tr { th { "Observed at" } td { (m.observed_at) } }
                         tr { th { "Evidence collected" } td { (m.started_at) " to " (m.finished_at) } }

@@ -114,6 +114,10 @@ pub struct Manifest {
     /// The endpoint, when not AWS's own (an emulator).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// `http_endpoint` connections made elsewhere than their URL's host (`--connect-to`):
+    /// `host:port` requested → the address connected to (the snapshot's `connect_to`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub connect_to: BTreeMap<String, String>,
     /// When the evidence command started (RFC 3339 UTC).
     pub started_at: String,
     /// When it finished observing and evaluating.
@@ -701,6 +705,7 @@ pub fn build(input: &Input<'_>) -> Result<(Bundle, Manifest), EvidenceError> {
         caller_arn: meta.caller_arn.clone(),
         regions: regions(input),
         endpoint: meta.endpoint.clone(),
+        connect_to: meta.connect_to.clone(),
         started_at: input.started_at.clone(),
         finished_at: input.finished_at.clone(),
         observed_at: meta.taken_at.clone(),

@@ -477,6 +477,7 @@ fn checks_link_to_the_calls_of_their_operation_that_name_their_resource() {
             region: Some("ap-northeast-2".into()),
             caller_arn: None,
             endpoint: None,
+            connect_to: Default::default(),
             api_calls: Default::default(),
             api_retries: Default::default(),
         },

@@ -81,6 +81,12 @@ impl From<InitError> for CommandError {
 
 /// Runs `infra-verify init`.
 pub fn run(a: &InitArgs) -> Result<Status, CommandError> {
+    if !a.connection.connect_to.is_empty() {
+        return Err(CommandError::Usage(
+            "--connect-to routes http_endpoint requests, and init makes none: it reads AWS only"
+                .into(),
+        ));
+    }
     let tags = super::parse_tags(&a.tags)?;
     if a.iam_policy {
         let actions = super::account::iam_actions(!tags.is_empty());

@@ -139,6 +139,19 @@ impl Render for Human {
                 &format!("({where_}, observed {})", report.source.taken_at)
             )
         )?;
+        if let Some(routes) = super::connect_to_routes(report, "") {
+            let warn = Style::new().fg_color(Some(AnsiColor::Yellow.into()));
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    warn,
+                    &format!(
+                        "connected through --connect-to, not to the hosts the URLs name: {routes}"
+                    )
+                )
+            )?;
+        }
         let mut current = String::new();
         for c in &report.checks {
             let resource = format!("{}/{}", c.kind, c.resource);

@@ -101,6 +101,13 @@ impl Render for Markdown {
             "Account `{account}`, region `{region}`, observed {}.",
             report.source.taken_at
         )?;
+        if let Some(routes) = super::connect_to_routes(report, "`") {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "> **Connected through `--connect-to`**, not to the hosts the URLs name: {routes}."
+            )?;
+        }
         writeln!(out)?;
         writeln!(out, "| checks | pass | fail | missing | error |")?;
         writeln!(out, "|---:|---:|---:|---:|---:|")?;

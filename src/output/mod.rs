@@ -110,3 +110,21 @@ pub(crate) fn environments_line(all: &Combined) -> String {
         count(Outcome::Unverified)
     )
 }
+
+/// The `--connect-to` routes the facts were observed through, as `learn.example:443 →
+/// 127.0.0.1:8443, ...` (`wrap` around each address); `None` when every connection went to the
+/// host its URL names.
+pub(crate) fn connect_to_routes(report: &Report, wrap: &str) -> Option<String> {
+    if report.source.connect_to.is_empty() {
+        return None;
+    }
+    Some(
+        report
+            .source
+            .connect_to
+            .iter()
+            .map(|(from, to)| format!("{wrap}{from}{wrap} → {wrap}{to}{wrap}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}

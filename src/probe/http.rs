@@ -9,6 +9,10 @@
 //! `SSL_CERT_FILE` / `SSL_CERT_DIR` when either is set). A certificate that does not verify is
 //! observed (`certificate_valid: false`, its days remaining, the TLS version), but no request is
 //! sent over that connection: the response attributes are then errors, never a pass.
+//!
+//! `--connect-to` rules ([`ConnectTo`]) send a connection elsewhere than the URL's host and port
+//! (a new deployment before the DNS cutover, one box behind a load balancer, a test server); the
+//! request itself is unchanged, and each endpoint records where it connected (`connect_to`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -37,6 +41,9 @@ use crate::aws::CallRecorder;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
+mod connect_to;
+pub use connect_to::ConnectTo;
+
 /// The catalog's service name for kinds probed over HTTP rather than through AWS.
 pub const SERVICE: &str = "http";
 /// Pseudo-operation: a GET of the endpoint (not an IAM action; see `plan::NON_AWS_OPERATIONS`).
@@ -57,6 +64,8 @@ pub struct HttpOptions {
     pub timeout: Duration,
     /// Requests in flight at once (`--max-concurrency`).
     pub max_concurrency: usize,
+    /// Where to connect instead of a URL's host and port (`--connect-to`), first match first.
+    pub connect_to: Vec<ConnectTo>,
 }
 
 impl Default for HttpOptions {
@@ -64,6 +73,7 @@ impl Default for HttpOptions {
         HttpOptions {
             timeout: Duration::from_secs(10),
             max_concurrency: CONCURRENCY,
+            connect_to: Vec::new(),
         }
     }
 }
@@ -109,19 +119,23 @@ async fn observe_one(
     recorder: &CallRecorder,
 ) -> Observation {
     let target = match Target::parse(&r.id) {
-        Ok(t) => t,
+        Ok(t) => t.routed(&options.connect_to),
         Err(error) => return Observation::Error { error },
     };
+    // Every connection made elsewhere than its URL's host and port (`--connect-to`): requested
+    // `host:port` -> the address connected to.
+    let mut rerouted = BTreeMap::new();
+    target.note_route(&mut rerouted);
     let deadline = Instant::now() + options.timeout;
     recorder.record(GET);
     let began = Instant::now();
     let fetched = match fetch(&target, Some(trust), deadline).await {
         Ok(f) => {
-            tracing::debug!(url = %target.url, elapsed_ms = began.elapsed().as_millis() as u64, "GET done");
+            tracing::debug!(url = %target.url, connected_to = %target.dial_address(), elapsed_ms = began.elapsed().as_millis() as u64, "GET done");
             f
         }
         Err(e) => {
-            tracing::debug!(url = %target.url, error = %e, "GET failed");
+            tracing::debug!(url = %target.url, connected_to = %target.dial_address(), error = %e, "GET failed");
             return Observation::Error {
                 error: format!("GET {}: {e}", target.url),
             };
@@ -205,7 +219,8 @@ async fn observe_one(
 
     if target.https {
         if checks(r, "redirects_to_https") {
-            let plain = target.plain_http();
+            let plain = target.plain_http().routed(&options.connect_to);
+            plain.note_route(&mut rerouted);
             recorder.record(GET);
             let deadline = Instant::now() + options.timeout;
             match fetch(&plain, None, deadline).await {
@@ -238,10 +253,7 @@ async fn observe_one(
                 Err(e) => {
                     errors.insert(
                         "accepts_legacy_tls".into(),
-                        format!(
-                            "TLS 1.1 handshake with {}:{}: {e}",
-                            target.host, target.port
-                        ),
+                        format!("TLS 1.1 handshake with {}: {e}", target.dial_description()),
                     );
                 }
             }
@@ -249,6 +261,14 @@ async fn observe_one(
     } else {
         attributes.insert("accepts_legacy_tls".into(), Value::Null);
     }
+    attributes.insert(
+        "connect_to".into(),
+        if rerouted.is_empty() {
+            Value::Null
+        } else {
+            json!(rerouted)
+        },
+    );
     Observation::Present { attributes, errors }
 }
 
@@ -265,6 +285,8 @@ struct Target {
     authority: String,
     /// Path and query, at least `/`.
     path: String,
+    /// Where to connect instead of `host`:`port` (`--connect-to`); `None`: there.
+    via: Option<(String, u16)>,
 }
 
 /// Whether an `http_endpoint` id is a URL the probe can request (for spec validation).
@@ -306,7 +328,52 @@ impl Target {
             path: uri
                 .path_and_query()
                 .map_or("/".to_string(), |p| p.as_str().to_string()),
+            via: None,
         })
+    }
+
+    /// The target with its `--connect-to` route (the first rule that applies to its host and
+    /// port), if any.
+    fn routed(mut self, rules: &[ConnectTo]) -> Target {
+        self.via = connect_to::route(rules, &self.host, self.port);
+        self
+    }
+
+    /// Records the route in `rerouted` (`host:port` -> address), when there is one.
+    fn note_route(&self, rerouted: &mut BTreeMap<String, String>) {
+        if let Some((host, port)) = &self.via {
+            rerouted.insert(
+                connect_to::address(&self.host, self.port),
+                connect_to::address(host, *port),
+            );
+        }
+    }
+
+    /// Where the TCP connection goes: the `--connect-to` route, else the URL's host and port.
+    fn dial(&self) -> (&str, u16) {
+        match &self.via {
+            Some((host, port)) => (host.as_str(), *port),
+            None => (self.host.as_str(), self.port),
+        }
+    }
+
+    /// `host:port` of the connection.
+    fn dial_address(&self) -> String {
+        let (host, port) = self.dial();
+        connect_to::address(host, port)
+    }
+
+    /// The connection, for messages: `learn.example:443`, or
+    /// `127.0.0.1:8443 (learn.example:443 through --connect-to)`.
+    fn dial_description(&self) -> String {
+        match &self.via {
+            Some(_) => format!(
+                "{} ({} through --connect-to)",
+                self.dial_address(),
+                connect_to::address(&self.host, self.port)
+            ),
+            None => self.dial_address(),
+        }
     }
 
     /// The `http://` form: same host and path, port 80 (an explicit https port is not carried over).
@@ -323,6 +390,7 @@ impl Target {
             port: 80,
             authority,
             path: self.path.clone(),
+            via: None,
         }
     }
 }
@@ -461,13 +529,10 @@ async fn fetch(
     let timed_out = || "timed out (--call-timeout)".to_string();
     let started = Instant::now();
     let connect_by = deadline.min(started + CONNECT_TIMEOUT);
-    let tcp = timeout_at(
-        connect_by,
-        TcpStream::connect((target.host.as_str(), target.port)),
-    )
-    .await
-    .map_err(|_| format!("connecting to {}:{} timed out", target.host, target.port))?
-    .map_err(|e| format!("cannot connect to {}:{}: {e}", target.host, target.port))?;
+    let tcp = timeout_at(connect_by, TcpStream::connect(target.dial()))
+        .await
+        .map_err(|_| format!("connecting to {} timed out", target.dial_description()))?
+        .map_err(|e| format!("cannot connect to {}: {e}", target.dial_description()))?;
     if !target.https {
         let response = request(tcp, target, started, deadline).await?;
         return Ok(Fetched {
@@ -825,7 +890,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 async fn accepts_legacy_tls(target: &Target, deadline: Instant) -> Result<bool, String> {
     let mut tcp = timeout_at(
         deadline.min(Instant::now() + CONNECT_TIMEOUT),
-        TcpStream::connect((target.host.as_str(), target.port)),
+        TcpStream::connect(target.dial()),
     )
     .await
     .map_err(|_| "connecting timed out".to_string())?
@@ -999,6 +1064,7 @@ mod tests {
                 port,
                 authority: format!("127.0.0.1:{port}"),
                 path: "/".into(),
+                via: None,
             };
             accepts_legacy_tls(&target, Instant::now() + Duration::from_secs(5)).await
         }

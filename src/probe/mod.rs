@@ -38,7 +38,7 @@ mod wafv2;
 /// Probes read the run's value from [`Connection::max_concurrency`].
 pub const CONCURRENCY: usize = 8;
 
-pub use http::{check_url, HttpOptions};
+pub use http::{check_url, ConnectTo, HttpOptions};
 pub(crate) use s3::bucket_region_of_error;
 
 /// Kinds whose probes select from the kind's list response ([`from_listing`]) and read every
@@ -261,6 +261,7 @@ pub async fn observe_with(
             region: conn.and_then(|c| c.sdk.region()).map(|r| r.to_string()),
             caller_arn: caller.map(|(_, arn)| arn),
             endpoint: conn.and_then(|c| c.endpoint.clone()),
+            connect_to: rerouted(&resources),
             api_calls: conn
                 .map(|c| c.recorder.calls_by_action())
                 .unwrap_or_default()
@@ -282,6 +283,21 @@ pub async fn observe_with(
         "observed"
     );
     Ok(snapshot)
+}
+
+/// Every `http_endpoint`'s `connect_to` together: the connections made elsewhere than their
+/// URL's host and port (`--connect-to`), `host:port` → the address connected to.
+fn rerouted(records: &[ResourceRecord]) -> BTreeMap<String, String> {
+    records
+        .iter()
+        .filter(|r| r.kind == "http_endpoint")
+        .filter_map(|r| match &r.observation {
+            Observation::Present { attributes, .. } => attributes.get("connect_to")?.as_object(),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|(from, to)| Some((from.clone(), to.as_str()?.to_string())))
+        .collect()
 }
 
 /// Names every record (and every id a selection matched) `id@region`: the records of one

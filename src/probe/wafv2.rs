@@ -431,6 +431,7 @@ mod tests {
                 region: None,
                 caller_arn: None,
                 endpoint: None,
+                connect_to: Default::default(),
                 api_calls: Default::default(),
                 api_retries: Default::default(),
             },
