@@ -53,6 +53,10 @@ pub struct Item {
     pub line_range: Range<usize>,
     /// infra-verify's marker on the line: its byte range (with the space before it) and meaning.
     pub marker: Option<(Range<usize>, Mark)>,
+    /// The environments a `verified` marker records as having ticked the line (`by a, b`), in
+    /// name order; `None` when there is no such record (no marker, an `unticked` one, or one
+    /// written before markers recorded environments).
+    pub recorded: Option<Vec<String>>,
 }
 
 /// Why a checklist could not be used.
@@ -133,6 +137,20 @@ fn find_marker(text: &str, line: &Range<usize>) -> Option<(Range<usize>, Mark)> 
     Some((line.start + with_space..line.start + end, mark))
 }
 
+/// The environments a `verified ... by a, b -->` marker records.
+fn recorded_envs(marker: &str) -> Option<Vec<String>> {
+    let body = marker
+        .trim()
+        .strip_prefix(MARKER)?
+        .strip_suffix("-->")?
+        .trim();
+    let rest = body.strip_prefix("verified ")?;
+    let (_date, by) = rest.split_once(" by ")?;
+    let mut envs: Vec<String> = by.split(", ").map(|e| e.trim().to_string()).collect();
+    envs.sort();
+    Some(envs)
+}
+
 impl Checklist {
     /// Reads and parses a checklist file.
     pub fn load(path: &Path) -> Result<Checklist, ChecklistError> {
@@ -198,6 +216,9 @@ impl Checklist {
                     let check_byte = range.start + 1;
                     let line_range = line_bounds(&text, range.start);
                     let marker = find_marker(&text, &line_range);
+                    let recorded = marker
+                        .as_ref()
+                        .and_then(|(m, _)| recorded_envs(&text[m.clone()]));
                     let text_end = marker.as_ref().map_or(line_range.end, |(m, _)| m.start);
                     let own = text[range.end.min(text_end)..text_end].trim().to_string();
                     let parent = open.iter().rev().skip(1).find_map(|o| *o);
@@ -228,6 +249,7 @@ impl Checklist {
                         children: Vec::new(),
                         line_range,
                         marker,
+                        recorded,
                     });
                 }
                 _ => {}
@@ -365,7 +387,18 @@ pub type Links = Vec<Vec<(usize, Target)>>;
 
 /// Resolves every `item:` of the spec; every link that names no item or several is a diagnostic
 /// at the `item:` in the spec.
-pub fn link<'a>(spec: &'a Spec, checklist: &Checklist) -> Result<Links, Vec<Diagnostic>> {
+pub fn link(spec: &Spec, checklist: &Checklist) -> Result<Links, Vec<Diagnostic>> {
+    let (links, diags) = link_partial(spec, checklist);
+    if diags.is_empty() {
+        Ok(links)
+    } else {
+        Err(diags)
+    }
+}
+
+/// The links of the spec that resolve, and a diagnostic for each that does not (used to see
+/// which lines another environment's spec links, whatever else it names).
+pub fn link_partial<'a>(spec: &'a Spec, checklist: &Checklist) -> (Links, Vec<Diagnostic>) {
     let mut links: Links = vec![Vec::new(); checklist.items.len()];
     let mut diags = Vec::new();
     for (ri, r) in spec.resources.iter().enumerate() {
@@ -398,11 +431,7 @@ pub fn link<'a>(spec: &'a Spec, checklist: &Checklist) -> Result<Links, Vec<Diag
             }
         }
     }
-    if diags.is_empty() {
-        Ok(links)
-    } else {
-        Err(diags)
-    }
+    (links, diags)
 }
 
 /// What happens to one item.
@@ -416,10 +445,37 @@ pub enum Action {
     AlreadyTicked,
     /// Linked and failing; stays unticked (or stays ticked by hand), with the reason.
     Failing(String),
-    /// Linked, but some of its checks could not be verified: left as it is.
-    Unverified,
-    /// Not linked to any check, and no parent rule applies: left as it is.
+    /// Linked, but some of its checks could not be verified: left as it is, with the check.
+    Unverified(String),
+    /// Its checks pass in this run, but the specs of these other environments link it too: left
+    /// as it is until a run that observes all of them (`tick ENV ENV... CHECKLIST`).
+    Waiting(Vec<String>),
+    /// Not linked to any check of this run, and no parent rule applies: left as it is.
     Untouched,
+}
+
+/// One environment's state on one line, for the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvState {
+    /// Every check it links passes.
+    Pass,
+    /// A check it links fails or is missing (the check and its status).
+    Fail(String),
+    /// A check it links could not be verified (the check).
+    Unverified(String),
+    /// Its spec links the line, but it is not part of this run.
+    NotInRun,
+}
+
+impl std::fmt::Display for EnvState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EnvState::Pass => f.write_str("pass"),
+            EnvState::Fail(why) => write!(f, "fail ({why})"),
+            EnvState::Unverified(why) => write!(f, "unverified ({why})"),
+            EnvState::NotInRun => f.write_str("not in this run"),
+        }
+    }
 }
 
 /// The outcome of ticking a checklist.
@@ -429,35 +485,92 @@ pub struct Outcome {
     pub text: String,
     /// One action per item.
     pub actions: Vec<Action>,
+    /// Per item, every environment whose spec links it and its state, by environment name.
+    pub states: Vec<Vec<(String, EnvState)>>,
 }
 
 impl Outcome {
     /// Counts for the summary line.
-    pub fn summary(&self, checklist: &Checklist, links: &Links) -> String {
+    pub fn summary(&self, checklist: &Checklist) -> String {
         let count = |f: fn(&Action) -> bool| self.actions.iter().filter(|a| f(a)).count();
-        let linked = links.iter().filter(|l| !l.is_empty()).count();
+        let linked = self
+            .states
+            .iter()
+            .filter(|s| s.iter().any(|(_, st)| *st != EnvState::NotInRun))
+            .count();
         let total = checklist.items.len();
         let coverage = (linked * 100).checked_div(total).unwrap_or(0);
+        let waiting = count(|a| matches!(a, Action::Waiting(_)));
+        let waiting = if waiting > 0 {
+            format!(", {waiting} left for a run with every environment that links them")
+        } else {
+            String::new()
+        };
         format!(
-            "{} ticked, {} unticked, {} already ticked, {} linked but failing, {} unverified; {linked} of {total} checklist items are linked to checks ({coverage}%), {} not linked",
+            "{} ticked, {} unticked, {} already ticked, {} linked but failing, {} unverified{waiting}; {linked} of {total} checklist items are linked to checks ({coverage}%), {} not linked",
             count(|a| *a == Action::Tick),
             count(|a| matches!(a, Action::Untick(_))),
             count(|a| *a == Action::AlreadyTicked),
             count(|a| matches!(a, Action::Failing(_))),
-            count(|a| *a == Action::Unverified),
+            count(|a| matches!(a, Action::Unverified(_))),
             total - linked,
         )
     }
+
+    /// One line per item a reader needs to see: ticked, unticked, linked but failing (with the
+    /// failing check), linked but unverified, left for a run with every environment, and every
+    /// line several environments link, with each one's state. `path:line: what: text`.
+    pub fn lines(&self, checklist: &Checklist) -> Vec<String> {
+        let path = checklist.path.display();
+        let mut out = Vec::new();
+        for ((item, action), states) in checklist.items.iter().zip(&self.actions).zip(&self.states)
+        {
+            let what =
+                match action {
+                    Action::Tick => "ticked".to_string(),
+                    Action::Untick(why) => format!("unticked: {why}"),
+                    Action::Failing(why) => format!("failing: {why}"),
+                    Action::Unverified(why) => format!("left as it is, not verified: {why}"),
+                    Action::Waiting(others) => format!(
+                    "left as it is: passes here, but {} also link{} it (tick it with {} together)",
+                    list_envs(others),
+                    if others.len() == 1 { "s" } else { "" },
+                    if others.len() == 1 { "that environment" } else { "those environments" },
+                ),
+                    Action::AlreadyTicked if states.len() > 1 => "already ticked".to_string(),
+                    Action::AlreadyTicked | Action::Untouched => continue,
+                };
+            let per_env = if states.len() > 1 {
+                let each: Vec<String> = states.iter().map(|(e, s)| format!("{e}: {s}")).collect();
+                format!(" [{}]", each.join("; "))
+            } else {
+                String::new()
+            };
+            out.push(format!(
+                "{path}:{}: {what}: {}{per_env}",
+                item.line, item.text
+            ));
+        }
+        out
+    }
 }
 
-/// The verdict of an item's own links.
-enum Own {
-    Pass,
-    Fail(String),
-    Unverified,
+fn list_envs(envs: &[String]) -> String {
+    let quoted: Vec<String> = envs.iter().map(|e| format!("`{e}`")).collect();
+    quoted.join(", ")
 }
 
-fn own_verdict(report: &Report, links: &[(usize, Target)]) -> Option<Own> {
+/// One environment's part in a tick: its spec's links into the checklist and its verdicts.
+#[derive(Clone, Copy)]
+pub struct EnvRun<'a> {
+    /// [`link`] of the environment's spec.
+    pub links: &'a Links,
+    /// Its verdicts.
+    pub report: &'a Report,
+}
+
+/// The state of an item's links in one environment (`None`: it links nothing there).
+fn env_state(report: &Report, links: &[(usize, Target)]) -> Option<EnvState> {
     if links.is_empty() {
         return None;
     }
@@ -479,10 +592,77 @@ fn own_verdict(report: &Report, links: &[(usize, Target)]) -> Option<Own> {
         .iter()
         .find(|c| matches!(c.status, Status::Fail | Status::Missing))
     {
-        return Some(Own::Fail(format!("{} {}", bad.id, bad.status.as_str())));
+        return Some(EnvState::Fail(format!(
+            "{} {}",
+            bad.id,
+            bad.status.as_str()
+        )));
     }
-    if checks.is_empty() || checks.iter().any(|c| c.status == Status::Error) {
-        return Some(Own::Unverified);
+    if let Some(err) = checks.iter().find(|c| c.status == Status::Error) {
+        return Some(EnvState::Unverified(err.id.clone()));
+    }
+    if checks.is_empty() {
+        return Some(EnvState::Unverified("no check ran".into()));
+    }
+    Some(EnvState::Pass)
+}
+
+/// The verdict of an item's own links, across every environment.
+enum Own {
+    Pass,
+    Fail(String),
+    Unverified(String),
+    /// Passes in this run; these environments outside it link it too.
+    Waiting(Vec<String>),
+}
+
+/// The combined rule: a line passes only when every linked check of every environment whose spec
+/// links it passes. Any failure fails it; otherwise any check not verified leaves it unverified;
+/// otherwise an environment that links it but is not in this run leaves it waiting. Environments
+/// are taken in name order, so the result never depends on the order they were given in.
+fn combine(states: &[(String, EnvState)]) -> Option<Own> {
+    let observed: Vec<&(String, EnvState)> = states
+        .iter()
+        .filter(|(_, s)| *s != EnvState::NotInRun)
+        .collect();
+    if observed.is_empty() {
+        return None;
+    }
+    // With one environment in play, reasons are the check alone, as they always were.
+    let name = |env: &str, why: &str| {
+        if states.len() > 1 {
+            format!("{env}: {why}")
+        } else {
+            why.to_string()
+        }
+    };
+    let fails: Vec<String> = observed
+        .iter()
+        .filter_map(|(e, s)| match s {
+            EnvState::Fail(why) => Some(name(e, why)),
+            _ => None,
+        })
+        .collect();
+    if !fails.is_empty() {
+        return Some(Own::Fail(fails.join("; ")));
+    }
+    let unverified: Vec<String> = observed
+        .iter()
+        .filter_map(|(e, s)| match s {
+            EnvState::Unverified(why) => Some(name(e, why)),
+            _ => None,
+        })
+        .collect();
+    if !unverified.is_empty() {
+        return Some(Own::Unverified(unverified.join("; ")));
+    }
+    let waiting: Vec<String> = states
+        .iter()
+        .filter(|(_, s)| *s == EnvState::NotInRun)
+        .map(|(e, _)| e.clone())
+        .collect();
+    if !waiting.is_empty() {
+        return Some(Own::Waiting(waiting));
     }
     Some(Own::Pass)
 }
@@ -492,9 +672,42 @@ fn comment_safe(s: &str) -> String {
     s.replace("--", "-")
 }
 
-/// Ticks and unticks the checklist from the report. `date` goes into the markers (YYYY-MM-DD).
+/// Ticks and unticks the checklist from one environment's report. `date` goes into the markers
+/// (YYYY-MM-DD).
 pub fn tick(checklist: &Checklist, links: &Links, report: &Report, date: &str) -> Outcome {
+    tick_envs(checklist, &[EnvRun { links, report }], &[], date)
+}
+
+/// Ticks and unticks the checklist from several environments at once: each line by the combined
+/// rule over every environment whose spec links it (see [`combine`]). `elsewhere[i]` names the
+/// environments outside this run whose specs also link item `i` (may be shorter than the item
+/// list); such a line is never ticked by this run, only unticked when a check of the run fails.
+pub fn tick_envs(
+    checklist: &Checklist,
+    runs: &[EnvRun<'_>],
+    elsewhere: &[Vec<String>],
+    date: &str,
+) -> Outcome {
     let n = checklist.items.len();
+    // Per item, every environment linking it and its state, by name.
+    let states: Vec<Vec<(String, EnvState)>> = (0..n)
+        .map(|i| {
+            let mut s: Vec<(String, EnvState)> = runs
+                .iter()
+                .filter_map(|r| {
+                    let links = r.links.get(i)?;
+                    env_state(r.report, links).map(|st| (r.report.environment.clone(), st))
+                })
+                .collect();
+            for other in elsewhere.get(i).into_iter().flatten() {
+                if !s.iter().any(|(e, _)| e == other) {
+                    s.push((other.clone(), EnvState::NotInRun));
+                }
+            }
+            s.sort_by(|a, b| a.0.cmp(&b.0));
+            s
+        })
+        .collect();
     let mut checked: Vec<bool> = checklist.items.iter().map(|i| i.checked).collect();
     // Whether the item is ticked by infra-verify after this run.
     let mut ours: Vec<bool> = checklist
@@ -510,15 +723,19 @@ pub fn tick(checklist: &Checklist, links: &Links, report: &Report, date: &str) -
         let kids = &item.children;
         let kids_all_ticked = kids.iter().all(|&k| checked[k]);
         let kids_any_ours = kids.iter().any(|&k| ours[k]);
-        let own = own_verdict(report, &links[i]);
+        let own = combine(&states[i]);
+        // Linked only by environments outside this run: not this run's to decide, and no
+        // parent rule either.
+        let elsewhere_only = own.is_none() && !states[i].is_empty();
         let pass = match &own {
             Some(Own::Pass) => kids_all_ticked,
-            None => !kids.is_empty() && kids_all_ticked && kids_any_ours,
+            None if !elsewhere_only => !kids.is_empty() && kids_all_ticked && kids_any_ours,
             _ => false,
         };
         let failing_reason = match &own {
             Some(Own::Fail(reason)) => Some(reason.clone()),
             Some(Own::Pass) if !kids_all_ticked => Some("a sub-item is not ticked".to_string()),
+            None if elsewhere_only => None,
             None if !kids.is_empty() && !kids_all_ticked && kids_any_ours => {
                 Some("a sub-item is not ticked".to_string())
             }
@@ -527,32 +744,29 @@ pub fn tick(checklist: &Checklist, links: &Links, report: &Report, date: &str) -
             }
             _ => None,
         };
-        actions[i] = match (checked[i], ours[i]) {
-            (true, _) if pass => Action::AlreadyTicked,
-            (true, true) => match (&own, failing_reason) {
-                (Some(Own::Unverified), _) => Action::Unverified,
-                (_, Some(reason)) => {
+        actions[i] = match (&own, checked[i], ours[i]) {
+            (Some(Own::Unverified(why)), _, _) => Action::Unverified(why.clone()),
+            (Some(Own::Waiting(others)), _, _) => Action::Waiting(others.clone()),
+            (_, true, _) if pass => Action::AlreadyTicked,
+            (_, true, true) => match failing_reason {
+                Some(reason) => {
                     checked[i] = false;
                     ours[i] = false;
                     Action::Untick(reason)
                 }
-                _ => Action::AlreadyTicked,
+                None => Action::AlreadyTicked,
             },
-            (true, false) => match (&own, failing_reason) {
-                (Some(Own::Fail(reason)), _) => {
-                    Action::Failing(format!("{reason} (ticked by hand: left as it is)"))
-                }
-                (Some(Own::Unverified), _) => Action::Unverified,
-                _ => Action::Untouched,
-            },
-            (false, _) if pass => {
+            (Some(Own::Fail(reason)), true, false) => {
+                Action::Failing(format!("{reason} (ticked by hand: left as it is)"))
+            }
+            (_, true, false) => Action::Untouched,
+            (_, false, _) if pass => {
                 checked[i] = true;
                 ours[i] = true;
                 Action::Tick
             }
-            (false, _) => match (&own, failing_reason) {
-                (Some(Own::Unverified), _) => Action::Unverified,
-                (_, Some(reason)) if own.is_some() || kids_any_ours => Action::Failing(reason),
+            (_, false, _) => match failing_reason {
+                Some(reason) if own.is_some() || kids_any_ours => Action::Failing(reason),
                 _ => Action::Untouched,
             },
         };
@@ -561,12 +775,31 @@ pub fn tick(checklist: &Checklist, links: &Links, report: &Report, date: &str) -
     let mut text = checklist.text.clone();
     for i in (0..n).rev() {
         let item = &checklist.items[i];
+        // The environments that decided the line, recorded in the marker.
+        let deciders: Vec<String> = states[i]
+            .iter()
+            .filter(|(_, s)| *s != EnvState::NotInRun)
+            .map(|(e, _)| comment_safe(e))
+            .collect();
+        let by = if deciders.is_empty() {
+            String::new()
+        } else {
+            format!(" by {}", deciders.join(", "))
+        };
         let (check, comment) = match &actions[i] {
-            Action::Tick => ("x", format!(" {MARKER} verified {date} -->")),
+            Action::Tick => (Some("x"), format!(" {MARKER} verified {date}{by} -->")),
             Action::Untick(reason) => (
-                " ",
+                Some(" "),
                 format!(" {MARKER} unticked {date}, {} -->", comment_safe(reason)),
             ),
+            // A tick whose record names other environments than the ones that now decide it
+            // (an environment stopped or started linking the line): the record is renewed.
+            Action::AlreadyTicked
+                if !deciders.is_empty()
+                    && item.recorded.as_ref().is_some_and(|envs| *envs != deciders) =>
+            {
+                (None, format!(" {MARKER} verified {date}{by} -->"))
+            }
             _ => continue,
         };
         // The marker goes at the end of the line's text, before any trailing whitespace.
@@ -579,9 +812,15 @@ pub fn tick(checklist: &Checklist, links: &Links, report: &Report, date: &str) -
             }
         };
         text.replace_range(insert, &comment);
-        text.replace_range(item.check_byte..item.check_byte + 1, check);
+        if let Some(check) = check {
+            text.replace_range(item.check_byte..item.check_byte + 1, check);
+        }
     }
-    Outcome { text, actions }
+    Outcome {
+        text,
+        actions,
+        states,
+    }
 }
 
 /// A unified diff between two versions of a file.

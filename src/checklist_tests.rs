@@ -148,7 +148,7 @@ fn ticks_passing_items_and_parents_changing_only_their_lines() {
     let (text, actions) = run(LIST, &snapshot("Enabled", B_OK));
     assert_eq!(
         text,
-        "# Buckets\r\n\r\n- [x] Bucket a <!-- infra-verify: verified 2026-03-04 -->\r\n  - [x] versioning on <!-- infra-verify: verified 2026-03-04 -->\r\n  - [x] tagged <!-- infra-verify: verified 2026-03-04 -->  \r\n- [x] Bucket b <!-- infra-verify: verified 2026-03-04 -->\r\n- [x] Person ticked\r\n"
+        "# Buckets\r\n\r\n- [x] Bucket a <!-- infra-verify: verified 2026-03-04 by t -->\r\n  - [x] versioning on <!-- infra-verify: verified 2026-03-04 by t -->\r\n  - [x] tagged <!-- infra-verify: verified 2026-03-04 by t -->  \r\n- [x] Bucket b <!-- infra-verify: verified 2026-03-04 by t -->\r\n- [x] Person ticked\r\n"
     );
     assert_eq!(
         actions,
@@ -183,7 +183,7 @@ fn failing_checks_leave_items_unticked_and_untick_only_infra_verify_ticks() {
     let (text, actions) = run(&ticked, &snapshot("Suspended", B_OK));
     assert_eq!(
         text,
-        "# Buckets\r\n\r\n- [ ] Bucket a <!-- infra-verify: unticked 2026-03-04, s3_bucket/a/versioning fail -->\r\n  - [ ] versioning on <!-- infra-verify: unticked 2026-03-04, s3_bucket/a/versioning fail -->\r\n  - [x] tagged <!-- infra-verify: verified 2026-03-04 -->  \r\n- [x] Bucket b <!-- infra-verify: verified 2026-03-04 -->\r\n- [x] Person ticked\r\n"
+        "# Buckets\r\n\r\n- [ ] Bucket a <!-- infra-verify: unticked 2026-03-04, s3_bucket/a/versioning fail -->\r\n  - [ ] versioning on <!-- infra-verify: unticked 2026-03-04, s3_bucket/a/versioning fail -->\r\n  - [x] tagged <!-- infra-verify: verified 2026-03-04 by t -->  \r\n- [x] Bucket b <!-- infra-verify: verified 2026-03-04 by t -->\r\n- [x] Person ticked\r\n"
     );
     assert!(matches!(actions[0], Action::Untick(_)) && matches!(actions[1], Action::Untick(_)));
     // Once it passes again, the item is ticked and its marker replaced, not repeated.
@@ -196,13 +196,13 @@ fn unverified_checks_neither_tick_nor_untick() {
     let (ticked, _) = run(LIST, &snapshot("Enabled", B_OK));
     let (text, actions) = run(&ticked, &snapshot("Enabled", B_DENIED));
     assert_eq!(text, ticked, "an error is no reason to untick");
-    assert_eq!(actions[3], Action::Unverified);
+    assert_eq!(actions[3], Action::Unverified("s3_bucket/b/exists".into()));
     let (fresh, actions) = run(LIST, &snapshot("Enabled", B_DENIED));
     assert!(
         fresh.contains("- [ ] Bucket b\r\n"),
         "an error is no reason to tick either"
     );
-    assert_eq!(actions[3], Action::Unverified);
+    assert_eq!(actions[3], Action::Unverified("s3_bucket/b/exists".into()));
 }
 
 #[test]
@@ -222,17 +222,17 @@ fn a_parent_waits_for_unlinked_children_and_hand_ticks_are_kept() {
     // An unticked, unlinked sibling holds the parent back.
     assert_eq!(
         go("- [ ] parent\n  - [ ] linked\n  - [ ] manual\n"),
-        "- [ ] parent\n  - [x] linked <!-- infra-verify: verified 2026-03-04 -->\n  - [ ] manual\n"
+        "- [ ] parent\n  - [x] linked <!-- infra-verify: verified 2026-03-04 by t -->\n  - [ ] manual\n"
     );
     // Ticked by hand, it lets the parent be ticked.
     assert_eq!(
         go("- [ ] parent\n  - [ ] linked\n  - [x] manual\n"),
-        "- [x] parent <!-- infra-verify: verified 2026-03-04 -->\n  - [x] linked <!-- infra-verify: verified 2026-03-04 -->\n  - [x] manual\n"
+        "- [x] parent <!-- infra-verify: verified 2026-03-04 -->\n  - [x] linked <!-- infra-verify: verified 2026-03-04 by t -->\n  - [x] manual\n"
     );
     // A parent none of whose children infra-verify ticked is not infra-verify's business.
     assert_eq!(
         go("- [ ] parent\n  - [x] manual\n- [ ] linked\n"),
-        "- [ ] parent\n  - [x] manual\n- [x] linked <!-- infra-verify: verified 2026-03-04 -->\n"
+        "- [ ] parent\n  - [x] manual\n- [x] linked <!-- infra-verify: verified 2026-03-04 by t -->\n"
     );
 }
 
@@ -383,7 +383,7 @@ fn one_check_ticks_every_line_of_an_item_list() {
     for line in ["Bucket a", "Gzip 압축", "버킷 생성", "Compression 활성화"] {
         assert!(
             out.text.contains(&format!(
-                "- [x] {line} <!-- infra-verify: verified 2026-03-04 -->"
+                "- [x] {line} <!-- infra-verify: verified 2026-03-04 by t -->"
             )),
             "{line}: {}",
             out.text
@@ -483,5 +483,194 @@ fn an_existence_line_ticks_on_existence_alone() {
         bad.to_string()
             .contains("s.yaml:6:15: unknown key `itme` in `exists`"),
         "{bad}"
+    );
+}
+
+/// Spec of environment `env`: bucket `env-a`, whose versioning answers the shared line and the
+/// environment's own line.
+fn env_spec(env: &str) -> Spec {
+    crate::spec::from_str(
+        Path::new("s.yaml"),
+        &format!(
+            "version: 1\nenvironment: {env}\nresources:\n  - kind: s3_bucket\n    id: {env}-a\n    expect:\n      versioning: {{ equals: Enabled, item: [\"공통 > 버전 관리 (versioning) > 켜짐\", \"{env} > versioning on\"] }}\n"
+        ),
+    )
+    .expect("spec")
+}
+
+fn env_report(env: &str, versioning: &str, day: &str) -> Report {
+    let snap = Snapshot::from_json(
+        env,
+        &format!(
+            r#"{{"snapshot_version": 1, "metadata": {{"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-03-{day}T05:06:07Z",
+            "environment": "{env}", "account_id": null, "region": null, "caller_arn": null}},
+            "resources": [{{"kind": "s3_bucket", "id": "{env}-a", "status": "present", "attributes": {{"versioning": "{versioning}"}}}}]}}"#
+        ),
+    )
+    .expect("snapshot");
+    evaluate(&env_spec(env), &snap)
+}
+
+/// Two environments' sections and a line both link; its own text holds the path separator.
+const SHARED: &str = "## staging\n\n- [ ] versioning on\n\n## production\n\n- [ ] versioning on\n\n## 공통\n\n- [ ] 버전 관리 (versioning) > 켜짐\n";
+
+/// Ticks `text` with the given environments' (name, versioning, day) in that order.
+fn tick_with(text: &str, envs: &[(&str, &str, &str)], elsewhere: &[Vec<String>]) -> Outcome {
+    let list = parse(text);
+    let specs: Vec<Spec> = envs.iter().map(|(e, _, _)| env_spec(e)).collect();
+    let links: Vec<Links> = specs
+        .iter()
+        .map(|s| link(s, &list).expect("links"))
+        .collect();
+    let reports: Vec<Report> = envs.iter().map(|(e, v, d)| env_report(e, v, d)).collect();
+    let runs: Vec<EnvRun> = links
+        .iter()
+        .zip(&reports)
+        .map(|(links, report)| EnvRun { links, report })
+        .collect();
+    let date = reports
+        .iter()
+        .filter_map(|r| r.source.taken_at.get(..10))
+        .max()
+        .expect("a date");
+    tick_envs(&list, &runs, elsewhere, date)
+}
+
+/// A line several environments link ticks only when every one of them passes, and the file is
+/// the same whatever the order the environments are given in, from any starting file.
+#[test]
+fn a_shared_line_ticks_only_when_every_environment_passes_in_any_order() {
+    let states = ["Enabled", "Suspended"];
+    let mut starts = vec![SHARED.to_string()];
+    for first in states {
+        for second in states {
+            let forward = tick_with(
+                SHARED,
+                &[("staging", first, "04"), ("production", second, "05")],
+                &[],
+            );
+            let backward = tick_with(
+                SHARED,
+                &[("production", second, "05"), ("staging", first, "04")],
+                &[],
+            );
+            assert_eq!(forward.text, backward.text, "{first}/{second}");
+            assert_eq!(forward.actions, backward.actions);
+            let shared_ticked = forward
+                .text
+                .contains("- [x] 버전 관리 (versioning) > 켜짐 <!-- infra-verify: verified 2026-03-05 by production, staging -->");
+            assert_eq!(
+                shared_ticked,
+                first == "Enabled" && second == "Enabled",
+                "{first}/{second}: {}",
+                forward.text
+            );
+            starts.push(forward.text);
+        }
+    }
+    // From every file those runs leave, each order of every verdict gives one file.
+    for start in &starts {
+        for first in states {
+            for second in states {
+                let a = tick_with(
+                    start,
+                    &[("staging", first, "06"), ("production", second, "06")],
+                    &[],
+                );
+                let b = tick_with(
+                    start,
+                    &[("production", second, "06"), ("staging", first, "06")],
+                    &[],
+                );
+                assert_eq!(a.text, b.text);
+            }
+        }
+    }
+    // One failing environment: the reason names it, and the report shows both states.
+    let out = tick_with(
+        SHARED,
+        &[
+            ("staging", "Suspended", "04"),
+            ("production", "Enabled", "04"),
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.actions[2],
+        Action::Failing("staging: s3_bucket/staging-a/versioning fail".into())
+    );
+    let lines = out.lines(&parse(SHARED));
+    assert_eq!(
+        lines,
+        [
+            "c.md:3: failing: s3_bucket/staging-a/versioning fail: versioning on",
+            "c.md:7: ticked: versioning on",
+            "c.md:11: failing: staging: s3_bucket/staging-a/versioning fail: 버전 관리 (versioning) > 켜짐 [production: pass; staging: fail (s3_bucket/staging-a/versioning fail)]",
+        ]
+    );
+}
+
+/// A run of one environment never ticks a line another environment's spec also links: it says
+/// so and leaves it; it unticks infra-verify's tick when its own check fails (the combined rule
+/// fails then, whatever the other says).
+#[test]
+fn a_single_environment_leaves_shared_lines_to_the_combined_rule() {
+    let production = vec![Vec::new(), Vec::new(), vec!["production".to_string()]];
+    // Passing alone: not ticked, and said so.
+    let alone = tick_with(SHARED, &[("staging", "Enabled", "04")], &production);
+    assert_eq!(alone.actions[2], Action::Waiting(vec!["production".into()]));
+    assert!(alone.text.contains("- [ ] 버전 관리 (versioning) > 켜짐\n"));
+    assert!(alone.text.contains(
+        "## staging\n\n- [x] versioning on <!-- infra-verify: verified 2026-03-04 by staging -->"
+    ));
+    assert_eq!(
+        alone.lines(&parse(SHARED))[1],
+        "c.md:11: left as it is: passes here, but `production` also links it (tick it with that environment together): 버전 관리 (versioning) > 켜짐 [production: not in this run; staging: pass]"
+    );
+    assert!(alone
+        .summary(&parse(SHARED))
+        .contains(", 1 left for a run with every environment that links them;"));
+    // Ticked by both, then staging alone passes: left ticked; fails: unticked, naming staging.
+    let both = tick_with(
+        SHARED,
+        &[
+            ("staging", "Enabled", "04"),
+            ("production", "Enabled", "04"),
+        ],
+        &[],
+    );
+    let again = tick_with(&both.text, &[("staging", "Enabled", "05")], &production);
+    assert_eq!(again.text, both.text);
+    let broken = tick_with(&both.text, &[("staging", "Suspended", "05")], &production);
+    assert!(broken.text.contains("- [ ] 버전 관리 (versioning) > 켜짐 <!-- infra-verify: unticked 2026-03-05, staging: s3_bucket/staging-a/versioning fail -->"), "{}", broken.text);
+    // And production alone, passing, does not tick it back.
+    let staging = vec![Vec::new(), Vec::new(), vec!["staging".to_string()]];
+    let back = tick_with(&broken.text, &[("production", "Enabled", "06")], &staging);
+    assert_eq!(back.actions[2], Action::Waiting(vec!["staging".into()]));
+    assert!(back
+        .text
+        .contains("- [ ] 버전 관리 (versioning) > 켜짐 <!-- infra-verify: unticked"));
+}
+
+/// The marker records who ticked a line; when the environments that decide it change, the
+/// record is renewed, and a marker from before records existed is left as it is.
+#[test]
+fn the_marker_records_which_environments_ticked_a_line() {
+    let list = parse("## staging\n\n- [x] versioning on <!-- infra-verify: verified 2026-03-01 -->\n\n## 공통\n\n- [x] 버전 관리 (versioning) > 켜짐 <!-- infra-verify: verified 2026-03-01 by staging, production -->\n");
+    assert_eq!(list.items[0].recorded, None);
+    assert_eq!(
+        list.items[1].recorded,
+        Some(vec!["production".to_string(), "staging".to_string()])
+    );
+    let out = tick_with(&list.text, &[("staging", "Enabled", "09")], &[]);
+    assert_eq!(
+        out.text,
+        "## staging\n\n- [x] versioning on <!-- infra-verify: verified 2026-03-01 -->\n\n## 공통\n\n- [x] 버전 관리 (versioning) > 켜짐 <!-- infra-verify: verified 2026-03-09 by staging -->\n"
+    );
+    assert_eq!(out.actions, [Action::AlreadyTicked, Action::AlreadyTicked]);
+    // Run again: nothing changes.
+    assert_eq!(
+        tick_with(&out.text, &[("staging", "Enabled", "10")], &[]).text,
+        out.text
     );
 }

@@ -115,7 +115,9 @@ pub enum Command {
     /// Observe an environment and save the facts as a snapshot (JSON).
     Snapshot(SnapshotArgs),
     /// Tick the checklist items whose linked checks pass (and untick infra-verify's own ticks
-    /// whose checks now fail). Exit 0 when done; with --check, 1 when the file would change.
+    /// whose checks now fail), from one environment or several at once. Exit 0 when done; with
+    /// --check, 1 when the file would change.
+    #[command(override_usage = "infra-verify tick [OPTIONS] <ENV>... <CHECKLIST>")]
     Tick(TickArgs),
     /// Compare the environment with its baseline (the last accepted snapshot): verdicts that
     /// changed, attribute drift, resources that appeared or disappeared. Exit 0 no drift, 1 drift
@@ -184,8 +186,8 @@ pub struct VerifyArgs {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Also tick this Markdown checklist from the verdicts (see `infra-verify tick`; one
-    /// environment).
+    /// Also tick this Markdown checklist from the verdicts (see `infra-verify tick`); with
+    /// several environments, each line from all of them at once.
     #[arg(long, value_name = "CHECKLIST")]
     pub tick: Option<PathBuf>,
     #[command(flatten)]
@@ -195,21 +197,22 @@ pub struct VerifyArgs {
 /// `infra-verify tick`.
 #[derive(Debug, Clone, Args)]
 pub struct TickArgs {
-    /// Environment name; the spec is <specs-dir>/<ENV>.yaml.
-    #[arg(value_name = "ENV")]
-    pub env: String,
-    /// Spec file to use instead of <specs-dir>/<ENV>.yaml.
+    /// One or more environment names, then the Markdown checklist to tick: `tick staging
+    /// production docs/launch.md`. A line several of them link is decided from all of them at
+    /// once (every linked check of every environment must pass), whatever their order.
+    #[arg(value_names = ["ENV", "CHECKLIST"], required = true, num_args = 1..)]
+    pub targets: Vec<PathBuf>,
+    /// Spec file to use instead of <specs-dir>/<ENV>.yaml (one environment).
     #[arg(long, value_name = "FILE")]
     pub spec: Option<PathBuf>,
-    /// Directory of environment specs.
+    /// Directory of environment specs. The other environments' specs in it are read too, to
+    /// find the lines they also link (a run without them leaves those lines as they are).
     #[arg(long, value_name = "DIR", default_value = "specs")]
     pub specs_dir: PathBuf,
-    /// The Markdown checklist to tick.
-    #[arg(value_name = "CHECKLIST")]
-    pub checklist: PathBuf,
-    /// Evaluate this saved snapshot instead of calling AWS.
+    /// Evaluate this saved snapshot instead of calling AWS; with several environments, one per
+    /// environment (repeat it), matched by its metadata.environment.
     #[arg(long, value_name = "FILE")]
-    pub snapshot: Option<PathBuf>,
+    pub snapshot: Vec<PathBuf>,
     /// Change nothing; print the diff and exit 1 when the file would change.
     #[arg(long, conflicts_with_all = ["diff", "dry_run"])]
     pub check: bool,
@@ -530,6 +533,7 @@ async fn observe_showing(
     let http = probe::HttpOptions {
         timeout: std::time::Duration::from_secs(conn_args.call_timeout),
         max_concurrency: conn_args.max_concurrency,
+        connect_to: conn_args.connect_to.clone(),
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
     tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, bar))
@@ -583,24 +587,30 @@ fn check_snapshot(spec: &Spec, snap: &Snapshot, path: &Path) -> Result<(), Failu
     Ok(())
 }
 
-fn verify_cmd(a: &VerifyArgs) -> CmdResult {
-    if a.envs.is_empty() && a.spec.is_none() {
+/// The environments given: at least one (or --spec), none twice, and --spec with one at most.
+fn check_envs(envs: &[String], spec: Option<&Path>) -> Result<(), Failure> {
+    if envs.is_empty() && spec.is_none() {
         return Err(Failure::usage(
             "give an environment name (e.g. `infra-verify staging`); see --help",
         ));
     }
-    if a.spec.is_some() && a.envs.len() > 1 {
+    if spec.is_some() && envs.len() > 1 {
         return Err(Failure::usage(
             "--spec FILE is one environment's spec: give at most one ENV with it (or several ENVs and no --spec)",
         ));
     }
-    for (i, env) in a.envs.iter().enumerate() {
-        if a.envs[..i].contains(env) {
+    for (i, env) in envs.iter().enumerate() {
+        if envs[..i].contains(env) {
             return Err(Failure::usage(format!(
                 "environment `{env}` is given twice"
             )));
         }
     }
+    Ok(())
+}
+
+fn verify_cmd(a: &VerifyArgs) -> CmdResult {
+    check_envs(&a.envs, a.spec.as_deref())?;
     if a.envs.len() > 1 {
         return verify_many(a);
     }
@@ -630,8 +640,12 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
     // while it is rendered, which is where a large run's memory peaks.
     drop(snap);
     // Links are checked before anything is written, so a bad link changes no file.
-    let checklist = match &a.tick {
-        Some(path) => Some(load_linked(&spec, path)?),
+    let ticking = match &a.tick {
+        Some(path) => Some(load_ticking(
+            std::slice::from_ref(&spec),
+            path,
+            &a.specs_dir,
+        )?),
         None => None,
     };
     let renderer = a.format.renderer();
@@ -643,8 +657,8 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
     if a.format == Format::Github {
         job_summary(|out: &mut dyn Write| Format::Markdown.renderer().render(&report, out, false));
     }
-    if let Some((checklist, links)) = &checklist {
-        tick_checklist(&report, checklist, links, TickMode::Write)?;
+    if let Some(ticking) = &ticking {
+        tick_checklist(&[&report], ticking, TickMode::Write)?;
     }
     Ok(report.outcome.into())
 }
@@ -675,32 +689,39 @@ fn failures(mut list: Vec<Failure>) -> Failure {
     Failure { code, message }
 }
 
-/// `infra-verify ENV ENV...`: every spec loaded (and every problem of every one reported) before
-/// anything is observed; then every environment observed at once, each with its own spec's
-/// `aws:` settings and its own `--profile`; the reports in order and a summary across them. The
-/// exit code is the worst: 1 over 3 over 0.
-fn verify_many(a: &VerifyArgs) -> CmdResult {
-    if a.tick.is_some() {
-        return Err(Failure::usage(
-            "--tick ticks one environment's checklist: run `infra-verify ENV --tick CHECKLIST` once per environment",
-        ));
-    }
+/// The specs of several environments from the specs dir; every problem of every one reported.
+fn load_specs(envs: &[String], specs_dir: &Path) -> Result<Vec<Spec>, Failure> {
     let mut specs = Vec::new();
     let mut problems = Vec::new();
-    for env in &a.envs {
+    for env in envs {
         let target = SpecArgs {
             env: Some(env.clone()),
             spec: None,
-            specs_dir: a.specs_dir.clone(),
+            specs_dir: specs_dir.to_path_buf(),
         };
         match load_spec(&target) {
             Ok(spec) => specs.push(spec),
             Err(f) => problems.push(f),
         }
     }
-    if !problems.is_empty() {
-        return Err(failures(problems));
+    if problems.is_empty() {
+        Ok(specs)
+    } else {
+        Err(failures(problems))
     }
+}
+
+/// `infra-verify ENV ENV...`: every spec loaded (and every problem of every one reported) before
+/// anything is observed; then every environment observed at once, each with its own spec's
+/// `aws:` settings and its own `--profile`; the reports in order and a summary across them. The
+/// exit code is the worst: 1 over 3 over 0.
+fn verify_many(a: &VerifyArgs) -> CmdResult {
+    let specs = load_specs(&a.envs, &a.specs_dir)?;
+    // Links are checked before anything is observed or written.
+    let ticking = match &a.tick {
+        Some(path) => Some(load_ticking(&specs, path, &a.specs_dir)?),
+        None => None,
+    };
     let names: Vec<&str> = specs.iter().map(|s| s.environment.as_str()).collect();
     a.connection
         .check_profiles(&names)
@@ -730,6 +751,10 @@ fn verify_many(a: &VerifyArgs) -> CmdResult {
     )?;
     if a.format == Format::Github {
         job_summary(|out: &mut dyn Write| Format::Markdown.renderer().render_all(&all, out, false));
+    }
+    if let Some(ticking) = &ticking {
+        let reports: Vec<&Report> = all.environments.iter().collect();
+        tick_checklist(&reports, ticking, TickMode::Write)?;
     }
     Ok(all.outcome.into())
 }
@@ -1076,6 +1101,96 @@ fn load_linked(spec: &Spec, path: &Path) -> Result<(Checklist, checklist::Links)
     Ok((list, links))
 }
 
+/// A checklist ready to tick: every environment's links into it (in the order of the run's
+/// specs), and for each line the environments outside the run whose specs link it too.
+struct Ticking {
+    list: Checklist,
+    links: Vec<checklist::Links>,
+    elsewhere: Vec<Vec<String>>,
+}
+
+/// Reads a checklist, resolves every `item:` of every spec of the run in it (every bad link of
+/// every spec is reported, and nothing is written), and reads the other environments' specs in
+/// the specs dir to find the lines they link too.
+fn load_ticking(specs: &[Spec], path: &Path, specs_dir: &Path) -> Result<Ticking, Failure> {
+    let list = Checklist::load(path).map_err(|e| Failure::usage(e.to_string()))?;
+    let mut links = Vec::new();
+    let mut diags = Vec::new();
+    for spec in specs {
+        match checklist::link(spec, &list) {
+            Ok(l) => links.push(l),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Failure::usage(spec::SpecError::Invalid(diags).to_string()));
+    }
+    let run: Vec<&str> = specs.iter().map(|s| s.environment.as_str()).collect();
+    let elsewhere = linked_elsewhere(specs_dir, &run, &list);
+    Ok(Ticking {
+        list,
+        links,
+        elsewhere,
+    })
+}
+
+/// Whether spec text declares an environment at its top level (files that specs extend, such as
+/// `base.yaml`, do not: they are not environments).
+fn declares_environment(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("environment:"))
+}
+
+/// For each line of the checklist, the environments other than `run` whose specs in `specs_dir`
+/// link it (in name order). A spec there that cannot be read is a warning: the lines it links are
+/// then decided without it.
+fn linked_elsewhere(specs_dir: &Path, run: &[&str], list: &Checklist) -> Vec<Vec<String>> {
+    let mut elsewhere: Vec<Vec<String>> = vec![Vec::new(); list.items.len()];
+    let Ok(entries) = std::fs::read_dir(specs_dir) else {
+        return elsewhere;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if !declares_environment(&text) {
+            continue;
+        }
+        let spec = match spec::load(&path) {
+            Ok(spec) => spec,
+            Err(e) => {
+                let first = e.to_string();
+                let first = first.lines().next().unwrap_or_default();
+                let _ = writeln!(
+                    crate::terminal::notes(),
+                    "warning: cannot read {} to see which lines of {} it links ({first}); lines it links are decided without it",
+                    path.display(),
+                    list.path.display()
+                );
+                continue;
+            }
+        };
+        if run.contains(&spec.environment.as_str()) {
+            continue;
+        }
+        let (links, _) = checklist::link_partial(&spec, list);
+        for (i, l) in links.iter().enumerate() {
+            if !l.is_empty() && !elsewhere[i].contains(&spec.environment) {
+                elsewhere[i].push(spec.environment.clone());
+            }
+        }
+    }
+    for e in &mut elsewhere {
+        e.sort();
+    }
+    elsewhere
+}
+
 /// What `tick` does with the result.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TickMode {
@@ -1085,15 +1200,23 @@ enum TickMode {
     DryRun,
 }
 
-/// Ticks a checklist; returns whether the file changed (or would change).
-fn tick_checklist(
-    report: &Report,
-    list: &Checklist,
-    links: &checklist::Links,
-    mode: TickMode,
-) -> Result<bool, Failure> {
-    let date = report.source.taken_at.get(..10).unwrap_or("unknown-date");
-    let outcome = checklist::tick(list, links, report, date);
+/// Ticks a checklist from one or more environments' reports (in the order of the ticking's
+/// links); returns whether the file changed (or would change).
+fn tick_checklist(reports: &[&Report], t: &Ticking, mode: TickMode) -> Result<bool, Failure> {
+    let list = &t.list;
+    // The date of the latest observation: the same whatever the order of the environments.
+    let date = reports
+        .iter()
+        .filter_map(|r| r.source.taken_at.get(..10))
+        .max()
+        .unwrap_or("unknown-date");
+    let runs: Vec<checklist::EnvRun> = t
+        .links
+        .iter()
+        .zip(reports)
+        .map(|(links, report)| checklist::EnvRun { links, report })
+        .collect();
+    let outcome = checklist::tick_envs(list, &runs, &t.elsewhere, date);
     let changed = outcome.text != list.text;
     let mut out = crate::terminal::report_out();
     match mode {
@@ -1108,49 +1231,96 @@ fn tick_checklist(
                 out.write_all(checklist::diff(&list.path, &list.text, &outcome.text).as_bytes());
         }
         TickMode::DryRun => {
-            for (item, action) in list.items.iter().zip(&outcome.actions) {
-                let what = match action {
-                    checklist::Action::Tick => "tick".to_string(),
-                    checklist::Action::Untick(why) => format!("untick: {why}"),
-                    checklist::Action::Failing(why) => format!("stays unticked: {why}"),
-                    checklist::Action::Unverified => "left as it is: not verified".to_string(),
-                    _ => continue,
-                };
-                let _ = writeln!(
-                    out,
-                    "{}:{}: {what}: {}",
-                    list.path.display(),
-                    item.line,
-                    item.text
-                );
+            for line in outcome.lines(list) {
+                let _ = writeln!(out, "{line}");
             }
         }
     }
     let _ = out.flush();
     drop(out);
+    let mut notes = crate::terminal::notes();
+    if mode != TickMode::DryRun {
+        for line in outcome.lines(list) {
+            let _ = writeln!(notes, "{line}");
+        }
+    }
     let note = if mode == TickMode::Write {
         ""
     } else {
         " (nothing written)"
     };
     let _ = writeln!(
-        crate::terminal::notes(),
+        notes,
         "{}: {}{note}",
         list.path.display(),
-        outcome.summary(list, links)
+        outcome.summary(list)
     );
     Ok(changed)
 }
 
+impl TickArgs {
+    /// The environments given (every target but the last); each must be a name.
+    fn envs(&self) -> Result<Vec<String>, Failure> {
+        let envs = match self.targets.split_last() {
+            Some((_, envs)) if !envs.is_empty() => envs,
+            _ => {
+                return Err(Failure::usage(
+                    "give the environment names, then the checklist: `infra-verify tick ENV... CHECKLIST`",
+                ))
+            }
+        };
+        envs.iter()
+            .map(|e| {
+                e.to_str().map(str::to_string).ok_or_else(|| {
+                    Failure::usage(format!("`{}` is not an environment name", e.display()))
+                })
+            })
+            .collect()
+    }
+
+    /// The checklist (the last target).
+    fn checklist(&self) -> Result<&Path, Failure> {
+        self.targets
+            .last()
+            .map(PathBuf::as_path)
+            .ok_or_else(|| Failure::usage("give an environment name and a checklist"))
+    }
+}
+
 fn tick_cmd(a: &TickArgs) -> CmdResult {
-    let spec = load_spec(&SpecArgs {
-        env: Some(a.env.clone()),
-        spec: a.spec.clone(),
-        specs_dir: a.specs_dir.clone(),
-    })?;
-    let (list, links) = load_linked(&spec, &a.checklist)?;
-    let snap = facts(&spec, a.snapshot.as_deref(), &a.connection)?;
-    let report = evaluate::evaluate(&spec, &snap);
+    let envs = a.envs()?;
+    let checklist_path = a.checklist()?;
+    check_envs(&envs, a.spec.as_deref())?;
+    let specs = if envs.len() == 1 {
+        vec![load_spec(&SpecArgs {
+            env: envs.first().cloned(),
+            spec: a.spec.clone(),
+            specs_dir: a.specs_dir.clone(),
+        })?]
+    } else {
+        load_specs(&envs, &a.specs_dir)?
+    };
+    let names: Vec<&str> = specs.iter().map(|s| s.environment.as_str()).collect();
+    a.connection
+        .check_profiles(&names)
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let ticking = load_ticking(&specs, checklist_path, &a.specs_dir)?;
+    let snaps =
+        match (specs.as_slice(), a.snapshot.as_slice()) {
+            ([spec], []) => vec![facts(spec, None, &a.connection)?],
+            ([spec], [one]) => vec![facts(spec, Some(one), &a.connection)?],
+            ([_], _) => return Err(Failure::usage(
+                "one environment takes one --snapshot FILE (several go with several environments)",
+            )),
+            (_, []) => observe_many(&specs, &a.connection)?,
+            (_, paths) => snapshots_for(&specs, paths)?,
+        };
+    let reports: Vec<Report> = specs
+        .iter()
+        .zip(&snaps)
+        .map(|(spec, snap)| evaluate::evaluate(spec, snap))
+        .collect();
+    drop(snaps);
     let mode = if a.check {
         TickMode::Check
     } else if a.diff {
@@ -1160,7 +1330,8 @@ fn tick_cmd(a: &TickArgs) -> CmdResult {
     } else {
         TickMode::Write
     };
-    let changed = tick_checklist(&report, &list, &links, mode)?;
+    let refs: Vec<&Report> = reports.iter().collect();
+    let changed = tick_checklist(&refs, &ticking, mode)?;
     Ok(if a.check && changed {
         ExitCode::NotReady
     } else {
@@ -1429,6 +1600,32 @@ fn validate_cmd(a: &ValidateArgs) -> CmdResult {
             list.path.display(),
             list.items.len()
         );
+        // Lines other environments' specs link too: `tick` decides them from all at once.
+        let elsewhere = linked_elsewhere(&a.target.specs_dir, &[&spec.environment], list);
+        let mut shared = 0;
+        let mut others: Vec<&str> = Vec::new();
+        for (l, e) in links.iter().zip(&elsewhere) {
+            if !l.is_empty() && !e.is_empty() {
+                shared += 1;
+                for env in e {
+                    if !others.contains(&env.as_str()) {
+                        others.push(env);
+                    }
+                }
+            }
+        }
+        if shared > 0 {
+            others.sort();
+            let _ = writeln!(
+                out,
+                "{}: {shared} of them also linked by {}: tick them with every environment at once (`infra-verify tick {} {} {}`)",
+                list.path.display(),
+                others.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", "),
+                spec.environment,
+                others.join(" "),
+                list.path.display()
+            );
+        }
     }
     if !unprobed.is_empty() {
         let list: Vec<&str> = unprobed.into_iter().collect();

@@ -87,6 +87,7 @@ fn every_bundled_spec_validates() {
         "ticketing-production",
         "group-production",
         "learning-saas",
+        "ai-marketplace",
     ] {
         iv().args(["validate", env])
             .assert()
@@ -449,17 +450,6 @@ fn several_environments_usage_errors_exit_2_before_anything_is_observed() {
     refused(
         &["--snapshot", FIXTURE, "--snapshot", FIXTURE],
         "fixtures/staging.snapshot.json and fixtures/staging.snapshot.json are both snapshots of environment `staging`",
-    );
-    refused(
-        &[
-            "--snapshot",
-            FIXTURE,
-            "--snapshot",
-            FIXTURE_TICKETING,
-            "--tick",
-            CHECKLIST,
-        ],
-        "--tick ticks one environment's checklist",
     );
     refused(
         &["--spec", "specs/staging.yaml"],
@@ -1104,7 +1094,7 @@ fn tick_offline_ticks_exactly_the_passing_items_and_is_idempotent() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains(
-            "15 ticked, 0 unticked, 0 already ticked, 5 linked but failing, 0 unverified; 20 of 34 checklist items are linked to checks (58%), 14 not linked",
+            "14 ticked, 0 unticked, 0 already ticked, 5 linked but failing, 0 unverified, 2 left for a run with every environment that links them; 21 of 35 checklist items are linked to checks (60%), 14 not linked",
         ));
     let ticked = std::fs::read_to_string(&path).expect("read");
     insta::assert_snapshot!("live_commerce_checklist_ticked", ticked);
@@ -1116,7 +1106,7 @@ fn tick_offline_ticks_exactly_the_passing_items_and_is_idempotent() {
         if o != n {
             let restored = n
                 .replacen("[x]", "[ ]", 1)
-                .replace(" <!-- infra-verify: verified 2026-11-22 -->", "");
+                .replace(" <!-- infra-verify: verified 2026-11-22 by staging -->", "");
             assert_eq!(&restored, o, "changed beyond the checkbox and marker");
         }
     }
@@ -1141,6 +1131,167 @@ fn tick_offline_ticks_exactly_the_passing_items_and_is_idempotent() {
         .args(["--snapshot", FIXTURE, "--check"])
         .assert()
         .code(0);
+}
+
+const FIXTURE_PRODUCTION: &str = "fixtures/production.snapshot.json";
+
+/// Runs `infra-verify tick ENVS... CHECKLIST --snapshot ...`; returns (file after, stderr).
+fn tick_envs(path: &std::path::Path, envs: &[&str], snapshots: &[&str]) -> (String, String) {
+    let mut cmd = iv();
+    cmd.arg("tick").args(envs).arg(path);
+    for s in snapshots {
+        cmd.args(["--snapshot", s]);
+    }
+    let out = cmd.output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{envs:?}: {stderr}");
+    (std::fs::read_to_string(path).expect("read"), stderr)
+}
+
+/// Staging and production share "ECR scan on push" (one repository) and "Fargate capacity
+/// provider": `tick staging production` decides them from both at once, gives the same file in
+/// either order, ticks a shared line only when both pass, and records who ticked it. One
+/// environment alone never ticks a shared line, so running them one after the other gives the
+/// same file in either order too.
+#[test]
+fn tick_decides_shared_lines_from_every_environment_in_any_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fresh = std::fs::read_to_string(CHECKLIST).expect("fixture");
+    let both = [FIXTURE, FIXTURE_PRODUCTION];
+    let a = write(&dir, "a.md", &fresh);
+    let b = write(&dir, "b.md", &fresh);
+    let (forward, stderr) = tick_envs(&a, &["staging", "production"], &both);
+    let (backward, _) = tick_envs(
+        &b,
+        &["production", "staging"],
+        &[FIXTURE_PRODUCTION, FIXTURE],
+    );
+    assert_eq!(forward, backward);
+    insta::assert_snapshot!("live_commerce_checklist_ticked_by_both", forward);
+    // The date is the latest observation's, whatever the order.
+    for line in [
+        "- [x] ECR scan on push <!-- infra-verify: verified 2026-12-04 by production, staging -->\n",
+        "- [x] Fargate capacity provider <!-- infra-verify: verified 2026-12-04 by production, staging -->\n",
+        "  - [x] instance type: db.t3.small <!-- infra-verify: verified 2026-12-04 by production -->\n",
+        "  - [x] instance type: db.t3.micro <!-- infra-verify: verified 2026-12-04 by staging -->\n",
+    ] {
+        assert!(forward.contains(line), "{line}");
+    }
+    assert!(
+        stderr.contains(":33: ticked: ECR scan on push [production: pass; staging: pass]\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(
+        "21 ticked, 0 unticked, 0 already ticked, 7 linked but failing, 0 unverified; 28 of 35 checklist items are linked to checks (80%), 7 not linked"
+    ), "{stderr}");
+    // A run of both again changes nothing.
+    assert_eq!(tick_envs(&a, &["staging", "production"], &both).0, forward);
+
+    // Production's scan on push turned off: the shared line is not ticked (and infra-verify's
+    // tick of it is taken back), in either order, naming the environment that fails.
+    let snap = std::fs::read_to_string(FIXTURE_PRODUCTION).expect("fixture");
+    let mut json: serde_json::Value = serde_json::from_str(&snap).expect("json");
+    for r in json["resources"].as_array_mut().expect("resources") {
+        if r["kind"] == "ecr_repository" && r["id"] == "dorami-backend" {
+            r["attributes"]["scan_on_push"] = serde_json::Value::Bool(false);
+        }
+    }
+    let off = dir.path().join("production-off.json");
+    std::fs::write(&off, json.to_string()).expect("write");
+    let off = off.to_str().expect("utf-8 path");
+    let c = write(&dir, "c.md", &fresh);
+    let d = write(&dir, "d.md", &fresh);
+    let (failing, stderr) = tick_envs(&c, &["staging", "production"], &[FIXTURE, off]);
+    assert_eq!(
+        tick_envs(&d, &["production", "staging"], &[off, FIXTURE]).0,
+        failing
+    );
+    assert!(failing.contains("- [ ] ECR scan on push\n"));
+    assert!(stderr.contains(":33: failing: production: ecr_repository/dorami-backend/scan_on_push fail: ECR scan on push [production: fail (ecr_repository/dorami-backend/scan_on_push fail); staging: pass]"), "{stderr}");
+    let (unticked, _) = tick_envs(&a, &["staging", "production"], &[FIXTURE, off]);
+    assert!(unticked.contains("- [ ] ECR scan on push <!-- infra-verify: unticked 2026-12-04, production: ecr_repository/dorami-backend/scan_on_push fail -->\n"), "{unticked}");
+
+    // One environment at a time: shared lines are left to a run of both, and said so; the
+    // order of the runs does not matter.
+    let e = write(&dir, "e.md", &fresh);
+    let f = write(&dir, "f.md", &fresh);
+    let (_, stderr) = tick_envs(&e, &["staging"], &[FIXTURE]);
+    assert!(stderr.contains(":89: left as it is: passes here, but `production` also links it (tick it with that environment together): Fargate capacity provider [production: not in this run; staging: pass]"), "{stderr}");
+    let (one_by_one, _) = tick_envs(&e, &["production"], &[FIXTURE_PRODUCTION]);
+    tick_envs(&f, &["production"], &[FIXTURE_PRODUCTION]);
+    assert_eq!(tick_envs(&f, &["staging"], &[FIXTURE]).0, one_by_one);
+    assert!(one_by_one.contains("- [ ] ECR scan on push\n"));
+    assert!(one_by_one.contains("- [ ] Fargate capacity provider\n"));
+    // A single run keeps a tick both made while its own check passes, and takes it back when
+    // its own check fails.
+    let (kept, _) = tick_envs(&a, &["staging", "production"], &both);
+    assert_eq!(
+        tick_envs(&a, &["production"], &[FIXTURE_PRODUCTION]).0,
+        kept
+    );
+    let (taken_back, _) = tick_envs(&a, &["production"], &[off]);
+    assert!(taken_back.contains("- [ ] ECR scan on push <!-- infra-verify: unticked 2026-12-04, production: ecr_repository/dorami-backend/scan_on_push fail -->\n"));
+
+    // `infra-verify staging production --tick` is the same decision, with the gate's exit code.
+    let g = write(&dir, "g.md", &fresh);
+    iv().args([
+        "staging",
+        "production",
+        "--snapshot",
+        FIXTURE,
+        "--snapshot",
+        FIXTURE_PRODUCTION,
+        "--tick",
+    ])
+    .arg(&g)
+    .assert()
+    .code(1);
+    assert_eq!(std::fs::read_to_string(&g).expect("read"), forward);
+    // `validate --checklist` names the shared lines.
+    iv().args(["validate", "staging", "--checklist", CHECKLIST])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("2 of them also linked by `production`: tick them with every environment at once (`infra-verify tick staging production fixtures/checklists/live-commerce.md`)"));
+}
+
+/// The group app's own checklist (../shared/checklists/group-app.md, committed under
+/// fixtures/checklists/) ticked by the shipped group-production spec on the emulator's snapshot:
+/// the AWS lines it links tick, the two seeded gaps keep theirs unticked, nothing else moves.
+#[test]
+fn the_group_app_checklist_is_ticked_by_its_shipped_spec() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let original = std::fs::read_to_string("fixtures/checklists/group-app.md").expect("fixture");
+    let path = write(&dir, "group-app.md", &original);
+    let (ticked, stderr) = tick_envs(&path, &["group-production"], &[FIXTURE_GROUP]);
+    assert!(stderr.contains("8 ticked, 0 unticked, 0 already ticked, 2 linked but failing, 0 unverified; 10 of 71 checklist items are linked to checks"), "{stderr}");
+    assert!(
+        stderr.contains(
+            ":47: failing: rds_instance/moim-production/backup_retention_period fail: AWS RDS 설정"
+        ),
+        "{stderr}"
+    );
+    for line in [
+        "AWS ECR 설정",
+        "ECS 클러스터 구성",
+        "ElastiCache Redis 설정",
+        "CloudFront CDN 구성",
+        "SSL 인증서 설정",
+        "CloudWatch 통합",
+        "취약점 스캔",
+        "모니터링 알림 설정",
+    ] {
+        assert!(
+            ticked.contains(&format!("- [x] {line} <!-- infra-verify: verified ")),
+            "{line}"
+        );
+    }
+    for gap in ["AWS RDS 설정", "백업 및 복구 시스템"] {
+        assert!(ticked.contains(&format!("- [ ] {gap}\n")), "{gap}");
+    }
+    let (old, new): (Vec<&str>, Vec<&str>) = (original.lines().collect(), ticked.lines().collect());
+    assert_eq!(old.len(), new.len());
+    let changed = old.iter().zip(&new).filter(|(o, n)| o != n).count();
+    assert_eq!(changed, 8);
 }
 
 #[test]
@@ -1182,20 +1333,24 @@ fn tick_check_diff_and_dry_run_change_nothing() {
         .args(["--snapshot", FIXTURE, "--check"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("-- [ ] ECR scan on push\n+- [x] ECR scan on push <!-- infra-verify: verified 2026-11-22 -->"));
+        .stdout(predicate::str::contains("\n-1. [ ] ALB health check path /api/health\n"))
+        .stdout(predicate::str::contains("\n+1. [x] ALB health check path /api/health <!-- infra-verify: verified 2026-11-22 by staging -->\n"));
     iv().args(["tick", "staging"])
         .arg(&path)
         .args(["--snapshot", FIXTURE, "--diff"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("+- [x] ECR scan on push"));
+        .stdout(predicate::str::contains(
+            "+1. [x] ALB health check path /api/health",
+        ));
     iv().args(["tick", "staging"])
         .arg(&path)
         .args(["--snapshot", FIXTURE, "--dry-run"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains(":33: tick: ECR scan on push"))
-        .stdout(predicate::str::contains(":22: stays unticked: rds_instance/dorami-staging/backup_retention_period fail: **Backups kept 7 days**"));
+        .stdout(predicate::str::contains(":50: ticked: ALB health check path /api/health\n"))
+        .stdout(predicate::str::contains(":22: failing: rds_instance/dorami-staging/backup_retention_period fail: **Backups kept 7 days**\n"))
+        .stdout(predicate::str::contains(":33: left as it is: passes here, but `production` also links it (tick it with that environment together): ECR scan on push [production: not in this run; staging: pass]\n"));
     assert_eq!(std::fs::read(&path).expect("read"), before);
 }
 
@@ -1208,9 +1363,10 @@ fn verify_with_tick_keeps_the_verdict_exit_code() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("NOT READY"));
-    assert!(std::fs::read_to_string(&path)
-        .expect("read")
-        .contains("- [x] ECR scan on push <!--"));
+    let ticked = std::fs::read_to_string(&path).expect("read");
+    assert!(ticked.contains("1. [x] ALB health check path /api/health <!--"));
+    // Production's spec links it too: a staging run leaves it.
+    assert!(ticked.contains("- [ ] ECR scan on push\n"));
 }
 
 #[test]
@@ -1251,7 +1407,7 @@ fn bad_links_are_spec_errors_and_the_checklist_is_untouched() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "every link resolves: 20 of 34 checklist items are linked to checks",
+            "every link resolves: 21 of 35 checklist items are linked to checks",
         ));
 }
 
@@ -1819,7 +1975,7 @@ fn init_from_checklist_drafts_a_spec_that_validates_with_its_links() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains(
-            "drafted 16 resources; 21 of 34 checklist items linked, 2 lines left as TODO",
+            "drafted 16 resources; 21 of 35 checklist items linked, 2 lines left as TODO",
         ));
     let spec = std::fs::read_to_string(&out).expect("the draft");
     insta::assert_snapshot!("init_from_checklist_live_commerce_staging", spec);
@@ -1833,7 +1989,7 @@ fn init_from_checklist_drafts_a_spec_that_validates_with_its_links() {
             "environment `staging`, 16 resources, 37 checks",
         ))
         .stdout(predicate::str::contains(
-            "every link resolves: 21 of 34 checklist items are linked to checks",
+            "every link resolves: 21 of 35 checklist items are linked to checks",
         ));
     // The same draft on stdout; the existing file is refused without --force.
     let stdout = iv()
