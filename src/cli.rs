@@ -87,11 +87,20 @@ Examples:
   infra-verify kinds rds_instance
   infra-verify schema > docs/spec.schema.json          JSON Schema of specs, for editors";
 
+/// `infra-verify --version`: the release and the commit it was built from (build.rs), e.g.
+/// `0.2.0 (3f2a9c1d4e5b 2026-12-05)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("INFRA_VERIFY_COMMIT"),
+    ")"
+);
+
 /// Verify AWS environments against declarative YAML specs.
 #[derive(Debug, Parser)]
 #[command(
     name = "infra-verify",
-    version,
+    version = VERSION,
     about,
     after_help = AFTER_HELP,
     args_conflicts_with_subcommands = true,

@@ -111,13 +111,15 @@ pub enum SnapshotError {
         /// The cause, with line and column.
         source: serde_json::Error,
     },
-    /// Written by an incompatible version.
-    #[error("{path} has snapshot_version {found}; this build reads version {SNAPSHOT_VERSION}")]
+    /// Written by an incompatible version (CHANGELOG.md: "What the version number promises").
+    #[error("{path} has snapshot_version {found}; this build reads version {SNAPSHOT_VERSION}: {advice}")]
     Version {
         /// The file.
         path: String,
         /// Its version.
         found: u32,
+        /// Which infra-verify wrote it, when the file says, and what to do.
+        advice: String,
     },
 }
 
@@ -137,10 +139,37 @@ impl Snapshot {
         #[derive(Deserialize)]
         struct VersionOnly {
             snapshot_version: u32,
+            #[serde(default)]
+            metadata: Option<ToolOnly>,
         }
-        let version = |found: u32| SnapshotError::Version {
-            path: name.to_string(),
-            found,
+        #[derive(Deserialize)]
+        struct ToolOnly {
+            #[serde(default)]
+            tool_version: Option<String>,
+        }
+        let version = |found: u32| {
+            let by = serde_json::from_str::<VersionOnly>(text)
+                .ok()
+                .and_then(|v| v.metadata)
+                .and_then(|m| m.tool_version)
+                .map(|v| format!(" ({v})"))
+                .unwrap_or_default();
+            let advice = if found > SNAPSHOT_VERSION {
+                format!(
+                    "it was written by a newer infra-verify{by}; upgrade this one ({}) to read it",
+                    env!("CARGO_PKG_VERSION")
+                )
+            } else {
+                format!(
+                    "it was written by an older infra-verify{by}; take it again with this one \
+                     (a drift baseline: `infra-verify drift ENV --accept`)"
+                )
+            };
+            SnapshotError::Version {
+                path: name.to_string(),
+                found,
+                advice,
+            }
         };
         // Parsed once; only a snapshot that does not parse is read again for its version, so
         // that one of another version says so rather than what field it lacks.

@@ -595,9 +595,26 @@ fn broken_snapshots_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "has snapshot_version 99; this build reads version 1",
+            "has snapshot_version 99; this build reads version 1: it was written by a newer \
+             infra-verify; upgrade this one",
         ));
+    // An older format (the fixture as a version-0 file) names who wrote it and what to do.
     let fixture = std::fs::read_to_string(FIXTURE).expect("fixture");
+    let older = write(
+        &dir,
+        "o.json",
+        &fixture.replacen("\"snapshot_version\": 1", "\"snapshot_version\": 0", 1),
+    );
+    iv().args(["staging", "--snapshot"])
+        .arg(&older)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "has snapshot_version 0; this build reads version 1: it was written by an older \
+             infra-verify ({}); take it again with this one (a drift baseline: `infra-verify \
+             drift ENV --accept`)",
+            env!("CARGO_PKG_VERSION")
+        )));
     let other_account = write(
         &dir,
         "a.json",
@@ -705,10 +722,19 @@ fn help_and_version_exit_0_and_document_exit_codes() {
         .code(0)
         .stdout(predicate::str::contains("Exit codes:"))
         .stdout(predicate::str::contains("3  could not verify"));
-    iv().arg("--version")
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+    // The version and the commit it was built from: this checkout's HEAD (build.rs).
+    let head = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%h %cs", "--abbrev=12"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git runs");
+    let head = String::from_utf8(head.stdout).expect("utf-8");
+    assert!(!head.trim().is_empty(), "the tests run in a git checkout");
+    iv().arg("--version").assert().code(0).stdout(format!(
+        "infra-verify {} ({})\n",
+        env!("CARGO_PKG_VERSION"),
+        head.trim()
+    ));
 }
 
 #[test]
