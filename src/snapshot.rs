@@ -246,3 +246,41 @@ impl Snapshot {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = include_str!("../fixtures/staging.snapshot.json");
+
+    /// The compatibility rule of CHANGELOG.md: fields a later release adds (at the top, in the
+    /// metadata, in a record) are ignored by this one, so a baseline written by 0.x+1 with only
+    /// additions is read by 0.x, and one written by 0.x is read by 0.x+1.
+    #[test]
+    fn fields_added_by_a_later_release_are_read_past() {
+        let mut doc: serde_json::Value = serde_json::from_str(FIXTURE).expect("fixture");
+        doc["added_later"] = serde_json::json!({"anything": [1, 2]});
+        doc["metadata"]["added_later"] = serde_json::json!("x");
+        doc["resources"][0]["added_later"] = serde_json::json!(true);
+        let text = serde_json::to_string(&doc).expect("json");
+        let read = Snapshot::from_json("later.json", &text).expect("read past the additions");
+        let original = Snapshot::from_json("fixture.json", FIXTURE).expect("fixture reads");
+        assert_eq!(read, original);
+    }
+
+    #[test]
+    fn another_version_is_refused_with_who_wrote_it_and_what_to_do() {
+        let newer = FIXTURE.replacen("\"snapshot_version\": 1", "\"snapshot_version\": 2", 1);
+        let err = Snapshot::from_json("b.json", &newer).expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("b.json has snapshot_version 2; this build reads version 1: "),
+            "{text}"
+        );
+        assert!(
+            text.contains("written by a newer infra-verify (0.1.0)"),
+            "{text}"
+        );
+        assert!(text.contains("upgrade this one"), "{text}");
+    }
+}
