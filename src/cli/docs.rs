@@ -50,7 +50,9 @@ pub fn man_page() -> io::Result<Vec<u8>> {
     use clap_mangen::roff::{bold, roman, Roff};
     use clap_mangen::Man;
 
-    let mut cmd = super::Cli::command();
+    // The release only, not the commit `--version` names: the page is committed and must not
+    // change with every commit.
+    let mut cmd = super::Cli::command().version(env!("CARGO_PKG_VERSION"));
     cmd.build();
     let mut out = Vec::new();
     let man = Man::new(cmd.clone());
