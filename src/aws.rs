@@ -259,7 +259,8 @@ fn by_action(calls: BTreeMap<String, u64>) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
     for (k, n) in calls {
         let (svc, op) = k.split_once(':').unwrap_or((&k, ""));
-        let name = crate::plan::action_for(svc, op).map_or(k.clone(), str::to_string);
+        let name =
+            crate::catalog::operations::action_for(svc, op).map_or(k.clone(), str::to_string);
         *out.entry(name).or_insert(0) += n;
     }
     out

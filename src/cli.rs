@@ -1591,7 +1591,6 @@ fn validate_cmd(a: &ValidateArgs) -> CmdResult {
         .iter()
         .map(|r| 1 + r.expectations.len())
         .sum();
-    let unprobed = plan::plan(&spec).unprobed_kinds;
     let mut out = crate::terminal::report_out();
     let _ = writeln!(
         out,
@@ -1635,14 +1634,6 @@ fn validate_cmd(a: &ValidateArgs) -> CmdResult {
                 list.path.display()
             );
         }
-    }
-    if !unprobed.is_empty() {
-        let list: Vec<&str> = unprobed.into_iter().collect();
-        let _ = writeln!(
-            out,
-            "note: no live probe yet for {}; their checks are `error` in live runs (use --snapshot)",
-            list.join(", ")
-        );
     }
     Ok(ExitCode::Ready)
 }
@@ -1691,13 +1682,9 @@ fn kinds_cmd(a: &KindsArgs) -> CmdResult {
             .map(|k| k.name.len())
             .max()
             .unwrap_or(0);
+        // Every kind is probed live (probe::tests::every_catalog_kind_has_a_probe).
         for k in catalog::KINDS {
-            let live = if plan::is_probed(k.name) {
-                ""
-            } else {
-                " (offline only in this version)"
-            };
-            text.push_str(&format!("{:<width$}  {}{live}\n", k.name, k.description));
+            text.push_str(&format!("{:<width$}  {}\n", k.name, k.description));
         }
     }
     let mut out = io::stdout().lock();

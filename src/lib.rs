@@ -6,20 +6,14 @@
 
 pub mod aws;
 pub mod baseline;
-pub mod catalog;
-pub mod checklist;
 pub mod cli;
-pub mod drift;
-pub mod evaluate;
 pub mod evidence;
-pub mod fsutil;
 pub mod init;
-pub mod output;
-pub mod plan;
 pub mod probe;
-pub mod redact;
-pub mod schema;
-pub mod snapshot;
-pub mod spec;
 pub mod terminal;
-pub mod yaml;
+
+// The core (crates/core, no AWS SDK), under the paths the rest of this crate and its users have
+// always used: `infra_verify::spec`, `crate::evaluate`, ...
+pub use infra_verify_core::{
+    catalog, checklist, drift, evaluate, fsutil, output, plan, redact, schema, snapshot, spec, yaml,
+};

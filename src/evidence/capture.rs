@@ -450,7 +450,8 @@ impl Capture {
             ),
         };
         let call = RawCall {
-            action: crate::plan::action_for(&service, &operation).map(str::to_string),
+            action: crate::catalog::operations::action_for(&service, &operation)
+                .map(str::to_string),
             service,
             operation,
             region,

@@ -320,13 +320,7 @@ fn check_actions(resource: &Resource, check: &Check) -> BTreeSet<&'static str> {
     let mut ops = BTreeSet::new();
     match check.attribute.as_str() {
         "exists" | "count" => {
-            ops.insert(kind.list_operation);
-            if kind.name == "lb_listener" {
-                ops.insert("elasticloadbalancing:DescribeLoadBalancers");
-            }
-            if kind.name == "route53_record" {
-                ops.insert("route53:ListHostedZones");
-            }
+            ops.extend(kind.lookup_operations());
             if check.attribute == "count" {
                 if let Some(t) = kind.attribute("tags") {
                     if resource
@@ -367,7 +361,7 @@ pub fn check_links(spec: &Spec, report: &Report, names: &[(String, &RawCall)]) -
             let sdk: Vec<(&str, &str)> = check_actions(resource, check)
                 .into_iter()
                 .flat_map(|action| {
-                    crate::plan::OPERATIONS
+                    crate::catalog::operations::OPERATIONS
                         .iter()
                         .filter(move |o| o.action == action)
                         .map(|o| (o.sdk_service, o.sdk_operation))

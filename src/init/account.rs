@@ -332,15 +332,18 @@ pub fn wanted(filter_by_tags: bool) -> BTreeMap<&'static str, Vec<&'static Attri
 /// Every IAM action `init --from-account` may call (with `--tag`: `filter_by_tags`).
 pub fn iam_actions(filter_by_tags: bool) -> BTreeSet<&'static str> {
     let mut actions = BTreeSet::from(["sts:GetCallerIdentity"]);
-    actions.extend(crate::plan::DISCOVERY_ACTIONS.iter().copied());
+    actions.extend(
+        crate::catalog::operations::DISCOVERY_ACTIONS
+            .iter()
+            .copied(),
+    );
     for (kind, attrs) in wanted(filter_by_tags) {
+        // Its list, and those it is found through (listeners through the load balancers' ARNs).
         if let Some(k) = catalog::kind(kind) {
-            actions.insert(k.list_operation);
+            actions.extend(k.lookup_operations());
         }
         actions.extend(attrs.iter().map(|a| a.operation));
     }
-    // Listeners are found through the load balancers' ARNs.
-    actions.insert("elasticloadbalancing:DescribeLoadBalancers");
     if filter_by_tags {
         actions.insert("s3:GetBucketTagging");
     }
@@ -679,7 +682,9 @@ mod tests {
         for filter in [false, true] {
             for a in iam_actions(filter) {
                 assert!(
-                    crate::plan::OPERATIONS.iter().any(|o| o.action == a),
+                    crate::catalog::operations::OPERATIONS
+                        .iter()
+                        .any(|o| o.action == a),
                     "{a} is not in plan::OPERATIONS"
                 );
             }

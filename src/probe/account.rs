@@ -19,7 +19,7 @@ const PASSWORD_POLICY: &str = "iam:GetAccountPasswordPolicy";
 const EBS_DEFAULT: &str = "ec2:GetEbsEncryptionByDefault";
 
 /// The only id an `account` resource may have.
-pub const CURRENT: &str = "current";
+pub use crate::catalog::id::CURRENT;
 
 /// Observes the account.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {

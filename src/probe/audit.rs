@@ -184,7 +184,7 @@ pub fn recorder_attributes(c: &ConfigurationRecorder) -> BTreeMap<String, Value>
 }
 
 /// The only id a `guardduty_detector` may have: the region's detector.
-pub const CURRENT: &str = "current";
+pub use crate::catalog::id::CURRENT;
 
 /// Observes the region's GuardDuty detector.
 pub async fn observe_detectors(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
@@ -295,10 +295,14 @@ mod tests {
         ]);
         let spec = crate::spec::from_str(
             std::path::Path::new("inline.yaml"),
-            "version: 1\nenvironment: test\nresources:\n  - kind: guardduty_detector\n    id: current\n    expect: { status: ENABLED }\n  - kind: guardduty_detector\n    id: abc123\n",
+            "version: 1\nenvironment: test\nresources:\n  - kind: guardduty_detector\n    id: current\n    expect: { status: ENABLED }\n",
         )
         .expect("spec");
-        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        // The loader refuses any id but `current` (catalog::IdFormat::Current); a resource built
+        // by hand through the library still gets an error record, never a pass.
+        let mut other = spec.resources[0].clone();
+        other.id = "abc123".into();
+        let resources: Vec<&Resource> = vec![&spec.resources[0], &other];
         let records = observe_detectors(&replay.connection(), &resources).await;
         let requests = replay.requests();
         assert_eq!(requests.len(), 3, "{requests:#?}");

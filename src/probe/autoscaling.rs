@@ -200,9 +200,8 @@ fn record(r: &Resource, observation: Observation) -> ResourceRecord {
 
 /// Application Auto Scaling's resource id of an ECS service: `service/<cluster>/<service>`.
 fn resource_id(id: &str) -> Option<String> {
-    let (cluster, service) = id.split_once('/')?;
-    (!cluster.is_empty() && !service.is_empty() && !service.contains('/'))
-        .then(|| format!("service/{cluster}/{service}"))
+    let (cluster, service) = crate::catalog::id::split_cluster_service(id).ok()?;
+    Some(format!("service/{cluster}/{service}"))
 }
 
 /// Policies per owner, each owner's sorted by metric then target value (the API's order is not
@@ -504,10 +503,17 @@ mod tests {
             "version: 1\nenvironment: test\nresources:\n\
              - kind: ecs_service_scaling\n  id: prod/backend\n  expect: { max_capacity: 6, target_tracking_policies: [] }\n\
              - kind: ecs_service_scaling\n  id: prod/worker\n  expect: { target_tracking_policies: [] }\n\
-             - kind: ecs_service_scaling\n  id: backend\n",
+             - kind: ecs_service_scaling\n  id: prod/api\n",
         );
         let conn = replay.connection();
-        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        // The loader refuses an id without its cluster (catalog::IdFormat::ClusterService); a
+        // resource built by hand through the library still gets an error record, never a pass.
+        let mut unsplit = spec.resources[2].clone();
+        unsplit.id = "backend".into();
+        let resources: Vec<&Resource> = spec.resources[..2]
+            .iter()
+            .chain(std::iter::once(&unsplit))
+            .collect();
         let records = observe_ecs_scaling(&conn, &resources).await;
         let requests = replay.requests();
         assert_eq!(requests.len(), 4, "{requests:#?}");

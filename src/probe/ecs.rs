@@ -326,14 +326,7 @@ pub fn cluster_attributes(c: &Cluster) -> BTreeMap<String, Value> {
 
 /// Splits an `ecs_service` id, `cluster/service`.
 pub fn split_service_id(id: &str) -> Result<(&str, &str), String> {
-    match id.split_once('/') {
-        Some((cluster, service))
-            if !cluster.is_empty() && !service.is_empty() && !service.contains('/') =>
-        {
-            Ok((cluster, service))
-        }
-        _ => Err(format!("id must be cluster/service, got `{id}`")),
-    }
+    crate::catalog::id::split_cluster_service(id)
 }
 
 /// How one DescribeServices batch went.

@@ -108,9 +108,7 @@ pub(crate) async fn list_target_groups(client: &Client) -> Result<Vec<TargetGrou
 
 /// Splits a listener id, `<load balancer name or ARN>:<port>`.
 fn listener_id(id: &str) -> Option<(&str, i32)> {
-    let (lb, port) = id.rsplit_once(':')?;
-    let port = port.parse().ok()?;
-    (!lb.is_empty()).then_some((lb, port))
+    crate::catalog::id::split_listener(id)
 }
 
 /// The named load balancers and listeners, from a listing of the load balancers already made

@@ -289,45 +289,17 @@ struct Target {
     via: Option<(String, u16)>,
 }
 
-/// Whether an `http_endpoint` id is a URL the probe can request (for spec validation).
-pub fn check_url(id: &str) -> Result<(), String> {
-    Target::parse(id).map(|_| ())
-}
-
 impl Target {
+    /// The endpoint's URL as the spec loader checked it (`catalog::id::parse_url`).
     fn parse(id: &str) -> Result<Target, String> {
-        let bad = |why: &str| format!("`{id}` is not a usable URL: {why}");
-        let uri: Uri = id.parse().map_err(|e| bad(&format!("{e}")))?;
-        let https = match uri.scheme_str() {
-            Some("https") => true,
-            Some("http") => false,
-            _ => {
-                return Err(bad(
-                    "the id of an http_endpoint is an http:// or https:// URL",
-                ))
-            }
-        };
-        let authority = uri.authority().ok_or_else(|| bad("no host"))?;
-        if authority.as_str().contains('@') {
-            return Err(bad("user info is not supported"));
-        }
-        let host = authority
-            .host()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
-        if host.is_empty() {
-            return Err(bad("no host"));
-        }
+        let url = crate::catalog::id::parse_url(id)?;
         Ok(Target {
             url: id.to_string(),
-            https,
-            port: authority.port_u16().unwrap_or(if https { 443 } else { 80 }),
-            authority: authority.as_str().to_string(),
-            host,
-            path: uri
-                .path_and_query()
-                .map_or("/".to_string(), |p| p.as_str().to_string()),
+            https: url.https,
+            host: url.host,
+            port: url.port,
+            authority: url.authority,
+            path: url.path,
             via: None,
         })
     }

@@ -38,22 +38,8 @@ mod wafv2;
 /// Probes read the run's value from [`Connection::max_concurrency`].
 pub const CONCURRENCY: usize = 8;
 
-pub use http::{check_url, ConnectTo, HttpOptions};
+pub use http::{ConnectTo, HttpOptions};
 pub(crate) use s3::bucket_region_of_error;
-
-/// Kinds whose probes select from the kind's list response ([`from_listing`]) and read every
-/// attribute from it, so `select:` may name listed attributes besides tags (e.g. an alarm found
-/// by metric and dimensions). Not `lb` or `cloudfront_distribution`: their extra per-resource
-/// calls are made for named resources only.
-pub const SELECT_BY_ATTRIBUTES: &[&str] = &[
-    "rds_instance",
-    "rds_cluster",
-    "elasticache_cluster",
-    "elasticache_replication_group",
-    "secret",
-    "log_group",
-    "metric_alarm",
-];
 
 /// Why a live run could not produce a snapshot at all.
 #[derive(Debug, thiserror::Error)]
@@ -313,87 +299,96 @@ fn in_region(records: &mut [ResourceRecord], region: &str) {
     }
 }
 
-/// The kinds this build probes live. Others are evaluated from snapshots only; in a live run
-/// their checks are `error`, never a pass.
-pub const LIVE_KINDS: &[&str] = &[
-    "rds_instance",
-    "s3_bucket",
-    "rds_cluster",
-    "elasticache_cluster",
-    "elasticache_replication_group",
-    "secret",
-    "ecs_cluster",
-    "ecs_service",
-    "ecs_task_definition",
-    "ecr_repository",
-    "lb",
-    "lb_listener",
-    "lb_target_group",
-    "cloudfront_distribution",
-    "log_group",
-    "metric_alarm",
-    "sns_topic",
-    "acm_certificate",
-    "route53_zone",
-    "route53_record",
-    "waf_web_acl",
-    "autoscaling_group",
-    "ecs_service_scaling",
-    "account",
-    "cloudtrail_trail",
-    "config_recorder",
-    "guardduty_detector",
-    "vpc",
-    "subnet",
-    "security_group",
-    "ec2_instance",
-    "http_endpoint",
-];
+/// The AWS services with a probe: every AWS kind's `service` (its IAM prefix) is one of these
+/// (`tests::every_catalog_kind_has_a_probe`), so no kind is left without one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AwsService {
+    Rds,
+    ElastiCache,
+    SecretsManager,
+    S3,
+    ElasticLoadBalancing,
+    CloudFront,
+    Ecs,
+    Ecr,
+    Ec2,
+    Logs,
+    CloudWatch,
+    Sns,
+    Acm,
+    Route53,
+    Wafv2,
+    AutoScaling,
+    ApplicationAutoScaling,
+    Iam,
+    CloudTrail,
+    Config,
+    GuardDuty,
+}
 
-/// Observes the resources of one service (the kind's IAM prefix).
+impl AwsService {
+    /// The service of a catalog kind's `service` (its IAM prefix).
+    fn of(service: &str) -> Option<AwsService> {
+        Some(match service {
+            "rds" => AwsService::Rds,
+            "elasticache" => AwsService::ElastiCache,
+            "secretsmanager" => AwsService::SecretsManager,
+            "s3" => AwsService::S3,
+            "elasticloadbalancing" => AwsService::ElasticLoadBalancing,
+            "cloudfront" => AwsService::CloudFront,
+            "ecs" => AwsService::Ecs,
+            "ecr" => AwsService::Ecr,
+            "ec2" => AwsService::Ec2,
+            "logs" => AwsService::Logs,
+            "cloudwatch" => AwsService::CloudWatch,
+            "sns" => AwsService::Sns,
+            "acm" => AwsService::Acm,
+            "route53" => AwsService::Route53,
+            "wafv2" => AwsService::Wafv2,
+            "autoscaling" => AwsService::AutoScaling,
+            "application-autoscaling" => AwsService::ApplicationAutoScaling,
+            "iam" => AwsService::Iam,
+            "cloudtrail" => AwsService::CloudTrail,
+            "config" => AwsService::Config,
+            "guardduty" => AwsService::GuardDuty,
+            _ => return None,
+        })
+    }
+}
+
+/// Observes the resources of one AWS service (the kind's IAM prefix).
 async fn observe_service(
     conn: &Connection,
     service: &str,
-    resources: Vec<&Resource>,
+    live: Vec<&Resource>,
 ) -> Vec<ResourceRecord> {
-    let (live, unprobed): (Vec<&Resource>, Vec<&Resource>) = resources
-        .into_iter()
-        .partition(|r| LIVE_KINDS.contains(&r.kind.name));
-    let mut records = match service {
-        "rds" => rds::observe(conn, &live).await,
-        "elasticache" => elasticache::observe(conn, &live).await,
-        "secretsmanager" => secretsmanager::observe(conn, &live).await,
-        "s3" => s3::observe(conn, &live).await,
-        "elasticloadbalancing" => elbv2::observe(conn, &live).await,
-        "cloudfront" => cloudfront::observe(conn, &live).await,
-        "ecs" => ecs::observe(conn, &live).await,
-        "ecr" => ecr::observe(conn, &live).await,
-        "ec2" => ec2::observe(conn, &live).await,
-        "logs" => monitoring::observe_logs(conn, &live).await,
-        "cloudwatch" => monitoring::observe_alarms(conn, &live).await,
-        "sns" => monitoring::observe_topics(conn, &live).await,
-        "acm" => acm::observe(conn, &live).await,
-        "route53" => route53::observe(conn, &live).await,
-        "wafv2" => wafv2::observe(conn, &live).await,
-        "autoscaling" => autoscaling::observe_groups(conn, &live).await,
-        "application-autoscaling" => autoscaling::observe_ecs_scaling(conn, &live).await,
-        "iam" => account::observe(conn, &live).await,
-        "cloudtrail" => audit::observe_trails(conn, &live).await,
-        "config" => audit::observe_recorders(conn, &live).await,
-        "guardduty" => audit::observe_detectors(conn, &live).await,
-        _ => Vec::new(),
+    let Some(probe) = AwsService::of(service) else {
+        // Unreachable from a catalog kind (see the test above); an error record, never a pass.
+        return all_errors(&live, &format!("no probe for the AWS service `{service}`"));
     };
-    records.extend(unprobed.iter().map(|r| ResourceRecord {
-        kind: r.kind.name.to_string(),
-        id: r.id.clone(),
-        observation: Observation::Error {
-            error: format!(
-                "this version of infra-verify has no live probe for `{}` yet; evaluate a snapshot with --snapshot",
-                r.kind.name
-            ),
-        },
-    }));
-    records
+    match probe {
+        AwsService::Rds => rds::observe(conn, &live).await,
+        AwsService::ElastiCache => elasticache::observe(conn, &live).await,
+        AwsService::SecretsManager => secretsmanager::observe(conn, &live).await,
+        AwsService::S3 => s3::observe(conn, &live).await,
+        AwsService::ElasticLoadBalancing => elbv2::observe(conn, &live).await,
+        AwsService::CloudFront => cloudfront::observe(conn, &live).await,
+        AwsService::Ecs => ecs::observe(conn, &live).await,
+        AwsService::Ecr => ecr::observe(conn, &live).await,
+        AwsService::Ec2 => ec2::observe(conn, &live).await,
+        AwsService::Logs => monitoring::observe_logs(conn, &live).await,
+        AwsService::CloudWatch => monitoring::observe_alarms(conn, &live).await,
+        AwsService::Sns => monitoring::observe_topics(conn, &live).await,
+        AwsService::Acm => acm::observe(conn, &live).await,
+        AwsService::Route53 => route53::observe(conn, &live).await,
+        AwsService::Wafv2 => wafv2::observe(conn, &live).await,
+        AwsService::AutoScaling => autoscaling::observe_groups(conn, &live).await,
+        AwsService::ApplicationAutoScaling => autoscaling::observe_ecs_scaling(conn, &live).await,
+        AwsService::Iam => account::observe(conn, &live).await,
+        AwsService::CloudTrail => audit::observe_trails(conn, &live).await,
+        AwsService::Config => audit::observe_recorders(conn, &live).await,
+        AwsService::GuardDuty => audit::observe_detectors(conn, &live).await,
+    }
 }
 
 /// Builds a service client from the connection, with the call recorder attached:
@@ -679,4 +674,26 @@ fn tags_json<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> serde_j
         .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
         .collect();
     serde_json::to_value(map).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod dispatch_tests {
+    use super::*;
+    use crate::catalog::{Provider, KINDS};
+
+    #[test]
+    fn every_catalog_kind_has_a_probe() {
+        for k in KINDS {
+            match k.provider {
+                Provider::Aws => assert!(
+                    AwsService::of(k.service).is_some(),
+                    "{}: no probe for the AWS service `{}` (add it to AwsService)",
+                    k.name,
+                    k.service
+                ),
+                Provider::Http => assert_eq!(k.service, http::SERVICE, "{}", k.name),
+            }
+        }
+        assert_eq!(AwsService::of("sts"), None);
+    }
 }

@@ -35,11 +35,7 @@ pub fn normalize(name: &str) -> String {
 /// A `route53_record` id split into zone name, record name and type (all normalized, the type
 /// upper case).
 fn parse_record_id(id: &str) -> Option<(String, String, String)> {
-    let (zone, rest) = id.split_once('/')?;
-    let (name, ty) = rest.rsplit_once('/')?;
-    if zone.is_empty() || name.is_empty() || ty.is_empty() {
-        return None;
-    }
+    let (zone, name, ty) = crate::catalog::id::split_record(id)?;
     Some((normalize(zone), normalize(name), ty.to_ascii_uppercase()))
 }
 

@@ -468,9 +468,6 @@ resources:
   - kind: ecs_task_definition
     id: "dorami-backend-staging:1"
     expect: { revision: 1 }
-  - kind: ecs_service
-    id: backend
-    expect: { desired_count: 2 }
 "#,
     );
     let message = |id: &str| {
@@ -499,8 +496,20 @@ resources:
         message("ecs_task_definition/dorami-backend-staging:1/exists")
             .contains("id must be a task definition family")
     );
-    assert!(message("ecs_service/backend/desired_count").contains("id must be cluster/service"));
-    assert!(message("ecs_service/backend/exists").contains("id must be cluster/service"));
+    // An ecs_service id without its cluster is a spec error at its position, before any call
+    // (catalog::IdFormat::ClusterService).
+    let text = "version: 1\nenvironment: test\nresources:\n  - kind: ecs_service\n    id: backend\n    expect: { desired_count: 2 }\n";
+    match infra_verify::spec::from_str(std::path::Path::new("t.yaml"), text) {
+        Err(infra_verify::spec::SpecError::Invalid(diags)) => {
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            let d = diags[0].to_string();
+            assert!(
+                d.starts_with("t.yaml:5:9:") && d.contains("id must be cluster/service"),
+                "{d}"
+            );
+        }
+        other => panic!("a malformed ecs_service id loaded: {other:?}"),
+    }
     // Malformed ids cost no calls.
     assert_eq!(calls.get("ECS:DescribeTaskDefinition"), Some(&2));
     assert_eq!(calls.get("ECS:DescribeServices"), None);

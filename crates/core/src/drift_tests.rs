@@ -4,12 +4,17 @@ use serde_json::json;
 
 use super::*;
 
+/// The repository's root, where the fixtures and bundled specs are.
+fn root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 fn load(name: &str) -> Snapshot {
-    Snapshot::load(Path::new(&format!("fixtures/drift/{name}.snapshot.json"))).expect("fixture")
+    Snapshot::load(&root().join(format!("fixtures/drift/{name}.snapshot.json"))).expect("fixture")
 }
 
 fn staging() -> Spec {
-    crate::spec::load(Path::new("specs/staging.yaml")).expect("spec")
+    crate::spec::load(&root().join("specs/staging.yaml")).expect("spec")
 }
 
 fn attrs_mut<'a>(snap: &'a mut Snapshot, kind: &str, id: &str) -> &'a mut BTreeMap<String, J> {

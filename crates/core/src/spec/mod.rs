@@ -15,6 +15,8 @@ use serde::Serialize;
 use crate::catalog::{self, AttrType, Attribute, Kind};
 use crate::yaml::{self, key_text, Node, Pos, Value};
 
+pub mod matchers;
+
 /// The spec format version this build reads.
 pub const SPEC_VERSION: i64 = 1;
 
@@ -222,7 +224,7 @@ pub struct Selector {
     pub tags: std::collections::BTreeMap<String, String>,
     /// Listed attributes every selected resource has (`select: { metric_name: CPUUtilization }`),
     /// as matchers: a scalar equals, a map or list contains. Only for kinds in
-    /// [`crate::probe::SELECT_BY_ATTRIBUTES`], whose probes select from the list response.
+    /// [`Kind::select_by_attributes`], whose probes select from the list response.
     pub criteria: Vec<(&'static Attribute, Matcher)>,
     /// All must hold on the number of resources selected.
     pub count: Vec<Matcher>,
@@ -279,7 +281,7 @@ impl Selector {
             && self.criteria.iter().all(|(attr, m)| {
                 attributes
                     .get(attr.name)
-                    .is_some_and(|v| crate::evaluate::matches(m, v, attr.ty))
+                    .is_some_and(|v| matchers::matches(m, v, attr.ty))
             })
     }
 
@@ -297,6 +299,7 @@ static COUNT: Attribute = Attribute {
     ty: AttrType::Integer,
     description: "Number of resources the selector matched.",
     operation: "",
+    volatile: false,
 };
 
 /// One resource the environment must (or must not) have.
@@ -360,10 +363,6 @@ fn region_hint(region: &str, listed: &[String]) -> String {
         .map(|l| format!("; did you mean `{l}`?"))
         .unwrap_or_default()
 }
-
-/// Services whose resources have one global namespace (listed once for the whole account), so
-/// `regions:` would only check the same resource again.
-pub(crate) const GLOBAL_SERVICES: &[&str] = &["s3", "cloudfront", "route53"];
 
 /// The regions one resource entry is checked in (`regions:`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1177,7 +1176,7 @@ impl Loader {
             }
         };
         if let (Some(k), Some((_, regions_at))) = (kind, &regions) {
-            if !k.is_aws() || GLOBAL_SERVICES.contains(&k.service) {
+            if !k.is_regional() {
                 self.error(
                     regions_at,
                     format!(
@@ -1188,39 +1187,28 @@ impl Loader {
                 ok = false;
             }
         }
-        // An http_endpoint is named by its URL: one the probe cannot request is a spec error.
+        // The id has its kind's shape (catalog::IdFormat): a URL the probe can request,
+        // `cluster/service`, `lb:port`, `SCOPE/name`, an ARN, `current`, ...
         if let (Some(k), Some(id_node)) = (kind, get("id")) {
-            if k.name == "http_endpoint" {
-                if let Err(e) = crate::probe::check_url(&id) {
-                    self.error(&Self::origin(file, id_node), e);
-                    ok = false;
-                }
+            if let Err(e) = k.id_format.check(&id) {
+                self.error(&Self::origin(file, id_node), e);
+                ok = false;
             }
         }
-        // A web ACL is named `<scope>/<name>`; CLOUDFRONT-scoped ones exist only in us-east-1,
-        // where the probe always looks for them, so another `region:` contradicts the id.
-        if let (Some(k), Some(id_node)) = (kind, get("id")) {
-            if k.name == "waf_web_acl" {
-                match id.split_once('/') {
-                    Some(("CLOUDFRONT", name)) if !name.is_empty() => {
-                        if let (Some(r), Some(v)) = (&region, get("region")) {
-                            if r != "us-east-1" {
-                                self.error(
-                                    &Self::origin(file, v),
-                                    format!("a CLOUDFRONT web ACL lives in us-east-1, not `{r}`: write `region: us-east-1` or leave `region` out"),
-                                );
-                                ok = false;
-                            }
-                        }
-                    }
-                    Some(("REGIONAL", name)) if !name.is_empty() => {}
-                    _ => {
-                        self.error(
-                            &Self::origin(file, id_node),
-                            format!("`{id}` is not a web ACL id: write `CLOUDFRONT/<name>` or `REGIONAL/<name>`"),
-                        );
-                        ok = false;
-                    }
+        // A CLOUDFRONT-scoped web ACL exists only in us-east-1, where the probe always looks for
+        // it, so another `region:` contradicts the id.
+        if let (Some(k), Some(v)) = (kind, get("region")) {
+            if let (true, Some(("CLOUDFRONT", _)), Some(r)) = (
+                k.id_format == catalog::IdFormat::ScopeName,
+                catalog::id::split_scope_name(&id),
+                &region,
+            ) {
+                if r != "us-east-1" {
+                    self.error(
+                        &Self::origin(file, v),
+                        format!("a CLOUDFRONT web ACL lives in us-east-1, not `{r}`: write `region: us-east-1` or leave `region` out"),
+                    );
+                    ok = false;
                 }
             }
         }
@@ -1924,7 +1912,7 @@ fn check_ignore_pattern(p: &str) -> Result<(), String> {
 /// The attributes a `select:` may name besides `tags`: those the kind's list response carries, for
 /// kinds whose probes select from that response.
 pub(crate) fn selectable_attributes(kind: &Kind) -> Vec<&'static Attribute> {
-    if !crate::probe::SELECT_BY_ATTRIBUTES.contains(&kind.name) {
+    if !kind.select_by_attributes {
         return Vec::new();
     }
     catalog::KINDS
@@ -2068,5 +2056,4 @@ fn merge(base: Layer, overlay: Layer) -> Layer {
 }
 
 #[cfg(test)]
-#[path = "spec_tests.rs"]
 mod tests;

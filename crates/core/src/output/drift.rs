@@ -14,7 +14,8 @@ use crate::drift::{
 use crate::evaluate::{show, show_expected, Status};
 
 /// The formats `drift --format` accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum DriftFormat {
     /// Sections per kind of change, then a one-line summary; colour on a terminal.
     Human,

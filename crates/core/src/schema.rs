@@ -371,7 +371,7 @@ fn described(description: &str, reference: Value) -> Value {
 
 /// Whether `regions:` applies: regional AWS resources (not global namespaces, not http).
 fn is_regional(kind: &Kind) -> bool {
-    kind.is_aws() && !spec::GLOBAL_SERVICES.contains(&kind.service)
+    kind.is_regional()
 }
 
 /// One kind's resource entry.

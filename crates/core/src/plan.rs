@@ -5,235 +5,12 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 
+// The operations table lives beside the catalog; the plan's users (the IAM policy, the live
+// tests' allow-list) keep reaching it here too.
+pub use crate::catalog::operations::{
+    action_for, Operation, DISCOVERY_ACTIONS, IMPLIED_ACTIONS, NON_AWS_OPERATIONS, OPERATIONS,
+};
 use crate::spec::{Resource, Spec};
-
-/// One AWS API operation the probes may call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation {
-    /// The IAM action, `service:Action`, as the catalog names it.
-    pub action: &'static str,
-    /// The SDK's service name, as the SDK reports it at run time (e.g. `S3`).
-    pub sdk_service: &'static str,
-    /// The SDK's operation name (e.g. `GetBucketEncryption` for `s3:GetEncryptionConfiguration`).
-    pub sdk_operation: &'static str,
-}
-
-const fn op(
-    action: &'static str,
-    sdk_service: &'static str,
-    sdk_operation: &'static str,
-) -> Operation {
-    Operation {
-        action,
-        sdk_service,
-        sdk_operation,
-    }
-}
-
-/// Every operation the probes may call. Nothing else is ever called: a live test records every
-/// call the SDK makes and fails on any not listed here.
-pub static OPERATIONS: &[Operation] = &[
-    op("sts:GetCallerIdentity", "STS", "GetCallerIdentity"),
-    op("rds:DescribeDBInstances", "RDS", "DescribeDBInstances"),
-    op("rds:DescribeDBClusters", "RDS", "DescribeDBClusters"),
-    op(
-        "elasticache:DescribeCacheClusters",
-        "ElastiCache",
-        "DescribeCacheClusters",
-    ),
-    op(
-        "elasticache:DescribeReplicationGroups",
-        "ElastiCache",
-        "DescribeReplicationGroups",
-    ),
-    op("ecs:DescribeClusters", "ECS", "DescribeClusters"),
-    op("ecs:DescribeServices", "ECS", "DescribeServices"),
-    op(
-        "ecs:DescribeTaskDefinition",
-        "ECS",
-        "DescribeTaskDefinition",
-    ),
-    op("ecr:DescribeRepositories", "ECR", "DescribeRepositories"),
-    op("ecr:GetLifecyclePolicy", "ECR", "GetLifecyclePolicy"),
-    op(
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "ElasticLoadBalancingv2",
-        "DescribeLoadBalancers",
-    ),
-    op(
-        "elasticloadbalancing:DescribeListeners",
-        "ElasticLoadBalancingv2",
-        "DescribeListeners",
-    ),
-    op(
-        "elasticloadbalancing:DescribeTargetGroups",
-        "ElasticLoadBalancingv2",
-        "DescribeTargetGroups",
-    ),
-    op(
-        "elasticloadbalancing:DescribeTargetGroupAttributes",
-        "ElasticLoadBalancingv2",
-        "DescribeTargetGroupAttributes",
-    ),
-    op(
-        "elasticloadbalancing:DescribeTargetHealth",
-        "ElasticLoadBalancingv2",
-        "DescribeTargetHealth",
-    ),
-    op("s3:ListAllMyBuckets", "S3", "ListBuckets"),
-    op("s3:GetBucketLocation", "S3", "GetBucketLocation"),
-    op("s3:GetBucketVersioning", "S3", "GetBucketVersioning"),
-    op("s3:GetEncryptionConfiguration", "S3", "GetBucketEncryption"),
-    op(
-        "s3:GetBucketPublicAccessBlock",
-        "S3",
-        "GetPublicAccessBlock",
-    ),
-    op("s3:GetBucketWebsite", "S3", "GetBucketWebsite"),
-    op(
-        "s3:GetLifecycleConfiguration",
-        "S3",
-        "GetBucketLifecycleConfiguration",
-    ),
-    op("s3:GetBucketTagging", "S3", "GetBucketTagging"),
-    op("s3:GetBucketPolicy", "S3", "GetBucketPolicy"),
-    op(
-        "cloudfront:ListDistributions",
-        "CloudFront",
-        "ListDistributions",
-    ),
-    op(
-        "cloudfront:GetDistributionConfig",
-        "CloudFront",
-        "GetDistributionConfig",
-    ),
-    op(
-        "secretsmanager:ListSecrets",
-        "SecretsManager",
-        "ListSecrets",
-    ),
-    op(
-        "logs:DescribeLogGroups",
-        "CloudWatchLogs",
-        "DescribeLogGroups",
-    ),
-    op("cloudwatch:DescribeAlarms", "CloudWatch", "DescribeAlarms"),
-    op("sns:ListTopics", "SNS", "ListTopics"),
-    op(
-        "s3:GetAccountPublicAccessBlock",
-        "S3Control",
-        "GetPublicAccessBlock",
-    ),
-    op(
-        "ecr:GetRegistryScanningConfiguration",
-        "ECR",
-        "GetRegistryScanningConfiguration",
-    ),
-    op(
-        "sns:ListSubscriptionsByTopic",
-        "SNS",
-        "ListSubscriptionsByTopic",
-    ),
-    op("acm:ListCertificates", "ACM", "ListCertificates"),
-    op("acm:DescribeCertificate", "ACM", "DescribeCertificate"),
-    op("route53:ListHostedZones", "Route53", "ListHostedZones"),
-    op(
-        "route53:ListResourceRecordSets",
-        "Route53",
-        "ListResourceRecordSets",
-    ),
-    op("wafv2:ListWebACLs", "WAFV2", "ListWebACLs"),
-    op("wafv2:GetWebACL", "WAFV2", "GetWebACL"),
-    op(
-        "wafv2:ListResourcesForWebACL",
-        "WAFV2",
-        "ListResourcesForWebACL",
-    ),
-    op(
-        "autoscaling:DescribeAutoScalingGroups",
-        "AutoScaling",
-        "DescribeAutoScalingGroups",
-    ),
-    op(
-        "autoscaling:DescribePolicies",
-        "AutoScaling",
-        "DescribePolicies",
-    ),
-    op(
-        "application-autoscaling:DescribeScalableTargets",
-        "ApplicationAutoScaling",
-        "DescribeScalableTargets",
-    ),
-    op(
-        "application-autoscaling:DescribeScalingPolicies",
-        "ApplicationAutoScaling",
-        "DescribeScalingPolicies",
-    ),
-    op("iam:GetAccountSummary", "IAM", "GetAccountSummary"),
-    op(
-        "iam:GetAccountPasswordPolicy",
-        "IAM",
-        "GetAccountPasswordPolicy",
-    ),
-    op(
-        "ec2:GetEbsEncryptionByDefault",
-        "EC2",
-        "GetEbsEncryptionByDefault",
-    ),
-    op("cloudtrail:DescribeTrails", "CloudTrail", "DescribeTrails"),
-    op("cloudtrail:GetTrailStatus", "CloudTrail", "GetTrailStatus"),
-    op(
-        "config:DescribeConfigurationRecorders",
-        "ConfigService",
-        "DescribeConfigurationRecorders",
-    ),
-    op(
-        "config:DescribeConfigurationRecorderStatus",
-        "ConfigService",
-        "DescribeConfigurationRecorderStatus",
-    ),
-    op("guardduty:ListDetectors", "GuardDuty", "ListDetectors"),
-    op("guardduty:GetDetector", "GuardDuty", "GetDetector"),
-    op("ec2:DescribeVpcs", "EC2", "DescribeVpcs"),
-    op("ec2:DescribeVpcAttribute", "EC2", "DescribeVpcAttribute"),
-    op("ec2:DescribeSubnets", "EC2", "DescribeSubnets"),
-    op("ec2:DescribeRouteTables", "EC2", "DescribeRouteTables"),
-    op("ec2:DescribeNatGateways", "EC2", "DescribeNatGateways"),
-    op(
-        "ec2:DescribeInternetGateways",
-        "EC2",
-        "DescribeInternetGateways",
-    ),
-    op("ec2:DescribeVpcEndpoints", "EC2", "DescribeVpcEndpoints"),
-    op("ec2:DescribeFlowLogs", "EC2", "DescribeFlowLogs"),
-    op(
-        "ec2:DescribeSecurityGroups",
-        "EC2",
-        "DescribeSecurityGroups",
-    ),
-    op("ec2:DescribeInstances", "EC2", "DescribeInstances"),
-    // Discovery only (`infra-verify init --from-account`, see [`DISCOVERY_ACTIONS`]).
-    op("ecs:ListClusters", "ECS", "ListClusters"),
-    op("ecs:ListServices", "ECS", "ListServices"),
-];
-
-/// Operations only `infra-verify init --from-account` calls: no check of a spec needs them (a spec
-/// names its ECS clusters and services), but nothing else enumerates ECS clusters, or the
-/// services of a cluster. They are read-only list calls, in [`OPERATIONS`] like every other
-/// operation, so `iam-policy --all` and the live tests' list of allowed calls include them;
-/// [`plan`] never adds them to a spec's policy.
-pub static DISCOVERY_ACTIONS: &[&str] = &["ecs:ListClusters", "ecs:ListServices"];
-
-/// Operations no attribute names but that another one's reading implies: the account's S3
-/// Block Public Access with the bucket's ([`operations_for`]).
-pub static IMPLIED_ACTIONS: &[&str] = &["s3:GetAccountPublicAccessBlock"];
-
-/// The pseudo-operations of the kinds that are not AWS resources (`http_endpoint`): a plain HTTP
-/// GET of the endpoint and a TLS handshake with it, made by the probe itself, not by the AWS SDK.
-/// They are not IAM actions and need no credentials, so they are deliberately kept out of
-/// [`OPERATIONS`] (the source of the IAM policy and of the live tests' list of allowed SDK calls)
-/// and out of the IAM read-only checks, which stay strict for every AWS operation.
-pub static NON_AWS_OPERATIONS: &[&str] = &["http:GET", "tls:LegacyHandshake"];
 
 /// Whether a live run of the spec needs AWS (credentials, sts:GetCallerIdentity, the account
 /// guard): unless it names only kinds that are not AWS resources (`http_endpoint`). A spec
@@ -242,35 +19,11 @@ pub fn needs_aws(spec: &Spec) -> bool {
     spec.resources.is_empty() || spec.resources.iter().any(|r| r.kind.is_aws())
 }
 
-/// The IAM action for an SDK call, if the probes may make it.
-pub fn action_for(sdk_service: &str, sdk_operation: &str) -> Option<&'static str> {
-    OPERATIONS
-        .iter()
-        .find(|o| {
-            o.sdk_service.eq_ignore_ascii_case(sdk_service) && o.sdk_operation == sdk_operation
-        })
-        .map(|o| o.action)
-}
-
-/// Whether this build has a live probe for the kind.
-pub fn is_probed(kind: &str) -> bool {
-    crate::catalog::kind(kind).is_some_and(|k| {
-        OPERATIONS.iter().any(|o| o.action == k.list_operation)
-            || NON_AWS_OPERATIONS.contains(&k.list_operation)
-    })
-}
-
 /// The operations one resource needs: its kind's list, plus those of the attributes it checks.
 pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
-    let mut ops = BTreeSet::from([resource.kind.list_operation]);
-    // A listener is found through its load balancer's ARN, which only the load balancer list gives.
-    if resource.kind.name == "lb_listener" {
-        ops.insert("elasticloadbalancing:DescribeLoadBalancers");
-    }
-    // A record is found through its zone's id, which only the zone list gives.
-    if resource.kind.name == "route53_record" {
-        ops.insert("route53:ListHostedZones");
-    }
+    // Its kind's list, and those it is found through (a listener through its load balancer's
+    // ARN, a record through its zone's id).
+    let mut ops: BTreeSet<&'static str> = resource.kind.lookup_operations().collect();
     // A selection by tags reads the tags of every resource of the kind.
     if resource
         .selector
@@ -392,8 +145,6 @@ pub fn extra_actions(resource: Option<&Resource>) -> Vec<&'static str> {
 pub struct Plan {
     /// IAM actions the run will use, sorted (none for kinds that are not AWS resources).
     pub actions: BTreeSet<&'static str>,
-    /// Kinds in the spec that this build cannot probe live (their checks become `error`).
-    pub unprobed_kinds: BTreeSet<&'static str>,
 }
 
 /// Plans a spec.
@@ -407,12 +158,8 @@ pub fn plan(spec: &Spec) -> Plan {
             // Not AWS (http_endpoint): no IAM action to allow.
             continue;
         }
-        if is_probed(r.kind.name) {
-            p.actions.extend(operations_for(r));
-            p.actions.extend(extra_actions(Some(r)));
-        } else {
-            p.unprobed_kinds.insert(r.kind.name);
-        }
+        p.actions.extend(operations_for(r));
+        p.actions.extend(extra_actions(Some(r)));
     }
     p
 }
@@ -489,10 +236,7 @@ mod tests {
     fn probed_kinds_have_every_attribute_operation_listed() {
         // Kinds that are not AWS resources read nothing from AWS: their pseudo-operations are in
         // NON_AWS_OPERATIONS and never in OPERATIONS (see the next test).
-        for k in crate::catalog::KINDS
-            .iter()
-            .filter(|k| is_probed(k.name) && k.is_aws())
-        {
+        for k in crate::catalog::KINDS.iter().filter(|k| k.is_aws()) {
             for a in k.attributes {
                 assert!(
                     OPERATIONS.iter().any(|o| o.action == a.operation),
@@ -514,7 +258,6 @@ mod tests {
             );
         }
         for k in crate::catalog::KINDS.iter().filter(|k| !k.is_aws()) {
-            assert!(is_probed(k.name), "{} has a live probe", k.name);
             for op in
                 std::iter::once(k.list_operation).chain(k.attributes.iter().map(|a| a.operation))
             {

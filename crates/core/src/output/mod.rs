@@ -30,7 +30,8 @@ pub trait Render {
 }
 
 /// The formats `--format` accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
     /// Grouped by resource, with a one-line summary; colour on a terminal.
     Human,

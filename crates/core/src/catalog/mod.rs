@@ -6,6 +6,11 @@
 
 use serde::Serialize;
 
+pub mod id;
+pub mod operations;
+
+pub use id::IdFormat;
+
 /// The type of an attribute's observed value, as it appears in snapshots and is written in specs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -58,6 +63,12 @@ pub struct Attribute {
     pub description: &'static str,
     /// The API operation (`service:Operation`, the IAM action name) the value is read from.
     pub operation: &'static str,
+    /// Whether the value changes on its own (running counts, health, timestamps, days left,
+    /// alarm state, latency): the drift report leaves its changes out unless asked
+    /// (`--all-attributes`), and `init --from-account` does not write it. Its checks are still
+    /// evaluated, and a check it breaks still shows as a verdict change.
+    #[serde(skip)]
+    pub volatile: bool,
 }
 
 /// One resource kind.
@@ -73,8 +84,51 @@ pub struct Kind {
     pub identifier: &'static str,
     /// The operation that lists resources of this kind and decides whether one exists.
     pub list_operation: &'static str,
+    /// Who serves the kind: AWS (IAM actions, credentials) or another provider.
+    #[serde(skip)]
+    pub provider: Provider,
+    /// The shape of `id:`, checked when the spec is loaded.
+    #[serde(skip)]
+    pub id_format: IdFormat,
+    /// Not regional: one endpoint for the whole account (S3's bucket list, CloudFront, Route 53),
+    /// so `regions:` does not apply.
+    #[serde(skip)]
+    pub global: bool,
+    /// The probe reads every attribute from the list response ([`Kind::list_operation`]), so
+    /// `select:` may name listed attributes besides tags (e.g. an alarm by metric and
+    /// dimensions). Not `lb` or `cloudfront_distribution`: their extra per-resource calls are
+    /// made for named resources only.
+    #[serde(skip)]
+    pub select_by_attributes: bool,
+    /// Lists read besides the kind's own to find a resource at all: a listener through its load
+    /// balancer's ARN, a record through its zone's id. Planned, and credited in evidence, with
+    /// every `exists` and `count` check.
+    #[serde(skip)]
+    pub found_through: &'static [&'static str],
     /// The attributes, in documentation order.
     pub attributes: &'static [Attribute],
+}
+
+/// Who serves a kind, with its own credentials, permission list and probes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    /// AWS, through the SDK: operations are IAM actions, in the generated IAM policy.
+    Aws,
+    /// Live endpoints probed over the network by infra-verify itself: no credentials, no IAM
+    /// action; operations are pseudo-operations (`http:GET`) in
+    /// [`operations::NON_AWS_OPERATIONS`].
+    Http,
+}
+
+impl Provider {
+    /// The provider's name in docs and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws",
+            Provider::Http => "http",
+        }
+    }
 }
 
 impl Kind {
@@ -83,10 +137,21 @@ impl Kind {
         self.attributes.iter().find(|a| a.name == name)
     }
 
-    /// Whether the kind is an AWS resource, probed with AWS credentials. Kinds of
-    /// [`NON_AWS_SERVICES`] are not: their operations are not IAM actions.
+    /// Whether the kind is an AWS resource, probed with AWS credentials. Other providers' kinds
+    /// are not: their operations are not IAM actions.
     pub fn is_aws(&self) -> bool {
-        !NON_AWS_SERVICES.contains(&self.service)
+        self.provider == Provider::Aws
+    }
+
+    /// Whether `regions:` applies: an AWS kind with regional endpoints.
+    pub fn is_regional(&self) -> bool {
+        self.is_aws() && !self.global
+    }
+
+    /// Every list read to decide whether a resource of this kind exists: its own, then those it
+    /// is found through.
+    pub fn lookup_operations(&self) -> impl Iterator<Item = &'static str> + '_ {
+        std::iter::once(self.list_operation).chain(self.found_through.iter().copied())
     }
 
     /// All attribute names, `exists` first, for "did you mean" suggestions.
@@ -94,11 +159,6 @@ impl Kind {
         std::iter::once(EXISTS).chain(self.attributes.iter().map(|a| a.name))
     }
 }
-
-/// Services of kinds that are not AWS resources: `http` (`http_endpoint`, live HTTP checks).
-/// Their operations are pseudo-operations (`http:GET`), listed in
-/// [`crate::plan::NON_AWS_OPERATIONS`], never in the IAM policy.
-pub const NON_AWS_SERVICES: &[&str] = &["http"];
 
 /// The attribute every kind has: whether the resource exists.
 pub const EXISTS: &str = "exists";
@@ -109,9 +169,17 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
 }
 
 macro_rules! attrs {
-    ($($name:literal : $ty:ident, $op:expr, $desc:literal;)*) => {
-        &[$(Attribute { name: $name, ty: AttrType::$ty, operation: $op, description: $desc }),*]
+    ($($name:literal : $ty:ident, $op:expr, $desc:literal $(, $volatile:ident)?;)*) => {
+        &[$(Attribute {
+            name: $name,
+            ty: AttrType::$ty,
+            operation: $op,
+            description: $desc,
+            volatile: attrs!(@volatile $($volatile)?),
+        }),*]
     };
+    (@volatile) => { false };
+    (@volatile volatile) => { true };
 }
 
 const RDS_INSTANCES: &str = "rds:DescribeDBInstances";
@@ -143,6 +211,11 @@ pub static KINDS: &[Kind] = &[
         description: "An RDS DB instance (PostgreSQL, MySQL, ...).",
         identifier: "DB instance identifier",
         list_operation: RDS_INSTANCES,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: true,
+        found_through: &[],
         attributes: attrs! {
             "status": String, RDS_INSTANCES, "DB instance status, e.g. `available`.";
             "engine": String, RDS_INSTANCES, "Engine name, e.g. `postgres`.";
@@ -169,6 +242,11 @@ pub static KINDS: &[Kind] = &[
         description: "An Aurora DB cluster (provisioned or Serverless v2).",
         identifier: "DB cluster identifier",
         list_operation: RDS_CLUSTERS,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: true,
+        found_through: &[],
         attributes: attrs! {
             "status": String, RDS_CLUSTERS, "Cluster status, e.g. `available`.";
             "engine": String, RDS_CLUSTERS, "Engine, e.g. `aurora-postgresql`.";
@@ -190,6 +268,11 @@ pub static KINDS: &[Kind] = &[
         description: "An ElastiCache cache cluster (a single Redis/Valkey/Memcached cluster).",
         identifier: "Cache cluster id",
         list_operation: CACHE_CLUSTERS,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: true,
+        found_through: &[],
         attributes: attrs! {
             "status": String, CACHE_CLUSTERS, "Cluster status, e.g. `available`.";
             "engine": String, CACHE_CLUSTERS, "Engine, e.g. `redis`.";
@@ -205,6 +288,11 @@ pub static KINDS: &[Kind] = &[
         description: "An ElastiCache replication group (Redis/Valkey with replicas).",
         identifier: "Replication group id",
         list_operation: REPLICATION_GROUPS,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: true,
+        found_through: &[],
         attributes: attrs! {
             "status": String, REPLICATION_GROUPS, "Replication group status.";
             "node_type": String, REPLICATION_GROUPS, "Node type, e.g. `cache.t3.small`.";
@@ -223,6 +311,11 @@ pub static KINDS: &[Kind] = &[
         description: "An ECS cluster.",
         identifier: "Cluster name",
         list_operation: ECS_CLUSTERS,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "status": String, ECS_CLUSTERS, "Cluster status, e.g. `ACTIVE`.";
             "capacity_providers": StringList, ECS_CLUSTERS, "Capacity providers, e.g. `FARGATE`.";
@@ -235,12 +328,17 @@ pub static KINDS: &[Kind] = &[
         description: "An ECS service.",
         identifier: "`cluster/service`",
         list_operation: ECS_SERVICES,
+        provider: Provider::Aws,
+        id_format: IdFormat::ClusterService,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "status": String, ECS_SERVICES, "Service status, e.g. `ACTIVE`.";
             "launch_type": String, ECS_SERVICES, "Launch type, e.g. `FARGATE`; null when a capacity provider strategy is used (moto always reports one, `EC2` by default).";
             "capacity_provider_strategy": StringList, ECS_SERVICES, "Capacity providers of the strategy, empty with a launch type (moto keeps it from UpdateService only).";
             "desired_count": Integer, ECS_SERVICES, "Desired task count.";
-            "running_count": Integer, ECS_SERVICES, "Running task count (moto runs no tasks: 0, or the desired count after UpdateService).";
+            "running_count": Integer, ECS_SERVICES, "Running task count (moto runs no tasks: 0, or the desired count after UpdateService).", volatile;
             "deployment_circuit_breaker": Bool, ECS_SERVICES, "Whether the deployment circuit breaker is on; null when no deployment configuration is reported (moto keeps it from UpdateService only).";
             "deployment_rollback": Bool, ECS_SERVICES, "Whether the circuit breaker rolls back failed deployments; null like `deployment_circuit_breaker`.";
             "target_group_arns": StringList, ECS_SERVICES, "Load balancer target groups the service registers with.";
@@ -253,6 +351,11 @@ pub static KINDS: &[Kind] = &[
         description: "The latest ACTIVE revision of an ECS task definition family (moto may describe an INACTIVE latest revision instead: reported as an error).",
         identifier: "Task definition family",
         list_operation: ECS_TASK_DEFINITION,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "revision": Integer, ECS_TASK_DEFINITION, "Revision number of the latest ACTIVE revision.";
             "requires_compatibilities": StringList, ECS_TASK_DEFINITION, "E.g. `FARGATE`.";
@@ -268,6 +371,11 @@ pub static KINDS: &[Kind] = &[
         description: "An ECR image repository (moto: DescribeRepositories ignores paging, one page).",
         identifier: "Repository name",
         list_operation: ECR_REPOSITORIES,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "scan_on_push": Bool, "ecr:GetRegistryScanningConfiguration", "Whether images pushed to the repository are scanned, as AWS decides it: with the registry's ENHANCED scanning, a continuous or scan-on-push rule whose filter matches the repository (the repository's own setting is then ignored); with BASIC scanning, a scan-on-push rule that matches, or the repository's own `scanOnPush`.";
             "scan_frequency": String, "ecr:GetRegistryScanningConfiguration", "The scanning that applies: `CONTINUOUS_SCAN`, `SCAN_ON_PUSH` or `MANUAL` (not scanned on push).";
@@ -283,6 +391,11 @@ pub static KINDS: &[Kind] = &[
         description: "An Elastic Load Balancing v2 load balancer (ALB/NLB).",
         identifier: "Load balancer name or ARN",
         list_operation: LOAD_BALANCERS,
+        provider: Provider::Aws,
+        id_format: IdFormat::NameOrArn,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "type": String, LOAD_BALANCERS, "`application`, `network` or `gateway`.";
             "scheme": String, LOAD_BALANCERS, "`internet-facing` or `internal`.";
@@ -299,6 +412,11 @@ pub static KINDS: &[Kind] = &[
         description: "A listener of a load balancer, found through DescribeLoadBalancers (moto reports an SSL policy on plain HTTP listeners too).",
         identifier: "`<load balancer name>:<port>` (or `<load balancer ARN>:<port>`)",
         list_operation: LISTENERS,
+        provider: Provider::Aws,
+        id_format: IdFormat::LoadBalancerPort,
+        global: false,
+        select_by_attributes: false,
+        found_through: &["elasticloadbalancing:DescribeLoadBalancers"],
         attributes: attrs! {
             "protocol": String, LISTENERS, "`HTTP`, `HTTPS`, `TCP`, ...";
             "certificate_arns": StringList, LISTENERS, "The default certificate's ARN (DescribeListeners does not list extra SNI certificates); empty for plain HTTP.";
@@ -316,6 +434,11 @@ pub static KINDS: &[Kind] = &[
         description: "A load balancer target group.",
         identifier: "Target group name or ARN",
         list_operation: TARGET_GROUPS,
+        provider: Provider::Aws,
+        id_format: IdFormat::NameOrArn,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "protocol": String, TARGET_GROUPS, "Target protocol.";
             "port": Integer, TARGET_GROUPS, "Target port.";
@@ -328,8 +451,8 @@ pub static KINDS: &[Kind] = &[
             "unhealthy_threshold": Integer, TARGET_GROUPS, "Consecutive failures before unhealthy.";
             "stickiness_enabled": Bool, TARGET_GROUP_ATTRIBUTES, "Whether sticky sessions are on (read only when checked).";
             "stickiness_type": String, TARGET_GROUP_ATTRIBUTES, "Stickiness type, e.g. `lb_cookie` (reported also while stickiness is off).";
-            "target_count": Integer, TARGET_HEALTH, "Registered targets (read only when checked).";
-            "healthy_count": Integer, TARGET_HEALTH, "Targets in state `healthy` (moto reports every registered IP target healthy).";
+            "target_count": Integer, TARGET_HEALTH, "Registered targets (read only when checked).", volatile;
+            "healthy_count": Integer, TARGET_HEALTH, "Targets in state `healthy` (moto reports every registered IP target healthy).", volatile;
         },
     },
     Kind {
@@ -338,6 +461,11 @@ pub static KINDS: &[Kind] = &[
         description: "An S3 bucket in any region: each call about it goes to the bucket's own region (from ListBuckets, else from S3's redirect).",
         identifier: "Bucket name",
         list_operation: S3_BUCKETS,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "region": String, "s3:GetBucketLocation", "Region the bucket lives in.";
             "versioning": String, "s3:GetBucketVersioning", "`Enabled`, `Suspended` or `Disabled` (never enabled).";
@@ -364,6 +492,11 @@ pub static KINDS: &[Kind] = &[
         description: "A CloudFront distribution (moto drops S3 origin access settings and reports the default certificate flag wrongly; neither is an attribute here).",
         identifier: "Distribution id or one of its aliases",
         list_operation: DISTRIBUTIONS,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "status": String, DISTRIBUTIONS, "Deployment status, e.g. `Deployed`.";
             "enabled": Bool, DISTRIBUTIONS, "Whether the distribution is enabled.";
@@ -388,13 +521,18 @@ pub static KINDS: &[Kind] = &[
         description: "A Secrets Manager secret (its metadata only; the value is never read).",
         identifier: "Secret name",
         list_operation: SECRETS,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: true,
+        found_through: &[],
         attributes: attrs! {
             "rotation_enabled": Bool, SECRETS, "Whether rotation is on.";
             "rotation_interval_days": Integer, SECRETS, "Days between automatic rotations (`AutomaticallyAfterDays`, or N of a `rate(N days)` schedule), null when rotation is off. Rotation on a `cron(...)` schedule has no number of days: an `error` naming the schedule (check `rotation_schedule`), never a pass or a fail.";
             "rotation_schedule": String, SECRETS, "The rotation's `ScheduleExpression` (`rate(10 days)`, `cron(0 16 1,15 * ? *)`), null when rotation is off or set by days only (moto drops schedules: tested by replay).";
             "kms_key_id": String, SECRETS, "KMS key, null for the AWS managed key.";
-            "last_rotated_date": String, SECRETS, "When the secret was last rotated (RFC 3339), null when never.";
-            "last_changed_date": String, SECRETS, "When the secret was last changed (RFC 3339).";
+            "last_rotated_date": String, SECRETS, "When the secret was last rotated (RFC 3339), null when never.", volatile;
+            "last_changed_date": String, SECRETS, "When the secret was last changed (RFC 3339).", volatile;
             "tags": StringMap, SECRETS, "Secret tags.";
         },
     },
@@ -404,6 +542,11 @@ pub static KINDS: &[Kind] = &[
         description: "A CloudWatch Logs log group.",
         identifier: "Log group name, e.g. `/ecs/dorami-backend-staging`",
         list_operation: "logs:DescribeLogGroups",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: true,
+        found_through: &[],
         attributes: attrs! {
             "retention_in_days": Integer, "logs:DescribeLogGroups", "Days log events are kept, null when they never expire.";
             "kms_key_id": String, "logs:DescribeLogGroups", "KMS key ARN encrypting the group, null when none.";
@@ -415,6 +558,11 @@ pub static KINDS: &[Kind] = &[
         description: "A CloudWatch metric alarm (composite alarms are not included). moto: DescribeAlarms ignores the alarm-type filter and paging (one page; paging tested by replay), and aws-sdk-cloudwatch is pinned to 1.99, the last that speaks the query protocol moto serves (getmoto/moto#9195).",
         identifier: "Alarm name",
         list_operation: "cloudwatch:DescribeAlarms",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: true,
+        found_through: &[],
         attributes: attrs! {
             "namespace": String, "cloudwatch:DescribeAlarms", "Metric namespace, e.g. `AWS/ECS`; null for a metric-math alarm.";
             "metric_name": String, "cloudwatch:DescribeAlarms", "Metric name, e.g. `CPUUtilization`; null for a metric-math alarm.";
@@ -427,7 +575,7 @@ pub static KINDS: &[Kind] = &[
             "actions_enabled": Bool, "cloudwatch:DescribeAlarms", "Whether the alarm's actions run.";
             "alarm_actions": StringList, "cloudwatch:DescribeAlarms", "ARNs notified on ALARM (e.g. an SNS topic).";
             "dimensions": StringMap, "cloudwatch:DescribeAlarms", "Metric dimensions, name to value, e.g. `{ ServiceName: backend }`.";
-            "state": String, "cloudwatch:DescribeAlarms", "Current state: `OK`, `ALARM` or `INSUFFICIENT_DATA`.";
+            "state": String, "cloudwatch:DescribeAlarms", "Current state: `OK`, `ALARM` or `INSUFFICIENT_DATA`.", volatile;
         },
     },
     Kind {
@@ -436,6 +584,11 @@ pub static KINDS: &[Kind] = &[
         description: "An SNS topic and its subscriptions (moto confirms every subscription at once; pending ones are tested by replay).",
         identifier: "Topic name or topic ARN",
         list_operation: "sns:ListTopics",
+        provider: Provider::Aws,
+        id_format: IdFormat::NameOrArn,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "subscriptions": ObjectList, "sns:ListSubscriptionsByTopic", "Subscriptions: `protocol`, `endpoint`, `confirmed` (false while pending confirmation; moto confirms every subscription at once). An endpoint URL keeps only its scheme and host: the rest (a webhook's path, user-info, query) is replaced by `<redacted:HASH>`, a short hash that changes when the URL does; e-mail addresses, numbers and ARNs are kept.";
             "confirmed_subscriptions": Integer, "sns:ListSubscriptionsByTopic", "Number of confirmed subscriptions.";
@@ -449,10 +602,15 @@ pub static KINDS: &[Kind] = &[
         description: "An ACM certificate (CloudFront's live in us-east-1: write `region: us-east-1` on the resource). Several for one domain: an ISSUED one is observed before others, then the newest. moto: certificates stay PENDING_VALIDATION for 60 s unless MOTO_ACM_VALIDATION_WAIT=0, renewal is always INELIGIBLE, InUse is set only by a classic ELB, and ListCertificates answers in one page (in use, ELIGIBLE, EC keys and paging tested by replay).",
         identifier: "The certificate's domain name, e.g. `shop.dorami.example`",
         list_operation: "acm:ListCertificates",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "status": String, "acm:ListCertificates", "Status, e.g. `ISSUED`, `PENDING_VALIDATION`, `EXPIRED`.";
             "in_use": Bool, "acm:ListCertificates", "Whether an AWS resource (load balancer, distribution) uses it (moto marks those of load balancers, never of CloudFront distributions).";
-            "days_until_expiry": Integer, "acm:ListCertificates", "Whole days until it expires; null when it is not ISSUED.";
+            "days_until_expiry": Integer, "acm:ListCertificates", "Whole days until it expires; null when it is not ISSUED.", volatile;
             "renewal_eligibility": String, "acm:ListCertificates", "`ELIGIBLE` or `INELIGIBLE` for managed renewal (moto always says `INELIGIBLE`).";
             "key_algorithm": String, "acm:ListCertificates", "Key algorithm, e.g. `RSA_2048`, `EC_prime256v1`.";
             "type": String, "acm:ListCertificates", "`AMAZON_ISSUED`, `IMPORTED` or `PRIVATE`.";
@@ -465,6 +623,11 @@ pub static KINDS: &[Kind] = &[
         description: "A Route 53 hosted zone. Two zones of one name (a public and a private one: split-horizon DNS) are an error by name, naming both ids: name such a zone by its id.",
         identifier: "Zone name, e.g. `dorami.example` (trailing dot optional), or zone id, e.g. `Z0123456789ABCDEFGHIJ`",
         list_operation: "route53:ListHostedZones",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "private_zone": Bool, "route53:ListHostedZones", "Whether the zone is private (VPC-only).";
             "record_count": Integer, "route53:ListHostedZones", "Number of record sets, NS and SOA included.";
@@ -476,6 +639,11 @@ pub static KINDS: &[Kind] = &[
         description: "A Route 53 record set (several with one name and type, i.e. routing policies, are an error: ambiguous). moto answers ListResourceRecordSets in one page (paging tested by replay).",
         identifier: "`<zone name or id>/<record name>/<type>`, e.g. `dorami.example/shop.dorami.example/A`",
         list_operation: "route53:ListResourceRecordSets",
+        provider: Provider::Aws,
+        id_format: IdFormat::ZoneRecordType,
+        global: true,
+        select_by_attributes: false,
+        found_through: &["route53:ListHostedZones"],
         attributes: attrs! {
             "type": String, "route53:ListResourceRecordSets", "Record type, e.g. `A`, `CNAME`.";
             "ttl": Integer, "route53:ListResourceRecordSets", "TTL in seconds; null for an alias record.";
@@ -490,6 +658,11 @@ pub static KINDS: &[Kind] = &[
         description: "A WAFv2 web ACL (CLOUDFRONT-scoped ones are read in us-east-1). moto does not implement ListResourcesForWebACL (`associated_resources` is tested by replay).",
         identifier: "`<scope>/<name>`, scope `CLOUDFRONT` or `REGIONAL`, e.g. `CLOUDFRONT/dorami-edge`",
         list_operation: "wafv2:ListWebACLs",
+        provider: Provider::Aws,
+        id_format: IdFormat::ScopeName,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "default_action": String, "wafv2:GetWebACL", "`allow` or `block`.";
             "rate_limit": Integer, "wafv2:GetWebACL", "Request limit of the first rate-based rule (by priority) that acts on what it matches (block, CAPTCHA, challenge); a rule in Count mode limits nothing and is not counted. Null when none.";
@@ -505,6 +678,11 @@ pub static KINDS: &[Kind] = &[
         description: "An EC2 Auto Scaling group (moto: DescribePolicies ignores paging, one page).",
         identifier: "Auto Scaling group name",
         list_operation: "autoscaling:DescribeAutoScalingGroups",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "min_size": Integer, "autoscaling:DescribeAutoScalingGroups", "Minimum number of instances.";
             "max_size": Integer, "autoscaling:DescribeAutoScalingGroups", "Maximum number of instances.";
@@ -513,7 +691,7 @@ pub static KINDS: &[Kind] = &[
             "health_check_grace_period": Integer, "autoscaling:DescribeAutoScalingGroups", "Seconds before a new instance's health is checked.";
             "target_group_arns": StringList, "autoscaling:DescribeAutoScalingGroups", "Load balancer target groups the group registers with.";
             "availability_zones": StringList, "autoscaling:DescribeAutoScalingGroups", "Availability zones, sorted.";
-            "instance_count": Integer, "autoscaling:DescribeAutoScalingGroups", "Instances in the group now (moto launches the desired count at once).";
+            "instance_count": Integer, "autoscaling:DescribeAutoScalingGroups", "Instances in the group now (moto launches the desired count at once).", volatile;
             "target_tracking_policies": ObjectList, "autoscaling:DescribePolicies", "Target tracking policies: `metric` (predefined metric type, or the custom metric's name; null for metric math), `target_value`; sorted by metric. Read once for every group, only when checked.";
         },
     },
@@ -523,6 +701,11 @@ pub static KINDS: &[Kind] = &[
         description: "The Application Auto Scaling target of an ECS service's desired count.",
         identifier: "`cluster/service`, like `ecs_service`",
         list_operation: "application-autoscaling:DescribeScalableTargets",
+        provider: Provider::Aws,
+        id_format: IdFormat::ClusterService,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "min_capacity": Integer, "application-autoscaling:DescribeScalableTargets", "Minimum task count.";
             "max_capacity": Integer, "application-autoscaling:DescribeScalableTargets", "Maximum task count.";
@@ -535,6 +718,11 @@ pub static KINDS: &[Kind] = &[
         description: "Account-wide security settings of the credentials' account (`ebs_encryption_by_default` is per region: check it in every region with `regions: all`). moto: GetAccountSummary always reports root MFA off and no root access keys (root MFA on is tested by replay).",
         identifier: "The literal `current`",
         list_operation: "sts:GetCallerIdentity",
+        provider: Provider::Aws,
+        id_format: IdFormat::Current,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "root_mfa_enabled": Bool, "iam:GetAccountSummary", "Whether the root user has MFA (`AccountMFAEnabled`).";
             "root_access_keys_present": Bool, "iam:GetAccountSummary", "Whether the root user has access keys (`AccountAccessKeysPresent`).";
@@ -549,6 +737,11 @@ pub static KINDS: &[Kind] = &[
         description: "A CloudTrail trail (a multi-region trail is also found from its other regions).",
         identifier: "Trail name",
         list_operation: "cloudtrail:DescribeTrails",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "multi_region": Bool, "cloudtrail:DescribeTrails", "Whether the trail logs every region.";
             "logging": Bool, "cloudtrail:GetTrailStatus", "Whether the trail is logging now. Read per trail, only when checked.";
@@ -564,6 +757,11 @@ pub static KINDS: &[Kind] = &[
         description: "An AWS Config configuration recorder.",
         identifier: "Recorder name, usually `default`",
         list_operation: "config:DescribeConfigurationRecorders",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "recording": Bool, "config:DescribeConfigurationRecorderStatus", "Whether the recorder is recording now (read once, only when checked).";
             "all_supported": Bool, "config:DescribeConfigurationRecorders", "Whether every supported resource type is recorded.";
@@ -576,6 +774,11 @@ pub static KINDS: &[Kind] = &[
         description: "The region's GuardDuty detector (a region has at most one; none is `missing`; check every region with `regions: all`). moto has at most one detector per region, so ListDetectors paging is tested by replay.",
         identifier: "The literal `current`",
         list_operation: "guardduty:ListDetectors",
+        provider: Provider::Aws,
+        id_format: IdFormat::Current,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "status": String, "guardduty:GetDetector", "`ENABLED` or `DISABLED`.";
             "finding_publishing_frequency": String, "guardduty:GetDetector", "`FIFTEEN_MINUTES`, `ONE_HOUR` or `SIX_HOURS`.";
@@ -587,6 +790,11 @@ pub static KINDS: &[Kind] = &[
         description: "A VPC. Its NAT gateways, internet gateway, S3 gateway endpoint, flow logs and subnet tiers are attributes here (one shared list each, made only when checked) rather than kinds of their own.",
         identifier: "VPC id, or its `Name` tag (a name two VPCs carry is an error)",
         list_operation: "ec2:DescribeVpcs",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "cidr_block": String, "ec2:DescribeVpcs", "Primary IPv4 CIDR block, e.g. `10.0.0.0/16`.";
             "is_default": Bool, "ec2:DescribeVpcs", "Whether it is the region's default VPC.";
@@ -611,6 +819,11 @@ pub static KINDS: &[Kind] = &[
         description: "A VPC subnet.",
         identifier: "Subnet id, or its `Name` tag (a name two subnets carry is an error)",
         list_operation: "ec2:DescribeSubnets",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "vpc_id": String, "ec2:DescribeSubnets", "The VPC it belongs to.";
             "availability_zone": String, "ec2:DescribeSubnets", "Availability zone, e.g. `ap-northeast-2a`.";
@@ -626,6 +839,11 @@ pub static KINDS: &[Kind] = &[
         description: "A VPC security group (its inbound rules).",
         identifier: "Group id, or its group name (a name used in two VPCs, e.g. `default`, is an error)",
         list_operation: "ec2:DescribeSecurityGroups",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "group_name": String, "ec2:DescribeSecurityGroups", "Group name.";
             "vpc_id": String, "ec2:DescribeSecurityGroups", "The VPC it belongs to.";
@@ -642,6 +860,11 @@ pub static KINDS: &[Kind] = &[
         description: "An EC2 instance (terminated instances do not exist).",
         identifier: "Instance id, or its `Name` tag (a name two live instances carry is an error)",
         list_operation: "ec2:DescribeInstances",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "instance_type": String, "ec2:DescribeInstances", "Instance type, e.g. `t3.micro`.";
             "state": String, "ec2:DescribeInstances", "`pending`, `running`, `stopping`, `stopped`, `shutting-down`.";
@@ -657,14 +880,19 @@ pub static KINDS: &[Kind] = &[
         description: "A live HTTP(S) endpoint, checked with real requests (any host, AWS or not; a spec of only these needs no AWS credentials). Redirects are not followed. Certificates are verified against the OS trust store, or only the PEM bundle in `SSL_CERT_FILE` when set. `exists` is true once the server answers (an HTTP response, or a completed TLS handshake); DNS failures, refused connections and timeouts (`--call-timeout`, 5 s to connect) are errors, never `missing`.",
         identifier: "The URL, `https://...` or `http://...`, e.g. `https://shop.dorami.example/api/health`",
         list_operation: HTTP_GET,
+        provider: Provider::Http,
+        id_format: IdFormat::Url,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
         attributes: attrs! {
             "status": Integer, HTTP_GET, "Status code of the URL itself (redirects are not followed: a redirect is 301/302/307/308).";
-            "response_time_ms": Integer, HTTP_GET, "Milliseconds from connecting (DNS, TCP, TLS included) to the response headers.";
-            "body": String, HTTP_GET, "The first 16 KiB of the body, as text (check with `contains:` or `matches:`). URLs in it keep only scheme and host, and credential-looking values (`token=…`, `password: …`, `Authorization: Bearer …`, AWS access key ids, Slack/Stripe/GitHub tokens, JWTs) are replaced by `<redacted:HASH>`.";
+            "response_time_ms": Integer, HTTP_GET, "Milliseconds from connecting (DNS, TCP, TLS included) to the response headers.", volatile;
+            "body": String, HTTP_GET, "The first 16 KiB of the body, as text (check with `contains:` or `matches:`). URLs in it keep only scheme and host, and credential-looking values (`token=…`, `password: …`, `Authorization: Bearer …`, AWS access key ids, Slack/Stripe/GitHub tokens, JWTs) are replaced by `<redacted:HASH>`.", volatile;
             "location": String, HTTP_GET, "The `Location` header, with only scheme and host kept of an absolute URL that carries more (`https://example.com/<redacted:HASH>`: a redirect can carry a token); null when none.";
             "redirects_to_https": Bool, HTTP_GET, "For an `http://` URL: it answers 301/302/307/308 with a `Location` on `https://` and the same host (any port). For an `https://` URL: the same, of its `http://` form (same host and path, port 80; one more GET, only when checked). To check another port, add a resource for the `http://` URL.";
             "certificate_valid": Bool, HTTP_GET, "Whether the certificate chain verifies against the trust roots and the host name. When false, the response attributes are errors (nothing is requested over an untrusted connection). Null for `http://`.";
-            "certificate_days_remaining": Integer, HTTP_GET, "Whole days until the leaf certificate's notAfter (negative once expired; read even when it does not verify). Null for `http://`.";
+            "certificate_days_remaining": Integer, HTTP_GET, "Whole days until the leaf certificate's notAfter (negative once expired; read even when it does not verify). Null for `http://`.", volatile;
             "tls_version": String, HTTP_GET, "Negotiated TLS version, `TLSv1.2` or `TLSv1.3` (the probe offers both and no older ones, so `TLSv1.3` checks that the server speaks TLS 1.3; the minimum version a server accepts is `accepts_legacy_tls`). Null for `http://`.";
             "accepts_legacy_tls": Bool, LEGACY_HANDSHAKE, "Whether the server answers a TLS 1.1 ClientHello with a TLS 1.0/1.1 ServerHello. False only on an answer that refuses (an alert, or a ServerHello of another version); a connection closed or reset before any answer is an error, never false. One more connection, only when checked. Null for `http://`.";
             "hsts_max_age": Integer, HTTP_GET, "`max-age` of `Strict-Transport-Security`, in seconds; null when absent or invalid, and for `http://` (browsers ignore it there).";
@@ -678,32 +906,17 @@ pub static KINDS: &[Kind] = &[
     },
 ];
 
-/// Attributes that change on their own (running counts, health, timestamps, days left, alarm
-/// state, latency): the drift report leaves their changes out unless asked (`--all-attributes`).
-/// Their checks are still evaluated, and a check they break still shows as a verdict change.
-pub static VOLATILE: &[(&str, &str)] = &[
-    ("ecs_service", "running_count"),
-    ("lb_target_group", "healthy_count"),
-    ("lb_target_group", "target_count"),
-    ("autoscaling_group", "instance_count"),
-    ("secret", "last_changed_date"),
-    ("secret", "last_rotated_date"),
-    ("metric_alarm", "state"),
-    ("acm_certificate", "days_until_expiry"),
-    ("http_endpoint", "response_time_ms"),
-    ("http_endpoint", "body"),
-    ("http_endpoint", "certificate_days_remaining"),
-];
-
-/// Whether an attribute changes on its own (see [`VOLATILE`]).
+/// Whether an attribute changes on its own ([`Attribute::volatile`]).
 pub fn is_volatile(kind: &str, attribute: &str) -> bool {
-    VOLATILE.iter().any(|&(k, a)| k == kind && a == attribute)
+    self::kind(kind)
+        .and_then(|k| k.attribute(attribute))
+        .is_some_and(|a| a.volatile)
 }
 
 /// Renders the catalog as Markdown: the body of `docs/resources.md`.
 pub fn markdown() -> String {
     let mut out = String::from(
-        "# Resource kinds\n\n<!-- Generated by `infra-verify kinds --markdown` from src/catalog.rs. \
+        "# Resource kinds\n\n<!-- Generated by `infra-verify kinds --markdown` from crates/core/src/catalog/mod.rs. \
          Do not edit by hand: a test fails when this file and the code differ. -->\n\n\
          Every kind also has the attribute `exists` (bool): write `exists: false` on a resource that must not exist.\n\
          An attribute whose value the service does not report (e.g. `iops` when none is provisioned) is observed as `null`.\n\n",
@@ -716,11 +929,31 @@ pub fn markdown() -> String {
     }
     for k in KINDS {
         out.push_str(&format!(
-            "\n## `{}`\n\n{}\n\n- Service: `{}`\n- `id:` {}\n- Listed by: `{}`\n\n| attribute | type | read from | description |\n|---|---|---|---|\n",
-            k.name, k.description, k.service, k.identifier, k.list_operation
+            "\n## `{}`\n\n{}\n\n- Provider: `{}`, service `{}`{}\n- `id:` {}\n- Listed by: `{}`{}\n",
+            k.name,
+            k.description,
+            k.provider.name(),
+            k.service,
+            if k.is_regional() {
+                " (regional: `regions:` applies)"
+            } else {
+                ""
+            },
+            k.identifier,
+            k.list_operation,
+            k.found_through
+                .iter()
+                .map(|o| format!(", found through `{o}`"))
+                .collect::<String>(),
         ));
+        if k.select_by_attributes {
+            out.push_str(
+                "- `select:` may name the attributes read from the list, besides `tags`\n",
+            );
+        }
+        out.push_str("\n| attribute | type | read from | description |\n|---|---|---|---|\n");
         for a in k.attributes {
-            let volatile = if is_volatile(k.name, a.name) {
+            let volatile = if a.volatile {
                 " *Changes on its own: left out of drift reports.*"
             } else {
                 ""
@@ -741,16 +974,6 @@ pub fn markdown() -> String {
 mod tests {
     use super::*;
     use std::collections::HashSet;
-
-    #[test]
-    fn every_volatile_attribute_exists() {
-        for (k, a) in VOLATILE {
-            assert!(
-                kind(k).and_then(|k| k.attribute(a)).is_some(),
-                "VOLATILE names {k}.{a}, which the catalog does not have"
-            );
-        }
-    }
 
     #[test]
     fn kind_and_attribute_names_are_unique_and_snake_case() {
@@ -789,7 +1012,7 @@ mod tests {
         for k in KINDS {
             if !k.is_aws() {
                 // Not AWS (http_endpoint): pseudo-operations, no IAM action to be read-only; they
-                // are checked against plan::NON_AWS_OPERATIONS in plan's tests.
+                // are checked against operations::NON_AWS_OPERATIONS in plan's tests.
                 continue;
             }
             for op in

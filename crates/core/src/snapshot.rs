@@ -251,7 +251,7 @@ impl Snapshot {
 mod tests {
     use super::*;
 
-    const FIXTURE: &str = include_str!("../fixtures/staging.snapshot.json");
+    const FIXTURE: &str = include_str!("../../../fixtures/staging.snapshot.json");
 
     /// The compatibility rule of CHANGELOG.md: fields a later release adds (at the top, in the
     /// metadata, in a record) are ignored by this one, so a baseline written by 0.x+1 with only

@@ -1,0 +1,232 @@
+//! What a resource's `id:` looks like, by kind ([`IdFormat`]): checked when a spec is loaded
+//! (so a malformed id is a spec error at its file:line:column, not an error verdict at run time)
+//! and split by the same functions the probes use, so what validates is what the probe reads.
+
+/// The shape of a kind's `id:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdFormat {
+    /// A name (or id) as the service spells it; any non-empty text.
+    Name,
+    /// A name, or the resource's ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`).
+    NameOrArn,
+    /// `<cluster>/<service>` (ECS services and their scaling).
+    ClusterService,
+    /// `<load balancer name or ARN>:<port>`.
+    LoadBalancerPort,
+    /// `<scope>/<name>`, scope `CLOUDFRONT` or `REGIONAL` (WAF web ACLs).
+    ScopeName,
+    /// `<zone name or id>/<record name>/<type>` (Route 53 records).
+    ZoneRecordType,
+    /// An `http://` or `https://` URL.
+    Url,
+    /// The literal `current`: the account (or the region's singleton) of the credentials.
+    Current,
+}
+
+impl IdFormat {
+    /// Whether `id` has this shape; the error says what was expected.
+    pub fn check(self, id: &str) -> Result<(), String> {
+        match self {
+            IdFormat::Name => Ok(()),
+            IdFormat::NameOrArn => {
+                if id.starts_with("arn:") && split_arn(id).is_none() {
+                    Err(format!(
+                        "`{id}` is not an ARN: write `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, or the name"
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+            IdFormat::ClusterService => split_cluster_service(id).map(|_| ()),
+            IdFormat::LoadBalancerPort => split_listener(id).map(|_| ()).ok_or_else(|| {
+                format!("`{id}` is not a listener id: write `<load balancer name or ARN>:<port>`, e.g. `web:443`")
+            }),
+            IdFormat::ScopeName => split_scope_name(id).map(|_| ()).ok_or_else(|| {
+                format!("`{id}` is not a web ACL id: write `CLOUDFRONT/<name>` or `REGIONAL/<name>`")
+            }),
+            IdFormat::ZoneRecordType => split_record(id).map(|_| ()).ok_or_else(|| {
+                format!("`{id}` is not a record id: write `<zone>/<record name>/<type>`, e.g. `example.com/www.example.com/A`")
+            }),
+            IdFormat::Url => parse_url(id).map(|_| ()),
+            IdFormat::Current => {
+                if id == CURRENT {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "`{id}`: this kind's id must be `{CURRENT}` (the one of the credentials' account and region)"
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// The id of the kinds that exist once per account (or per region): [`IdFormat::Current`].
+pub const CURRENT: &str = "current";
+
+/// An ARN's six parts, when `id` is one (the resource part may itself contain `:` and `/`).
+pub fn split_arn(id: &str) -> Option<[&str; 6]> {
+    let mut parts = id.splitn(6, ':');
+    let arn = [
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    ];
+    (arn[0] == "arn" && !arn[1].is_empty() && !arn[2].is_empty() && !arn[5].is_empty())
+        .then_some(arn)
+}
+
+/// `<cluster>/<service>`, both non-empty, the service without `/`.
+pub fn split_cluster_service(id: &str) -> Result<(&str, &str), String> {
+    match id.split_once('/') {
+        Some((cluster, service))
+            if !cluster.is_empty() && !service.is_empty() && !service.contains('/') =>
+        {
+            Ok((cluster, service))
+        }
+        _ => Err(format!("id must be cluster/service, got `{id}`")),
+    }
+}
+
+/// `<load balancer name or ARN>:<port>`.
+pub fn split_listener(id: &str) -> Option<(&str, i32)> {
+    let (lb, port) = id.rsplit_once(':')?;
+    let port: i32 = port.parse().ok()?;
+    (!lb.is_empty() && (1..=65535).contains(&port)).then_some((lb, port))
+}
+
+/// `<scope>/<name>`, the scope `CLOUDFRONT` or `REGIONAL`, the name non-empty.
+pub fn split_scope_name(id: &str) -> Option<(&str, &str)> {
+    match id.split_once('/') {
+        Some((scope @ ("CLOUDFRONT" | "REGIONAL"), name)) if !name.is_empty() => {
+            Some((scope, name))
+        }
+        _ => None,
+    }
+}
+
+/// `<zone>/<record name>/<type>`, each non-empty, as written (the probe normalizes them).
+pub fn split_record(id: &str) -> Option<(&str, &str, &str)> {
+    let (zone, rest) = id.split_once('/')?;
+    let (name, ty) = rest.rsplit_once('/')?;
+    (!zone.is_empty() && !name.is_empty() && !ty.is_empty()).then_some((zone, name, ty))
+}
+
+/// An `http_endpoint` id, parsed as the probe requests it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Url {
+    /// `https://` (else `http://`).
+    pub https: bool,
+    /// Host name or IP address, without IPv6 brackets.
+    pub host: String,
+    /// The port, the scheme's default when the URL has none.
+    pub port: u16,
+    /// `Host` header value: the URL's authority as written.
+    pub authority: String,
+    /// Path and query, at least `/`.
+    pub path: String,
+}
+
+/// Parses an `http_endpoint` id: an absolute `http://` or `https://` URL with a host and no user
+/// info.
+pub fn parse_url(id: &str) -> Result<Url, String> {
+    let bad = |why: &str| format!("`{id}` is not a usable URL: {why}");
+    let uri: http::Uri = id.parse().map_err(|e| bad(&format!("{e}")))?;
+    let https = match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => false,
+        _ => {
+            return Err(bad(
+                "the id of an http_endpoint is an http:// or https:// URL",
+            ))
+        }
+    };
+    let authority = uri.authority().ok_or_else(|| bad("no host"))?;
+    if authority.as_str().contains('@') {
+        return Err(bad("user info is not supported"));
+    }
+    let host = authority
+        .host()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    if host.is_empty() {
+        return Err(bad("no host"));
+    }
+    Ok(Url {
+        https,
+        port: authority.port_u16().unwrap_or(if https { 443 } else { 80 }),
+        authority: authority.as_str().to_string(),
+        host,
+        path: uri
+            .path_and_query()
+            .map_or("/".to_string(), |p| p.as_str().to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_format_accepts_its_shape_and_names_it_otherwise() {
+        let cases: &[(IdFormat, &str, bool)] = &[
+            (IdFormat::Name, "anything at all", true),
+            (IdFormat::NameOrArn, "web", true),
+            (IdFormat::NameOrArn, "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188", true),
+            (IdFormat::NameOrArn, "arn:aws:sns", false),
+            (IdFormat::ClusterService, "staging/backend", true),
+            (IdFormat::ClusterService, "backend", false),
+            (IdFormat::ClusterService, "staging/", false),
+            (IdFormat::ClusterService, "a/b/c", false),
+            (IdFormat::LoadBalancerPort, "web:443", true),
+            (IdFormat::LoadBalancerPort, "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1:80", true),
+            (IdFormat::LoadBalancerPort, "web", false),
+            (IdFormat::LoadBalancerPort, "web:https", false),
+            (IdFormat::LoadBalancerPort, "web:0", false),
+            (IdFormat::LoadBalancerPort, ":443", false),
+            (IdFormat::ScopeName, "CLOUDFRONT/edge", true),
+            (IdFormat::ScopeName, "REGIONAL/api", true),
+            (IdFormat::ScopeName, "GLOBAL/api", false),
+            (IdFormat::ScopeName, "REGIONAL/", false),
+            (IdFormat::ZoneRecordType, "example.com/www.example.com/A", true),
+            (IdFormat::ZoneRecordType, "example.com/www.example.com", false),
+            (IdFormat::Url, "https://shop.example/api/health?x=1", true),
+            (IdFormat::Url, "shop.example/api", false),
+            (IdFormat::Url, "https://user@shop.example/", false),
+            (IdFormat::Current, "current", true),
+            (IdFormat::Current, "123456789012", false),
+        ];
+        for (format, id, ok) in cases {
+            let got = format.check(id);
+            assert_eq!(got.is_ok(), *ok, "{format:?} {id}: {got:?}");
+            if let Err(e) = got {
+                assert!(e.contains(id), "the message names the id: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_url_is_split_as_the_probe_requests_it() {
+        let u = parse_url("https://shop.example/api/health?x=1").expect("url");
+        assert_eq!(
+            (u.https, u.host.as_str(), u.port, u.path.as_str()),
+            (true, "shop.example", 443, "/api/health?x=1")
+        );
+        let u = parse_url("http://[::1]:8080").expect("url");
+        assert_eq!(
+            (
+                u.https,
+                u.host.as_str(),
+                u.port,
+                u.authority.as_str(),
+                u.path.as_str()
+            ),
+            (false, "::1", 8080, "[::1]:8080", "/")
+        );
+    }
+}

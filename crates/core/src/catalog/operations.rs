@@ -1,0 +1,242 @@
+//! Every API operation the probes may call, with the IAM action that permits it and the SDK's
+//! names for it: the source of the IAM policy (`plan::iam_policy`), of the live tests' list of
+//! allowed calls, and of the evidence bundle's matching of raw responses to checks. Beside the
+//! catalog because every attribute's `operation` must be one of these (catalog tests check).
+
+/// One AWS API operation the probes may call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The IAM action, `service:Action`, as the catalog names it.
+    pub action: &'static str,
+    /// The SDK's service name, as the SDK reports it at run time (e.g. `S3`).
+    pub sdk_service: &'static str,
+    /// The SDK's operation name (e.g. `GetBucketEncryption` for `s3:GetEncryptionConfiguration`).
+    pub sdk_operation: &'static str,
+}
+
+const fn op(
+    action: &'static str,
+    sdk_service: &'static str,
+    sdk_operation: &'static str,
+) -> Operation {
+    Operation {
+        action,
+        sdk_service,
+        sdk_operation,
+    }
+}
+
+/// Every operation the probes may call. Nothing else is ever called: a live test records every
+/// call the SDK makes and fails on any not listed here.
+pub static OPERATIONS: &[Operation] = &[
+    op("sts:GetCallerIdentity", "STS", "GetCallerIdentity"),
+    op("rds:DescribeDBInstances", "RDS", "DescribeDBInstances"),
+    op("rds:DescribeDBClusters", "RDS", "DescribeDBClusters"),
+    op(
+        "elasticache:DescribeCacheClusters",
+        "ElastiCache",
+        "DescribeCacheClusters",
+    ),
+    op(
+        "elasticache:DescribeReplicationGroups",
+        "ElastiCache",
+        "DescribeReplicationGroups",
+    ),
+    op("ecs:DescribeClusters", "ECS", "DescribeClusters"),
+    op("ecs:DescribeServices", "ECS", "DescribeServices"),
+    op(
+        "ecs:DescribeTaskDefinition",
+        "ECS",
+        "DescribeTaskDefinition",
+    ),
+    op("ecr:DescribeRepositories", "ECR", "DescribeRepositories"),
+    op("ecr:GetLifecyclePolicy", "ECR", "GetLifecyclePolicy"),
+    op(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "ElasticLoadBalancingv2",
+        "DescribeLoadBalancers",
+    ),
+    op(
+        "elasticloadbalancing:DescribeListeners",
+        "ElasticLoadBalancingv2",
+        "DescribeListeners",
+    ),
+    op(
+        "elasticloadbalancing:DescribeTargetGroups",
+        "ElasticLoadBalancingv2",
+        "DescribeTargetGroups",
+    ),
+    op(
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "ElasticLoadBalancingv2",
+        "DescribeTargetGroupAttributes",
+    ),
+    op(
+        "elasticloadbalancing:DescribeTargetHealth",
+        "ElasticLoadBalancingv2",
+        "DescribeTargetHealth",
+    ),
+    op("s3:ListAllMyBuckets", "S3", "ListBuckets"),
+    op("s3:GetBucketLocation", "S3", "GetBucketLocation"),
+    op("s3:GetBucketVersioning", "S3", "GetBucketVersioning"),
+    op("s3:GetEncryptionConfiguration", "S3", "GetBucketEncryption"),
+    op(
+        "s3:GetBucketPublicAccessBlock",
+        "S3",
+        "GetPublicAccessBlock",
+    ),
+    op("s3:GetBucketWebsite", "S3", "GetBucketWebsite"),
+    op(
+        "s3:GetLifecycleConfiguration",
+        "S3",
+        "GetBucketLifecycleConfiguration",
+    ),
+    op("s3:GetBucketTagging", "S3", "GetBucketTagging"),
+    op("s3:GetBucketPolicy", "S3", "GetBucketPolicy"),
+    op(
+        "cloudfront:ListDistributions",
+        "CloudFront",
+        "ListDistributions",
+    ),
+    op(
+        "cloudfront:GetDistributionConfig",
+        "CloudFront",
+        "GetDistributionConfig",
+    ),
+    op(
+        "secretsmanager:ListSecrets",
+        "SecretsManager",
+        "ListSecrets",
+    ),
+    op(
+        "logs:DescribeLogGroups",
+        "CloudWatchLogs",
+        "DescribeLogGroups",
+    ),
+    op("cloudwatch:DescribeAlarms", "CloudWatch", "DescribeAlarms"),
+    op("sns:ListTopics", "SNS", "ListTopics"),
+    op(
+        "s3:GetAccountPublicAccessBlock",
+        "S3Control",
+        "GetPublicAccessBlock",
+    ),
+    op(
+        "ecr:GetRegistryScanningConfiguration",
+        "ECR",
+        "GetRegistryScanningConfiguration",
+    ),
+    op(
+        "sns:ListSubscriptionsByTopic",
+        "SNS",
+        "ListSubscriptionsByTopic",
+    ),
+    op("acm:ListCertificates", "ACM", "ListCertificates"),
+    op("acm:DescribeCertificate", "ACM", "DescribeCertificate"),
+    op("route53:ListHostedZones", "Route53", "ListHostedZones"),
+    op(
+        "route53:ListResourceRecordSets",
+        "Route53",
+        "ListResourceRecordSets",
+    ),
+    op("wafv2:ListWebACLs", "WAFV2", "ListWebACLs"),
+    op("wafv2:GetWebACL", "WAFV2", "GetWebACL"),
+    op(
+        "wafv2:ListResourcesForWebACL",
+        "WAFV2",
+        "ListResourcesForWebACL",
+    ),
+    op(
+        "autoscaling:DescribeAutoScalingGroups",
+        "AutoScaling",
+        "DescribeAutoScalingGroups",
+    ),
+    op(
+        "autoscaling:DescribePolicies",
+        "AutoScaling",
+        "DescribePolicies",
+    ),
+    op(
+        "application-autoscaling:DescribeScalableTargets",
+        "ApplicationAutoScaling",
+        "DescribeScalableTargets",
+    ),
+    op(
+        "application-autoscaling:DescribeScalingPolicies",
+        "ApplicationAutoScaling",
+        "DescribeScalingPolicies",
+    ),
+    op("iam:GetAccountSummary", "IAM", "GetAccountSummary"),
+    op(
+        "iam:GetAccountPasswordPolicy",
+        "IAM",
+        "GetAccountPasswordPolicy",
+    ),
+    op(
+        "ec2:GetEbsEncryptionByDefault",
+        "EC2",
+        "GetEbsEncryptionByDefault",
+    ),
+    op("cloudtrail:DescribeTrails", "CloudTrail", "DescribeTrails"),
+    op("cloudtrail:GetTrailStatus", "CloudTrail", "GetTrailStatus"),
+    op(
+        "config:DescribeConfigurationRecorders",
+        "ConfigService",
+        "DescribeConfigurationRecorders",
+    ),
+    op(
+        "config:DescribeConfigurationRecorderStatus",
+        "ConfigService",
+        "DescribeConfigurationRecorderStatus",
+    ),
+    op("guardduty:ListDetectors", "GuardDuty", "ListDetectors"),
+    op("guardduty:GetDetector", "GuardDuty", "GetDetector"),
+    op("ec2:DescribeVpcs", "EC2", "DescribeVpcs"),
+    op("ec2:DescribeVpcAttribute", "EC2", "DescribeVpcAttribute"),
+    op("ec2:DescribeSubnets", "EC2", "DescribeSubnets"),
+    op("ec2:DescribeRouteTables", "EC2", "DescribeRouteTables"),
+    op("ec2:DescribeNatGateways", "EC2", "DescribeNatGateways"),
+    op(
+        "ec2:DescribeInternetGateways",
+        "EC2",
+        "DescribeInternetGateways",
+    ),
+    op("ec2:DescribeVpcEndpoints", "EC2", "DescribeVpcEndpoints"),
+    op("ec2:DescribeFlowLogs", "EC2", "DescribeFlowLogs"),
+    op(
+        "ec2:DescribeSecurityGroups",
+        "EC2",
+        "DescribeSecurityGroups",
+    ),
+    op("ec2:DescribeInstances", "EC2", "DescribeInstances"),
+    // Discovery only (`infra-verify init --from-account`, see [`DISCOVERY_ACTIONS`]).
+    op("ecs:ListClusters", "ECS", "ListClusters"),
+    op("ecs:ListServices", "ECS", "ListServices"),
+];
+
+/// Operations only `infra-verify init --from-account` calls: no check of a spec needs them (a spec
+/// names its ECS clusters and services), but nothing else enumerates ECS clusters, or the
+/// services of a cluster. They are read-only list calls, in [`OPERATIONS`] like every other
+/// operation, so `iam-policy --all` and the live tests' list of allowed calls include them;
+/// [`plan`] never adds them to a spec's policy.
+pub static DISCOVERY_ACTIONS: &[&str] = &["ecs:ListClusters", "ecs:ListServices"];
+
+/// Operations no attribute names but that another one's reading implies: the account's S3
+/// Block Public Access with the bucket's ([`operations_for`]).
+pub static IMPLIED_ACTIONS: &[&str] = &["s3:GetAccountPublicAccessBlock"];
+
+/// The pseudo-operations of the kinds that are not AWS resources (`http_endpoint`): a plain HTTP
+/// GET of the endpoint and a TLS handshake with it, made by the probe itself, not by the AWS SDK.
+/// They are not IAM actions and need no credentials, so they are deliberately kept out of
+/// [`OPERATIONS`] (the source of the IAM policy and of the live tests' list of allowed SDK calls)
+/// and out of the IAM read-only checks, which stay strict for every AWS operation.
+pub static NON_AWS_OPERATIONS: &[&str] = &["http:GET", "tls:LegacyHandshake"];
+
+/// The IAM action for an SDK call, if the probes may make it.
+pub fn action_for(sdk_service: &str, sdk_operation: &str) -> Option<&'static str> {
+    OPERATIONS
+        .iter()
+        .find(|o| {
+            o.sdk_service.eq_ignore_ascii_case(sdk_service) && o.sdk_operation == sdk_operation
+        })
+        .map(|o| o.action)
+}
