@@ -308,7 +308,7 @@ impl Store {
                     Err(e) => Err(BaselineError::S3 {
                         action: "s3:GetObject",
                         location: self.location.to_string(),
-                        message: crate::probe::describe_error("s3:GetObject", &e),
+                        message: crate::aws::errors::describe_error("s3:GetObject", &e),
                     }),
                 }
             }
@@ -422,7 +422,7 @@ impl Store {
                     Err(e) => {
                         return Err(s3_error(
                             "s3:PutObject",
-                            crate::probe::describe_error("s3:PutObject", &e),
+                            crate::aws::errors::describe_error("s3:PutObject", &e),
                         ))
                     }
                 }
@@ -442,7 +442,7 @@ impl Store {
                 {
                     done.warnings.push(format!(
                         "the baseline was accepted, but its history copy s3://{bucket}/{entry} was not written: {}",
-                        crate::probe::describe_error("s3:PutObject", &e)
+                        crate::aws::errors::describe_error("s3:PutObject", &e)
                     ));
                     return Ok(done);
                 }
@@ -464,7 +464,7 @@ impl Store {
                         Ok(_) => done.removed.push(format!("s3://{bucket}/{k}")),
                         Err(e) => done.warnings.push(format!(
                             "could not remove s3://{bucket}/{k}: {}",
-                            crate::probe::describe_error("s3:DeleteObject", &e)
+                            crate::aws::errors::describe_error("s3:DeleteObject", &e)
                         )),
                     }
                 }
@@ -505,7 +505,7 @@ impl Store {
                     return Err(BaselineError::S3 {
                         action: "s3:ListBucket",
                         location: format!("s3://{bucket}/{prefix}"),
-                        message: crate::probe::describe_error("s3:ListBucket", &e),
+                        message: crate::aws::errors::describe_error("s3:ListBucket", &e),
                     });
                 }
             };
@@ -556,7 +556,7 @@ impl Store {
                         .map_err(|e| BaselineError::S3 {
                             action: "s3:GetObject",
                             location: format!("s3://{bucket}/{k}"),
-                            message: crate::probe::describe_error("s3:GetObject", &e),
+                            message: crate::aws::errors::describe_error("s3:GetObject", &e),
                         })?;
                     let body = obj.body.collect().await.map_err(|e| BaselineError::S3 {
                         action: "s3:GetObject",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::aws::{self, ConnectionArgs};
+use crate::aws;
 use crate::baseline::{self, BaselineError, Location};
 use crate::catalog;
 use crate::checklist::{self, Checklist};
@@ -18,7 +18,11 @@ use crate::probe;
 use crate::snapshot::Snapshot;
 use crate::spec::{self, Spec};
 
+mod connection;
 mod docs;
+pub mod init;
+
+pub use connection::{ConnectionArgs, ProfileArg, ProfileError};
 
 /// Process exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,7 +149,7 @@ pub enum Command {
     /// Start a spec: from what exists in the account (--from-account, read-only), or from a
     /// Markdown launch checklist (--from-checklist). Exit 0 written, 3 written with parts that
     /// could not be read (# TODO in the spec), 2 usage or an existing output file.
-    Init(crate::init::command::InitArgs),
+    Init(init::InitArgs),
     /// Print the JSON Schema (draft-07) of the spec format, for editors: completion, hover
     /// documentation and typos flagged as you type (docs/spec.schema.json). `validate` remains
     /// the authority on specs.
@@ -514,7 +518,7 @@ async fn connect(spec: &Spec, conn_args: &ConnectionArgs) -> Result<aws::Connect
     conn_args
         .check_profiles(&[spec.environment.as_str()])
         .map_err(|e| Failure::usage(e.to_string()))?;
-    aws::connect(conn_args, &spec.environment, &spec.aws)
+    aws::connect(&conn_args.options_for(&spec.environment), &spec.aws)
         .await
         .map_err(|e| Failure::usage(e.to_string()))
 }
@@ -828,7 +832,7 @@ fn observe_many(specs: &[Spec], conn_args: &ConnectionArgs) -> Result<Vec<Snapsh
                 conns.push(None);
                 continue;
             }
-            match aws::connect(conn_args, &spec.environment, &spec.aws).await {
+            match aws::connect(&conn_args.options_for(&spec.environment), &spec.aws).await {
                 Ok(c) => conns.push(Some(c)),
                 Err(e) => {
                     problems.push(Failure::usage(format!("{}: {e}", spec.environment)));
@@ -1528,8 +1532,8 @@ fn evidence_verify_cmd(a: &EvidenceVerifyArgs) -> CmdResult {
 }
 
 /// `infra-verify init`: the logic is in [`crate::init::command`].
-fn init_cmd(a: &crate::init::command::InitArgs) -> CmdResult {
-    use crate::init::command::{run, CommandError, Status};
+fn init_cmd(a: &init::InitArgs) -> CmdResult {
+    use init::{run, CommandError, Status};
     match run(a) {
         Ok(Status::Complete) => Ok(ExitCode::Ready),
         Ok(Status::Partial) => Ok(ExitCode::Unverified),

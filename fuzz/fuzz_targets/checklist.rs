@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use infra_verify::checklist::{self, Checklist, Links, Target};
-use infra_verify::evaluate::evaluate;
-use infra_verify::snapshot::Snapshot;
+use infra_verify_core::checklist::{self, Checklist, Links, Target};
+use infra_verify_core::evaluate::evaluate;
+use infra_verify_core::snapshot::Snapshot;
 use libfuzzer_sys::fuzz_target;
 
 const SPEC: &str = "version: 1\nenvironment: f\nresources:\n  - kind: secret\n    id: s\n";
@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let spec = infra_verify::spec::from_str(Path::new("f.yaml"), SPEC).expect("spec");
+    let spec = infra_verify_core::spec::from_str(Path::new("f.yaml"), SPEC).expect("spec");
     let snap = Snapshot::from_json("f", SNAPSHOT).expect("snapshot");
     let report = evaluate(&spec, &snap);
     let list = Checklist::parse(Path::new("f.md"), text.to_string());

@@ -22,7 +22,7 @@ fn dir() -> &'static PathBuf {
     })
 }
 
-fn check_positions(diags: &[infra_verify::spec::Diagnostic], data: &[u8]) {
+fn check_positions(diags: &[infra_verify_core::spec::Diagnostic], data: &[u8]) {
     assert!(!diags.is_empty());
     let lines = data.split(|b| *b == b'\n').count().max(1) as u64 + 1;
     for d in diags {
@@ -33,12 +33,12 @@ fn check_positions(diags: &[infra_verify::spec::Diagnostic], data: &[u8]) {
     }
 }
 
-fn check_valid(spec: &infra_verify::spec::Spec) {
-    let plan = infra_verify::plan::plan(spec);
-    let _ = infra_verify::plan::iam_policy(plan.actions);
-    let empty = infra_verify::snapshot::Snapshot {
-        snapshot_version: infra_verify::snapshot::SNAPSHOT_VERSION,
-        metadata: infra_verify::snapshot::Metadata {
+fn check_valid(spec: &infra_verify_core::spec::Spec) {
+    let plan = infra_verify_core::plan::plan(spec);
+    let _ = infra_verify_core::plan::iam_policy(plan.actions);
+    let empty = infra_verify_core::snapshot::Snapshot {
+        snapshot_version: infra_verify_core::snapshot::SNAPSHOT_VERSION,
+        metadata: infra_verify_core::snapshot::Metadata {
             tool: "infra-verify".into(),
             tool_version: String::new(),
             taken_at: "2026-12-02T00:00:00Z".into(),
@@ -53,16 +53,16 @@ fn check_valid(spec: &infra_verify::spec::Spec) {
         },
         resources: Vec::new(),
     };
-    let report = infra_verify::evaluate::evaluate(spec, &empty);
+    let report = infra_verify_core::evaluate::evaluate(spec, &empty);
     assert!(
         report
             .checks
             .iter()
-            .all(|c| c.status == infra_verify::evaluate::Status::Error),
+            .all(|c| c.status == infra_verify_core::evaluate::Status::Error),
         "a check passed or failed on an empty snapshot"
     );
-    let resolved = infra_verify::evidence::resolved_spec_yaml(spec);
-    if let Err(e) = infra_verify::spec::from_str(Path::new("resolved.yaml"), &resolved) {
+    let resolved = infra_verify_core::spec::resolved_spec_yaml(spec);
+    if let Err(e) = infra_verify_core::spec::from_str(Path::new("resolved.yaml"), &resolved) {
         panic!("the resolved spec does not load again: {e}\n{resolved}");
     }
 }
@@ -70,18 +70,18 @@ fn check_valid(spec: &infra_verify::spec::Spec) {
 fuzz_target!(|data: &[u8]| {
     let path = dir().join("fuzz.yaml");
     if std::fs::write(&path, data).is_ok() {
-        match infra_verify::spec::load(&path) {
+        match infra_verify_core::spec::load(&path) {
             Ok(spec) => check_valid(&spec),
-            Err(infra_verify::spec::SpecError::Invalid(diags)) => check_positions(&diags, data),
+            Err(infra_verify_core::spec::SpecError::Invalid(diags)) => check_positions(&diags, data),
             Err(_) => {}
         }
     }
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match infra_verify::spec::from_str(Path::new("fuzz.yaml"), text) {
+    match infra_verify_core::spec::from_str(Path::new("fuzz.yaml"), text) {
         Ok(spec) => check_valid(&spec),
-        Err(infra_verify::spec::SpecError::Invalid(diags)) => check_positions(&diags, data),
+        Err(infra_verify_core::spec::SpecError::Invalid(diags)) => check_positions(&diags, data),
         Err(_) => {}
     }
 });

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 pub mod account;
 pub mod checklist;
-pub mod command;
 pub mod draft;
 pub mod recommend;
 pub mod yaml_out;

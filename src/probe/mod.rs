@@ -7,7 +7,6 @@ use std::time::SystemTime;
 use aws_sdk_sts::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::date_time::Format;
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::aws::Connection;
 use crate::snapshot::{Metadata, Observation, ResourceRecord, Snapshot, SNAPSHOT_VERSION};
@@ -34,9 +33,10 @@ mod s3;
 mod secretsmanager;
 mod wafv2;
 
-/// The default of `--max-concurrency`: requests in flight at once, per service and region.
-/// Probes read the run's value from [`Connection::max_concurrency`].
-pub const CONCURRENCY: usize = 8;
+// The connection layer's, re-exported for the probes (and their users) that always named them
+// here.
+pub use crate::aws::errors::{describe_error, error_code};
+pub use crate::aws::CONCURRENCY;
 
 pub use http::{ConnectTo, HttpOptions};
 pub(crate) use s3::bucket_region_of_error;
@@ -603,68 +603,6 @@ fn all_errors(resources: &[&Resource], error: &str) -> Vec<ResourceRecord> {
             },
         })
         .collect()
-}
-
-/// Error codes AWS services use for a missing permission.
-const ACCESS_DENIED: &[&str] = &[
-    "AccessDenied",
-    "AccessDeniedException",
-    "UnauthorizedOperation",
-    "AuthorizationError",
-    "Forbidden",
-];
-/// Error codes for throttling.
-const THROTTLED: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-    "SlowDown",
-    "RequestThrottled",
-    "RequestThrottledException",
-];
-
-/// The error code of a service error, if the call got that far.
-pub fn error_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
-    match err {
-        SdkError::ServiceError(e) => e.err().code(),
-        _ => None,
-    }
-}
-
-/// One line saying why a call failed, naming the IAM action when access was denied.
-pub fn describe_error<E, R>(action: &str, err: &SdkError<E, R>) -> String
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    match err {
-        SdkError::ServiceError(service) => {
-            let e = service.err();
-            let code = e.code().unwrap_or("Unknown");
-            let message = e.message().unwrap_or("");
-            if ACCESS_DENIED.contains(&code) {
-                format!("access denied: the caller may not call `{action}` ({code}: {message})")
-            } else if THROTTLED.contains(&code) {
-                format!("throttled on `{action}` past all retries ({code}: {message})")
-            } else {
-                format!("`{action}` failed: {code}: {message}")
-            }
-        }
-        SdkError::TimeoutError(_) => format!("`{action}` timed out"),
-        SdkError::DispatchFailure(_) => {
-            format!(
-                "`{action}` could not reach the endpoint: {}",
-                DisplayErrorContext(err)
-            )
-        }
-        SdkError::ResponseError(_) => format!(
-            "`{action}`: unreadable response: {}",
-            DisplayErrorContext(err)
-        ),
-        other => format!("`{action}` failed: {}", DisplayErrorContext(other)),
-    }
 }
 
 /// Converts tags to a JSON map.

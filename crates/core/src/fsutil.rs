@@ -1,7 +1,18 @@
-//! File-system helpers shared by every command that writes a file the user keeps.
+//! File-system helpers shared by every command that writes a file the user keeps, and the digest
+//! files are named by.
 
 use std::io::{self, Write};
 use std::path::Path;
+
+/// SHA-256 of bytes, lower-case hex (spec and baseline versions, evidence manifests, raw
+/// responses).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// Writes a file atomically: a temporary file in the same directory, synced, then renamed over
 /// the target. On any error the target is untouched and the temporary file is gone. A rewritten

@@ -16,6 +16,9 @@ use crate::catalog::{self, AttrType, Attribute, Kind};
 use crate::yaml::{self, key_text, Node, Pos, Value};
 
 pub mod matchers;
+mod resolved;
+
+pub use resolved::resolved_spec_yaml;
 
 /// The spec format version this build reads.
 pub const SPEC_VERSION: i64 = 1;
@@ -433,14 +436,7 @@ pub fn from_str(path: &Path, text: &str) -> Result<Spec, SpecError> {
     loader.finish(path, layer)
 }
 
-/// SHA-256 of bytes, lower-case hex.
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+use crate::fsutil::sha256_hex;
 
 /// The closest candidate to `word`, if any is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
