@@ -10,6 +10,7 @@ pub mod cli;
 pub mod evidence;
 pub mod init;
 pub mod probe;
+pub mod provider;
 pub mod terminal;
 
 // The core (crates/core, no AWS SDK), under the paths the rest of this crate and its users have

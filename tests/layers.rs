@@ -15,8 +15,10 @@ const LAYERS: &[&[&str]] = &[
     &["evaluate"],
     &["drift", "checklist", "schema"],
     &["output"],
-    // The AWS crate: the connection, then the probes, then what builds on observations.
+    // The AWS crate: the connection, the other providers, the probes (AWS's, and the dispatch
+    // to every provider), then what builds on observations.
     &["aws"],
+    &["provider"],
     &["probe"],
     &["terminal", "baseline", "evidence", "init"],
     &["cli"],

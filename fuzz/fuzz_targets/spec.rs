@@ -24,7 +24,14 @@ fn dir() -> &'static PathBuf {
 
 fn check_positions(diags: &[infra_verify_core::spec::Diagnostic], data: &[u8]) {
     assert!(!diags.is_empty());
-    let lines = data.split(|b| *b == b'\n').count().max(1) as u64 + 1;
+    // Lines as YAML counts them: a break is CR LF, LF, or a lone CR (YAML 1.2 §5.4), which
+    // editors show as a line end too.
+    let breaks = data
+        .iter()
+        .enumerate()
+        .filter(|&(i, b)| *b == b'\n' || (*b == b'\r' && data.get(i + 1) != Some(&b'\n')))
+        .count();
+    let lines = breaks as u64 + 2;
     for d in diags {
         if let Some(pos) = d.pos {
             assert!(pos.line >= 1 && pos.line <= lines, "{d:?} outside {lines} lines");

@@ -9,6 +9,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::date_time::Format;
 
 use crate::aws::Connection;
+use crate::catalog;
 use crate::snapshot::{Metadata, Observation, ResourceRecord, Snapshot, SNAPSHOT_VERSION};
 use crate::spec::{Resource, Spec};
 
@@ -23,7 +24,6 @@ mod ecr;
 mod ecs;
 mod elasticache;
 mod elbv2;
-mod http;
 mod monitoring;
 mod rds;
 #[cfg(test)]
@@ -38,7 +38,8 @@ mod wafv2;
 pub use crate::aws::errors::{describe_error, error_code};
 pub use crate::aws::CONCURRENCY;
 
-pub use http::{ConnectTo, HttpOptions};
+pub use crate::provider::http::{ConnectTo, HttpOptions};
+use crate::provider::{http, Provider};
 pub(crate) use s3::bucket_region_of_error;
 
 /// Why a live run could not produce a snapshot at all.
@@ -168,9 +169,9 @@ pub async fn observe_with(
     }
     let regional: BTreeMap<&str, Connection> = match conn {
         Some(conn) => groups
-            .keys()
-            .filter(|(service, _, _)| *service != http::SERVICE)
-            .filter_map(|(_, region, _)| *region)
+            .iter()
+            .filter(|(_, rs)| rs.iter().all(|r| r.kind.is_aws()))
+            .filter_map(|((_, region, _), _)| *region)
             .map(|region| (region, conn.in_region(region)))
             .collect(),
         None => BTreeMap::new(),
@@ -180,9 +181,10 @@ pub async fn observe_with(
         .iter()
         .map(|((service, region, _), rs)| Task {
             service: service.to_string(),
-            region: match *service {
-                http::SERVICE => None,
-                _ => region.map(str::to_string).or_else(|| home.clone()),
+            region: if rs.iter().all(|r| r.kind.is_aws()) {
+                region.map(str::to_string).or_else(|| home.clone())
+            } else {
+                None
             },
             resources: rs.len(),
         })
@@ -200,9 +202,13 @@ pub async fn observe_with(
                     resources = rs.len(),
                     "probing"
                 );
-                let records = if service == http::SERVICE {
+                // A group is one service's, so one provider's (the catalog says which).
+                let provider = rs
+                    .first()
+                    .map_or(catalog::Provider::Aws, |r| r.kind.provider);
+                let records = if provider == catalog::Provider::Http {
                     // Not AWS: no connection, no region.
-                    http::observe(&rs, http_options, http_calls_ref).await
+                    http::Http::observe(&rs, http_options, http_calls_ref).await
                 } else {
                     let mut records = match conn {
                         Some(conn) => {

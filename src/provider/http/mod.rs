@@ -36,8 +36,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{timeout_at, Instant};
 
-use super::CONCURRENCY;
 use crate::aws::CallRecorder;
+use crate::aws::CONCURRENCY;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
@@ -46,7 +46,7 @@ pub use connect_to::ConnectTo;
 
 /// The catalog's service name for kinds probed over HTTP rather than through AWS.
 pub const SERVICE: &str = "http";
-/// Pseudo-operation: a GET of the endpoint (not an IAM action; see `plan::NON_AWS_OPERATIONS`).
+/// Pseudo-operation: a GET of the endpoint (not an IAM action; see `catalog::operations::NON_AWS_OPERATIONS`).
 pub const GET: &str = "http:GET";
 /// Pseudo-operation: the hand-built TLS 1.1 ClientHello of `accepts_legacy_tls`.
 pub const LEGACY_HANDSHAKE: &str = "tls:LegacyHandshake";
@@ -75,6 +75,33 @@ impl Default for HttpOptions {
             max_concurrency: CONCURRENCY,
             connect_to: Vec::new(),
         }
+    }
+}
+
+/// The live-endpoint provider: no credentials, no IAM action; its rate limit is
+/// `HttpOptions::max_concurrency` requests at once.
+pub struct Http;
+
+impl super::Provider for Http {
+    const PROVIDER: crate::catalog::Provider = crate::catalog::Provider::Http;
+    type Options = HttpOptions;
+
+    fn permissions(resources: &[&Resource]) -> std::collections::BTreeSet<&'static str> {
+        resources
+            .iter()
+            .flat_map(|r| {
+                std::iter::once(r.kind.list_operation)
+                    .chain(r.expectations.iter().map(|e| e.attribute.operation))
+            })
+            .collect()
+    }
+
+    fn observe(
+        resources: &[&Resource],
+        options: &HttpOptions,
+        calls: &CallRecorder,
+    ) -> impl std::future::Future<Output = Vec<ResourceRecord>> {
+        observe(resources, options, calls)
     }
 }
 
