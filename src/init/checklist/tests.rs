@@ -1,8 +1,14 @@
 use std::path::Path;
 
-use serde_json::json;
+use serde_json::{json, Value as J};
 
+use super::environment::{canonical, home_region};
+use super::ids::{hints, spelled_id};
+use super::rules::KIND_RULES;
+use super::values::{settle, COMPILED};
 use super::*;
+use crate::catalog;
+use crate::init::draft::Match;
 
 fn stated(kind: &'static str, attribute: &'static str, matcher: Match) -> Stated {
     Stated {
