@@ -386,11 +386,9 @@ fn kind_schema(generator: &mut SchemaGenerator, kind: &Kind, common: &Map<String
         "pattern": "\\S",
         "description": format!("Which resource: {}.", kind.identifier.trim_end_matches('.')),
     });
-    // What the loader checks of some ids besides being a string (see spec.rs).
-    match kind.name {
-        "http_endpoint" => id["pattern"] = json!("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+([/?#].*)?$"),
-        "waf_web_acl" => id["pattern"] = json!("^(CLOUDFRONT|REGIONAL)/.+$"),
-        _ => {}
+    // The shape the loader checks (catalog::IdFormat), where a pattern can say it.
+    if let Some(pattern) = kind.id_format.pattern() {
+        id["pattern"] = json!(pattern);
     }
     properties.insert("id".into(), id);
     for (key, value) in common {

@@ -62,6 +62,22 @@ impl IdFormat {
     }
 }
 
+impl IdFormat {
+    /// A regular expression (JSON Schema `pattern`, for editors) that every id [`IdFormat::check`]
+    /// accepts matches; it may accept more (the loader has the last word). `None`: any text.
+    pub fn pattern(self) -> Option<&'static str> {
+        match self {
+            IdFormat::Name | IdFormat::NameOrArn => None,
+            IdFormat::ClusterService => Some("^[^/]+/[^/]+$"),
+            IdFormat::LoadBalancerPort => Some("^.+:[0-9]+$"),
+            IdFormat::ScopeName => Some("^(CLOUDFRONT|REGIONAL)/.+$"),
+            IdFormat::ZoneRecordType => Some("^[^/]+/.+/[^/]+$"),
+            IdFormat::Url => Some("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+([/?#].*)?$"),
+            IdFormat::Current => Some("^current$"),
+        }
+    }
+}
+
 /// The id of the kinds that exist once per account (or per region): [`IdFormat::Current`].
 pub const CURRENT: &str = "current";
 
@@ -204,6 +220,11 @@ mod tests {
         for (format, id, ok) in cases {
             let got = format.check(id);
             assert_eq!(got.is_ok(), *ok, "{format:?} {id}: {got:?}");
+            // What the loader accepts, the schema's pattern accepts too.
+            if let (true, Some(p)) = (got.is_ok(), format.pattern()) {
+                let re = regex::Regex::new(p).expect("pattern");
+                assert!(re.is_match(id), "{format:?}: {p} refuses {id}");
+            }
             if let Err(e) = got {
                 assert!(e.contains(id), "the message names the id: {e}");
             }
