@@ -1,12 +1,12 @@
 //! The `infra-verify init` command: its arguments and what it does with them. The command line
-//! (the rest of src/cli) only maps the outcome to an exit code.
+//! (`init_cmd`, for the rest of src/cli) only maps the outcome to an exit code.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::ArgGroup;
 
-use super::ConnectionArgs;
+use super::{CmdResult, ConnectionArgs, ExitCode, Failure};
 use crate::aws;
 use crate::checklist::Checklist;
 use crate::init::InitError;
@@ -194,5 +194,18 @@ fn emit(a: &InitArgs, text: &str) -> Result<(), CommandError> {
     match &a.output {
         Some(path) => Ok(crate::init::write_new(path, text, a.force)?),
         None => print(text),
+    }
+}
+
+/// `infra-verify init`: the logic is in [`crate::init::command`].
+pub(super) fn init_cmd(a: &InitArgs) -> CmdResult {
+    match run(a) {
+        Ok(Status::Complete) => Ok(ExitCode::Ready),
+        Ok(Status::Partial) => Ok(ExitCode::Unverified),
+        Err(CommandError::Unverified(message)) => Err(Failure {
+            code: ExitCode::Unverified,
+            message,
+        }),
+        Err(e) => Err(Failure::usage(e.to_string())),
     }
 }
