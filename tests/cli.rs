@@ -528,6 +528,40 @@ fn spec_errors_exit_2_with_every_problem_and_position() {
 }
 
 #[test]
+fn ids_of_the_wrong_shape_are_spec_errors_with_their_position() {
+    // Each kind's id format is in the catalog; `validate` names the id, where it is and what
+    // was expected, and nothing is observed.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(
+        &dir,
+        "ids.yaml",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: ecs_service\n    id: backend\n  - kind: lb_listener\n    id: web\n  - kind: route53_record\n    id: example.com/www\n  - kind: account\n    id: \"123456789012\"\n  - kind: http_endpoint\n    id: shop.example/api\n  - kind: ecs_service\n    id: staging/backend\n",
+    );
+    let path = spec.display().to_string();
+    iv().args(["validate", "--spec"])
+        .arg(&spec)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(format!(
+            "{path}:5:9: id must be cluster/service, got `backend`"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "{path}:7:9: `web` is not a listener id: write `<load balancer name or ARN>:<port>`"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "{path}:9:9: `example.com/www` is not a record id"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "{path}:11:9: `123456789012`: this kind's id must be `current`"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "{path}:13:9: `shop.example/api` is not a usable URL"
+        )))
+        .stderr(predicate::str::contains("error: the spec has 5 problems"));
+}
+
+#[test]
 fn validate_ok_exits_0() {
     iv().args(["validate", "staging"])
         .assert()
