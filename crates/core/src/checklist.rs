@@ -720,6 +720,13 @@ pub fn tick_envs(
     // settles every child before its parent.
     for i in (0..n).rev() {
         let item = &checklist.items[i];
+        // An item with no text (`- [ ]` alone) is left as it is: its marker would be the first
+        // thing in the item, where `<!--` starts an HTML block and changes how the rest of the
+        // list parses (found by fuzzing). Its parent then waits for it, as for any unticked
+        // sub-item.
+        if item.text.trim().is_empty() {
+            continue;
+        }
         let kids = &item.children;
         let kids_all_ticked = kids.iter().all(|&k| checked[k]);
         let kids_any_ours = kids.iter().any(|&k| ours[k]);

@@ -674,3 +674,38 @@ fn the_marker_records_which_environments_ticked_a_line() {
         out.text
     );
 }
+
+#[test]
+fn an_item_without_text_is_left_as_it_is() {
+    // Ticking it would put the marker first in the item, where `<!--` opens an HTML block and
+    // the next lines become other items (found by fuzzing: fuzz/regressions/checklist/empty-item.md).
+    let text = "- [ ] \n-Staging bucket\n2. [ ] Staging S3 bucket\n- [ ] real item\n";
+    let list = parse(text);
+    assert_eq!(
+        list.items.len(),
+        2,
+        "{:?}",
+        list.items.iter().map(|i| &i.text).collect::<Vec<_>>()
+    );
+    let spec = crate::spec::from_str(
+        Path::new("f.yaml"),
+        "version: 1\nenvironment: f\nresources:\n  - kind: secret\n    id: s\n",
+    )
+    .expect("spec");
+    let snap = crate::snapshot::Snapshot::from_json(
+        "f",
+        r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-01-01T00:00:00Z", "environment": "f", "account_id": null, "region": null, "caller_arn": null}, "resources": [{"kind": "secret", "id": "s", "status": "present", "attributes": {}}]}"#,
+    )
+    .expect("snapshot");
+    let report = crate::evaluate::evaluate(&spec, &snap);
+    let links: Links = vec![vec![(0, Target::Resource)]; list.items.len()];
+    let out = tick(&list, &links, &report, "2026-01-01");
+    assert!(out.text.starts_with("- [ ] \n"), "{}", out.text);
+    assert!(
+        out.text
+            .contains("- [x] real item <!-- infra-verify: verified"),
+        "{}",
+        out.text
+    );
+    assert_eq!(parse(&out.text).items.len(), 2, "{}", out.text);
+}
