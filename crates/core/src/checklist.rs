@@ -111,11 +111,11 @@ pub fn normalize(text: &str) -> String {
 }
 
 fn line_bounds(text: &str, at: usize) -> Range<usize> {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let mut end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    if end > start && text.as_bytes()[end - 1] == b'\r' {
-        end -= 1;
-    }
+    // Lines as CommonMark counts them: a line ends at LF, CR LF or a lone CR. Ending it only at
+    // LF put the marker after what Markdown reads as the following lines (found by fuzzing).
+    let is_break = |c: char| c == '\n' || c == '\r';
+    let start = text[..at].rfind(is_break).map_or(0, |i| i + 1);
+    let end = text[at..].find(is_break).map_or(text.len(), |i| at + i);
     start..end
 }
 

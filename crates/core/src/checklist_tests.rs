@@ -709,3 +709,33 @@ fn an_item_without_text_is_left_as_it_is() {
     );
     assert_eq!(parse(&out.text).items.len(), 2, "{}", out.text);
 }
+
+#[test]
+fn a_lone_cr_ends_the_line_the_marker_goes_on() {
+    // CommonMark ends a line at a lone CR too: the marker goes before it, not after the text
+    // Markdown reads as the next lines (found by fuzzing: fuzz/regressions/checklist/lone-cr.md).
+    let text = "- [ ] ALB health check\r---\r\n- [ ] second\n";
+    let list = parse(text);
+    let before = list.items.len();
+    let spec = crate::spec::from_str(
+        Path::new("f.yaml"),
+        "version: 1\nenvironment: f\nresources:\n  - kind: secret\n    id: s\n",
+    )
+    .expect("spec");
+    let snap = crate::snapshot::Snapshot::from_json(
+        "f",
+        r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-01-01T00:00:00Z", "environment": "f", "account_id": null, "region": null, "caller_arn": null}, "resources": [{"kind": "secret", "id": "s", "status": "present", "attributes": {}}]}"#,
+    )
+    .expect("snapshot");
+    let report = crate::evaluate::evaluate(&spec, &snap);
+    let links: Links = vec![vec![(0, Target::Resource)]; before];
+    let out = tick(&list, &links, &report, "2026-01-01");
+    assert!(
+        out.text.starts_with(
+            "- [x] ALB health check <!-- infra-verify: verified 2026-01-01 by f -->\r---\r\n"
+        ),
+        "{:?}",
+        out.text
+    );
+    assert_eq!(parse(&out.text).items.len(), before, "{:?}", out.text);
+}
