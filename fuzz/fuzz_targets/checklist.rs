@@ -14,14 +14,14 @@ const SNAPSHOT: &str = r#"{"snapshot_version": 1, "metadata": {"tool": "infra-ve
   "taken_at": "2026-01-01T00:00:00Z", "environment": "f", "account_id": null, "region": null, "caller_arn": null},
   "resources": [{"kind": "secret", "id": "s", "status": "present", "attributes": {}}]}"#;
 
-/// The text with every infra-verify marker removed and every checkbox unticked.
+/// The text with every infra-verify marker removed and every checkbox unticked (a space).
 fn neutral(list: &Checklist, text: &str) -> String {
     let mut bytes = text.as_bytes().to_vec();
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     for item in &list.items {
-        if bytes[item.check_byte] == b'x' || bytes[item.check_byte] == b'X' {
-            bytes[item.check_byte] = b' ';
-        }
+        // Any checkbox character counts as the same: Markdown also reads `[\t]` or `[\x0b]` as
+        // unticked, and ticking writes `x` over it, unticking a space.
+        bytes[item.check_byte] = b' ';
         if let Some((range, _)) = &item.marker {
             cuts.push(range.clone());
         }
