@@ -675,6 +675,21 @@ fn the_marker_records_which_environments_ticked_a_line() {
     );
 }
 
+/// The fuzz targets' report: environment `f`, one secret whose `exists` check (0) passes.
+fn one_passing_check() -> Report {
+    let spec = crate::spec::from_str(
+        Path::new("f.yaml"),
+        "version: 1\nenvironment: f\nresources:\n  - kind: secret\n    id: s\n",
+    )
+    .expect("spec");
+    let snap = Snapshot::from_json(
+        "f",
+        r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-01-01T00:00:00Z", "environment": "f", "account_id": null, "region": null, "caller_arn": null}, "resources": [{"kind": "secret", "id": "s", "status": "present", "attributes": {}}]}"#,
+    )
+    .expect("snapshot");
+    evaluate(&spec, &snap)
+}
+
 #[test]
 fn an_item_without_text_is_left_as_it_is() {
     // Ticking it would put the marker first in the item, where `<!--` opens an HTML block and
@@ -687,17 +702,7 @@ fn an_item_without_text_is_left_as_it_is() {
         "{:?}",
         list.items.iter().map(|i| &i.text).collect::<Vec<_>>()
     );
-    let spec = crate::spec::from_str(
-        Path::new("f.yaml"),
-        "version: 1\nenvironment: f\nresources:\n  - kind: secret\n    id: s\n",
-    )
-    .expect("spec");
-    let snap = crate::snapshot::Snapshot::from_json(
-        "f",
-        r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-01-01T00:00:00Z", "environment": "f", "account_id": null, "region": null, "caller_arn": null}, "resources": [{"kind": "secret", "id": "s", "status": "present", "attributes": {}}]}"#,
-    )
-    .expect("snapshot");
-    let report = crate::evaluate::evaluate(&spec, &snap);
+    let report = one_passing_check();
     let links: Links = vec![vec![(0, Target::Resource)]; list.items.len()];
     let out = tick(&list, &links, &report, "2026-01-01");
     assert!(out.text.starts_with("- [ ] \n"), "{}", out.text);
@@ -717,17 +722,7 @@ fn a_lone_cr_ends_the_line_the_marker_goes_on() {
     let text = "- [ ] ALB health check\r---\r\n- [ ] second\n";
     let list = parse(text);
     let before = list.items.len();
-    let spec = crate::spec::from_str(
-        Path::new("f.yaml"),
-        "version: 1\nenvironment: f\nresources:\n  - kind: secret\n    id: s\n",
-    )
-    .expect("spec");
-    let snap = crate::snapshot::Snapshot::from_json(
-        "f",
-        r#"{"snapshot_version": 1, "metadata": {"tool": "infra-verify", "tool_version": "0", "taken_at": "2026-01-01T00:00:00Z", "environment": "f", "account_id": null, "region": null, "caller_arn": null}, "resources": [{"kind": "secret", "id": "s", "status": "present", "attributes": {}}]}"#,
-    )
-    .expect("snapshot");
-    let report = crate::evaluate::evaluate(&spec, &snap);
+    let report = one_passing_check();
     let links: Links = vec![vec![(0, Target::Resource)]; before];
     let out = tick(&list, &links, &report, "2026-01-01");
     assert!(
