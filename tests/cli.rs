@@ -22,6 +22,14 @@ fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf 
     p
 }
 
+/// The day (`YYYY-MM-DD`) a snapshot fixture was observed: tick markers carry it, and a
+/// regenerated fixture (scripts/demo --update-fixture) moves it.
+fn fixture_day(path: &str) -> String {
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    snapshot["metadata"]["taken_at"].as_str().expect("taken_at")[..10].to_string()
+}
+
 #[test]
 fn verify_offline_not_ready_exits_1() {
     iv().args(["staging", "--snapshot", FIXTURE])
@@ -1164,9 +1172,13 @@ fn tick_offline_ticks_exactly_the_passing_items_and_is_idempotent() {
     assert_eq!(old.len(), new.len());
     for (o, n) in old.iter().zip(&new) {
         if o != n {
-            let restored = n
-                .replacen("[x]", "[ ]", 1)
-                .replace(" <!-- infra-verify: verified 2026-11-22 by staging -->", "");
+            let restored = n.replacen("[x]", "[ ]", 1).replace(
+                &format!(
+                    " <!-- infra-verify: verified {} by staging -->",
+                    fixture_day(FIXTURE)
+                ),
+                "",
+            );
             assert_eq!(&restored, o, "changed beyond the checkbox and marker");
         }
     }
@@ -1229,13 +1241,15 @@ fn tick_decides_shared_lines_from_every_environment_in_any_order() {
     assert_eq!(forward, backward);
     insta::assert_snapshot!("live_commerce_checklist_ticked_by_both", forward);
     // The date is the latest observation's, whatever the order.
+    let latest = fixture_day(FIXTURE).max(fixture_day(FIXTURE_PRODUCTION));
     for line in [
-        "- [x] ECR scan on push <!-- infra-verify: verified 2026-12-04 by production, staging -->\n",
-        "- [x] Fargate capacity provider <!-- infra-verify: verified 2026-12-04 by production, staging -->\n",
-        "  - [x] instance type: db.t3.small <!-- infra-verify: verified 2026-12-04 by production -->\n",
-        "  - [x] instance type: db.t3.micro <!-- infra-verify: verified 2026-12-04 by staging -->\n",
+        "- [x] ECR scan on push <!-- infra-verify: verified DAY by production, staging -->\n",
+        "- [x] Fargate capacity provider <!-- infra-verify: verified DAY by production, staging -->\n",
+        "  - [x] instance type: db.t3.small <!-- infra-verify: verified DAY by production -->\n",
+        "  - [x] instance type: db.t3.micro <!-- infra-verify: verified DAY by staging -->\n",
     ] {
-        assert!(forward.contains(line), "{line}");
+        let line = line.replace("DAY", &latest);
+        assert!(forward.contains(&line), "{line}");
     }
     assert!(
         stderr.contains(":33: ticked: ECR scan on push [production: pass; staging: pass]\n"),
@@ -1269,7 +1283,7 @@ fn tick_decides_shared_lines_from_every_environment_in_any_order() {
     assert!(failing.contains("- [ ] ECR scan on push\n"));
     assert!(stderr.contains(":33: failing: production: ecr_repository/dorami-backend/scan_on_push fail: ECR scan on push [production: fail (ecr_repository/dorami-backend/scan_on_push fail); staging: pass]"), "{stderr}");
     let (unticked, _) = tick_envs(&a, &["staging", "production"], &[FIXTURE, off]);
-    assert!(unticked.contains("- [ ] ECR scan on push <!-- infra-verify: unticked 2026-12-04, production: ecr_repository/dorami-backend/scan_on_push fail -->\n"), "{unticked}");
+    assert!(unticked.contains(&format!("- [ ] ECR scan on push <!-- infra-verify: unticked {}, production: ecr_repository/dorami-backend/scan_on_push fail -->\n", fixture_day(FIXTURE_PRODUCTION))), "{unticked}");
 
     // One environment at a time: shared lines are left to a run of both, and said so; the
     // order of the runs does not matter.
@@ -1290,7 +1304,7 @@ fn tick_decides_shared_lines_from_every_environment_in_any_order() {
         kept
     );
     let (taken_back, _) = tick_envs(&a, &["production"], &[off]);
-    assert!(taken_back.contains("- [ ] ECR scan on push <!-- infra-verify: unticked 2026-12-04, production: ecr_repository/dorami-backend/scan_on_push fail -->\n"));
+    assert!(taken_back.contains(&format!("- [ ] ECR scan on push <!-- infra-verify: unticked {}, production: ecr_repository/dorami-backend/scan_on_push fail -->\n", fixture_day(FIXTURE_PRODUCTION))));
 
     // `infra-verify staging production --tick` is the same decision, with the gate's exit code.
     let g = write(&dir, "g.md", &fresh);
@@ -1394,7 +1408,7 @@ fn tick_check_diff_and_dry_run_change_nothing() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("\n-1. [ ] ALB health check path /api/health\n"))
-        .stdout(predicate::str::contains("\n+1. [x] ALB health check path /api/health <!-- infra-verify: verified 2026-11-22 by staging -->\n"));
+        .stdout(predicate::str::contains(format!("\n+1. [x] ALB health check path /api/health <!-- infra-verify: verified {} by staging -->\n", fixture_day(FIXTURE))));
     iv().args(["tick", "staging"])
         .arg(&path)
         .args(["--snapshot", FIXTURE, "--diff"])

@@ -459,7 +459,21 @@ pub fn service_attributes(s: &Service) -> BTreeMap<String, Value> {
             "task_definition_family".into(),
             json!(s.task_definition().map(family_of)),
         ),
+        (
+            "deployment_controller".into(),
+            // The API reference: "If a deployment controller isn't specified, the default is ECS."
+            json!(s
+                .deployment_controller()
+                .map_or("ECS", |d| d.r#type().as_str())),
+        ),
+        ("platform_version".into(), json!(s.platform_version())),
     ])
+}
+
+/// The name of an IAM role from its ARN (`arn:aws:iam::123456789012:role/path/name` → `name`);
+/// a value that is not an ARN is kept as written.
+fn role_name(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
 }
 
 /// Checks an `ecs_task_definition` id: a family, without a revision or ARN.
@@ -550,7 +564,42 @@ pub fn task_definition_observation(family: &str, td: &TaskDefinition) -> Observa
             json!(td.network_mode().map(|m| m.as_str())),
         ),
         ("containers".into(), json!(containers)),
+        ("task_role".into(), json!(td.task_role_arn().map(role_name))),
+        (
+            "execution_role".into(),
+            json!(td.execution_role_arn().map(role_name)),
+        ),
     ]);
+    // Names only: an environment value can be a credential, and a record is written to disk.
+    let defs = td.container_definitions();
+    let sorted = |names: BTreeSet<&str>| json!(names.into_iter().collect::<Vec<_>>());
+    attributes.insert(
+        "environment_names".into(),
+        sorted(
+            defs.iter()
+                .flat_map(|c| c.environment())
+                .filter_map(|kv| kv.name())
+                .collect(),
+        ),
+    );
+    attributes.insert(
+        "secret_names".into(),
+        sorted(
+            defs.iter()
+                .flat_map(|c| c.secrets())
+                .map(|s| s.name())
+                .collect(),
+        ),
+    );
+    attributes.insert(
+        "secret_sources".into(),
+        sorted(
+            defs.iter()
+                .flat_map(|c| c.secrets())
+                .map(|s| s.value_from())
+                .collect(),
+        ),
+    );
     let mut errors = BTreeMap::new();
     for (name, raw) in [("cpu", td.cpu()), ("memory", td.memory())] {
         match raw.map(|s| s.trim().parse::<i64>()) {
@@ -936,6 +985,59 @@ mod tests {
         );
     }
 
+    /// Roles by name, environment variable and secret names from every container, sorted and
+    /// without duplicates; no environment value reaches the record.
+    #[test]
+    fn roles_and_environment_names_without_their_values() {
+        use aws_sdk_ecs::types::{KeyValuePair, Secret};
+        let env = |name: &str, value: &str| KeyValuePair::builder().name(name).value(value).build();
+        let secret = |name: &str, from: &str| {
+            Secret::builder()
+                .name(name)
+                .value_from(from)
+                .build()
+                .expect("secret")
+        };
+        let db =
+            "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:app/production/db-AbCdEf";
+        let td = TaskDefinition::builder()
+            .family("api")
+            .revision(3)
+            .status(TaskDefinitionStatus::Active)
+            .task_role_arn("arn:aws:iam::123456789012:role/service/api-task")
+            .execution_role_arn("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("api")
+                    .environment(env("NODE_ENV", "production"))
+                    .environment(env("API_TOKEN", "sk_live_do_not_record_me"))
+                    .secrets(secret("DATABASE_URL", db))
+                    .build(),
+            )
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("worker")
+                    .environment(env("NODE_ENV", "production"))
+                    .secrets(secret("SENTRY_DSN", "/production/sentry-dsn"))
+                    .build(),
+            )
+            .build();
+        let o = task_definition_observation("api", &td);
+        let a = attrs(&o);
+        assert_eq!(a["task_role"], json!("api-task"));
+        assert_eq!(a["execution_role"], json!("ecsTaskExecutionRole"));
+        assert_eq!(a["environment_names"], json!(["API_TOKEN", "NODE_ENV"]));
+        assert_eq!(a["secret_names"], json!(["DATABASE_URL", "SENTRY_DSN"]));
+        assert_eq!(a["secret_sources"], json!(["/production/sentry-dsn", db]));
+        let text = serde_json::to_string(&o).expect("json");
+        assert!(!text.contains("sk_live_do_not_record_me"), "{text}");
+        assert!(!text.contains("\"production\""), "{text}");
+        // No roles: null, not an empty name.
+        let bare = task_definition_observation("web", &task_definition_with(None, None));
+        assert_eq!(attrs(&bare)["task_role"], Value::Null);
+        assert_eq!(attrs(&bare)["environment_names"], json!([]));
+    }
+
     // Replay tests: responses shaped like the ECS API reference's (JSON 1.1), for what moto does
     // not report (deployment configuration, capacity provider strategy, load balancers, health
     // checks) and for paging.
@@ -1031,7 +1133,7 @@ mod tests {
               "capacityProviderStrategy":[{{"capacityProvider":"FARGATE","weight":1,"base":1}},{{"capacityProvider":"FARGATE_SPOT","weight":4,"base":0}}],
               "platformVersion":"1.4.0","taskDefinition":"{ARN}:task-definition/worker:3",
               "deploymentConfiguration":{{"maximumPercent":200,"minimumHealthyPercent":50}},
-              "schedulingStrategy":"REPLICA","deploymentController":{{"type":"ECS"}}}},
+              "schedulingStrategy":"REPLICA","deploymentController":{{"type":"CODE_DEPLOY"}}}},
             {{"serviceArn":"{ARN}:service/prod/retired","serviceName":"retired","clusterArn":"{ARN}:cluster/prod",
               "status":"INACTIVE","desiredCount":0,"runningCount":0,"taskDefinition":"{ARN}:task-definition/retired:1"}}],
             "failures":[{{"arn":"{ARN}:service/prod/gone","reason":"MISSING"}}]}}"#
@@ -1107,7 +1209,11 @@ mod tests {
             json!(["arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/api/0123456789abcdef"])
         );
         assert_eq!(api["task_definition_family"], json!("api-prod"));
+        assert_eq!(api["deployment_controller"], json!("ECS"));
+        assert_eq!(api["platform_version"], json!("LATEST"));
         let worker = attrs(&records[1].observation);
+        assert_eq!(worker["deployment_controller"], json!("CODE_DEPLOY"));
+        assert_eq!(worker["platform_version"], json!("1.4.0"));
         assert_eq!(worker["launch_type"], Value::Null);
         assert_eq!(
             worker["capacity_provider_strategy"],

@@ -78,6 +78,12 @@ pub fn cluster_attributes(c: &CacheCluster) -> BTreeMap<String, Value> {
         Some(zone) if !zone.is_empty() => Some("single-az"),
         _ => None,
     };
+    let mut security_groups: Vec<&str> = c
+        .security_groups()
+        .iter()
+        .filter_map(|g| g.security_group_id())
+        .collect();
+    security_groups.sort_unstable();
     BTreeMap::from([
         ("status".into(), json!(c.cache_cluster_status())),
         ("engine".into(), json!(c.engine())),
@@ -85,6 +91,9 @@ pub fn cluster_attributes(c: &CacheCluster) -> BTreeMap<String, Value> {
         ("node_type".into(), json!(c.cache_node_type())),
         ("num_cache_nodes".into(), json!(c.num_cache_nodes())),
         ("az_mode".into(), json!(az_mode)),
+        ("security_group_ids".into(), json!(security_groups)),
+        ("subnet_group".into(), json!(c.cache_subnet_group_name())),
+        ("replication_group".into(), json!(c.replication_group_id())),
     ])
 }
 
@@ -167,6 +176,31 @@ mod tests {
             group_attributes(&ReplicationGroup::builder().build())["replicas_per_node_group"],
             Value::Null
         );
+    }
+
+    #[test]
+    fn security_groups_subnet_group_and_replication_group_of_a_cluster() {
+        use aws_sdk_elasticache::types::SecurityGroupMembership;
+        let sg = |id: &str| {
+            SecurityGroupMembership::builder()
+                .security_group_id(id)
+                .status("active")
+                .build()
+        };
+        let node = CacheCluster::builder()
+            .cache_cluster_id("dorami-production-redis-001")
+            .security_groups(sg("sg-redis"))
+            .security_groups(sg("sg-admin"))
+            .cache_subnet_group_name("dorami-private")
+            .replication_group_id("dorami-production-redis")
+            .build();
+        let a = cluster_attributes(&node);
+        assert_eq!(a["security_group_ids"], json!(["sg-admin", "sg-redis"]));
+        assert_eq!(a["subnet_group"], json!("dorami-private"));
+        assert_eq!(a["replication_group"], json!("dorami-production-redis"));
+        let bare = cluster_attributes(&CacheCluster::builder().cache_cluster_id("c").build());
+        assert_eq!(bare["security_group_ids"], json!([]));
+        assert_eq!(bare["subnet_group"], Value::Null);
     }
 
     #[test]
@@ -305,6 +339,12 @@ mod tests {
                 ("node_type".to_string(), json!("cache.t3.micro")),
                 ("num_cache_nodes".to_string(), json!(1)),
                 ("az_mode".to_string(), json!("single-az")),
+                (
+                    "security_group_ids".to_string(),
+                    json!(["sg-0123456789abcdef0"])
+                ),
+                ("subnet_group".to_string(), json!("cache-subnets")),
+                ("replication_group".to_string(), Value::Null),
             ])
         );
         let memcached = attrs(&records[1].observation);

@@ -25,6 +25,7 @@ mod ecs;
 mod elasticache;
 mod elbv2;
 mod monitoring;
+pub(crate) mod policy_summary;
 mod rds;
 #[cfg(test)]
 pub(crate) mod replay;

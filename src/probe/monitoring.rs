@@ -1,6 +1,8 @@
 //! Monitoring: CloudWatch Logs log groups, CloudWatch metric alarms and SNS topics.
 //!
-//! - `log_group`: one paginated DescribeLogGroups (every group of the account and region).
+//! - `log_group`: one paginated DescribeLogGroups (every group of the account and region); one
+//!   DescribeLogStreams per group that exists (its newest stream only), when the spec checks
+//!   `last_event_age_minutes`.
 //! - `metric_alarm`: one paginated DescribeAlarms (metric alarms only).
 //! - `sns_topic`: one paginated ListTopics decides existence; one paginated
 //!   ListSubscriptionsByTopic per topic that exists serves its subscription attributes, made only
@@ -11,12 +13,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_cloudwatch::types::{AlarmType, MetricAlarm};
+use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm};
 use aws_sdk_cloudwatchlogs::types::LogGroup;
 use aws_sdk_sns::types::Subscription;
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, listed_kind, of_kind};
+use futures::stream::{self, StreamExt};
+
+use super::{all_errors, by_id, collect_pages, describe_error, from_listing, listed_kind, of_kind};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -36,7 +40,7 @@ const PENDING: &str = "PendingConfirmation";
 /// Observes the named log groups.
 pub async fn observe_logs(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
     let client = crate::client!(aws_sdk_cloudwatchlogs, conn);
-    listed_kind(
+    let mut records = listed_kind(
         resources,
         "log_group",
         "logs:DescribeLogGroups",
@@ -45,7 +49,63 @@ pub async fn observe_logs(conn: &Connection, resources: &[&Resource]) -> Vec<Res
         |g: &LogGroup| g.log_group_name.clone(),
         log_group_attributes,
     )
-    .await
+    .await;
+    let wants = resources
+        .iter()
+        .any(|r| r.kind.name == "log_group" && operations_for(r).contains(LOG_STREAMS));
+    if wants {
+        let client = &client;
+        let now_ms = aws_smithy_types::DateTime::from(std::time::SystemTime::now())
+            .to_millis()
+            .unwrap_or(0);
+        stream::iter(records.iter_mut())
+            .for_each_concurrent(conn.max_concurrency, |r| async move {
+                let Observation::Present { attributes, errors } = &mut r.observation else {
+                    return;
+                };
+                match last_event(client, &r.id).await {
+                    Ok(at) => {
+                        attributes.insert(LAST_EVENT.into(), json!(age_minutes(at, now_ms)));
+                    }
+                    Err(e) => {
+                        errors.insert(LAST_EVENT.into(), e);
+                    }
+                }
+            })
+            .await;
+    }
+    records
+}
+
+const LOG_STREAMS: &str = "logs:DescribeLogStreams";
+const LAST_EVENT: &str = "last_event_age_minutes";
+
+/// The newest `lastEventTimestamp` (milliseconds) of a group's streams: one DescribeLogStreams
+/// call, ordered by last event time, newest first, one stream. None when the group has no
+/// stream with an event.
+async fn last_event(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+) -> Result<Option<i64>, String> {
+    let out = client
+        .describe_log_streams()
+        .log_group_name(group)
+        .order_by(aws_sdk_cloudwatchlogs::types::OrderBy::LastEventTime)
+        .descending(true)
+        .limit(1)
+        .send()
+        .await
+        .map_err(|e| describe_error(LOG_STREAMS, &e))?;
+    Ok(out
+        .log_streams()
+        .iter()
+        .filter_map(|s| s.last_event_timestamp())
+        .max())
+}
+
+/// Whole minutes from a timestamp in milliseconds to now; null when there is none.
+pub fn age_minutes(at_ms: Option<i64>, now_ms: i64) -> Value {
+    json!(at_ms.map(|t| (now_ms - t).max(0) / 60_000))
 }
 
 /// The catalog's `log_group` attributes of one group.
@@ -56,25 +116,98 @@ pub fn log_group_attributes(g: &LogGroup) -> BTreeMap<String, Value> {
     ])
 }
 
-/// Observes the named metric alarms.
+/// Observes the named metric and composite alarms: one paginated DescribeAlarms asking for the
+/// alarm types the spec names, shared by both kinds.
 pub async fn observe_alarms(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let metric = of_kind(resources, "metric_alarm");
+    let composite = of_kind(resources, "composite_alarm");
+    if metric.is_empty() && composite.is_empty() {
+        return Vec::new();
+    }
     let client = crate::client!(aws_sdk_cloudwatch, conn);
-    listed_kind(
-        resources,
-        "metric_alarm",
+    let mut request = client.describe_alarms();
+    for (named, kind) in [
+        (&metric, AlarmType::MetricAlarm),
+        (&composite, AlarmType::CompositeAlarm),
+    ] {
+        if !named.is_empty() {
+            request = request.alarm_types(kind);
+        }
+    }
+    let pages = collect_pages(
+        request.into_paginator().send(),
         "cloudwatch:DescribeAlarms",
-        || {
-            client
-                .describe_alarms()
-                .alarm_types(AlarmType::MetricAlarm)
-                .into_paginator()
-                .send()
+        |page| {
+            vec![(
+                page.metric_alarms.unwrap_or_default(),
+                page.composite_alarms.unwrap_or_default(),
+            )]
         },
-        |page| page.metric_alarms.unwrap_or_default(),
-        |a: &MetricAlarm| a.alarm_name.clone(),
-        alarm_attributes,
     )
-    .await
+    .await;
+    let (metrics, composites): (Vec<_>, Vec<_>) = match pages {
+        Ok(pages) => pages.into_iter().unzip(),
+        Err(e) => {
+            let mut out = all_errors(&metric, &e);
+            out.extend(all_errors(&composite, &e));
+            return out;
+        }
+    };
+    let metrics = by_id(metrics.into_iter().flatten(), |a: &MetricAlarm| {
+        a.alarm_name.clone()
+    });
+    let composites = by_id(composites.into_iter().flatten(), |a: &CompositeAlarm| {
+        a.alarm_name.clone()
+    });
+    let mut out = from_listing(&metric, "metric_alarm", &metrics, alarm_attributes);
+    out.extend(from_listing(
+        &composite,
+        "composite_alarm",
+        &composites,
+        composite_attributes,
+    ));
+    out
+}
+
+/// The catalog's `composite_alarm` attributes of one alarm.
+pub fn composite_attributes(a: &CompositeAlarm) -> BTreeMap<String, Value> {
+    BTreeMap::from([
+        ("alarm_rule".into(), json!(a.alarm_rule())),
+        (
+            "alarms_in_rule".into(),
+            json!(a.alarm_rule().map(rule_alarms).unwrap_or_default()),
+        ),
+        ("actions_enabled".into(), json!(a.actions_enabled())),
+        ("alarm_actions".into(), json!(a.alarm_actions())),
+        ("state".into(), json!(a.state_value().map(|s| s.as_str()))),
+    ])
+}
+
+/// The alarms a composite alarm's rule names (`ALARM("name")`, `OK(name)`,
+/// `INSUFFICIENT_DATA('arn')`, the function name optional in `ALARM(x)` only as AWS allows),
+/// sorted, without duplicates: names of ARNs are kept as written.
+pub fn rule_alarms(rule: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for function in ["ALARM(", "OK(", "INSUFFICIENT_DATA("] {
+        let mut rest = rule;
+        while let Some(at) = rest.find(function) {
+            // `OK(` inside `...LOOK(`: only a function name at a word start counts.
+            let before = rest[..at].chars().next_back();
+            rest = &rest[at + function.len()..];
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let Some(end) = rest.find(')') else { break };
+            let name = rest[..end].trim().trim_matches(|c| c == '"' || c == '\'');
+            if !name.is_empty() {
+                out.push(name.to_string());
+            }
+            rest = &rest[end..];
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The catalog's `metric_alarm` attributes of one alarm.
@@ -85,6 +218,23 @@ pub fn alarm_attributes(a: &MetricAlarm) -> BTreeMap<String, Value> {
         .iter()
         .filter_map(|d| Some((d.name()?, d.value().unwrap_or(""))))
         .collect();
+    // A metric-math alarm: the query that returns data is the expression the threshold is
+    // compared with; its metrics are the other queries'.
+    let math = a
+        .metrics()
+        .iter()
+        .find(|q| q.return_data() != Some(false) && q.expression().is_some());
+    let mut metrics: Vec<String> = a
+        .metrics()
+        .iter()
+        .filter_map(|q| q.metric_stat()?.metric())
+        .filter_map(|m| Some(format!("{}/{}", m.namespace()?, m.metric_name()?)))
+        .collect();
+    if let (Some(ns), Some(name)) = (a.namespace(), a.metric_name()) {
+        metrics.push(format!("{ns}/{name}"));
+    }
+    metrics.sort();
+    metrics.dedup();
     BTreeMap::from([
         ("namespace".into(), json!(a.namespace())),
         ("metric_name".into(), json!(a.metric_name())),
@@ -101,6 +251,8 @@ pub fn alarm_attributes(a: &MetricAlarm) -> BTreeMap<String, Value> {
         ("alarm_actions".into(), json!(a.alarm_actions())),
         ("dimensions".into(), json!(dimensions)),
         ("state".into(), json!(a.state_value().map(|s| s.as_str()))),
+        ("expression".into(), json!(math.map(|q| q.expression()))),
+        ("metrics".into(), json!(metrics)),
     ])
 }
 
@@ -247,9 +399,13 @@ mod tests {
             names("metric_alarm")
         );
         let g = log_group_attributes(&LogGroup::builder().log_group_name("x").build());
+        let mut listed = names("log_group");
+        listed.retain(|n| *n != LAST_EVENT);
+        assert_eq!(g.keys().map(String::as_str).collect::<Vec<_>>(), listed);
+        let c = composite_attributes(&CompositeAlarm::builder().alarm_name("x").build());
         assert_eq!(
-            g.keys().map(String::as_str).collect::<Vec<_>>(),
-            names("log_group")
+            c.keys().map(String::as_str).collect::<Vec<_>>(),
+            names("composite_alarm")
         );
         let s = subscription_attributes("arn:aws:sns:r:1:t", &[]);
         assert_eq!(
@@ -291,6 +447,75 @@ mod tests {
         assert_eq!(plain["statistic"], json!("Average"));
         assert_eq!(plain["datapoints_to_alarm"], Value::Null);
         assert_eq!(plain["threshold"], Value::Null);
+    }
+
+    #[test]
+    fn a_metric_math_alarm_reports_its_expression_and_every_metric() {
+        use aws_sdk_cloudwatch::types::{Metric, MetricDataQuery, MetricStat};
+        let query = |id: &str, metric: &str| {
+            MetricDataQuery::builder()
+                .id(id)
+                .return_data(false)
+                .metric_stat(
+                    MetricStat::builder()
+                        .metric(
+                            Metric::builder()
+                                .namespace("AWS/ApplicationELB")
+                                .metric_name(metric)
+                                .build(),
+                        )
+                        .period(60)
+                        .stat("Sum")
+                        .build(),
+                )
+                .build()
+        };
+        let rate = MetricAlarm::builder()
+            .alarm_name("api-5xx-rate")
+            .metrics(query("m1", "HTTPCode_Target_5XX_Count"))
+            .metrics(query("m2", "RequestCount"))
+            .metrics(
+                MetricDataQuery::builder()
+                    .id("e1")
+                    .expression("100*(m1/m2)")
+                    .return_data(true)
+                    .build(),
+            )
+            .threshold(1.0)
+            .build();
+        let a = alarm_attributes(&rate);
+        assert_eq!(a["expression"], json!("100*(m1/m2)"));
+        assert_eq!(
+            a["metrics"],
+            json!([
+                "AWS/ApplicationELB/HTTPCode_Target_5XX_Count",
+                "AWS/ApplicationELB/RequestCount"
+            ])
+        );
+        assert_eq!(a["namespace"], Value::Null);
+        let single = alarm_attributes(
+            &MetricAlarm::builder()
+                .namespace("AWS/ECS")
+                .metric_name("CPUUtilization")
+                .build(),
+        );
+        assert_eq!(single["expression"], Value::Null);
+        assert_eq!(single["metrics"], json!(["AWS/ECS/CPUUtilization"]));
+    }
+
+    #[test]
+    fn a_composite_rule_names_its_alarms() {
+        assert_eq!(
+            rule_alarms(r#"ALARM("api-5xx-rate") OR (ALARM(api-latency) AND NOT OK('db-cpu'))"#),
+            ["api-5xx-rate", "api-latency", "db-cpu"]
+        );
+        assert_eq!(
+            rule_alarms("INSUFFICIENT_DATA(arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:x) OR ALARM(x)"),
+            ["arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:x", "x"]
+        );
+        // `OK(` inside another word is not the OK function.
+        assert_eq!(rule_alarms("ALARM(x) AND FOOK(y)"), ["x"]);
+        assert!(rule_alarms("TRUE").is_empty());
     }
 
     /// moto confirms every subscription at once, so pending confirmation is proven here.
@@ -462,6 +687,139 @@ mod tests {
             ])
         );
         assert_eq!(records[2].observation, Observation::Absent);
+    }
+
+    /// Both alarm kinds in one spec: one DescribeAlarms asking for both types, its composite
+    /// alarms read as the API reference shapes them.
+    #[tokio::test]
+    async fn metric_and_composite_alarms_share_one_describe_alarms() {
+        let body = r#"<DescribeAlarmsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><DescribeAlarmsResult>
+            <MetricAlarms><member><AlarmName>api-5xx-rate</AlarmName><ComparisonOperator>GreaterThanThreshold</ComparisonOperator><Threshold>1.0</Threshold><EvaluationPeriods>5</EvaluationPeriods>
+              <Metrics><member><Id>m1</Id><ReturnData>false</ReturnData><MetricStat><Metric><Namespace>AWS/ApplicationELB</Namespace><MetricName>HTTPCode_Target_5XX_Count</MetricName></Metric><Period>60</Period><Stat>Sum</Stat></MetricStat></member>
+              <member><Id>m2</Id><ReturnData>false</ReturnData><MetricStat><Metric><Namespace>AWS/ApplicationELB</Namespace><MetricName>RequestCount</MetricName></Metric><Period>60</Period><Stat>Sum</Stat></MetricStat></member>
+              <member><Id>e1</Id><Expression>100*(m1/m2)</Expression><Label>5xx rate</Label><ReturnData>true</ReturnData></member></Metrics>
+              <StateValue>OK</StateValue></member></MetricAlarms>
+            <CompositeAlarms><member><AlarmName>api-degraded</AlarmName><AlarmArn>arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:api-degraded</AlarmArn>
+              <AlarmRule>ALARM("api-5xx-rate") OR ALARM("api-latency-p95")</AlarmRule><ActionsEnabled>true</ActionsEnabled>
+              <AlarmActions><member>arn:aws:sns:ap-northeast-2:123456789012:alerts</member></AlarmActions><OKActions/><InsufficientDataActions/>
+              <StateValue>ALARM</StateValue><StateReason>api-5xx-rate is in ALARM</StateReason><StateUpdatedTimestamp>2026-12-01T00:00:00.000Z</StateUpdatedTimestamp>
+              <ActionsSuppressedBy/></member></CompositeAlarms>
+            </DescribeAlarmsResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeAlarmsResponse>"#;
+        let replay = Replay::new(&[(200, body)]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: metric_alarm\n  id: api-5xx-rate\n  expect: { threshold: 1 }\n\
+             - kind: composite_alarm\n  id: api-degraded\n  expect: { alarms_in_rule: { contains: api-5xx-rate } }\n\
+             - kind: composite_alarm\n  id: gone\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_alarms(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 1, "{requests:#?}");
+        assert!(
+            requests[0].contains("AlarmTypes.member.1=MetricAlarm")
+                && requests[0].contains("AlarmTypes.member.2=CompositeAlarm"),
+            "{}",
+            requests[0]
+        );
+        let rate = attrs(&records[0].observation);
+        assert_eq!(rate["expression"], json!("100*(m1/m2)"));
+        assert_eq!(
+            rate["metrics"],
+            json!([
+                "AWS/ApplicationELB/HTTPCode_Target_5XX_Count",
+                "AWS/ApplicationELB/RequestCount"
+            ])
+        );
+        assert_eq!(records[1].kind, "composite_alarm");
+        let c = attrs(&records[1].observation);
+        assert_eq!(
+            c["alarm_rule"],
+            json!(r#"ALARM("api-5xx-rate") OR ALARM("api-latency-p95")"#)
+        );
+        assert_eq!(
+            c["alarms_in_rule"],
+            json!(["api-5xx-rate", "api-latency-p95"])
+        );
+        assert_eq!(c["actions_enabled"], json!(true));
+        assert_eq!(
+            c["alarm_actions"],
+            json!(["arn:aws:sns:ap-northeast-2:123456789012:alerts"])
+        );
+        assert_eq!(c["state"], json!("ALARM"));
+        assert_eq!(records[2].observation, Observation::Absent);
+    }
+
+    /// DescribeLogStreams (JSON 1.1, as the API reference shapes it): asked once per group that
+    /// exists, newest stream first, one stream; a group with no stream is null, a refused call
+    /// an error on that attribute only.
+    #[tokio::test]
+    async fn the_last_event_comes_from_the_newest_stream_by_replay() {
+        let now_ms = aws_smithy_types::DateTime::from(std::time::SystemTime::now())
+            .to_millis()
+            .expect("now");
+        let groups = r#"{"logGroups":[{"logGroupName":"/ecs/api","retentionInDays":30},
+            {"logGroupName":"/ecs/quiet"},{"logGroupName":"/ecs/locked"}]}"#;
+        let streams = format!(
+            r#"{{"logStreams":[{{"logStreamName":"ecs/api/0a1b2c","creationTime":{c},"firstEventTimestamp":{c},
+              "lastEventTimestamp":{last},"lastIngestionTime":{last},"uploadSequenceToken":"4961","arn":"arn:aws:logs:ap-northeast-2:123456789012:log-group:/ecs/api:log-stream:ecs/api/0a1b2c","storedBytes":0}}],
+              "nextToken":"more"}}"#,
+            c = now_ms - 86_400_000,
+            last = now_ms - 7 * 60_000 - 5_000
+        );
+        let replay = Replay::by_request(move |request| {
+            if request.ends_with("Logs_20140328.DescribeLogGroups") {
+                (200, groups.to_string())
+            } else if request.contains("/ecs/quiet") {
+                (200, r#"{"logStreams":[]}"#.to_string())
+            } else if request.contains("/ecs/locked") {
+                (
+                    400,
+                    r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: logs:DescribeLogStreams"}"#.to_string(),
+                )
+            } else {
+                (200, streams.clone())
+            }
+        });
+        let spec = spec_of(
+            "  - kind: log_group\n    id: /ecs/api\n    expect: { last_event_age_minutes: { at_most: 60 } }\n\
+             \x20 - kind: log_group\n    id: /ecs/quiet\n\
+             \x20 - kind: log_group\n    id: /ecs/locked\n\
+             \x20 - kind: log_group\n    id: /ecs/gone\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_logs(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        // The list, then one DescribeLogStreams per group that exists.
+        assert_eq!(requests.len(), 4, "{requests:#?}");
+        let streams: Vec<&String> = requests
+            .iter()
+            .filter(|r| r.contains("logGroupName"))
+            .collect();
+        assert_eq!(streams.len(), 3, "{requests:#?}");
+        for r in streams {
+            assert!(
+                r.contains(r#""orderBy":"LastEventTime""#)
+                    && r.contains(r#""descending":true"#)
+                    && r.contains(r#""limit":1"#),
+                "{r}"
+            );
+        }
+        assert_eq!(attrs(&records[0].observation)[LAST_EVENT], json!(7));
+        assert_eq!(attrs(&records[1].observation)[LAST_EVENT], Value::Null);
+        match &records[2].observation {
+            Observation::Present { attributes, errors } => {
+                assert!(!attributes.contains_key(LAST_EVENT));
+                assert!(
+                    errors[LAST_EVENT].contains("logs:DescribeLogStreams"),
+                    "{errors:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(records[3].observation, Observation::Absent);
     }
 
     const SNS: &str = r#"xmlns="http://sns.amazonaws.com/doc/2010-03-31/""#;

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{DbCluster, DbInstance};
+use aws_sdk_rds::types::{DbCluster, DbInstance, DbSnapshot};
 use serde_json::{json, Value};
 
-use super::{listed_kind, tags_json};
+use super::{collect_pages, listed_kind, tags_json};
 use crate::aws::Connection;
-use crate::snapshot::ResourceRecord;
+use crate::plan::operations_for;
+use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
 /// Observes the named DB instances and clusters.
@@ -31,7 +32,27 @@ async fn observe_with(
     standalone_only: bool,
 ) -> Vec<ResourceRecord> {
     let client = crate::client!(aws_sdk_rds, conn);
-    let (mut records, clusters) = tokio::join!(
+    // Every snapshot of the region, once, only when a named instance checks one, alongside the
+    // two lists.
+    let snapshots = async {
+        if named_want(resources, RDS_SNAPSHOTS) {
+            Some(
+                collect_pages(
+                    client
+                        .describe_db_snapshots()
+                        .max_records(100)
+                        .into_paginator()
+                        .send(),
+                    RDS_SNAPSHOTS,
+                    |page| page.db_snapshots.unwrap_or_default(),
+                )
+                .await,
+            )
+        } else {
+            None
+        }
+    };
+    let (mut records, clusters, snapshots) = tokio::join!(
         listed_kind(
             resources,
             "rds_instance",
@@ -56,13 +77,108 @@ async fn observe_with(
             |c: &DbCluster| c.db_cluster_identifier.clone(),
             cluster_attributes,
         ),
+        snapshots,
     );
+    if let Some(snapshots) = snapshots {
+        add_snapshots(
+            &mut records,
+            snapshots.as_deref().map_err(String::as_str),
+            now_secs(),
+        );
+    }
     records.extend(clusters);
     records
 }
 
+const RDS_SNAPSHOTS: &str = "rds:DescribeDBSnapshots";
+/// The `rds_instance` attributes DescribeDBSnapshots answers.
+const SNAPSHOT_ATTRIBUTES: [&str; 3] = [
+    "latest_automated_snapshot_age_hours",
+    "latest_manual_snapshot_age_hours",
+    "latest_manual_snapshot",
+];
+
+/// Whether a named `rds_instance` checks an attribute read from `action`.
+fn named_want(resources: &[&Resource], action: &str) -> bool {
+    resources
+        .iter()
+        .any(|r| r.kind.name == "rds_instance" && operations_for(r).contains(action))
+}
+
+fn now_secs() -> i64 {
+    aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs()
+}
+
+/// Adds the newest available automated and manual snapshot of each present instance, from one
+/// listing of every snapshot of the region (or that listing's error, on those attributes only).
+pub fn add_snapshots(
+    records: &mut [ResourceRecord],
+    snapshots: Result<&[DbSnapshot], &str>,
+    now: i64,
+) {
+    for r in records.iter_mut().filter(|r| r.kind == "rds_instance") {
+        let Observation::Present { attributes, errors } = &mut r.observation else {
+            continue;
+        };
+        let snapshots = match snapshots {
+            Ok(s) => s,
+            Err(e) => {
+                for a in SNAPSHOT_ATTRIBUTES {
+                    errors.insert(a.to_string(), e.to_string());
+                }
+                continue;
+            }
+        };
+        // A record of a tag selection is named by the instance id, as listed.
+        let newest = |kind: &str| {
+            snapshots
+                .iter()
+                .filter(|s| {
+                    s.db_instance_identifier()
+                        .is_some_and(|i| i.eq_ignore_ascii_case(&r.id))
+                        && s.snapshot_type() == Some(kind)
+                        && s.status() == Some("available")
+                })
+                .filter_map(|s| Some((s.snapshot_create_time()?.secs(), s)))
+                .max_by_key(|(t, _)| *t)
+        };
+        let hours = |t: i64| json!(((now - t) as f64 / 3600.0 * 10.0).round() / 10.0);
+        let automated = newest("automated");
+        let manual = newest("manual");
+        attributes.insert(
+            SNAPSHOT_ATTRIBUTES[0].into(),
+            automated.map_or(Value::Null, |(t, _)| hours(t)),
+        );
+        attributes.insert(
+            SNAPSHOT_ATTRIBUTES[1].into(),
+            manual.map_or(Value::Null, |(t, _)| hours(t)),
+        );
+        attributes.insert(
+            SNAPSHOT_ATTRIBUTES[2].into(),
+            json!(manual.and_then(|(_, s)| s.db_snapshot_identifier())),
+        );
+    }
+}
+
 /// The catalog's `rds_instance` attributes of one instance.
 pub fn instance_attributes(db: &DbInstance) -> BTreeMap<String, Value> {
+    instance_attributes_at(db, now_secs())
+}
+
+/// [`instance_attributes`] at `now` (Unix seconds).
+pub fn instance_attributes_at(db: &DbInstance, now: i64) -> BTreeMap<String, Value> {
+    let group = db.db_subnet_group();
+    let mut subnets: Vec<&str> = group
+        .map(|g| g.subnets())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.subnet_identifier())
+        .collect();
+    subnets.sort_unstable();
+    let restorable = db
+        .latest_restorable_time()
+        .filter(|_| db.backup_retention_period().unwrap_or(0) > 0)
+        .map(|t| (now - t.secs()).max(0) / 60);
     let sg_ids: Vec<&str> = db
         .vpc_security_groups()
         .iter()
@@ -105,6 +221,25 @@ pub fn instance_attributes(db: &DbInstance) -> BTreeMap<String, Value> {
             "auto_minor_version_upgrade".into(),
             json!(db.auto_minor_version_upgrade()),
         ),
+        (
+            "performance_insights_retention_days".into(),
+            json!(db
+                .performance_insights_retention_period()
+                .filter(|_| db.performance_insights_enabled() == Some(true))),
+        ),
+        (
+            "db_subnet_group".into(),
+            json!(group.and_then(|g| g.db_subnet_group_name())),
+        ),
+        ("subnet_ids".into(), json!(subnets)),
+        (
+            "parameter_group".into(),
+            json!(db
+                .db_parameter_groups()
+                .first()
+                .and_then(|g| g.db_parameter_group_name())),
+        ),
+        ("latest_restorable_age_minutes".into(), json!(restorable)),
         ("tags".into(), tags),
     ])
 }
@@ -199,6 +334,108 @@ mod tests {
     }
 
     #[test]
+    fn instance_placement_parameter_group_and_restorable_age() {
+        use aws_sdk_rds::types::{DbParameterGroupStatus, DbSubnetGroup, Subnet};
+        let now = 1_767_225_600;
+        let db = DbInstance::builder()
+            .db_instance_identifier("dorami-production")
+            .backup_retention_period(7)
+            .latest_restorable_time(aws_smithy_types::DateTime::from_secs(now - 5 * 60 - 59))
+            .performance_insights_enabled(true)
+            .performance_insights_retention_period(7)
+            .db_subnet_group(
+                DbSubnetGroup::builder()
+                    .db_subnet_group_name("dorami-private")
+                    .subnets(Subnet::builder().subnet_identifier("subnet-b").build())
+                    .subnets(Subnet::builder().subnet_identifier("subnet-a").build())
+                    .build(),
+            )
+            .db_parameter_groups(
+                DbParameterGroupStatus::builder()
+                    .db_parameter_group_name("dorami-pg16")
+                    .build(),
+            )
+            .build();
+        let a = instance_attributes_at(&db, now);
+        assert_eq!(a["db_subnet_group"], json!("dorami-private"));
+        assert_eq!(a["subnet_ids"], json!(["subnet-a", "subnet-b"]));
+        assert_eq!(a["parameter_group"], json!("dorami-pg16"));
+        assert_eq!(a["performance_insights_retention_days"], json!(7));
+        assert_eq!(a["latest_restorable_age_minutes"], json!(5));
+        // Backups off: no restorable time, whatever AWS says; PI off: no retention.
+        let off = DbInstance::builder()
+            .backup_retention_period(0)
+            .latest_restorable_time(aws_smithy_types::DateTime::from_secs(now))
+            .performance_insights_enabled(false)
+            .performance_insights_retention_period(7)
+            .build();
+        let a = instance_attributes_at(&off, now);
+        assert_eq!(a["latest_restorable_age_minutes"], Value::Null);
+        assert_eq!(a["performance_insights_retention_days"], Value::Null);
+        assert_eq!(a["subnet_ids"], json!([]));
+    }
+
+    fn present(id: &str) -> ResourceRecord {
+        ResourceRecord {
+            kind: "rds_instance".into(),
+            id: id.into(),
+            observation: Observation::Present {
+                attributes: BTreeMap::new(),
+                errors: BTreeMap::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_newest_available_snapshot_of_each_type_by_instance() {
+        let now = 1_767_225_600;
+        let snap = |id: &str, db: &str, kind: &str, status: &str, hours_ago: i64| {
+            DbSnapshot::builder()
+                .db_snapshot_identifier(id)
+                .db_instance_identifier(db)
+                .snapshot_type(kind)
+                .status(status)
+                .snapshot_create_time(aws_smithy_types::DateTime::from_secs(
+                    now - hours_ago * 3600,
+                ))
+                .build()
+        };
+        let snapshots = [
+            snap("rds:db-1", "db", "automated", "available", 30),
+            snap("rds:db-2", "db", "automated", "available", 6),
+            snap("pre-deploy-1", "db", "manual", "available", 50),
+            snap("pre-deploy-2", "db", "manual", "creating", 1),
+            snap("other", "other-db", "manual", "available", 2),
+        ];
+        let mut records = [present("db"), present("bare")];
+        add_snapshots(&mut records, Ok(&snapshots), now);
+        let Observation::Present { attributes, .. } = &records[0].observation else {
+            panic!("present");
+        };
+        assert_eq!(
+            attributes["latest_automated_snapshot_age_hours"],
+            json!(6.0)
+        );
+        // A snapshot still being created is not a backup yet.
+        assert_eq!(attributes["latest_manual_snapshot_age_hours"], json!(50.0));
+        assert_eq!(attributes["latest_manual_snapshot"], json!("pre-deploy-1"));
+        let Observation::Present { attributes, .. } = &records[1].observation else {
+            panic!("present");
+        };
+        assert_eq!(attributes["latest_manual_snapshot_age_hours"], Value::Null);
+        assert_eq!(attributes["latest_manual_snapshot"], Value::Null);
+        // A listing that failed: those attributes are errors, the others untouched.
+        let mut records = [present("db")];
+        add_snapshots(&mut records, Err("access denied"), now);
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("present");
+        };
+        assert!(attributes.is_empty());
+        assert_eq!(errors.len(), 3);
+        assert_eq!(errors["latest_manual_snapshot"], "access denied");
+    }
+
+    #[test]
     fn provisioned_cluster_has_null_capacity() {
         let a = cluster_attributes(&DbCluster::builder().db_cluster_identifier("x").build());
         assert_eq!(a["serverless_v2_min_capacity"], Value::Null);
@@ -246,5 +483,104 @@ mod tests {
         }
         let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["Dorami-Staging", "TICKETS-DB"]);
+    }
+
+    /// DescribeDBSnapshots (query protocol, as the API reference shapes it): listed once, every
+    /// page, only because the spec checks a snapshot attribute, alongside DescribeDBInstances.
+    #[tokio::test]
+    async fn snapshots_are_listed_once_over_every_page() {
+        use crate::probe::replay::Replay;
+        let now = now_secs();
+        let at = |hours: i64| {
+            aws_smithy_types::DateTime::from_secs(now - hours * 3600)
+                .fmt(aws_smithy_types::date_time::Format::DateTime)
+                .expect("date")
+        };
+        let instances = r#"<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances>
+            <DBInstance><DBInstanceIdentifier>dorami-production</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus><BackupRetentionPeriod>30</BackupRetentionPeriod></DBInstance>
+            <DBInstance><DBInstanceIdentifier>dorami-staging</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus><BackupRetentionPeriod>0</BackupRetentionPeriod></DBInstance>
+            </DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>"#;
+        let snapshot = |id: &str, db: &str, kind: &str, hours: i64| {
+            format!(
+                "<DBSnapshot><DBSnapshotIdentifier>{id}</DBSnapshotIdentifier><DBInstanceIdentifier>{db}</DBInstanceIdentifier>\
+                 <SnapshotCreateTime>{}</SnapshotCreateTime><Engine>postgres</Engine><AllocatedStorage>20</AllocatedStorage>\
+                 <Status>available</Status><SnapshotType>{kind}</SnapshotType><Encrypted>true</Encrypted>\
+                 <DBSnapshotArn>arn:aws:rds:ap-northeast-2:123456789012:snapshot:{id}</DBSnapshotArn></DBSnapshot>",
+                at(hours)
+            )
+        };
+        let page = |snapshots: String, marker: Option<&str>| {
+            format!(
+                r#"<DescribeDBSnapshotsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBSnapshotsResult>{}<DBSnapshots>{snapshots}</DBSnapshots></DescribeDBSnapshotsResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBSnapshotsResponse>"#,
+                marker.map_or(String::new(), |m| format!("<Marker>{m}</Marker>"))
+            )
+        };
+        let first = page(
+            snapshot(
+                "rds:dorami-production-2026-12-06",
+                "dorami-production",
+                "automated",
+                20,
+            ) + &snapshot(
+                "rds:dorami-production-2026-12-07",
+                "dorami-production",
+                "automated",
+                2,
+            ),
+            Some("page-2"),
+        );
+        let second = page(
+            snapshot("pre-deploy-v42", "dorami-production", "manual", 30),
+            None,
+        );
+        let replay = Replay::by_request(move |request| {
+            if request.contains("Action=DescribeDBInstances") {
+                (200, instances.to_string())
+            } else if request.contains("Marker=page-2") {
+                (200, second.clone())
+            } else {
+                (200, first.clone())
+            }
+        });
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: rds_instance\n    id: dorami-production\n    expect: { latest_manual_snapshot_age_hours: { at_most: 48 } }\n  - kind: rds_instance\n    id: dorami-staging\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        let snapshot_calls: Vec<&String> = requests
+            .iter()
+            .filter(|r| r.contains("Action=DescribeDBSnapshots"))
+            .collect();
+        assert_eq!(snapshot_calls.len(), 2, "{requests:#?}");
+        assert!(
+            snapshot_calls[0].contains("MaxRecords=100"),
+            "{}",
+            snapshot_calls[0]
+        );
+        assert_eq!(requests.len(), 3, "{requests:#?}");
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("{:?}", records[0]);
+        };
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            attributes["latest_automated_snapshot_age_hours"],
+            json!(2.0)
+        );
+        assert_eq!(attributes["latest_manual_snapshot_age_hours"], json!(30.0));
+        assert_eq!(
+            attributes["latest_manual_snapshot"],
+            json!("pre-deploy-v42")
+        );
+        let Observation::Present { attributes, .. } = &records[1].observation else {
+            panic!("{:?}", records[1]);
+        };
+        assert_eq!(
+            attributes["latest_automated_snapshot_age_hours"],
+            Value::Null
+        );
+        assert_eq!(attributes["latest_restorable_age_minutes"], Value::Null);
     }
 }

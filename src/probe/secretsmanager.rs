@@ -7,8 +7,11 @@ use aws_sdk_secretsmanager::types::SecretListEntry;
 use aws_smithy_types::date_time::Format;
 use serde_json::{json, Value};
 
-use super::{listed_kind, tags_json};
+use futures::stream::{self, StreamExt};
+
+use super::{collect_pages, describe_error, listed_kind, policy_summary, tags_json};
 use crate::aws::Connection;
+use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
@@ -28,7 +31,127 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     for r in &mut records {
         interval_unknown_on_a_schedule(&mut r.observation);
     }
+    let wants = |action: &str| {
+        resources
+            .iter()
+            .any(|r| r.kind.name == "secret" && operations_for(r).contains(action))
+    };
+    let (policy, versions) = (wants(GET_RESOURCE_POLICY), wants(LIST_VERSIONS));
+    if policy || versions {
+        let client = &client;
+        let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs();
+        stream::iter(records.iter_mut())
+            .for_each_concurrent(conn.max_concurrency, |r| async move {
+                let Observation::Present { attributes, errors } = &mut r.observation else {
+                    return;
+                };
+                if policy {
+                    match resource_policy(client, &r.id).await {
+                        Ok(values) => attributes.extend(values),
+                        Err(e) => {
+                            for a in POLICY_ATTRIBUTES {
+                                errors.insert(a.to_string(), e.clone());
+                            }
+                        }
+                    }
+                }
+                if versions {
+                    match current_version_age(client, &r.id, now).await {
+                        Ok(days) => {
+                            attributes.insert(VERSION_ATTRIBUTE.into(), json!(days));
+                        }
+                        Err(e) => {
+                            errors.insert(VERSION_ATTRIBUTE.into(), e);
+                        }
+                    }
+                }
+            })
+            .await;
+    }
     records
+}
+
+const GET_RESOURCE_POLICY: &str = "secretsmanager:GetResourcePolicy";
+const LIST_VERSIONS: &str = "secretsmanager:ListSecretVersionIds";
+const POLICY_ATTRIBUTES: [&str; 3] = [
+    "resource_policy",
+    "resource_policy_principals",
+    "resource_policy_public",
+];
+const VERSION_ATTRIBUTE: &str = "current_version_age_days";
+
+/// The secret's resource policy: whether it has one, the principals it allows, and whether it
+/// allows everyone without a condition. The policy is a document about access, not the secret.
+async fn resource_policy(
+    client: &aws_sdk_secretsmanager::Client,
+    id: &str,
+) -> Result<Vec<(String, Value)>, String> {
+    let out = client
+        .get_resource_policy()
+        .secret_id(id)
+        .send()
+        .await
+        .map_err(|e| describe_error(GET_RESOURCE_POLICY, &e))?;
+    policy_attributes(out.resource_policy()).map_err(|e| format!("{GET_RESOURCE_POLICY}: {e}"))
+}
+
+/// The attributes of a resource policy document (none: no policy).
+pub fn policy_attributes(policy: Option<&str>) -> Result<Vec<(String, Value)>, String> {
+    let Some(text) = policy.filter(|p| !p.trim().is_empty()) else {
+        return Ok(vec![
+            ("resource_policy".into(), json!(false)),
+            ("resource_policy_principals".into(), json!([])),
+            ("resource_policy_public".into(), json!(false)),
+        ]);
+    };
+    let statements = policy_summary::statements(text)?;
+    Ok(vec![
+        ("resource_policy".into(), json!(true)),
+        (
+            "resource_policy_principals".into(),
+            json!(policy_summary::allowed_principals(&statements)),
+        ),
+        (
+            "resource_policy_public".into(),
+            json!(policy_summary::allows_everyone(&statements)),
+        ),
+    ])
+}
+
+/// Whole days since the version labelled `AWSCURRENT` was created (all pages of
+/// ListSecretVersionIds); an error when no version carries the label (the secret has no value
+/// an application would read).
+async fn current_version_age(
+    client: &aws_sdk_secretsmanager::Client,
+    id: &str,
+    now: i64,
+) -> Result<i64, String> {
+    let versions = collect_pages(
+        client
+            .list_secret_version_ids()
+            .secret_id(id)
+            .into_paginator()
+            .send(),
+        LIST_VERSIONS,
+        |page| page.versions.unwrap_or_default(),
+    )
+    .await?;
+    current_age(&versions, now)
+}
+
+/// See [`current_version_age`].
+pub fn current_age(
+    versions: &[aws_sdk_secretsmanager::types::SecretVersionsListEntry],
+    now: i64,
+) -> Result<i64, String> {
+    let current = versions
+        .iter()
+        .find(|v| v.version_stages().iter().any(|s| s == "AWSCURRENT"))
+        .ok_or_else(|| "no version of the secret is labelled AWSCURRENT".to_string())?;
+    let created = current
+        .created_date()
+        .ok_or_else(|| format!("{LIST_VERSIONS} gave the AWSCURRENT version no creation date"))?;
+    Ok((now - created.secs()).max(0).div_euclid(86_400))
 }
 
 /// A rotation set by a `ScheduleExpression` (`cron(...)`, or a `rate(...)` that is not whole
@@ -93,6 +216,12 @@ pub fn attributes(s: &SecretListEntry) -> BTreeMap<String, Value> {
         ("kms_key_id".into(), json!(s.kms_key_id())),
         ("last_rotated_date".into(), date(s.last_rotated_date())),
         ("last_changed_date".into(), date(s.last_changed_date())),
+        (
+            "has_current_version".into(),
+            json!(s
+                .secret_versions_to_stages()
+                .is_some_and(|m| m.values().any(|st| st.iter().any(|s| s == "AWSCURRENT")))),
+        ),
         (
             "tags".into(),
             tags_json(
@@ -322,5 +451,94 @@ mod tests {
             matches!(missing.observation, Observation::Absent),
             "{missing:?}"
         );
+    }
+
+    /// GetResourcePolicy and ListSecretVersionIds as the API reference shapes them (JSON 1.1):
+    /// called only for the secrets that exist, only because the spec checks their attributes;
+    /// no policy is `false`, a secret whose versions carry no AWSCURRENT label is an error.
+    #[tokio::test]
+    async fn resource_policy_and_current_version_by_replay() {
+        use crate::probe::replay::Replay;
+        const ARN: &str = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret";
+        let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs();
+        let list = format!(
+            r#"{{"SecretList":[
+            {{"ARN":"{ARN}:app/db-a1b2c3","Name":"app/db","LastChangedDate":1767225600.0,
+              "SecretVersionsToStages":{{"v2":["AWSCURRENT"],"v1":["AWSPREVIOUS"]}}}},
+            {{"ARN":"{ARN}:app/shared-d4e5f6","Name":"app/shared","LastChangedDate":1767225600.0,
+              "SecretVersionsToStages":{{"v9":["AWSPENDING"]}}}}]}}"#
+        );
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/api-task"},"Action":"secretsmanager:GetSecretValue","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"secretsmanager:DeleteSecret","Resource":"*"}]}"#;
+        let db_versions = format!(
+            r#"{{"Versions":[
+            {{"VersionId":"v1","VersionStages":["AWSPREVIOUS"],"CreatedDate":{},"KmsKeyIds":["DefaultEncryptionKey"]}},
+            {{"VersionId":"v2","VersionStages":["AWSCURRENT"],"CreatedDate":{},"LastAccessedDate":{}}}],
+            "ARN":"{ARN}:app/db-a1b2c3","Name":"app/db"}}"#,
+            now - 90 * 86_400,
+            now - 3 * 86_400 - 100,
+            now - 86_400
+        );
+        let shared_versions = format!(
+            r#"{{"Versions":[{{"VersionId":"v9","VersionStages":["AWSPENDING"],"CreatedDate":{now}}}],"ARN":"{ARN}:app/shared-d4e5f6","Name":"app/shared"}}"#
+        );
+        let replay = Replay::by_request(move |request| {
+            let target = request.lines().last().unwrap_or_default();
+            let shared = request.contains("app/shared");
+            match target {
+                "secretsmanager.ListSecrets" => (200, list.clone()),
+                "secretsmanager.GetResourcePolicy" if shared => (
+                    200,
+                    format!(r#"{{"ARN":"{ARN}:app/shared-d4e5f6","Name":"app/shared"}}"#),
+                ),
+                "secretsmanager.GetResourcePolicy" => (
+                    200,
+                    serde_json::json!({"ARN": format!("{ARN}:app/db-a1b2c3"), "Name": "app/db", "ResourcePolicy": policy}).to_string(),
+                ),
+                "secretsmanager.ListSecretVersionIds" if shared => (200, shared_versions.clone()),
+                "secretsmanager.ListSecretVersionIds" => (200, db_versions.clone()),
+                other => (400, format!(r#"{{"__type":"InvalidRequestException","Message":"{other}"}}"#)),
+            }
+        });
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: t\nresources:\n\
+             - kind: secret\n  id: app/db\n  expect: { resource_policy_public: false, current_version_age_days: { at_most: 30 } }\n\
+             - kind: secret\n  id: app/shared\n  expect: { resource_policy: false, current_version_age_days: { at_most: 30 } }\n\
+             - kind: secret\n  id: app/missing\n  expect: { resource_policy: false }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        // One list, then two calls for each secret that exists; none for the missing one.
+        assert_eq!(requests.len(), 5, "{requests:#?}");
+        assert_eq!(
+            requests.iter().filter(|r| r.contains("SecretId")).count(),
+            4,
+            "{requests:#?}"
+        );
+        assert!(!requests.iter().any(|r| r.contains("app/missing")));
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("{:?}", records[0]);
+        };
+        assert_eq!(attributes["resource_policy"], json!(true));
+        assert_eq!(
+            attributes["resource_policy_principals"],
+            json!(["arn:aws:iam::123456789012:role/api-task"])
+        );
+        assert_eq!(attributes["resource_policy_public"], json!(false));
+        assert_eq!(attributes["current_version_age_days"], json!(3));
+        assert_eq!(attributes["has_current_version"], json!(true));
+        assert!(errors.is_empty(), "{errors:?}");
+        let Observation::Present { attributes, errors } = &records[1].observation else {
+            panic!("{:?}", records[1]);
+        };
+        assert_eq!(attributes["resource_policy"], json!(false));
+        assert_eq!(attributes["has_current_version"], json!(false));
+        assert_eq!(
+            errors["current_version_age_days"],
+            "no version of the secret is labelled AWSCURRENT"
+        );
+        assert_eq!(records[2].observation, Observation::Absent);
     }
 }

@@ -11,7 +11,7 @@ use infra_verify::{plan, probe};
 use crate::support::moto::Moto;
 use crate::support::proxy::{self, amz_target, Answer};
 use crate::support::seed::emulator_config;
-use crate::support::seed_ecs::{Container, EcsSeeder, Repo, Svc, TaskDef};
+use crate::support::seed_ecs::{Container, EcsSeeder, Repo, Roles, Svc, TaskDef};
 use crate::{
     assert_only_expectations_fail, check, connection, json_check, not_passing, observe, rt,
     run_json, spec_text,
@@ -19,6 +19,10 @@ use crate::{
 
 const CLUSTER: &str = "dorami-staging";
 const TARGET_GROUP: &str = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/dorami-staging-backend/0123456789abcdef";
+/// An environment value that must never reach a record (it stands for a stream key).
+const RTMP_KEY: &str = "live_4f2a9c7e1b8d6e3a";
+const DATABASE_SECRET: &str =
+    "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dorami/staging/db-AbCdEf";
 const BACKEND_IMAGE: &str =
     "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/dorami-backend:2026.11.1";
 
@@ -54,7 +58,7 @@ async fn seed(endpoint: &str) {
             image: "nginx:1.27",
             health_check: false,
             log_group: None,
-            env: &[],
+            env: &[("NGINX_PORT", "8080"), ("RTMP_KEY", RTMP_KEY)],
         },
     ];
     let first = TaskDef {
@@ -70,7 +74,17 @@ async fn seed(endpoint: &str) {
         memory: "1024",
         containers: &containers,
     };
-    assert_eq!(s.task_definition(&latest).await.expect("register"), 2);
+    let roles = Roles {
+        task: Some("dorami-backend-task"),
+        execution: Some("ecsTaskExecutionRole"),
+        secrets: &[("DATABASE_URL", DATABASE_SECRET)],
+    };
+    assert_eq!(
+        s.task_definition_with(&latest, &roles)
+            .await
+            .expect("register"),
+        2
+    );
     s.task_definition(&TaskDef {
         family: "dorami-worker",
         cpu: "1 vCPU",
@@ -111,6 +125,8 @@ async fn seed(endpoint: &str) {
         task_family: "dorami-worker",
         desired: 1,
         launch_type: Some(LaunchType::Fargate),
+        code_deploy: true,
+        platform_version: Some("1.4.0"),
         ..Svc::default()
     })
     .await
@@ -187,6 +203,7 @@ resources:
       deployment_rollback: true
       target_group_arns: ["arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/dorami-staging-backend/0123456789abcdef"]
       task_definition_family: dorami-backend-staging
+      deployment_controller: ECS
   - kind: ecs_service
     id: dorami-staging/worker
     expect:
@@ -197,6 +214,8 @@ resources:
       deployment_rollback: null
       target_group_arns: []
       task_definition_family: dorami-worker
+      deployment_controller: CODE_DEPLOY
+      platform_version: "1.4.0"
   - kind: ecs_service
     id: dorami-staging/spot
     expect:
@@ -227,6 +246,11 @@ resources:
           health_check: null
           log_driver: null
           log_group: null
+      task_role: dorami-backend-task
+      execution_role: ecsTaskExecutionRole
+      environment_names: [NGINX_PORT, RTMP_KEY]
+      secret_names: [DATABASE_URL]
+      secret_sources: ["arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dorami/staging/db-AbCdEf"]
   - kind: ecr_repository
     id: dorami-backend
     expect:
@@ -267,10 +291,16 @@ fn every_modelled_attribute_is_read_from_the_emulator() {
     let refused = rt().block_on(bare.describe_clusters().clusters(CLUSTER).send());
     assert!(refused.is_err(), "{refused:?}");
 
-    let (_, report, calls) = observe(&guard.endpoint, EVERY_ATTRIBUTE);
+    let (snapshot, report, calls) = observe(&guard.endpoint, EVERY_ATTRIBUTE);
     assert_eq!(not_passing(&report), []);
-    // 8 resources (8 `exists` checks) and 3 + 3 + 9 + 7 + 4 + 6 + 4 + 4 expectations.
-    assert_eq!(report.summary.total, 8 + 40);
+    // 8 resources (8 `exists` checks) and 3 + 3 + 10 + 9 + 4 + 11 + 4 + 4 expectations.
+    assert_eq!(report.summary.total, 8 + 48);
+    // Environment variable names, never their values.
+    let text = serde_json::to_string(&snapshot).expect("json");
+    assert!(
+        text.contains("RTMP_KEY") && !text.contains(RTMP_KEY),
+        "{text}"
+    );
     assert_eq!(calls.get("ECS:DescribeClusters"), Some(&1));
 }
 

@@ -8,8 +8,9 @@ use aws_sdk_ecr::types::{
 };
 use aws_sdk_ecs::types::{
     CapacityProviderStrategyItem, ClusterSetting, ClusterSettingName, Compatibility,
-    ContainerDefinition, DeploymentCircuitBreaker, DeploymentConfiguration, HealthCheck,
-    KeyValuePair, LaunchType, LoadBalancer, LogConfiguration, LogDriver, NetworkMode,
+    ContainerDefinition, DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController,
+    DeploymentControllerType, HealthCheck, KeyValuePair, LaunchType, LoadBalancer,
+    LogConfiguration, LogDriver, NetworkMode, Secret,
 };
 
 use super::seed::{emulator_config, Result, REGION};
@@ -45,6 +46,21 @@ pub struct TaskDef<'a> {
     pub containers: &'a [Container<'a>],
 }
 
+/// Roles and secrets of a task definition revision.
+#[derive(Default)]
+pub struct Roles<'a> {
+    /// The task role's name.
+    pub task: Option<&'a str>,
+    /// The execution role's name.
+    pub execution: Option<&'a str>,
+    /// Secrets of the first container: (environment variable, `valueFrom`).
+    pub secrets: &'a [(&'a str, &'a str)],
+}
+
+fn role_arn(name: &str) -> String {
+    format!("arn:aws:iam::123456789012:role/{name}")
+}
+
 /// One service to create.
 #[derive(Default)]
 pub struct Svc<'a> {
@@ -64,6 +80,9 @@ pub struct Svc<'a> {
     pub circuit_breaker: Option<(bool, bool)>,
     /// moto runs no tasks; after UpdateService with a desired count it reports that many running.
     pub running: bool,
+    /// `CODE_DEPLOY` for blue/green; None: ECS (rolling).
+    pub code_deploy: bool,
+    pub platform_version: Option<&'a str>,
 }
 
 /// One ECR repository to create.
@@ -116,6 +135,12 @@ impl EcsSeeder {
 
     /// Registers a revision; returns its number.
     pub async fn task_definition(&self, td: &TaskDef<'_>) -> Result<i32> {
+        self.task_definition_with(td, &Roles::default()).await
+    }
+
+    /// Registers a revision with task and execution roles, and secrets taken into the first
+    /// container's environment; returns its number.
+    pub async fn task_definition_with(&self, td: &TaskDef<'_>, roles: &Roles<'_>) -> Result<i32> {
         let mut req = self
             .ecs
             .register_task_definition()
@@ -123,8 +148,10 @@ impl EcsSeeder {
             .requires_compatibilities(Compatibility::Fargate)
             .network_mode(NetworkMode::Awsvpc)
             .cpu(td.cpu)
-            .memory(td.memory);
-        for c in td.containers {
+            .memory(td.memory)
+            .set_task_role_arn(roles.task.map(role_arn))
+            .set_execution_role_arn(roles.execution.map(role_arn));
+        for (i, c) in td.containers.iter().enumerate() {
             let mut def = ContainerDefinition::builder()
                 .name(c.name)
                 .image(c.image)
@@ -153,6 +180,11 @@ impl EcsSeeder {
                         .build()?,
                 );
             }
+            if i == 0 {
+                for (name, from) in roles.secrets {
+                    def = def.secrets(Secret::builder().name(*name).value_from(*from).build()?);
+                }
+            }
             req = req.container_definitions(def.build());
         }
         let out = req.send().await?;
@@ -177,7 +209,15 @@ impl EcsSeeder {
             .service_name(s.name)
             .task_definition(s.task_family)
             .desired_count(s.desired)
-            .set_launch_type(s.launch_type.clone());
+            .set_launch_type(s.launch_type.clone())
+            .set_platform_version(s.platform_version.map(str::to_string));
+        if s.code_deploy {
+            req = req.deployment_controller(
+                DeploymentController::builder()
+                    .r#type(DeploymentControllerType::CodeDeploy)
+                    .build()?,
+            );
+        }
         if let Some(arn) = s.target_group_arn {
             req = req.load_balancers(
                 LoadBalancer::builder()

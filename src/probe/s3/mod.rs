@@ -15,6 +15,7 @@ mod region;
 #[cfg(test)]
 mod tests;
 
+use super::policy_summary::statements;
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -221,7 +222,9 @@ fn attributes_of(action: &str) -> &'static [&'static str] {
         ],
         "s3:GetLifecycleConfiguration" => &["lifecycle_rules"],
         "s3:GetBucketTagging" => &["tags"],
-        "s3:GetBucketPolicy" => &["policy_requires_tls"],
+        "s3:GetBucketPolicy" => &["policy_requires_tls", "policy_statements"],
+        "s3:GetBucketPolicyStatus" => &["policy_is_public"],
+        "s3:GetBucketLogging" => &["access_logging", "access_log_target"],
         _ => &[],
     }
 }
@@ -401,15 +404,49 @@ async fn fetch(c: &Client, bucket: &str, action: &str) -> Attempt {
         },
         "s3:GetBucketPolicy" => match c.get_bucket_policy().bucket(bucket).send().await {
             // A policy that is not a JSON document was not read: an error, never "no TLS rule".
-            Ok(o) => match o.policy().map(|p| policy_requires_tls(p, bucket)) {
-                Some(Ok(requires)) => kv(vec![("policy_requires_tls", json!(requires))]),
+            Ok(o) => match o
+                .policy()
+                .map(|p| Ok::<_, String>((policy_requires_tls(p, bucket)?, statements(p)?)))
+            {
+                Some(Ok((requires, statements))) => kv(vec![
+                    ("policy_requires_tls", json!(requires)),
+                    ("policy_statements", json!(statements)),
+                ]),
                 Some(Err(e)) => Err(Failure::Other(format!("{action}: {e}"))),
                 None => Err(Failure::Other(format!(
                     "{action}: the response carried no policy"
                 ))),
             },
-            Err(e) if error_code(&e) == Some("NoSuchBucketPolicy") => {
-                kv(vec![("policy_requires_tls", json!(false))])
+            Err(e) if error_code(&e) == Some("NoSuchBucketPolicy") => kv(vec![
+                ("policy_requires_tls", json!(false)),
+                ("policy_statements", json!([])),
+            ]),
+            Err(e) => Err(fail(action, &e)),
+        },
+        "s3:GetBucketPolicyStatus" => {
+            match c.get_bucket_policy_status().bucket(bucket).send().await {
+                Ok(o) => match o.policy_status().and_then(|s| s.is_public()) {
+                    Some(public) => kv(vec![("policy_is_public", json!(public))]),
+                    None => Err(Failure::Other(format!(
+                        "{action}: the response carried no policy status"
+                    ))),
+                },
+                // No policy: nothing in a policy makes the bucket public.
+                Err(e) if error_code(&e) == Some("NoSuchBucketPolicy") => {
+                    kv(vec![("policy_is_public", json!(false))])
+                }
+                Err(e) => Err(fail(action, &e)),
+            }
+        }
+        "s3:GetBucketLogging" => match c.get_bucket_logging().bucket(bucket).send().await {
+            Ok(o) => {
+                let target = o
+                    .logging_enabled()
+                    .map(|l| format!("{}/{}", l.target_bucket(), l.target_prefix()));
+                kv(vec![
+                    ("access_logging", json!(target.is_some())),
+                    ("access_log_target", json!(target)),
+                ])
             }
             Err(e) => Err(fail(action, &e)),
         },

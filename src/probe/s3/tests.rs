@@ -141,7 +141,7 @@ const NS: &str = r#"xmlns="http://s3.amazonaws.com/doc/2006-03-01/""#;
 const KEY: &str =
     "arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 /// The sub-resources of the bucket calls the probe makes.
-const SUBRESOURCES: [&str; 8] = [
+const SUBRESOURCES: [&str; 10] = [
     "location",
     "versioning",
     "encryption",
@@ -150,6 +150,8 @@ const SUBRESOURCES: [&str; 8] = [
     "lifecycle",
     "tagging",
     "policy",
+    "policyStatus",
+    "logging",
 ];
 
 /// The URI of a request as the replay shows it (`https://HOST/PATH?QUERY`).
@@ -1039,4 +1041,74 @@ async fn policy_documents_with_and_without_a_tls_rule() {
         assert!(errors.is_empty(), "{id}: {errors:?}");
         assert_eq!(attributes["policy_requires_tls"], json!(requires), "{id}");
     }
+}
+
+/// GetBucketPolicyStatus and GetBucketLogging as the API reference shapes them, and the
+/// policy's statements summed up: a public policy, a private one, none (NoSuchBucketPolicy:
+/// nothing public), logging on and off.
+#[tokio::test]
+async fn policy_status_statements_and_access_logging() {
+    let open = r#"{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*",
+        "Action":"s3:GetObject","Resource":"arn:aws:s3:::public-downloads/*"}]}"#;
+    let status = |public: bool| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><PolicyStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>{public}</IsPublic></PolicyStatus>"#
+        )
+    };
+    let logging_on = r#"<?xml version="1.0" encoding="UTF-8"?><BucketLoggingStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LoggingEnabled><TargetBucket>audit-logs</TargetBucket><TargetPrefix>s3/public-downloads/</TargetPrefix></LoggingEnabled></BucketLoggingStatus>"#;
+    let logging_off = r#"<?xml version="1.0" encoding="UTF-8"?><BucketLoggingStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/" />"#;
+    let replay = s3_replay(
+        &[&[
+            ("public-downloads", Some("ap-northeast-2")),
+            ("no-policy", Some("ap-northeast-2")),
+        ]],
+        NO_ACCOUNT_BLOCK,
+        move |bucket, sub| match (bucket, sub) {
+            ("public-downloads", "policy") => Some((200, open.to_string())),
+            ("public-downloads", "policyStatus") => Some((200, status(true))),
+            ("public-downloads", "logging") => Some((200, logging_on.to_string())),
+            ("no-policy", "policy" | "policyStatus") => Some((
+                404,
+                s3_error(
+                    "NoSuchBucketPolicy",
+                    "The bucket policy does not exist",
+                    bucket,
+                ),
+            )),
+            ("no-policy", "logging") => Some((200, logging_off.to_string())),
+            _ => None,
+        },
+    );
+    let expect = "policy_is_public: false, access_logging: true, policy_statements: []";
+    let records = observe_yaml(
+        &replay,
+        &[
+            named("public-downloads", expect),
+            named("no-policy", expect),
+        ]
+        .concat(),
+    )
+    .await;
+    let (a, errors) = present(&records, "public-downloads");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(a["policy_is_public"], json!(true));
+    assert_eq!(a["access_logging"], json!(true));
+    assert_eq!(
+        a["access_log_target"],
+        json!("audit-logs/s3/public-downloads/")
+    );
+    assert_eq!(
+        a["policy_statements"],
+        json!([{
+            "sid": "PublicRead", "effect": "Allow", "principals": ["*"],
+            "actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::public-downloads/*"],
+            "conditions": [],
+        }])
+    );
+    let (a, errors) = present(&records, "no-policy");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(a["policy_is_public"], json!(false));
+    assert_eq!(a["access_logging"], json!(false));
+    assert_eq!(a["access_log_target"], Value::Null);
+    assert_eq!(a["policy_statements"], json!([]));
 }

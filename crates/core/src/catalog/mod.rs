@@ -184,6 +184,7 @@ macro_rules! attrs {
 
 const RDS_INSTANCES: &str = "rds:DescribeDBInstances";
 const RDS_CLUSTERS: &str = "rds:DescribeDBClusters";
+const RDS_SNAPSHOTS: &str = "rds:DescribeDBSnapshots";
 const CACHE_CLUSTERS: &str = "elasticache:DescribeCacheClusters";
 const REPLICATION_GROUPS: &str = "elasticache:DescribeReplicationGroups";
 const ECS_CLUSTERS: &str = "ecs:DescribeClusters";
@@ -233,6 +234,14 @@ pub static KINDS: &[Kind] = &[
             "vpc_security_group_ids": StringList, RDS_INSTANCES, "Ids of the VPC security groups attached.";
             "performance_insights_enabled": Bool, RDS_INSTANCES, "Whether Performance Insights is on.";
             "auto_minor_version_upgrade": Bool, RDS_INSTANCES, "Whether minor engine upgrades are applied automatically.";
+            "performance_insights_retention_days": Integer, RDS_INSTANCES, "Days Performance Insights data is kept (7 is the free tier), null when it is off.";
+            "db_subnet_group": String, RDS_INSTANCES, "Name of the DB subnet group the instance is placed in.";
+            "subnet_ids": StringList, RDS_INSTANCES, "Subnets of that group, sorted (check them against `subnet` resources to prove the database is in private subnets).";
+            "parameter_group": String, RDS_INSTANCES, "Name of the DB parameter group, e.g. `default.postgres16`.";
+            "latest_restorable_age_minutes": Integer, RDS_INSTANCES, "Minutes since the latest time the instance can be restored to (point-in-time recovery is current when this is small), null when automated backups are off.", volatile;
+            "latest_automated_snapshot_age_hours": Number, RDS_SNAPSHOTS, "Hours since the newest available automated snapshot of the instance was taken, null when there is none.", volatile;
+            "latest_manual_snapshot_age_hours": Number, RDS_SNAPSHOTS, "Hours since the newest available manual snapshot (\"a snapshot taken before the deploy\"), null when there is none.", volatile;
+            "latest_manual_snapshot": String, RDS_SNAPSHOTS, "Identifier of that manual snapshot, null when there is none.", volatile;
             "tags": StringMap, RDS_INSTANCES, "Resource tags.";
         },
     },
@@ -280,6 +289,9 @@ pub static KINDS: &[Kind] = &[
             "node_type": String, CACHE_CLUSTERS, "Node type, e.g. `cache.t3.micro`.";
             "num_cache_nodes": Integer, CACHE_CLUSTERS, "Number of cache nodes.";
             "az_mode": String, CACHE_CLUSTERS, "`single-az` or `cross-az`.";
+            "security_group_ids": StringList, CACHE_CLUSTERS, "VPC security groups of the cluster, sorted (a node of a replication group is a cluster too: name it to check the group's).";
+            "subnet_group": String, CACHE_CLUSTERS, "Name of the cache subnet group, null outside a VPC.";
+            "replication_group": String, CACHE_CLUSTERS, "Replication group the cluster is a node of, null when stand-alone.";
         },
     },
     Kind {
@@ -343,6 +355,8 @@ pub static KINDS: &[Kind] = &[
             "deployment_rollback": Bool, ECS_SERVICES, "Whether the circuit breaker rolls back failed deployments; null like `deployment_circuit_breaker`.";
             "target_group_arns": StringList, ECS_SERVICES, "Load balancer target groups the service registers with.";
             "task_definition_family": String, ECS_SERVICES, "Family of the service's task definition.";
+            "deployment_controller": String, ECS_SERVICES, "Deployment controller: `ECS` (rolling update), `CODE_DEPLOY` (blue/green) or `EXTERNAL`; `ECS` when none is reported, the API's documented default.";
+            "platform_version": String, ECS_SERVICES, "Fargate platform version the service asks for, e.g. `LATEST` or `1.4.0`; null on EC2.";
         },
     },
     Kind {
@@ -363,6 +377,11 @@ pub static KINDS: &[Kind] = &[
             "cpu": Integer, ECS_TASK_DEFINITION, "Task CPU units; null when not set at task level.";
             "memory": Integer, ECS_TASK_DEFINITION, "Task memory in MiB; null when not set at task level.";
             "containers": ObjectList, ECS_TASK_DEFINITION, "Containers: `name`, `image`, `health_check` (`command`, with URLs and credential-looking values redacted as in `http_endpoint` `body`, `interval`, `retries`, `timeout`; null when none), `log_driver`, `log_group`.";
+            "task_role": String, ECS_TASK_DEFINITION, "Name of the IAM role the task's containers assume (`taskRoleArn`), null when none.";
+            "execution_role": String, ECS_TASK_DEFINITION, "Name of the IAM role ECS uses to pull images and read secrets (`executionRoleArn`), null when none.";
+            "environment_names": StringList, ECS_TASK_DEFINITION, "Names of the plain environment variables of every container, sorted, without duplicates; values are never read into a record.";
+            "secret_names": StringList, ECS_TASK_DEFINITION, "Names of the environment variables every container takes from Secrets Manager or Parameter Store (`secrets`), sorted.";
+            "secret_sources": StringList, ECS_TASK_DEFINITION, "Where those come from: each `valueFrom` (a secret or parameter ARN or name, never its value), sorted.";
         },
     },
     Kind {
@@ -482,6 +501,10 @@ pub static KINDS: &[Kind] = &[
             "website_index_document": String, "s3:GetBucketWebsite", "Website index document suffix, e.g. `index.html`.";
             "website_error_document": String, "s3:GetBucketWebsite", "Website error document key.";
             "policy_requires_tls": Bool, "s3:GetBucketPolicy", "The bucket policy denies requests without TLS (`aws:SecureTransport` false); false without a policy.";
+            "policy_statements": ObjectList, "s3:GetBucketPolicy", "The bucket policy's statements: `sid`, `effect`, `principals` (`*`, ARNs, service names), `actions`, `resources`, `conditions` (`Operator key=value`); a `Not…` element's entries start with `!`. Empty without a policy.";
+            "policy_is_public": Bool, "s3:GetBucketPolicyStatus", "Whether S3 itself judges the bucket policy public (GetBucketPolicyStatus `IsPublic`); false without a policy.";
+            "access_logging": Bool, "s3:GetBucketLogging", "Whether server access logging is on.";
+            "access_log_target": String, "s3:GetBucketLogging", "Where access logs go, `bucket/prefix`; null when logging is off.";
             "lifecycle_rules": ObjectList, "s3:GetLifecycleConfiguration", "Lifecycle rules: `id`, `status`, `prefix`, `transitions` (`days`, `storage_class`), `expiration_days`.";
             "tags": StringMap, "s3:GetBucketTagging", "Bucket tags.";
         },
@@ -533,6 +556,11 @@ pub static KINDS: &[Kind] = &[
             "kms_key_id": String, SECRETS, "KMS key, null for the AWS managed key.";
             "last_rotated_date": String, SECRETS, "When the secret was last rotated (RFC 3339), null when never.", volatile;
             "last_changed_date": String, SECRETS, "When the secret was last changed (RFC 3339).", volatile;
+            "has_current_version": Bool, SECRETS, "Whether a version is labelled `AWSCURRENT` (the secret has a value to read; the value itself is never read).";
+            "current_version_age_days": Integer, "secretsmanager:ListSecretVersionIds", "Whole days since the `AWSCURRENT` version was created; an error when no version has the label.", volatile;
+            "resource_policy": Bool, "secretsmanager:GetResourcePolicy", "Whether the secret has a resource policy.";
+            "resource_policy_principals": StringList, "secretsmanager:GetResourcePolicy", "Principals the resource policy's `Allow` statements name (`*`, ARNs, service names; a `NotPrincipal` entry starts with `!`), sorted.";
+            "resource_policy_public": Bool, "secretsmanager:GetResourcePolicy", "Whether the resource policy allows everyone (`*`) without a condition.";
             "tags": StringMap, SECRETS, "Secret tags.";
         },
     },
@@ -550,12 +578,13 @@ pub static KINDS: &[Kind] = &[
         attributes: attrs! {
             "retention_in_days": Integer, "logs:DescribeLogGroups", "Days log events are kept, null when they never expire.";
             "kms_key_id": String, "logs:DescribeLogGroups", "KMS key ARN encrypting the group, null when none.";
+            "last_event_age_minutes": Integer, "logs:DescribeLogStreams", "Minutes since the newest event of any of the group's streams (\"logs are arriving\"), null when no stream has an event. CloudWatch Logs updates a stream's last event time eventually (within an hour), so allow an hour of slack.", volatile;
         },
     },
     Kind {
         name: "metric_alarm",
         service: "cloudwatch",
-        description: "A CloudWatch metric alarm (composite alarms are not included). moto: DescribeAlarms ignores the alarm-type filter and paging (one page; paging tested by replay), and aws-sdk-cloudwatch is pinned to 1.99, the last that speaks the query protocol moto serves (getmoto/moto#9195).",
+        description: "A CloudWatch metric alarm, single-metric or metric math (composite alarms are `composite_alarm`). moto: DescribeAlarms ignores the alarm-type filter and paging (one page; paging tested by replay), and aws-sdk-cloudwatch is pinned to 1.99, the last that speaks the query protocol moto serves (getmoto/moto#9195).",
         identifier: "Alarm name",
         list_operation: "cloudwatch:DescribeAlarms",
         provider: Provider::Aws,
@@ -575,6 +604,27 @@ pub static KINDS: &[Kind] = &[
             "actions_enabled": Bool, "cloudwatch:DescribeAlarms", "Whether the alarm's actions run.";
             "alarm_actions": StringList, "cloudwatch:DescribeAlarms", "ARNs notified on ALARM (e.g. an SNS topic).";
             "dimensions": StringMap, "cloudwatch:DescribeAlarms", "Metric dimensions, name to value, e.g. `{ ServiceName: backend }`.";
+            "state": String, "cloudwatch:DescribeAlarms", "Current state: `OK`, `ALARM` or `INSUFFICIENT_DATA`.", volatile;
+            "expression": String, "cloudwatch:DescribeAlarms", "For a metric-math alarm, the expression whose result is compared with the threshold (e.g. `100*(m1/m2)` for a 5xx rate), null for a single-metric alarm.";
+            "metrics": StringList, "cloudwatch:DescribeAlarms", "Every metric the alarm reads, as `Namespace/MetricName` (the one metric, or each metric of a metric-math alarm), sorted.";
+        },
+    },
+    Kind {
+        name: "composite_alarm",
+        service: "cloudwatch",
+        description: "A CloudWatch composite alarm: a rule over other alarms' states. Listed by the same DescribeAlarms call as `metric_alarm` (one call for both kinds).",
+        identifier: "Alarm name",
+        list_operation: "cloudwatch:DescribeAlarms",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: true,
+        found_through: &[],
+        attributes: attrs! {
+            "alarm_rule": String, "cloudwatch:DescribeAlarms", "The rule, e.g. `ALARM(api-5xx-rate) OR ALARM(api-latency-p95)`.";
+            "alarms_in_rule": StringList, "cloudwatch:DescribeAlarms", "The alarms the rule names, sorted.";
+            "actions_enabled": Bool, "cloudwatch:DescribeAlarms", "Whether the alarm's actions run.";
+            "alarm_actions": StringList, "cloudwatch:DescribeAlarms", "ARNs notified on ALARM.";
             "state": String, "cloudwatch:DescribeAlarms", "Current state: `OK`, `ALARM` or `INSUFFICIENT_DATA`.", volatile;
         },
     },

@@ -32,6 +32,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("sts:GetCallerIdentity", "STS", "GetCallerIdentity"),
     op("rds:DescribeDBInstances", "RDS", "DescribeDBInstances"),
     op("rds:DescribeDBClusters", "RDS", "DescribeDBClusters"),
+    op("rds:DescribeDBSnapshots", "RDS", "DescribeDBSnapshots"),
     op(
         "elasticache:DescribeCacheClusters",
         "ElastiCache",
@@ -93,6 +94,8 @@ pub static OPERATIONS: &[Operation] = &[
     ),
     op("s3:GetBucketTagging", "S3", "GetBucketTagging"),
     op("s3:GetBucketPolicy", "S3", "GetBucketPolicy"),
+    op("s3:GetBucketPolicyStatus", "S3", "GetBucketPolicyStatus"),
+    op("s3:GetBucketLogging", "S3", "GetBucketLogging"),
     op(
         "cloudfront:ListDistributions",
         "CloudFront",
@@ -109,9 +112,24 @@ pub static OPERATIONS: &[Operation] = &[
         "ListSecrets",
     ),
     op(
+        "secretsmanager:GetResourcePolicy",
+        "SecretsManager",
+        "GetResourcePolicy",
+    ),
+    op(
+        "secretsmanager:ListSecretVersionIds",
+        "SecretsManager",
+        "ListSecretVersionIds",
+    ),
+    op(
         "logs:DescribeLogGroups",
         "CloudWatchLogs",
         "DescribeLogGroups",
+    ),
+    op(
+        "logs:DescribeLogStreams",
+        "CloudWatchLogs",
+        "DescribeLogStreams",
     ),
     op("cloudwatch:DescribeAlarms", "CloudWatch", "DescribeAlarms"),
     op("sns:ListTopics", "SNS", "ListTopics"),

@@ -594,11 +594,11 @@ mod select {
     fn selection_by_attributes_errors() {
         assert_eq!(
             errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{ tags: {{ E: s }} }}\n")),
-            ["5:15: infra-verify does not read the tags of `metric_alarm` (select by: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state)"]
+            ["5:15: infra-verify does not read the tags of `metric_alarm` (select by: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state, expression, metrics)"]
         );
         assert_eq!(
-            errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{ metric: CPUUtilization }}\n")),
-            ["5:15: unknown field `select.metric`; did you mean `metric_name`? (select by: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state)"]
+            errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{ metric_nam: CPUUtilization }}\n")),
+            ["5:15: unknown field `select.metric_nam`; did you mean `metric_name`? (select by: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state, expression, metrics)"]
         );
         assert_eq!(
             errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{ threshold: high, dimensions: {{}} }}\n")),
@@ -613,7 +613,7 @@ mod select {
         );
         assert_eq!(
             errors(&format!("{HEAD}  - kind: metric_alarm\n    select: {{}}\n")),
-            ["5:13: `select` needs at least one of: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state"]
+            ["5:13: `select` needs at least one of: namespace, metric_name, statistic, comparison_operator, threshold, period, evaluation_periods, datapoints_to_alarm, actions_enabled, alarm_actions, dimensions, state, expression, metrics"]
         );
     }
 
@@ -621,7 +621,7 @@ mod select {
     fn selection_errors() {
         assert_eq!(
             errors(&format!("{HEAD}  - kind: lb\n    select: {{ tags: {{ Environment: staging }} }}\n")),
-            ["5:13: `select` chooses resources by their tags or listed attributes, and infra-verify reads neither for `lb`; name it with `id:` (kinds that can be selected: rds_instance, rds_cluster, elasticache_cluster, elasticache_replication_group, s3_bucket, secret, log_group, metric_alarm, vpc, subnet, security_group, ec2_instance)"]
+            ["5:13: `select` chooses resources by their tags or listed attributes, and infra-verify reads neither for `lb`; name it with `id:` (kinds that can be selected: rds_instance, rds_cluster, elasticache_cluster, elasticache_replication_group, s3_bucket, secret, log_group, metric_alarm, composite_alarm, vpc, subnet, security_group, ec2_instance)"]
         );
         assert_eq!(
             errors(&format!(
