@@ -57,7 +57,9 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     roles
 }
 
-/// A selection (`select:`) is not supported: the tags of roles and users are not in their lists.
+/// A selection (`select:`) is not supported: the tags of roles and users are not in their lists
+/// (`catalog::TAGS_NOT_LISTED`, so the spec loader already refuses one; this is the probe's own
+/// guard, an error and never a pass).
 fn selection_error(r: &Resource) -> Option<ResourceRecord> {
     r.selector.as_ref().map(|_| ResourceRecord {
         kind: r.kind.name.to_string(),

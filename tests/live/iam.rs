@@ -418,18 +418,22 @@ fn only_the_calls_the_checks_need_are_made_and_the_policy_allows_exactly_them() 
     assert_eq!(expected, allowed);
 }
 
-/// `select:` cannot choose roles or users (their lists carry no tags): an error, never a pass.
+/// `select:` cannot choose roles or users (their lists carry no tags): a spec error at load time,
+/// before any call.
 #[test]
-fn a_selection_is_an_error() {
-    let moto = seeded();
-    let (_, report, _) = observe(
-        &moto.endpoint,
-        "version: 1\nenvironment: test\nresources:\n  - kind: iam_role\n    select: { tags: { team: tickets } }\n    expect: { grants_admin: false }\n",
-    );
-    assert!(!report.checks.is_empty());
-    assert!(
-        report.checks.iter().all(|c| c.status == Status::Error),
-        "{:#?}",
-        not_passing(&report)
-    );
+fn a_selection_is_a_spec_error() {
+    for kind in ["iam_role", "iam_user"] {
+        let text = format!("version: 1\nenvironment: test\nresources:\n  - kind: {kind}\n    select: {{ tags: {{ team: tickets }} }}\n");
+        match infra_verify::spec::from_str(std::path::Path::new("t.yaml"), &text) {
+            Err(infra_verify::spec::SpecError::Invalid(diags)) => {
+                let got: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+                assert_eq!(got.len(), 1, "{got:#?}");
+                assert!(
+                    got[0].contains(&format!("infra-verify reads neither for `{kind}`")),
+                    "{got:#?}"
+                );
+            }
+            other => panic!("{kind}: a selection loaded: {other:?}"),
+        }
+    }
 }

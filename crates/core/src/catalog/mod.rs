@@ -154,11 +154,21 @@ impl Kind {
         std::iter::once(self.list_operation).chain(self.found_through.iter().copied())
     }
 
+    /// Whether `select:` may choose resources of this kind by their tags: it has `tags`, and
+    /// its list response carries them (not [`TAGS_NOT_LISTED`]).
+    pub fn selects_by_tags(&self) -> bool {
+        self.attribute("tags").is_some() && !TAGS_NOT_LISTED.contains(&self.name)
+    }
+
     /// All attribute names, `exists` first, for "did you mean" suggestions.
     pub fn attribute_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         std::iter::once(EXISTS).chain(self.attributes.iter().map(|a| a.name))
     }
 }
+
+/// Kinds with `tags` whose list does not return them (IAM's ListRoles and ListUsers): their tags
+/// are read per named resource, so `select:` cannot choose them by tags.
+pub const TAGS_NOT_LISTED: &[&str] = &["iam_role", "iam_user"];
 
 /// The attribute every kind has: whether the resource exists.
 pub const EXISTS: &str = "exists";
