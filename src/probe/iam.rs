@@ -1088,4 +1088,174 @@ mod tests {
             ])
         );
     }
+
+    /// GetLoginProfile (a profile, NoSuchEntity: no console access, AccessDenied: an error),
+    /// ListMFADevices, ListAttachedUserPolicies, ListUserPolicies, ListGroupsForUser over two
+    /// pages, GetUser's tags, and a role's inline policy by GetRolePolicy (URL-encoded), shaped
+    /// like the IAM API reference's responses.
+    #[tokio::test]
+    async fn user_details_and_inline_role_policies_read_as_the_api_reference_answers() {
+        let user = |name: &str| {
+            format!("<member><Path>/</Path><UserName>{name}</UserName><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Arn>arn:aws:iam::123456789012:user/{name}</Arn><CreateDate>2024-01-10T09:00:00Z</CreateDate></member>")
+        };
+        let users = iam_xml(
+            "ListUsers",
+            &format!(
+                "<Users>{}{}{}</Users><IsTruncated>false</IsTruncated>",
+                user("alice"),
+                user("ci"),
+                user("denied")
+            ),
+        );
+        let roles = iam_xml(
+            "ListRoles",
+            &format!(
+                "<Roles>{}</Roles><IsTruncated>false</IsTruncated>",
+                role_xml(
+                    "app",
+                    "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D"
+                )
+            ),
+        );
+        let profile = iam_xml(
+            "GetLoginProfile",
+            "<LoginProfile><UserName>alice</UserName><CreateDate>2024-01-10T09:00:00Z</CreateDate><PasswordResetRequired>false</PasswordResetRequired></LoginProfile>",
+        );
+        let error = |code: &str, message: &str| {
+            format!("<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>")
+        };
+        let no_profile = error("NoSuchEntity", "Login Profile for User ci cannot be found.");
+        let denied = error("AccessDenied", "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: iam:GetLoginProfile");
+        let mfa = |serials: &[&str]| {
+            iam_xml(
+                "ListMFADevices",
+                &format!(
+                    "<MFADevices>{}</MFADevices><IsTruncated>false</IsTruncated>",
+                    serials.iter().map(|s| format!("<member><UserName>alice</UserName><SerialNumber>{s}</SerialNumber><EnableDate>2024-01-10T09:00:00Z</EnableDate></member>")).collect::<String>()
+                ),
+            )
+        };
+        let (alice_mfa, ci_mfa) = (mfa(&["arn:aws:iam::123456789012:mfa/alice"]), mfa(&[]));
+        let attached = iam_xml(
+            "ListAttachedUserPolicies",
+            "<AttachedPolicies><member><PolicyName>ReadOnlyAccess</PolicyName><PolicyArn>arn:aws:iam::aws:policy/ReadOnlyAccess</PolicyArn></member></AttachedPolicies><IsTruncated>false</IsTruncated>",
+        );
+        let inline = iam_xml(
+            "ListUserPolicies",
+            "<PolicyNames><member>self-service</member></PolicyNames><IsTruncated>false</IsTruncated>",
+        );
+        let group = |name: &str| {
+            format!("<member><Path>/</Path><GroupName>{name}</GroupName><GroupId>AGPACKCEVSQ6C2EXAMPLE</GroupId><Arn>arn:aws:iam::123456789012:group/{name}</Arn><CreateDate>2024-01-10T09:00:00Z</CreateDate></member>")
+        };
+        let groups_1 = iam_xml(
+            "ListGroupsForUser",
+            &format!(
+                "<Groups>{}</Groups><IsTruncated>true</IsTruncated><Marker>groups-2</Marker>",
+                group("oncall")
+            ),
+        );
+        let groups_2 = iam_xml(
+            "ListGroupsForUser",
+            &format!(
+                "<Groups>{}</Groups><IsTruncated>false</IsTruncated>",
+                group("developers")
+            ),
+        );
+        let get_user = iam_xml(
+            "GetUser",
+            "<User><Path>/</Path><UserName>alice</UserName><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Arn>arn:aws:iam::123456789012:user/alice</Arn><CreateDate>2024-01-10T09:00:00Z</CreateDate><Tags><member><Key>team</Key><Value>platform</Value></member></Tags></User>",
+        );
+        let role_policies = iam_xml(
+            "ListRolePolicies",
+            "<PolicyNames><member>s3-all</member></PolicyNames><IsTruncated>false</IsTruncated>",
+        );
+        let role_attached = iam_xml(
+            "ListAttachedRolePolicies",
+            "<AttachedPolicies/><IsTruncated>false</IsTruncated>",
+        );
+        let role_policy = iam_xml(
+            "GetRolePolicy",
+            "<RoleName>app</RoleName><PolicyName>s3-all</PolicyName><PolicyDocument>%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D</PolicyDocument>",
+        );
+        let replay = crate::probe::replay::Replay::by_request(move |request| {
+            let has = |s: &str| request.contains(s);
+            let ok = |b: &String| (200, b.clone());
+            if has("Action=ListUsers") {
+                ok(&users)
+            } else if has("Action=ListRoles") {
+                ok(&roles)
+            } else if has("Action=GetLoginProfile") && has("UserName=alice") {
+                ok(&profile)
+            } else if has("Action=GetLoginProfile") && has("UserName=ci") {
+                (404, no_profile.clone())
+            } else if has("Action=GetLoginProfile") {
+                (403, denied.clone())
+            } else if has("Action=ListMFADevices") && has("UserName=alice") {
+                ok(&alice_mfa)
+            } else if has("Action=ListMFADevices") {
+                ok(&ci_mfa)
+            } else if has("Action=ListAttachedUserPolicies") {
+                ok(&attached)
+            } else if has("Action=ListUserPolicies") {
+                ok(&inline)
+            } else if has("Action=ListGroupsForUser") && has("Marker=groups-2") {
+                ok(&groups_2)
+            } else if has("Action=ListGroupsForUser") {
+                ok(&groups_1)
+            } else if has("Action=GetUser&") {
+                ok(&get_user)
+            } else if has("Action=ListRolePolicies") {
+                ok(&role_policies)
+            } else if has("Action=ListAttachedRolePolicies") {
+                ok(&role_attached)
+            } else if has("Action=GetRolePolicy") && has("PolicyName=s3-all") {
+                ok(&role_policy)
+            } else {
+                (400, format!("<ErrorResponse><Error><Type>Sender</Type><Code>UnexpectedRequest</Code><Message>{request}</Message></Error></ErrorResponse>"))
+            }
+        });
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: iam_user\n  id: alice\n  expect: { console_access: true, mfa_enabled: true, attached_policies: [], inline_policies: [], groups: [], tags: {} }\n\
+             - kind: iam_user\n  id: ci\n  expect: { console_access: false, mfa_enabled: false }\n\
+             - kind: iam_user\n  id: denied\n  expect: { console_access: false }\n\
+             - kind: iam_role\n  id: app\n  expect: { grants_admin: false }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        let present = |id: &str| match records.iter().find(|r| r.id == id).map(|r| &r.observation) {
+            Some(Observation::Present { attributes, errors }) => {
+                (attributes.clone(), errors.clone())
+            }
+            other => panic!("{id}: {other:?}"),
+        };
+        let (alice, errors) = present("alice");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(alice["console_access"], json!(true));
+        assert_eq!(alice["mfa_enabled"], json!(true));
+        assert_eq!(alice["attached_policies"], json!(["ReadOnlyAccess"]));
+        assert_eq!(alice["inline_policies"], json!(["self-service"]));
+        assert_eq!(alice["groups"], json!(["developers", "oncall"]));
+        assert_eq!(alice["tags"], json!({"team": "platform"}));
+        let (ci, errors) = present("ci");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(ci["console_access"], json!(false));
+        assert_eq!(ci["mfa_enabled"], json!(false));
+        let (denied, errors) = present("denied");
+        assert!(!denied.contains_key("console_access"), "{denied:?}");
+        assert!(
+            errors["console_access"]
+                .contains("access denied: the caller may not call `iam:GetLoginProfile`"),
+            "{errors:?}"
+        );
+        let (app, errors) = present("app");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(app["grants_admin"], json!(false));
+        assert_eq!(app["service_wildcards"], json!(["s3:*"]));
+        assert_eq!(conn.recorder.calls()["IAM:ListGroupsForUser"], 2);
+        assert_eq!(conn.recorder.calls()["IAM:GetRolePolicy"], 1);
+    }
 }
