@@ -130,7 +130,8 @@ async fn observe_roles(
     )
     .await;
     let roles = match listed {
-        Ok(listed) => by_id(listed, |r: &Role| Some(r.role_name().to_string())),
+        // IAM names are unique whatever their case, and name a role in any case.
+        Ok(listed) => by_id(listed, |r: &Role| Some(r.role_name().to_lowercase())),
         Err(e) => return all_errors(resources, &e),
     };
     let roles = &roles;
@@ -140,7 +141,7 @@ async fn observe_roles(
             if r.selector.is_some() {
                 return None;
             }
-            let role = roles.get(&r.id)?;
+            let role = roles.get(&r.id.to_lowercase())?;
             Some(role_facts(client, r, role).await)
         })
         .buffered(conn.max_concurrency)
@@ -395,7 +396,8 @@ async fn observe_users(
     )
     .await;
     let users = match listed {
-        Ok(listed) => by_id(listed, |u: &User| Some(u.user_name().to_string())),
+        // IAM names are unique whatever their case, and name a user in any case.
+        Ok(listed) => by_id(listed, |u: &User| Some(u.user_name().to_lowercase())),
         Err(e) => return all_errors(resources, &e),
     };
     let users = &users;
@@ -404,7 +406,7 @@ async fn observe_users(
             if let Some(error) = selection_error(r) {
                 return error;
             }
-            let observation = match users.get(&r.id) {
+            let observation = match users.get(&r.id.to_lowercase()) {
                 None => Observation::Absent,
                 Some(user) => user_facts(client, r, user.user_name()).await.observation(),
             };

@@ -365,11 +365,12 @@ fn access_denied_is_an_error_verdict_naming_the_action_never_a_pass() {
 fn only_the_calls_the_checks_need_are_made_and_the_policy_allows_exactly_them() {
     let moto = seeded();
 
-    // Existence and listed attributes only: the two lists and nothing per resource.
+    // Existence and listed attributes only: the two lists and nothing per resource. IAM names
+    // are unique whatever their case, so a name in another case finds the role or user.
     let (_, report, calls) = observe(
         &moto.endpoint,
         &format!(
-            "version: 1\nenvironment: test\nresources:\n  - kind: iam_role\n    id: tickets-deploy\n    expect: {{ trusted_principals: [\"{GITHUB_OIDC}\"], max_session_duration: 7200 }}\n  - kind: iam_role\n    id: tickets-bare\n  - kind: iam_user\n    id: alice\n"
+            "version: 1\nenvironment: test\nresources:\n  - kind: iam_role\n    id: tickets-deploy\n    expect: {{ trusted_principals: [\"{GITHUB_OIDC}\"], max_session_duration: 7200 }}\n  - kind: iam_role\n    id: Tickets-Bare\n  - kind: iam_user\n    id: ALICE\n"
         ),
     );
     assert_eq!(not_passing(&report), []);
