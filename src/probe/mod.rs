@@ -24,6 +24,7 @@ mod ecr;
 mod ecs;
 mod elasticache;
 mod elbv2;
+mod iam;
 mod monitoring;
 pub(crate) mod policy_summary;
 mod rds;
@@ -391,7 +392,14 @@ async fn observe_service(
         AwsService::Wafv2 => wafv2::observe(conn, &live).await,
         AwsService::AutoScaling => autoscaling::observe_groups(conn, &live).await,
         AwsService::ApplicationAutoScaling => autoscaling::observe_ecs_scaling(conn, &live).await,
-        AwsService::Iam => account::observe(conn, &live).await,
+        AwsService::Iam => {
+            // The account (`account`) and the identities (`iam_role`, `iam_user`), each probe
+            // taking its own kinds.
+            let (mut account, identities) =
+                tokio::join!(account::observe(conn, &live), iam::observe(conn, &live));
+            account.extend(identities);
+            account
+        }
         AwsService::CloudTrail => audit::observe_trails(conn, &live).await,
         AwsService::Config => audit::observe_recorders(conn, &live).await,
         AwsService::GuardDuty => audit::observe_detectors(conn, &live).await,

@@ -14,6 +14,7 @@ mod elbv2_cloudfront;
 mod evidence;
 mod faults;
 mod group;
+mod iam;
 mod init;
 mod leaks;
 mod monitoring;

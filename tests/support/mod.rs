@@ -14,5 +14,6 @@ pub mod seed_dns;
 pub mod seed_ec2;
 pub mod seed_ecs;
 pub mod seed_edge;
+pub mod seed_iam;
 pub mod seed_monitoring;
 pub mod seed_security;

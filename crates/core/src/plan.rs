@@ -41,6 +41,20 @@ pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
     if ops.contains("s3:GetBucketPublicAccessBlock") {
         ops.insert("s3:GetAccountPublicAccessBlock");
     }
+    // A role's policy documents: its attached policies (each one's default version) and its
+    // inline ones.
+    if resource.kind.name == "iam_role" && ops.contains("iam:GetPolicyVersion") {
+        ops.extend([
+            "iam:ListAttachedRolePolicies",
+            "iam:GetPolicy",
+            "iam:ListRolePolicies",
+            "iam:GetRolePolicy",
+        ]);
+    }
+    // When a user's access keys were last used needs the keys.
+    if ops.contains("iam:GetAccessKeyLastUsed") {
+        ops.insert("iam:ListAccessKeys");
+    }
     // A VPC's subnet tiers need its subnets' route tables.
     if resource.kind.name == "vpc" && ops.contains("ec2:DescribeSubnets") {
         ops.insert("ec2:DescribeRouteTables");

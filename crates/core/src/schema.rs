@@ -397,8 +397,7 @@ fn kind_schema(generator: &mut SchemaGenerator, kind: &Kind, common: &Map<String
         }
         properties.insert(key.clone(), value.clone());
     }
-    let selectable =
-        kind.attribute("tags").is_some() || !spec::selectable_attributes(kind).is_empty();
+    let selectable = kind.selects_by_tags() || !spec::selectable_attributes(kind).is_empty();
     if selectable {
         properties.insert("select".into(), select_schema(kind));
         let count = expectation_ref(generator, AttrType::Integer);
@@ -437,7 +436,7 @@ fn kind_schema(generator: &mut SchemaGenerator, kind: &Kind, common: &Map<String
 /// `select:` of a kind: its tags and the attributes its list response carries.
 fn select_schema(kind: &Kind) -> Value {
     let mut properties = Map::new();
-    if kind.attribute("tags").is_some() {
+    if kind.selects_by_tags() {
         properties.insert(
             "tags".into(),
             json!({

@@ -154,11 +154,21 @@ impl Kind {
         std::iter::once(self.list_operation).chain(self.found_through.iter().copied())
     }
 
+    /// Whether `select:` may choose resources of this kind by their tags: it has `tags`, and
+    /// its list response carries them (not [`TAGS_NOT_LISTED`]).
+    pub fn selects_by_tags(&self) -> bool {
+        self.attribute("tags").is_some() && !TAGS_NOT_LISTED.contains(&self.name)
+    }
+
     /// All attribute names, `exists` first, for "did you mean" suggestions.
     pub fn attribute_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         std::iter::once(EXISTS).chain(self.attributes.iter().map(|a| a.name))
     }
 }
+
+/// Kinds with `tags` whose list does not return them (IAM's ListRoles and ListUsers): their tags
+/// are read per named resource, so `select:` cannot choose them by tags.
+pub const TAGS_NOT_LISTED: &[&str] = &["iam_role", "iam_user"];
 
 /// The attribute every kind has: whether the resource exists.
 pub const EXISTS: &str = "exists";
@@ -199,6 +209,10 @@ const TARGET_HEALTH: &str = "elasticloadbalancing:DescribeTargetHealth";
 const S3_BUCKETS: &str = "s3:ListAllMyBuckets";
 const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
 const SECRETS: &str = "secretsmanager:ListSecrets";
+const IAM_ROLES: &str = "iam:ListRoles";
+const IAM_USERS: &str = "iam:ListUsers";
+const IAM_POLICY_VERSION: &str = "iam:GetPolicyVersion";
+const IAM_ACCESS_KEYS: &str = "iam:ListAccessKeys";
 /// Not AWS: the probe's own GET of an `http_endpoint` (no IAM action).
 const HTTP_GET: &str = "http:GET";
 /// Not AWS: the probe's own TLS 1.1 ClientHello to an `http_endpoint` (no IAM action).
@@ -779,6 +793,53 @@ pub static KINDS: &[Kind] = &[
             "password_policy": ObjectList, "iam:GetAccountPasswordPolicy", "The IAM password policy as a one-element list (match with `contains:`): `minimum_length`, `require_symbols`, `require_numbers`, `require_uppercase`, `require_lowercase`, `allow_users_to_change`, `expire_passwords`, `max_age_days`, `reuse_prevention`, `hard_expiry`; null when none is set.";
             "password_min_length": Integer, "iam:GetAccountPasswordPolicy", "Minimum password length; null when no password policy is set.";
             "ebs_encryption_by_default": Bool, "ec2:GetEbsEncryptionByDefault", "Whether new EBS volumes are encrypted by default in the run's region (or the resource's `region:`).";
+        },
+    },
+    Kind {
+        name: "iam_role",
+        service: "iam",
+        description: "An IAM role: who may assume it (its trust policy), the policies it has, and whether any of them grants full admin or whole-service wildcards. One ListRoles per run; the per-role calls only for the roles that exist and only for what the spec checks. moto reports no `RoleLastUsed` (`last_used` is null there; a used role is tested by replay).",
+        identifier: "Role name, without its path (in any case: IAM names are unique whatever their case)",
+        list_operation: IAM_ROLES,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "trusted_principals": StringList, IAM_ROLES, "Principals the trust policy (`AssumeRolePolicyDocument`) allows, sorted: service principals (`ecs-tasks.amazonaws.com`), AWS principals (account ids or ARNs, `*`), federated principals (a GitHub OIDC provider's ARN, `cognito-identity.amazonaws.com`), canonical users. From `Allow` statements only.";
+            "trust_conditions": StringList, IAM_ROLES, "Conditions of the trust policy's `Allow` statements, one string per value, sorted: `<operator> <key>=<value>`, e.g. `StringEquals token.actions.githubusercontent.com:sub=repo:org/app:ref:refs/heads/main` or `StringLike token.actions.githubusercontent.com:sub=repo:org/app:*` (check with `contains:`).";
+            "max_session_duration": Integer, IAM_ROLES, "Maximum session duration in seconds (3600 to 43200).";
+            "attached_policies": StringList, "iam:ListAttachedRolePolicies", "Names of the attached managed policies, sorted.";
+            "inline_policies": StringList, "iam:ListRolePolicies", "Names of the inline policies, sorted.";
+            "grants_admin": Bool, IAM_POLICY_VERSION, "Whether an attached managed policy (its default version) or an inline policy has an `Allow` statement of action `*` on resource `*` (an `Allow` with `NotAction`, or with `NotResource`, counts as `*`: it grants everything but what it names). Conditions, permissions boundaries and SCPs are not weighed. Also reads ListAttachedRolePolicies, GetPolicy, ListRolePolicies and GetRolePolicy; each managed policy is read once per run.";
+            "service_wildcards": StringList, IAM_POLICY_VERSION, "Whole-service wildcard actions those policies `Allow`, whatever the resource (`s3:*` on one bucket counts), lower case and sorted, e.g. `[\"s3:*\"]` (`*` itself when an action is `*` or a statement uses `NotAction`); `[]` for least privilege. Read as `grants_admin`.";
+            "last_used": String, "iam:GetRole", "When the role was last assumed (`RoleLastUsed`, RFC 3339, tracked by AWS over the last 400 days); null when never (or not within that window).", volatile;
+            "tags": StringMap, "iam:GetRole", "Role tags (ListRoles does not return them: one GetRole per role, only when checked).";
+        },
+    },
+    Kind {
+        name: "iam_user",
+        service: "iam",
+        description: "An IAM user: console access, MFA, access keys (count, age, last use; never the keys themselves), policies and groups. One ListUsers per run; the per-user calls only for the users that exist and only for what the spec checks.",
+        identifier: "User name, without its path (in any case: IAM names are unique whatever their case)",
+        list_operation: IAM_USERS,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "console_access": Bool, "iam:GetLoginProfile", "Whether the user has a console password (a login profile; `NoSuchEntity` is false).";
+            "mfa_enabled": Bool, "iam:ListMFADevices", "Whether the user has at least one MFA device.";
+            "access_key_count": Integer, IAM_ACCESS_KEYS, "Access keys, active or not.";
+            "active_access_key_count": Integer, IAM_ACCESS_KEYS, "Access keys in status `Active`.";
+            "oldest_active_key_age_days": Integer, IAM_ACCESS_KEYS, "Whole days since the oldest active access key was created; null without an active key.", volatile;
+            "access_key_last_used_days": Integer, "iam:GetAccessKeyLastUsed", "Whole days since any active access key was last used (the most recent use); null when no active key was ever used. Also reads ListAccessKeys; one GetAccessKeyLastUsed per active key.", volatile;
+            "attached_policies": StringList, "iam:ListAttachedUserPolicies", "Names of the attached managed policies, sorted.";
+            "inline_policies": StringList, "iam:ListUserPolicies", "Names of the inline policies, sorted.";
+            "groups": StringList, "iam:ListGroupsForUser", "Names of the groups the user is in, sorted.";
+            "tags": StringMap, "iam:GetUser", "User tags (ListUsers does not return them: one GetUser per user, only when checked).";
         },
     },
     Kind {

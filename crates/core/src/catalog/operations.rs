@@ -189,6 +189,30 @@ pub static OPERATIONS: &[Operation] = &[
         "IAM",
         "GetAccountPasswordPolicy",
     ),
+    op("iam:ListRoles", "IAM", "ListRoles"),
+    op("iam:GetRole", "IAM", "GetRole"),
+    op(
+        "iam:ListAttachedRolePolicies",
+        "IAM",
+        "ListAttachedRolePolicies",
+    ),
+    op("iam:ListRolePolicies", "IAM", "ListRolePolicies"),
+    op("iam:GetRolePolicy", "IAM", "GetRolePolicy"),
+    op("iam:GetPolicy", "IAM", "GetPolicy"),
+    op("iam:GetPolicyVersion", "IAM", "GetPolicyVersion"),
+    op("iam:ListUsers", "IAM", "ListUsers"),
+    op("iam:GetUser", "IAM", "GetUser"),
+    op("iam:GetLoginProfile", "IAM", "GetLoginProfile"),
+    op("iam:ListMFADevices", "IAM", "ListMFADevices"),
+    op("iam:ListAccessKeys", "IAM", "ListAccessKeys"),
+    op("iam:GetAccessKeyLastUsed", "IAM", "GetAccessKeyLastUsed"),
+    op(
+        "iam:ListAttachedUserPolicies",
+        "IAM",
+        "ListAttachedUserPolicies",
+    ),
+    op("iam:ListUserPolicies", "IAM", "ListUserPolicies"),
+    op("iam:ListGroupsForUser", "IAM", "ListGroupsForUser"),
     op(
         "ec2:GetEbsEncryptionByDefault",
         "EC2",
@@ -239,8 +263,14 @@ pub static OPERATIONS: &[Operation] = &[
 pub static DISCOVERY_ACTIONS: &[&str] = &["ecs:ListClusters", "ecs:ListServices"];
 
 /// Operations no attribute names but that another one's reading implies: the account's S3
-/// Block Public Access with the bucket's ([`operations_for`]).
-pub static IMPLIED_ACTIONS: &[&str] = &["s3:GetAccountPublicAccessBlock"];
+/// Block Public Access with the bucket's; a role's policy documents (`grants_admin`,
+/// `service_wildcards`) with the managed policy's default version and the inline documents
+/// ([`operations_for`]).
+pub static IMPLIED_ACTIONS: &[&str] = &[
+    "s3:GetAccountPublicAccessBlock",
+    "iam:GetPolicy",
+    "iam:GetRolePolicy",
+];
 
 /// The pseudo-operations of the kinds that are not AWS resources (`http_endpoint`): a plain HTTP
 /// GET of the endpoint and a TLS handshake with it, made by the probe itself, not by the AWS SDK.

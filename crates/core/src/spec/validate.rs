@@ -654,12 +654,12 @@ impl Loader {
         count: Option<&Node>,
     ) -> Option<Selector> {
         let at = Self::origin(file, v);
-        let has_tags = kind.attribute("tags").is_some();
+        let has_tags = kind.selects_by_tags();
         let selectable = selectable_attributes(kind);
         if !has_tags && selectable.is_empty() {
             let with: Vec<&str> = catalog::KINDS
                 .iter()
-                .filter(|k| k.attribute("tags").is_some() || !selectable_attributes(k).is_empty())
+                .filter(|k| k.selects_by_tags() || !selectable_attributes(k).is_empty())
                 .map(|k| k.name)
                 .collect();
             self.error(
