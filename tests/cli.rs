@@ -37,7 +37,7 @@ fn verify_offline_not_ready_exits_1() {
         .code(1)
         .stdout(predicate::str::contains("FAIL    backup_retention_period"))
         .stdout(predicate::str::contains(
-            "NOT READY: 69 checks: 65 passed, 4 failed, 0 missing, 0 errors",
+            "NOT READY: 74 checks: 70 passed, 4 failed, 0 missing, 0 errors",
         ));
 }
 
@@ -320,7 +320,7 @@ fn several_environments_from_their_snapshots() {
         [
             "Summary of 2 environments",
             "  environment           account       checks  passed  failed  missing  errors  verdict",
-            "  staging               123456789012      69      65       4        0       0  NOT READY",
+            "  staging               123456789012      74      70       4        0       0  NOT READY",
             "  ticketing-production  123456789012     103      99       4        0       0  NOT READY",
             "",
             "NOT READY: 2 environments: 0 ready, 2 not ready, 0 could not verify",
@@ -575,7 +575,7 @@ fn validate_ok_exits_0() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "specs/staging.yaml: ok: environment `staging`, 17 resources, 69 checks",
+            "specs/staging.yaml: ok: environment `staging`, 17 resources, 74 checks",
         ));
     iv().args(["validate", "--spec", "specs/production.yaml"])
         .assert()

@@ -373,7 +373,7 @@ fn the_report_reads_right_in_a_browser_and_prints() {
     );
     for needle in [
         "Evidence: staging",
-        "NOT READY: 69 checks: 65 passed, 4 failed, 0 missing, 0 errors",
+        "NOT READY: 74 checks: 70 passed, 4 failed, 0 missing, 0 errors",
         "AWS account\t123456789012",
         &observed_at,
         "specs/base.yaml",

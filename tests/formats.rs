@@ -565,7 +565,7 @@ fn drift_html_as_chromium_renders_it() {
     for expected in [
         "Drift: staging",
         "DRIFT BROKE CHECKS: 5 broke, 1 recovered, 4 other verdict changes, 4 attribute changes, 1 appeared, 1 disappeared, 1 not observed now (3 changes ignored)",
-        "Baseline 2026-11-21T02:00:00Z (66 of 69 checks passed) → now 2026-11-22T02:00:00Z (58 of 69), account 123456789012.",
+        "Baseline 2026-11-21T02:00:00Z (71 of 74 checks passed) → now 2026-11-22T02:00:00Z (63 of 74), account 123456789012.",
         "rds_instance/dorami-staging/backup_retention_period",
         "☐ Staging RDS > Backups kept 7 days",
         "at least 7",
@@ -579,8 +579,8 @@ fn drift_html_as_chromium_renders_it() {
         "History",
         "2026-11-20T02:00:00Z",
         "checks passed",
-        "66 / 69",
-        "58 / 69",
+        "71 / 74",
+        "63 / 74",
         "ecs_service/*/desired_count",
     ] {
         assert!(text.contains(expected), "the page does not show {expected:?}:\n{text}");

@@ -55,12 +55,12 @@ fn clean_demo() -> (Moto, BTreeMap<String, String>) {
     let (code, report, err) = run(&moto.endpoint, &[]);
     assert_eq!(code, 0, "the fault-free run must pass: {err}");
     let clean = statuses(&report);
-    assert_eq!(clean.len(), 69);
+    assert_eq!(clean.len(), 74);
     assert!(clean.values().all(|s| s == "pass"));
     (moto, clean)
 }
 
-/// The demo environment with its four gaps: 65 checks pass and 4 fail, so that a fault turning
+/// The demo environment with its four gaps: 70 checks pass and 4 fail, so that a fault turning
 /// a fail into a pass (the false pass this suite exists to rule out) is seen as well as one
 /// turning a pass into a fail.
 fn demo_with_gaps() -> (Moto, BTreeMap<String, String>) {
@@ -69,10 +69,10 @@ fn demo_with_gaps() -> (Moto, BTreeMap<String, String>) {
     let (code, report, err) = run(&moto.endpoint, &[]);
     assert_eq!(code, 1, "the fault-free run finds the four gaps: {err}");
     let truth = statuses(&report);
-    assert_eq!(truth.len(), 69);
+    assert_eq!(truth.len(), 74);
     let fails = truth.values().filter(|s| *s == "fail").count();
     let passes = truth.values().filter(|s| *s == "pass").count();
-    assert_eq!((passes, fails), (65, 4), "{truth:#?}");
+    assert_eq!((passes, fails), (70, 4), "{truth:#?}");
     (moto, truth)
 }
 

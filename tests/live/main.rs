@@ -13,6 +13,7 @@ mod ecs_ecr;
 mod elbv2_cloudfront;
 mod evidence;
 mod faults;
+mod freshness;
 mod group;
 mod iam;
 mod init;

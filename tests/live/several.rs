@@ -90,7 +90,7 @@ fn two_environments_are_observed_at_once_each_with_its_own_profile() {
     assert_eq!(envs[1]["environment"], "ticketing-production");
     assert_eq!(ids(&envs[0]), STAGING_GAPS);
     assert_eq!(ids(&envs[1]), ticketing_gaps);
-    assert_eq!(envs[0]["summary"]["total"], 69);
+    assert_eq!(envs[0]["summary"]["total"], 74);
     assert_eq!(envs[1]["summary"]["total"], 103);
     for env in envs {
         assert_eq!(env["source"]["account_id"], "123456789012");
@@ -123,7 +123,7 @@ fn two_environments_are_observed_at_once_each_with_its_own_profile() {
     );
     let envs = all["environments"].as_array().expect("environments");
     assert_eq!(envs[0]["outcome"], "unverified");
-    assert_eq!(envs[0]["summary"]["error"], 69);
+    assert_eq!(envs[0]["summary"]["error"], 74);
     assert!(envs[0]["checks"]
         .as_array()
         .expect("checks")

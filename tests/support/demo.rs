@@ -19,7 +19,7 @@ use aws_sdk_guardduty::types::FindingPublishingFrequency;
 use super::seed::{emulator_config, seed_staging, Bucket, Db, Result, Seeder};
 use super::seed_dns::{Acl, DnsSeeder};
 use super::seed_ec2::{network, security_group, Network, Source};
-use super::seed_ecs::{Container, EcsSeeder, Repo, Svc, TaskDef};
+use super::seed_ecs::{Container, EcsSeeder, Repo, Roles, Svc, TaskDef};
 use super::seed_edge::{
     seed_edge, DefaultAction, Dist, EdgeSeeder, HealthCheck, Subnet, TargetGroupSpec,
 };
@@ -51,18 +51,29 @@ pub async fn seed_demo(endpoint: &str) -> Result<()> {
         Some("enabled"),
     )
     .await?;
-    ecs.task_definition(&TaskDef {
-        family: "dorami-backend-staging",
-        cpu: "512",
-        memory: "1024",
-        containers: &[Container {
-            name: "backend",
-            image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/dorami-backend:staging",
-            health_check: true,
-            log_group: Some("/ecs/dorami-backend-staging"),
-            env: &[("NODE_ENV", "staging")],
-        }],
-    })
+    // The database URL comes from Secrets Manager, read by the execution role.
+    ecs.task_definition_with(
+        &TaskDef {
+            family: "dorami-backend-staging",
+            cpu: "512",
+            memory: "1024",
+            containers: &[Container {
+                name: "backend",
+                image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/dorami-backend:staging",
+                health_check: true,
+                log_group: Some("/ecs/dorami-backend-staging"),
+                env: &[("NODE_ENV", "staging")],
+            }],
+        },
+        &Roles {
+            task: Some("dorami-backend-staging-task"),
+            execution: Some("ecsTaskExecutionRole"),
+            secrets: &[(
+                "DATABASE_URL",
+                "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dorami/staging/backend-AbCdEf:DATABASE_URL::",
+            )],
+        },
+    )
     .await?;
     ecs.service(&Svc {
         cluster: "dorami-staging",

@@ -303,7 +303,7 @@ pub static KINDS: &[Kind] = &[
             "node_type": String, CACHE_CLUSTERS, "Node type, e.g. `cache.t3.micro`.";
             "num_cache_nodes": Integer, CACHE_CLUSTERS, "Number of cache nodes.";
             "az_mode": String, CACHE_CLUSTERS, "`single-az` or `cross-az`.";
-            "security_group_ids": StringList, CACHE_CLUSTERS, "VPC security groups of the cluster, sorted (a node of a replication group is a cluster too: name it to check the group's).";
+            "security_group_ids": StringList, CACHE_CLUSTERS, "VPC security groups of the cluster, sorted (a node of a replication group is a cluster too: name it to check the group's). moto reports none: tested by replay.";
             "subnet_group": String, CACHE_CLUSTERS, "Name of the cache subnet group, null outside a VPC.";
             "replication_group": String, CACHE_CLUSTERS, "Replication group the cluster is a node of, null when stand-alone.";
         },
@@ -626,7 +626,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "composite_alarm",
         service: "cloudwatch",
-        description: "A CloudWatch composite alarm: a rule over other alarms' states. Listed by the same DescribeAlarms call as `metric_alarm` (one call for both kinds).",
+        description: "A CloudWatch composite alarm: a rule over other alarms' states. Listed by the same DescribeAlarms call as `metric_alarm` (one call for both kinds). moto does not implement PutCompositeAlarm: tested by replay.",
         identifier: "Alarm name",
         list_operation: "cloudwatch:DescribeAlarms",
         provider: Provider::Aws,
