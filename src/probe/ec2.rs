@@ -1,6 +1,6 @@
 //! EC2 and VPC: one paginated list per Describe operation per run (DescribeVpcs, DescribeSubnets,
 //! DescribeRouteTables, DescribeNatGateways, DescribeInternetGateways, DescribeVpcEndpoints,
-//! DescribeFlowLogs, DescribeSecurityGroups, DescribeInstances), each made only when a checked
+//! DescribeFlowLogs, DescribeSecurityGroups, DescribeInstances, DescribeNetworkAcls), each made only when a checked
 //! resource needs it and shared by every check that does. DescribeVpcAttribute is the only
 //! per-resource call: once per named VPC and DNS attribute checked, a bounded number at once.
 //!
@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_ec2::types::{
-    FlowLog, Instance, InternetGateway, IpPermission, NatGateway, RouteTable, SecurityGroup,
-    Subnet, Tag, Vpc, VpcAttributeName, VpcEndpoint,
+    FlowLog, Instance, InternetGateway, IpPermission, NatGateway, NetworkAcl, NetworkAclEntry,
+    RouteTable, SecurityGroup, Subnet, Tag, Vpc, VpcAttributeName, VpcEndpoint,
 };
 use aws_sdk_ec2::Client;
 use futures::stream::{self, StreamExt};
@@ -33,6 +33,16 @@ const VPC_ENDPOINTS: &str = "ec2:DescribeVpcEndpoints";
 const FLOW_LOGS: &str = "ec2:DescribeFlowLogs";
 const SECURITY_GROUPS: &str = "ec2:DescribeSecurityGroups";
 const INSTANCES: &str = "ec2:DescribeInstances";
+const NETWORK_ACLS: &str = "ec2:DescribeNetworkAcls";
+/// The `subnet` attributes read from its route table.
+const ROUTE_ATTRIBUTES: [&str; 3] = ["tier", "route_table_id", "routes"];
+/// The `subnet` attributes read from its network ACL.
+const ACL_ATTRIBUTES: [&str; 4] = [
+    "network_acl_id",
+    "network_acl_default",
+    "network_acl_ingress",
+    "network_acl_egress",
+];
 
 /// A list that was not needed (`None`), read (`Ok`), or could not be read (`Err`, why).
 type Listed<T> = Option<Result<Vec<T>, String>>;
@@ -49,6 +59,7 @@ struct Lists {
     flow_logs: Listed<FlowLog>,
     security_groups: Listed<SecurityGroup>,
     instances: Listed<Instance>,
+    network_acls: Listed<NetworkAcl>,
 }
 
 /// Observes the named VPCs, subnets, security groups and instances, and the tag selections.
@@ -97,13 +108,32 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     ) {
         let mut attributes = subnet_attributes(t.item);
         let mut errors = BTreeMap::new();
-        if wants(t.resource, ROUTE_TABLES) {
-            match listed(&lists.route_tables).and_then(|rts| subnet_tier(t.item, rts)) {
-                Ok(tier) => {
-                    attributes.insert("tier".into(), json!(tier));
-                }
+        for (action, names, read) in [
+            (
+                ROUTE_TABLES,
+                &ROUTE_ATTRIBUTES[..],
+                &(|s: &Subnet, l: &Lists| {
+                    listed(&l.route_tables).and_then(|rts| route_attributes(s, rts))
+                })
+                    as &dyn Fn(&Subnet, &Lists) -> Result<Vec<(String, Value)>, String>,
+            ),
+            (
+                NETWORK_ACLS,
+                &ACL_ATTRIBUTES[..],
+                &|s: &Subnet, l: &Lists| {
+                    listed(&l.network_acls).and_then(|acls| network_acl_attributes(s, acls))
+                },
+            ),
+        ] {
+            if !wants(t.resource, action) {
+                continue;
+            }
+            match read(t.item, &lists) {
+                Ok(values) => attributes.extend(values),
                 Err(e) => {
-                    errors.insert("tier".into(), e);
+                    for a in names {
+                        errors.insert((*a).to_string(), e.clone());
+                    }
                 }
             }
         }
@@ -207,7 +237,7 @@ async fn list_all(client: &Client, needed: &BTreeSet<&str>) -> Lists {
             .await
         }),
     );
-    let (vpc_endpoints, flow_logs, security_groups, instances) = tokio::join!(
+    let (vpc_endpoints, flow_logs, security_groups, instances, network_acls) = tokio::join!(
         maybe(want(VPC_ENDPOINTS), async {
             collect_pages(
                 client.describe_vpc_endpoints().into_paginator().send(),
@@ -246,6 +276,14 @@ async fn list_all(client: &Client, needed: &BTreeSet<&str>) -> Lists {
             )
             .await
         }),
+        maybe(want(NETWORK_ACLS), async {
+            collect_pages(
+                client.describe_network_acls().into_paginator().send(),
+                NETWORK_ACLS,
+                |p| p.network_acls.unwrap_or_default(),
+            )
+            .await
+        }),
     );
     Lists {
         vpcs,
@@ -257,6 +295,7 @@ async fn list_all(client: &Client, needed: &BTreeSet<&str>) -> Lists {
         flow_logs,
         security_groups,
         instances,
+        network_acls,
     }
 }
 
@@ -607,25 +646,114 @@ pub fn subnet_attributes(s: &Subnet) -> BTreeMap<String, Value> {
     ])
 }
 
-/// `public` when the subnet's route table (its explicit association, else its VPC's main table)
-/// routes 0.0.0.0/0 to an internet gateway (and the route is not a blackhole), else `private`.
-pub fn subnet_tier(s: &Subnet, tables: &[RouteTable]) -> Result<&'static str, String> {
+/// The subnet's route table: its explicit association, else its VPC's main table.
+pub fn route_table_of<'a>(s: &Subnet, tables: &'a [RouteTable]) -> Result<&'a RouteTable, String> {
     let subnet = s.subnet_id().unwrap_or_default();
     let explicit = tables.iter().find(|t| {
         t.associations()
             .iter()
             .any(|a| a.subnet_id() == Some(subnet))
     });
-    let table = explicit.or_else(|| {
-        tables.iter().find(|t| {
-            t.vpc_id() == s.vpc_id() && t.associations().iter().any(|a| a.main() == Some(true))
+    explicit
+        .or_else(|| {
+            tables.iter().find(|t| {
+                t.vpc_id() == s.vpc_id() && t.associations().iter().any(|a| a.main() == Some(true))
+            })
         })
-    });
-    let Some(table) = table else {
-        return Err(format!(
-            "`{ROUTE_TABLES}` lists no route table for subnet `{subnet}` (none associated, and no main table of its VPC)"
-        ));
+        .ok_or_else(|| {
+            format!(
+                "`{ROUTE_TABLES}` lists no route table for subnet `{subnet}` (none associated, and no main table of its VPC)"
+            )
+        })
+}
+
+/// The `subnet` attributes its route table gives: `tier`, `route_table_id`, `routes`.
+pub fn route_attributes(s: &Subnet, tables: &[RouteTable]) -> Result<Vec<(String, Value)>, String> {
+    let table = route_table_of(s, tables)?;
+    let tier = subnet_tier(s, tables)?;
+    let mut routes: Vec<Value> = table
+        .routes()
+        .iter()
+        .map(|r| {
+            let destination = r
+                .destination_cidr_block()
+                .or(r.destination_ipv6_cidr_block())
+                .or(r.destination_prefix_list_id());
+            let target = r
+                .gateway_id()
+                .or(r.nat_gateway_id())
+                .or(r.transit_gateway_id())
+                .or(r.vpc_peering_connection_id())
+                .or(r.network_interface_id())
+                .or(r.instance_id())
+                .or(r.egress_only_internet_gateway_id())
+                .or(r.local_gateway_id())
+                .or(r.carrier_gateway_id())
+                .or(r.core_network_arn());
+            json!({
+                "destination": destination,
+                "target": target,
+                "state": r.state().map(|s| s.as_str()),
+            })
+        })
+        .collect();
+    routes.sort_by_key(|r| r["destination"].as_str().unwrap_or_default().to_string());
+    Ok(vec![
+        ("tier".into(), json!(tier)),
+        ("route_table_id".into(), json!(table.route_table_id())),
+        ("routes".into(), json!(routes)),
+    ])
+}
+
+/// The `subnet` attributes its network ACL gives: the ACL associated with the subnet (a subnet
+/// always has one: its own, or the VPC's default) and its rules, by rule number.
+pub fn network_acl_attributes(
+    s: &Subnet,
+    acls: &[NetworkAcl],
+) -> Result<Vec<(String, Value)>, String> {
+    let subnet = s.subnet_id().unwrap_or_default();
+    let acl = acls
+        .iter()
+        .find(|a| {
+            a.associations()
+                .iter()
+                .any(|x| x.subnet_id() == Some(subnet))
+        })
+        .ok_or_else(|| {
+            format!("`{NETWORK_ACLS}` lists no network ACL associated with subnet `{subnet}`")
+        })?;
+    let rules = |egress: bool| {
+        let mut out: Vec<&NetworkAclEntry> = acl
+            .entries()
+            .iter()
+            .filter(|e| e.egress() == Some(egress))
+            .collect();
+        out.sort_by_key(|e| e.rule_number().unwrap_or(i32::MAX));
+        out.into_iter()
+            .map(|e| {
+                json!({
+                    "rule_number": e.rule_number(),
+                    "protocol": e.protocol(),
+                    "action": e.rule_action().map(|a| a.as_str()),
+                    "cidr": e.cidr_block().or(e.ipv6_cidr_block()),
+                    "from_port": e.port_range().and_then(|p| p.from()),
+                    "to_port": e.port_range().and_then(|p| p.to()),
+                })
+            })
+            .collect::<Vec<_>>()
     };
+    Ok(vec![
+        ("network_acl_id".into(), json!(acl.network_acl_id())),
+        ("network_acl_default".into(), json!(acl.is_default())),
+        ("network_acl_ingress".into(), json!(rules(false))),
+        ("network_acl_egress".into(), json!(rules(true))),
+    ])
+}
+
+/// `public` when the subnet's route table (its explicit association, else its VPC's main table)
+/// routes 0.0.0.0/0 to an internet gateway (and the route is not a blackhole), else `private`.
+pub fn subnet_tier(s: &Subnet, tables: &[RouteTable]) -> Result<&'static str, String> {
+    let table = route_table_of(s, tables)?;
     let public = table.routes().iter().any(|r| {
         r.destination_cidr_block() == Some("0.0.0.0/0")
             && r.gateway_id().is_some_and(|g| g.starts_with("igw-"))
@@ -1592,6 +1720,17 @@ mod tests {
         );
         let tier = |id: &str| attributes(&records, id)["tier"].clone();
         assert_eq!(tier("subnet-0aaa0000000000001"), json!("public"));
+        // The same table gives the subnet's routes, by destination.
+        let public = attributes(&records, "subnet-0aaa0000000000001");
+        assert!(public["route_table_id"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("rtb-")));
+        let routes = public["routes"].as_array().expect("routes");
+        assert!(
+            routes.iter().any(|r| r["destination"] == "0.0.0.0/0"
+                && r["target"].as_str().is_some_and(|t| t.starts_with("igw-"))),
+            "{routes:?}"
+        );
         assert_eq!(tier("subnet-0bbb0000000000002"), json!("private"));
         assert_eq!(tier("subnet-0ccc0000000000003"), json!("private"));
         let main = attributes(&records, "main");
@@ -1623,6 +1762,110 @@ mod tests {
         let main = attributes(&records, "main");
         assert_eq!(main["public_subnet_count"], json!(1));
         assert_eq!(main["private_subnet_count"], json!(2));
+    }
+
+    /// DescribeNetworkAcls as the API reference shapes it, over two pages: the ACL associated
+    /// with each subnet and its rules by number, once for every subnet that checks one.
+    #[tokio::test]
+    async fn describe_network_acls_reads_every_page_for_each_subnets_acl() {
+        let entry = |n: i32,
+                     egress: bool,
+                     protocol: &str,
+                     action: &str,
+                     cidr: &str,
+                     ports: Option<(i32, i32)>| {
+            let ports = ports.map_or(String::new(), |(f, t)| {
+                format!("<portRange><from>{f}</from><to>{t}</to></portRange>")
+            });
+            format!(
+                "<item><ruleNumber>{n}</ruleNumber><protocol>{protocol}</protocol><ruleAction>{action}</ruleAction>\
+                 <egress>{egress}</egress><cidrBlock>{cidr}</cidrBlock>{ports}</item>"
+            )
+        };
+        let acl = |id: &str, default: bool, subnet: &str, entries: &[String]| {
+            format!(
+                "<item><networkAclId>{id}</networkAclId><vpcId>{VPC_MAIN}</vpcId><default>{default}</default>\
+                 <entrySet>{}</entrySet><associationSet><item><networkAclAssociationId>aclassoc-{id}</networkAclAssociationId>\
+                 <networkAclId>{id}</networkAclId><subnetId>{subnet}</subnetId></item></associationSet>\
+                 <tagSet/><ownerId>123456789012</ownerId></item>",
+                entries.concat()
+            )
+        };
+        let subnets: Pages = (
+            "DescribeSubnets",
+            "subnetSet",
+            vec![[
+                subnet_item(
+                    "subnet-0aaa0000000000001",
+                    VPC_MAIN,
+                    "10.0.1.0/24",
+                    "ap-northeast-2a",
+                    false,
+                    &[],
+                ),
+                subnet_item(
+                    "subnet-0bbb0000000000002",
+                    VPC_MAIN,
+                    "10.0.2.0/24",
+                    "ap-northeast-2b",
+                    false,
+                    &[],
+                ),
+            ]
+            .concat()],
+        );
+        let acls: Pages = (
+            "DescribeNetworkAcls",
+            "networkAclSet",
+            vec![
+                acl(
+                    "acl-0000000000000default",
+                    true,
+                    "subnet-0aaa0000000000001",
+                    &[
+                        entry(100, false, "-1", "allow", "0.0.0.0/0", None),
+                        entry(32767, false, "-1", "deny", "0.0.0.0/0", None),
+                        entry(100, true, "-1", "allow", "0.0.0.0/0", None),
+                    ],
+                ),
+                acl(
+                    "acl-0000000000000private",
+                    false,
+                    "subnet-0bbb0000000000002",
+                    &[
+                        entry(200, false, "6", "allow", "10.0.0.0/16", Some((5432, 5432))),
+                        entry(100, false, "6", "deny", "0.0.0.0/0", Some((6379, 6379))),
+                        entry(32767, false, "-1", "deny", "0.0.0.0/0", None),
+                    ],
+                ),
+            ],
+        );
+        let replay = ec2_replay(vec![subnets, acls], |_| None);
+        let records = observe_yaml(
+            &replay,
+            "  - kind: subnet\n    id: subnet-0aaa0000000000001\n    expect: { network_acl_default: true }\n\
+             \x20 - kind: subnet\n    id: subnet-0bbb0000000000002\n    expect: { network_acl_default: false }\n",
+        )
+        .await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[("DescribeNetworkAcls", 2), ("DescribeSubnets", 1)])
+        );
+        let open = attributes(&records, "subnet-0aaa0000000000001");
+        assert_eq!(open["network_acl_id"], json!("acl-0000000000000default"));
+        assert_eq!(open["network_acl_default"], json!(true));
+        assert_eq!(open["network_acl_egress"].as_array().map(Vec::len), Some(1));
+        let private = attributes(&records, "subnet-0bbb0000000000002");
+        assert_eq!(private["network_acl_default"], json!(false));
+        assert_eq!(
+            private["network_acl_ingress"],
+            json!([
+                {"rule_number": 100, "protocol": "6", "action": "deny", "cidr": "0.0.0.0/0", "from_port": 6379, "to_port": 6379},
+                {"rule_number": 200, "protocol": "6", "action": "allow", "cidr": "10.0.0.0/16", "from_port": 5432, "to_port": 5432},
+                {"rule_number": 32767, "protocol": "-1", "action": "deny", "cidr": "0.0.0.0/0", "from_port": null, "to_port": null},
+            ])
+        );
+        assert_eq!(private["network_acl_egress"], json!([]));
     }
 
     /// DescribeVpcs, DescribeSubnets (one page) and DescribeRouteTables (two) of one VPC.

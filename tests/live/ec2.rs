@@ -481,3 +481,154 @@ resources:
     // No VPC found: no per-VPC call.
     assert_eq!(calls.get("EC2:DescribeVpcAttribute"), None);
 }
+
+/// A subnet's route table and routes, and its network ACL: moto's default ACL for the public
+/// subnet, a custom one (Redis denied from anywhere, PostgreSQL from the VPC) for a private one.
+/// Pass, fail with the actual value, missing, and access denied.
+#[test]
+fn subnet_routes_and_network_acls() {
+    let (moto, w) = start();
+    let acl = rt()
+        .block_on(async {
+            let ec2 =
+                aws_sdk_ec2::Client::new(&crate::support::seed::emulator_config(&moto.endpoint));
+            let acl = ec2
+                .create_network_acl()
+                .vpc_id(&w.vpc)
+                .send()
+                .await?
+                .network_acl
+                .and_then(|a| a.network_acl_id)
+                .ok_or("no acl id")?;
+            for (n, action, cidr, port) in [
+                (100, "deny", "0.0.0.0/0", 6379),
+                (200, "allow", "10.0.0.0/16", 5432),
+            ] {
+                ec2.create_network_acl_entry()
+                    .network_acl_id(&acl)
+                    .rule_number(n)
+                    .protocol("6")
+                    .rule_action(aws_sdk_ec2::types::RuleAction::from(action))
+                    .egress(false)
+                    .cidr_block(cidr)
+                    .port_range(
+                        aws_sdk_ec2::types::PortRange::builder()
+                            .from(port)
+                            .to(port)
+                            .build(),
+                    )
+                    .send()
+                    .await?;
+            }
+            let current = ec2
+                .describe_network_acls()
+                .filters(
+                    aws_sdk_ec2::types::Filter::builder()
+                        .name("association.subnet-id")
+                        .values(&w.private_c)
+                        .build(),
+                )
+                .send()
+                .await?;
+            let association = current
+                .network_acls()
+                .iter()
+                .flat_map(|a| a.associations())
+                .find(|a| a.subnet_id() == Some(w.private_c.as_str()))
+                .and_then(|a| a.network_acl_association_id())
+                .ok_or("no association")?
+                .to_string();
+            ec2.replace_network_acl_association()
+                .association_id(association)
+                .network_acl_id(&acl)
+                .send()
+                .await?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(acl)
+        })
+        .expect("network ACL");
+    let spec = format!(
+        r#"
+version: 1
+environment: test
+resources:
+  - kind: subnet
+    id: dorami-public-a
+    expect:
+      routes: {{ contains: {{ destination: 0.0.0.0/0, state: active }} }}
+      network_acl_default: true
+  - kind: subnet
+    id: dorami-private-c
+    expect:
+      route_table_id: {{ matches: '^rtb-' }}
+      routes: {{ contains: {{ destination: 0.0.0.0/0 }} }}
+      network_acl_id: {acl}
+      network_acl_default: false
+      network_acl_ingress:
+        contains: {{ rule_number: 100, protocol: "6", action: deny, cidr: 0.0.0.0/0, from_port: 6379, to_port: 6379 }}
+"#
+    );
+    let (snapshot, report, calls) = observe(&moto.endpoint, &spec);
+    assert_eq!(not_passing(&report), []);
+    assert_eq!(calls.get("EC2:DescribeNetworkAcls"), Some(&1));
+    assert_eq!(calls.get("EC2:DescribeRouteTables"), Some(&1));
+    // The public subnet routes the internet through the internet gateway, the private one
+    // through the NAT gateway.
+    let routes = |id: &str| {
+        snapshot
+            .resources
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| match &r.observation {
+                infra_verify::snapshot::Observation::Present { attributes, .. } => {
+                    Some(attributes["routes"].clone())
+                }
+                _ => None,
+            })
+            .expect("routes")
+    };
+    let default_target = |id: &str| {
+        routes(id)
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|r| r["destination"] == "0.0.0.0/0")
+            .and_then(|r| r["target"].as_str().map(str::to_string))
+            .expect("a default route")
+    };
+    assert!(default_target("dorami-public-a").starts_with("igw-"));
+    assert!(default_target("dorami-private-c").starts_with("nat-"));
+
+    // Wrong expectations fail with what is there.
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        "version: 1\nenvironment: test\nresources:\n  - kind: subnet\n    id: dorami-private-c\n    expect: { network_acl_default: true, network_acl_egress: { contains: { rule_number: 100 } } }\n",
+    );
+    assert_eq!(assert_only_expectations_fail(&report), 2);
+    // Missing, and access denied: an error naming the action, never a pass.
+    let (_, report, calls) = observe(
+        &moto.endpoint,
+        "version: 1\nenvironment: test\nresources:\n  - kind: subnet\n    id: nope\n    expect: { network_acl_default: false }\n",
+    );
+    assert_eq!(
+        check(&report, "subnet/nope/network_acl_default").status,
+        Status::Missing
+    );
+    assert_eq!(calls.get("EC2:DescribeSubnets"), Some(&1));
+    let guard = proxy::start(moto.port, |request| {
+        request
+            .contains("Action=DescribeNetworkAcls")
+            .then(|| Answer::query_error(403, "UnauthorizedOperation"))
+    });
+    let (_, report, _) = observe(&guard.endpoint, &spec);
+    let denied = check(&report, "subnet/dorami-private-c/network_acl_id");
+    assert_eq!(denied.status, Status::Error);
+    assert!(
+        denied.message.contains("ec2:DescribeNetworkAcls"),
+        "{}",
+        denied.message
+    );
+    assert_eq!(
+        check(&report, "subnet/dorami-private-c/route_table_id").status,
+        Status::Pass
+    );
+}

@@ -940,6 +940,12 @@ pub static KINDS: &[Kind] = &[
             "availability_zone": String, "ec2:DescribeSubnets", "Availability zone, e.g. `ap-northeast-2a`.";
             "cidr_block": String, "ec2:DescribeSubnets", "IPv4 CIDR block.";
             "tier": String, "ec2:DescribeRouteTables", "`public` when its route table (explicit association, else the VPC's main table) routes 0.0.0.0/0 to an internet gateway, else `private`.";
+            "route_table_id": String, "ec2:DescribeRouteTables", "Its route table: the explicit association, else the VPC's main table.";
+            "routes": ObjectList, "ec2:DescribeRouteTables", "That table's routes, by destination: `destination` (CIDR or prefix list, e.g. the S3 gateway endpoint's `pl-…`), `target` (`local`, `igw-…`, `nat-…`, `vpce-…`, `tgw-…`, `pcx-…`, ...), `state` (`active` or `blackhole`).";
+            "network_acl_id": String, "ec2:DescribeNetworkAcls", "The network ACL associated with the subnet (its own, or the VPC's default).";
+            "network_acl_default": Bool, "ec2:DescribeNetworkAcls", "Whether that ACL is the VPC's default one (which allows all traffic unless changed).";
+            "network_acl_ingress": ObjectList, "ec2:DescribeNetworkAcls", "Its inbound rules by rule number: `rule_number` (32767 is the final deny-all), `protocol` (`-1` all, `6` TCP, `17` UDP), `action` (`allow`/`deny`), `cidr`, `from_port`, `to_port` (null for all ports).";
+            "network_acl_egress": ObjectList, "ec2:DescribeNetworkAcls", "Its outbound rules, as `network_acl_ingress`.";
             "map_public_ip_on_launch": Bool, "ec2:DescribeSubnets", "Whether instances get a public IPv4 address at launch.";
             "tags": StringMap, "ec2:DescribeSubnets", "Subnet tags.";
         },
