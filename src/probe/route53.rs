@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_route53::types::{HostedZone, ResourceRecordSet, RrType};
+use aws_sdk_route53::types::{HealthCheck, HealthCheckType, HostedZone, ResourceRecordSet, RrType};
 use aws_sdk_route53::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
@@ -39,12 +39,169 @@ fn parse_record_id(id: &str) -> Option<(String, String, String)> {
     Some((normalize(zone), normalize(name), ty.to_ascii_uppercase()))
 }
 
-/// Observes the named zones and records.
+/// Observes the named zones, records and health checks (the health checks' list alongside the
+/// zones').
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let checks = of_kind(resources, "route53_health_check");
+    let others: Vec<&Resource> = resources
+        .iter()
+        .copied()
+        .filter(|r| r.kind.name != "route53_health_check")
+        .collect();
+    let client = crate::client!(aws_sdk_route53, conn);
+    let (mut out, health) = tokio::join!(
+        observe_zones(&client, &others, conn.max_concurrency),
+        observe_health_checks(&client, &checks)
+    );
+    out.extend(health);
+    out
+}
+
+const LIST_HEALTH_CHECKS: &str = "route53:ListHealthChecks";
+
+/// The named health checks, from one paginated ListHealthChecks: a health check id, or the URL
+/// it requests (`https://api.example.com/health`: type, host, port and path all match).
+async fn observe_health_checks(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
-    let client = crate::client!(aws_sdk_route53, conn);
+    let listed = match collect_pages(
+        client.list_health_checks().into_paginator().send(),
+        LIST_HEALTH_CHECKS,
+        |page| page.health_checks,
+    )
+    .await
+    {
+        Ok(listed) => listed,
+        Err(e) => return all_errors(resources, &e),
+    };
+    resources
+        .iter()
+        .map(|r| ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation: health_check_observation(&r.id, &listed),
+        })
+        .collect()
+}
+
+/// The health check a spec id names among those listed: by id, else by the URL it requests
+/// (several matching is an error naming their ids).
+pub fn health_check_observation(id: &str, listed: &[HealthCheck]) -> Observation {
+    if let Some(h) = listed.iter().find(|h| h.id() == id) {
+        return Observation::Present {
+            attributes: health_check_attributes(h),
+            errors: BTreeMap::new(),
+        };
+    }
+    let matching: Vec<&HealthCheck> = listed
+        .iter()
+        .filter(|h| health_check_url(h).is_some_and(|u| same_url(&u, id)))
+        .collect();
+    match matching.as_slice() {
+        [] => Observation::Absent,
+        [h] => Observation::Present {
+            attributes: health_check_attributes(h),
+            errors: BTreeMap::new(),
+        },
+        many => Observation::Error {
+            error: format!(
+                "{} health checks request `{id}` ({}): name one by its id",
+                many.len(),
+                many.iter().map(|h| h.id()).collect::<Vec<_>>().join(", ")
+            ),
+        },
+    }
+}
+
+/// Two URLs compared as a health check requests them: scheme and host case-insensitively, the
+/// default port written or not, the path as written (`/` when empty).
+fn same_url(a: &str, b: &str) -> bool {
+    let norm = |u: &str| -> Option<(String, String, u16, String)> {
+        let (scheme, rest) = u.split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let default = if scheme == "https" { 443 } else { 80 };
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse().ok()?),
+            None => (authority, default),
+        };
+        let path = if path.is_empty() { "/" } else { path };
+        Some((scheme, normalize(host), port, path.to_string()))
+    };
+    norm(a).is_some() && norm(a) == norm(b)
+}
+
+/// The URL an HTTP(S) health check requests, `None` for other types or without a domain name.
+fn health_check_url(h: &HealthCheck) -> Option<String> {
+    let c = h.health_check_config()?;
+    let scheme = match c.r#type() {
+        HealthCheckType::Http | HealthCheckType::HttpStrMatch => "http",
+        HealthCheckType::Https | HealthCheckType::HttpsStrMatch => "https",
+        _ => return None,
+    };
+    let host = c.fully_qualified_domain_name()?;
+    let port = c.port().map_or(String::new(), |p| format!(":{p}"));
+    let path = c.resource_path().unwrap_or("/");
+    Some(format!("{scheme}://{}{port}{path}", normalize(host)))
+}
+
+/// The catalog's `route53_health_check` attributes of one health check.
+pub fn health_check_attributes(h: &HealthCheck) -> BTreeMap<String, Value> {
+    let c = h.health_check_config();
+    let mut regions: Vec<&str> = c
+        .map(|c| c.regions())
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    regions.sort_unstable();
+    BTreeMap::from([
+        ("health_check_id".into(), json!(h.id())),
+        ("type".into(), json!(c.map(|c| c.r#type().as_str()))),
+        (
+            "fqdn".into(),
+            json!(c
+                .and_then(|c| c.fully_qualified_domain_name())
+                .map(normalize)),
+        ),
+        ("port".into(), json!(c.and_then(|c| c.port()))),
+        (
+            "resource_path".into(),
+            json!(c.and_then(|c| c.resource_path())),
+        ),
+        (
+            "search_string".into(),
+            json!(c.and_then(|c| c.search_string())),
+        ),
+        (
+            "request_interval".into(),
+            json!(c.and_then(|c| c.request_interval())),
+        ),
+        (
+            "failure_threshold".into(),
+            json!(c.and_then(|c| c.failure_threshold())),
+        ),
+        (
+            "measure_latency".into(),
+            json!(c.and_then(|c| c.measure_latency())),
+        ),
+        ("inverted".into(), json!(c.and_then(|c| c.inverted()))),
+        ("disabled".into(), json!(c.and_then(|c| c.disabled()))),
+        ("enable_sni".into(), json!(c.and_then(|c| c.enable_sni()))),
+        ("regions".into(), json!(regions)),
+    ])
+}
+
+/// Observes the named zones and records.
+async fn observe_zones(
+    client: &Client,
+    resources: &[&Resource],
+    limit: usize,
+) -> Vec<ResourceRecord> {
+    if resources.is_empty() {
+        return Vec::new();
+    }
     let listed = collect_pages(
         client.list_hosted_zones().into_paginator().send(),
         LIST_HOSTED_ZONES,
@@ -141,7 +298,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
                     (id, sets)
                 }
             })
-            .buffered(conn.max_concurrency)
+            .buffered(limit)
             .collect()
             .await;
     for (r, resolved) in wanted {
@@ -473,5 +630,119 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(records[2].observation, Observation::Absent);
+    }
+
+    /// ListHealthChecks as the API reference shapes it, over two pages (Marker/NextMarker): a
+    /// check found by its id, one by the URL it requests (default port, host case), two
+    /// checks of one URL an error, an unknown one missing; zones are not listed for them.
+    #[tokio::test]
+    async fn list_health_checks_reads_every_page_and_finds_checks_by_id_or_url() {
+        let check = |id: &str, ty: &str, fqdn: &str, port: Option<u16>, path: &str, extra: &str| {
+            let port = port.map_or(String::new(), |p| format!("<Port>{p}</Port>"));
+            format!(
+                "<HealthCheck><Id>{id}</Id><CallerReference>ref-{id}</CallerReference><HealthCheckConfig>\
+                 {port}<Type>{ty}</Type><ResourcePath>{path}</ResourcePath><FullyQualifiedDomainName>{fqdn}</FullyQualifiedDomainName>\
+                 <RequestInterval>30</RequestInterval><FailureThreshold>3</FailureThreshold><MeasureLatency>false</MeasureLatency>\
+                 <Inverted>false</Inverted><Disabled>false</Disabled><EnableSNI>true</EnableSNI>{extra}</HealthCheckConfig>\
+                 <HealthCheckVersion>1</HealthCheckVersion></HealthCheck>"
+            )
+        };
+        let page = |checks: String, next: Option<&str>| {
+            let tail = next.map_or("<IsTruncated>false</IsTruncated>".to_string(), |n| {
+                format!("<IsTruncated>true</IsTruncated><NextMarker>{n}</NextMarker>")
+            });
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><ListHealthChecksResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HealthChecks>{checks}</HealthChecks><Marker></Marker>{tail}<MaxItems>2</MaxItems></ListHealthChecksResponse>"#
+            )
+        };
+        let regions = "<Regions><Region>us-west-1</Region><Region>ap-northeast-1</Region><Region>eu-west-1</Region></Regions>";
+        let first = page(
+            check(
+                "11111111-aaaa-bbbb-cccc-000000000001",
+                "HTTPS",
+                "API.tickets.example.",
+                Some(443),
+                "/api/health",
+                regions,
+            ) + &check(
+                "11111111-aaaa-bbbb-cccc-000000000002",
+                "HTTP_STR_MATCH",
+                "www.tickets.example",
+                None,
+                "/",
+                "<SearchString>ok</SearchString>",
+            ),
+            Some("11111111-aaaa-bbbb-cccc-000000000003"),
+        );
+        let second = page(
+            check(
+                "11111111-aaaa-bbbb-cccc-000000000003",
+                "HTTPS",
+                "dup.tickets.example",
+                None,
+                "/",
+                "",
+            ) + &check(
+                "11111111-aaaa-bbbb-cccc-000000000004",
+                "HTTPS",
+                "dup.tickets.example",
+                Some(443),
+                "/",
+                "",
+            ),
+            None,
+        );
+        let replay = Replay::new(&[(200, &first), (200, &second)]);
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: route53_health_check\n  id: https://api.tickets.example/api/health\n  expect: { failure_threshold: 3 }\n\
+             - kind: route53_health_check\n  id: 11111111-aaaa-bbbb-cccc-000000000002\n\
+             - kind: route53_health_check\n  id: https://dup.tickets.example/\n\
+             - kind: route53_health_check\n  id: https://nope.tickets.example/\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert!(
+            requests.iter().all(|r| r.contains("/healthcheck")),
+            "{requests:#?}"
+        );
+        assert!(
+            requests[1].contains("marker=11111111-aaaa-bbbb-cccc-000000000003"),
+            "{}",
+            requests[1]
+        );
+        let attrs = |i: usize| match &records[i].observation {
+            Observation::Present { attributes, .. } => attributes.clone(),
+            other => panic!("{}: {other:?}", records[i].id),
+        };
+        let api = attrs(0);
+        assert_eq!(
+            api["health_check_id"],
+            json!("11111111-aaaa-bbbb-cccc-000000000001")
+        );
+        assert_eq!(api["type"], json!("HTTPS"));
+        assert_eq!(api["fqdn"], json!("api.tickets.example"));
+        assert_eq!(api["resource_path"], json!("/api/health"));
+        assert_eq!(
+            api["regions"],
+            json!(["ap-northeast-1", "eu-west-1", "us-west-1"])
+        );
+        assert_eq!(api["enable_sni"], json!(true));
+        let www = attrs(1);
+        assert_eq!(www["search_string"], json!("ok"));
+        assert_eq!(www["port"], Value::Null);
+        match &records[2].observation {
+            Observation::Error { error } => assert!(
+                error.contains("2 health checks request")
+                    && error.contains("11111111-aaaa-bbbb-cccc-000000000004"),
+                "{error}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(records[3].observation, Observation::Absent);
     }
 }

@@ -448,3 +448,89 @@ fn access_denied_is_an_error_naming_the_action_never_a_pass() {
         expect_error(&report, id, &denied(action));
     }
 }
+
+/// A Route 53 health check on the API's health path (HTTPS, three failures, latency measured)
+/// found by the URL it requests and by its id: pass, fail with the actual value, missing, and an
+/// error naming the action when ListHealthChecks is refused. Zones are not listed for it.
+#[test]
+fn health_checks_by_url_or_id() {
+    use aws_sdk_route53::types::{HealthCheckConfig, HealthCheckType};
+    let moto = Moto::start();
+    let id = rt()
+        .block_on(async {
+            let r53 = aws_sdk_route53::Client::new(&crate::support::seed::emulator_config(
+                &moto.endpoint,
+            ));
+            r53.create_health_check()
+                .caller_reference("tickets-api-health")
+                .health_check_config(
+                    HealthCheckConfig::builder()
+                        .r#type(HealthCheckType::Https)
+                        .fully_qualified_domain_name("api.tickets.example")
+                        .port(443)
+                        .resource_path("/api/health")
+                        .request_interval(30)
+                        .failure_threshold(3)
+                        .measure_latency(true)
+                        .build()?,
+                )
+                .send()
+                .await?
+                .health_check
+                .map(|h| h.id)
+                .ok_or("no health check")
+                .map_err(Into::into)
+        })
+        .map_err(|e: Box<dyn std::error::Error + Send + Sync>| e.to_string())
+        .expect("health check");
+    let spec = format!(
+        "version: 1\nenvironment: test\nresources:\n\
+         \x20 - kind: route53_health_check\n    id: https://api.tickets.example/api/health\n    expect: {{ type: HTTPS, resource_path: /api/health, failure_threshold: {{ at_most: 3 }}, measure_latency: true, disabled: false }}\n\
+         \x20 - kind: route53_health_check\n    id: {id}\n    expect: {{ fqdn: api.tickets.example, port: 443 }}\n"
+    );
+    let (_, report, calls) = observe(&moto.endpoint, &spec);
+    assert_eq!(not_passing(&report), []);
+    assert_eq!(report.summary.total, 2 + 5 + 2);
+    assert_eq!(calls.get("Route53:ListHealthChecks"), Some(&1));
+    assert_eq!(calls.get("Route53:ListHostedZones"), None);
+
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        &format!("version: 1\nenvironment: test\nresources:\n  - kind: route53_health_check\n    id: {id}\n    expect: {{ request_interval: 10, resource_path: /health }}\n"),
+    );
+    assert_eq!(assert_only_expectations_fail(&report), 2);
+    assert_eq!(
+        check(&report, &format!("route53_health_check/{id}/resource_path")).actual,
+        serde_json::json!("/api/health")
+    );
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        "version: 1\nenvironment: test\nresources:\n  - kind: route53_health_check\n    id: https://api.tickets.example/other\n    expect: { disabled: false }\n",
+    );
+    assert_eq!(
+        check(
+            &report,
+            "route53_health_check/https://api.tickets.example/other/disabled"
+        )
+        .status,
+        Status::Missing
+    );
+    let guard = proxy::start(moto.port, |request| {
+        request
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("/healthcheck"))
+            .then(|| Answer::query_error(403, "AccessDenied"))
+    });
+    let (_, report, _) = observe(&guard.endpoint, &spec);
+    let denied = check(
+        &report,
+        "route53_health_check/https://api.tickets.example/api/health/type",
+    );
+    assert_eq!(denied.status, Status::Error);
+    assert!(
+        denied.message.contains("route53:ListHealthChecks"),
+        "{}",
+        denied.message
+    );
+}

@@ -717,6 +717,33 @@ pub static KINDS: &[Kind] = &[
         },
     },
     Kind {
+        name: "route53_health_check",
+        service: "route53",
+        description: "A Route 53 health check (global). Named by its id, or by the URL it requests (`https://api.example.com/health`: an HTTP or HTTPS check whose type, domain name, port and path all match; several matching is an error naming their ids).",
+        identifier: "Health check id, or the URL an HTTP(S) check requests",
+        list_operation: "route53:ListHealthChecks",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "health_check_id": String, "route53:ListHealthChecks", "Its id (for a `metric_alarm` on `AWS/Route53` `HealthCheckStatus`, dimension `HealthCheckId`).";
+            "type": String, "route53:ListHealthChecks", "`HTTP`, `HTTPS`, `HTTP_STR_MATCH`, `HTTPS_STR_MATCH`, `TCP`, `CALCULATED`, `CLOUDWATCH_METRIC` or `RECOVERY_CONTROL`.";
+            "fqdn": String, "route53:ListHealthChecks", "Domain name checked, lower case without the trailing dot; null when checked by IP address.";
+            "port": Integer, "route53:ListHealthChecks", "Port checked.";
+            "resource_path": String, "route53:ListHealthChecks", "Path requested, e.g. `/api/health`.";
+            "search_string": String, "route53:ListHealthChecks", "Text a `_STR_MATCH` check looks for in the response, null otherwise.";
+            "request_interval": Integer, "route53:ListHealthChecks", "Seconds between checks (10 or 30).";
+            "failure_threshold": Integer, "route53:ListHealthChecks", "Consecutive failures before the endpoint is unhealthy.";
+            "measure_latency": Bool, "route53:ListHealthChecks", "Whether latency is measured (and graphed).";
+            "inverted": Bool, "route53:ListHealthChecks", "Whether the status is inverted.";
+            "disabled": Bool, "route53:ListHealthChecks", "Whether the check is disabled (then always healthy: a disabled check proves nothing).";
+            "enable_sni": Bool, "route53:ListHealthChecks", "Whether the TLS SNI is sent (HTTPS checks).";
+            "regions": StringList, "route53:ListHealthChecks", "Regions the checkers run from, sorted; empty means AWS's default set.";
+        },
+    },
+    Kind {
         name: "waf_web_acl",
         service: "wafv2",
         description: "A WAFv2 web ACL (CLOUDFRONT-scoped ones are read in us-east-1). moto does not implement ListResourcesForWebACL (`associated_resources` is tested by replay).",

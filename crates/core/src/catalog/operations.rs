@@ -156,6 +156,7 @@ pub static OPERATIONS: &[Operation] = &[
         "Route53",
         "ListResourceRecordSets",
     ),
+    op("route53:ListHealthChecks", "Route53", "ListHealthChecks"),
     op("wafv2:ListWebACLs", "WAFV2", "ListWebACLs"),
     op("wafv2:GetWebACL", "WAFV2", "GetWebACL"),
     op(
