@@ -286,6 +286,7 @@ pub async fn seed_ticketing(endpoint: &str) -> Result<()> {
     let zone = dns.zone("tickets.example", None).await?;
     dns.alias(&zone, "www.tickets.example", "Z2FDTNDATAQYW2", &cf_domain)
         .await?;
+    dns.health_check("api.tickets.example", "/health").await?;
 
     // Data: Aurora Serverless v2, four buckets (gap: the logs bucket has no Glacier rule), the
     // application secret with rotation.

@@ -99,6 +99,28 @@ impl DnsSeeder {
     }
 
     /// Creates a hosted zone; a private one in the given VPC. Returns its id.
+    /// An HTTPS health check of `https://{host}{path}` (30 s, three failures); returns its id.
+    pub async fn health_check(&self, host: &str, path: &str) -> Result<String> {
+        use aws_sdk_route53::types::{HealthCheckConfig, HealthCheckType};
+        let out = self
+            .route53
+            .create_health_check()
+            .caller_reference(format!("seed-{host}{path}"))
+            .health_check_config(
+                HealthCheckConfig::builder()
+                    .r#type(HealthCheckType::Https)
+                    .fully_qualified_domain_name(host)
+                    .port(443)
+                    .resource_path(path)
+                    .request_interval(30)
+                    .failure_threshold(3)
+                    .build()?,
+            )
+            .send()
+            .await?;
+        Ok(out.health_check.map(|h| h.id).ok_or("no health check")?)
+    }
+
     pub async fn zone(&self, name: &str, private_vpc: Option<&str>) -> Result<String> {
         let mut call = self
             .route53
