@@ -10,6 +10,7 @@ use aws_sdk_applicationautoscaling::types::{
     PolicyType, ScalableDimension, ScalableTarget, ScalingPolicy as EcsPolicy, ServiceNamespace,
 };
 use aws_sdk_autoscaling::types::{AutoScalingGroup, ScalingPolicy};
+use futures::StreamExt;
 use serde_json::{json, Value};
 
 use super::{all_errors, by_id, collect_pages, of_kind};
@@ -48,7 +49,8 @@ pub async fn observe_groups(conn: &Connection, resources: &[&Resource]) -> Vec<R
     let wants_policies = named
         .iter()
         .any(|r| groups.contains_key(&r.id) && operations_for(r).contains(POLICIES));
-    let policies: Option<Result<HashMap<String, Vec<Value>>, String>> = if wants_policies {
+    type Policies = (HashMap<String, Vec<Value>>, HashMap<String, Vec<Value>>);
+    let policies: Option<Result<Policies, String>> = if wants_policies {
         Some(
             collect_pages(
                 client.describe_policies().into_paginator().send(),
@@ -57,14 +59,50 @@ pub async fn observe_groups(conn: &Connection, resources: &[&Resource]) -> Vec<R
             )
             .await
             .map(|all| {
-                group_policies(all.iter().filter_map(|p| {
+                let tracking = group_policies(all.iter().filter_map(|p| {
                     Some((p.auto_scaling_group_name()?.to_string(), group_policy(p)?))
-                }))
+                }));
+                let mut steps: HashMap<String, Vec<Value>> = HashMap::new();
+                for p in &all {
+                    if let (Some(group), Some(v)) = (p.auto_scaling_group_name(), step_policy(p)) {
+                        steps.entry(group.to_string()).or_default().push(v);
+                    }
+                }
+                for list in steps.values_mut() {
+                    list.sort_by_key(|v| v["name"].as_str().unwrap_or_default().to_string());
+                }
+                (tracking, steps)
             }),
         )
     } else {
         None
     };
+    // The launch template versions the named groups launch from, once each, only when checked.
+    let wanted_templates: Vec<(String, String)> = {
+        let mut v: Vec<(String, String)> = named
+            .iter()
+            .filter(|r| operations_for(r).contains(TEMPLATE_VERSIONS))
+            .filter_map(|r| launch_template_of(groups.get(&r.id)?))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let templates: HashMap<(String, String), Result<(Value, Value), String>> =
+        if wanted_templates.is_empty() {
+            HashMap::new()
+        } else {
+            let ec2 = crate::client!(aws_sdk_ec2, conn);
+            let ec2 = &ec2;
+            futures::stream::iter(wanted_templates)
+                .map(|(name, version)| async move {
+                    let read = template_version(ec2, &name, &version).await;
+                    ((name, version), read)
+                })
+                .buffered(conn.max_concurrency)
+                .collect()
+                .await
+        };
     named
         .iter()
         .map(|r| {
@@ -74,7 +112,44 @@ pub async fn observe_groups(conn: &Connection, resources: &[&Resource]) -> Vec<R
                     let mut attributes = group_attributes(g);
                     let mut errors = BTreeMap::new();
                     if operations_for(r).contains(POLICIES) {
-                        insert_policies(&mut attributes, &mut errors, policies.as_ref(), &r.id);
+                        let (tracking, steps) = match policies.as_ref() {
+                            Some(Ok((t, s))) => (Some(Ok(t.clone())), Some(Ok(s.clone()))),
+                            Some(Err(e)) => (Some(Err(e.clone())), Some(Err(e.clone()))),
+                            None => (None, None),
+                        };
+                        insert_policies(&mut attributes, &mut errors, tracking.as_ref(), &r.id);
+                        match steps {
+                            Some(Ok(all)) => {
+                                attributes.insert(
+                                    "step_scaling_policies".into(),
+                                    json!(all.get(&r.id).cloned().unwrap_or_default()),
+                                );
+                            }
+                            Some(Err(e)) => {
+                                errors.insert("step_scaling_policies".into(), e);
+                            }
+                            None => {}
+                        }
+                    }
+                    if operations_for(r).contains(TEMPLATE_VERSIONS) {
+                        match launch_template_of(g) {
+                            // No launch template (a launch configuration): nothing to read.
+                            None => {
+                                attributes.insert("image_id".into(), Value::Null);
+                                attributes.insert("instance_type".into(), Value::Null);
+                            }
+                            Some(key) => match templates.get(&key) {
+                                Some(Ok((image, ty))) => {
+                                    attributes.insert("image_id".into(), image.clone());
+                                    attributes.insert("instance_type".into(), ty.clone());
+                                }
+                                Some(Err(e)) => {
+                                    errors.insert("image_id".into(), e.clone());
+                                    errors.insert("instance_type".into(), e.clone());
+                                }
+                                None => {}
+                            },
+                        }
                     }
                     Observation::Present { attributes, errors }
                 }
@@ -82,6 +157,68 @@ pub async fn observe_groups(conn: &Connection, resources: &[&Resource]) -> Vec<R
             record(r, observation)
         })
         .collect()
+}
+
+const TEMPLATE_VERSIONS: &str = "ec2:DescribeLaunchTemplateVersions";
+
+/// The AMI and instance type of one launch template version (`$Latest`, `$Default` or a
+/// number), by template name (or id, `lt-…`).
+async fn template_version(
+    ec2: &aws_sdk_ec2::Client,
+    template: &str,
+    version: &str,
+) -> Result<(Value, Value), String> {
+    let call = ec2.describe_launch_template_versions().versions(version);
+    let call = if template.starts_with("lt-") {
+        call.launch_template_id(template)
+    } else {
+        call.launch_template_name(template)
+    };
+    let out = call
+        .send()
+        .await
+        .map_err(|e| super::describe_error(TEMPLATE_VERSIONS, &e))?;
+    let data = out
+        .launch_template_versions()
+        .first()
+        .ok_or_else(|| {
+            format!("`{TEMPLATE_VERSIONS}` answered no version {version} of `{template}`")
+        })?
+        .launch_template_data();
+    Ok((
+        json!(data.and_then(|d| d.image_id())),
+        json!(data.and_then(|d| d.instance_type()).map(|t| t.as_str())),
+    ))
+}
+
+/// A step or simple scaling policy of a group as `{name, type, adjustment_type, alarms,
+/// scaling_adjustment, steps}`; None for target tracking and predictive policies.
+pub fn step_policy(p: &ScalingPolicy) -> Option<Value> {
+    let ty = p.policy_type()?;
+    if ty != "StepScaling" && ty != "SimpleScaling" {
+        return None;
+    }
+    let mut alarms: Vec<&str> = p.alarms().iter().filter_map(|a| a.alarm_name()).collect();
+    alarms.sort_unstable();
+    let steps: Vec<Value> = p
+        .step_adjustments()
+        .iter()
+        .map(|s| {
+            json!({
+                "lower": s.metric_interval_lower_bound(),
+                "upper": s.metric_interval_upper_bound(),
+                "adjustment": s.scaling_adjustment(),
+            })
+        })
+        .collect();
+    Some(json!({
+        "name": p.policy_name(),
+        "type": ty,
+        "adjustment_type": p.adjustment_type(),
+        "alarms": alarms,
+        "scaling_adjustment": p.scaling_adjustment(),
+        "steps": steps,
+    }))
 }
 
 /// Observes the named ECS service scaling targets (`cluster/service`).
@@ -279,11 +416,39 @@ pub fn ecs_policy(p: &EcsPolicy) -> Option<Value> {
     Some(json!({ "metric": metric, "target_value": c.target_value() }))
 }
 
+/// The launch template a group launches from (its own, or its mixed instances policy's):
+/// (name or id, version as written: `$Latest`, `$Default` or a number).
+fn launch_template_of(g: &AutoScalingGroup) -> Option<(String, String)> {
+    let spec = g.launch_template().or_else(|| {
+        g.mixed_instances_policy()?
+            .launch_template()?
+            .launch_template_specification()
+    })?;
+    let name = spec
+        .launch_template_name()
+        .or(spec.launch_template_id())?
+        .to_string();
+    Some((name, spec.version().unwrap_or("$Default").to_string()))
+}
+
 /// The catalog's `autoscaling_group` attributes DescribeAutoScalingGroups reports.
 pub fn group_attributes(g: &AutoScalingGroup) -> BTreeMap<String, Value> {
     let mut zones: Vec<&str> = g.availability_zones().iter().map(String::as_str).collect();
     zones.sort_unstable();
+    let template = launch_template_of(g);
     BTreeMap::from([
+        (
+            "launch_template".into(),
+            json!(template.as_ref().map(|(name, _)| name)),
+        ),
+        (
+            "launch_template_version".into(),
+            json!(template.as_ref().map(|(_, version)| version)),
+        ),
+        (
+            "launch_configuration".into(),
+            json!(g.launch_configuration_name()),
+        ),
         ("min_size".into(), json!(g.min_size())),
         ("max_size".into(), json!(g.max_size())),
         ("desired_capacity".into(), json!(g.desired_capacity())),
@@ -468,6 +633,93 @@ mod tests {
         };
         assert!(!attributes.contains_key("target_tracking_policies"));
         assert_eq!(records[2].observation, Observation::Absent);
+    }
+
+    /// A group's launch template version (EC2 DescribeLaunchTemplateVersions, once per distinct
+    /// template and version, only when checked) and its step scaling policy with the alarm that
+    /// triggers it, as the API references shape them.
+    #[tokio::test]
+    async fn launch_template_version_and_step_policies() {
+        let group = |name: &str, version: &str| {
+            format!(
+                "<member><AutoScalingGroupName>{name}</AutoScalingGroupName><MinSize>1</MinSize><MaxSize>4</MaxSize>\
+                 <DesiredCapacity>2</DesiredCapacity><LaunchTemplate><LaunchTemplateId>lt-0abcdef1234567890</LaunchTemplateId>\
+                 <LaunchTemplateName>tickets-app</LaunchTemplateName><Version>{version}</Version></LaunchTemplate>\
+                 <AvailabilityZones><member>ap-northeast-2a</member></AvailabilityZones><HealthCheckType>EC2</HealthCheckType></member>"
+            )
+        };
+        let groups = format!(
+            "<DescribeAutoScalingGroupsResponse><DescribeAutoScalingGroupsResult><AutoScalingGroups>{}{}</AutoScalingGroups></DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>",
+            group("tickets-app", "$Latest"),
+            group("tickets-app-canary", "$Latest")
+        );
+        let policies = "<DescribePoliciesResponse><DescribePoliciesResult><ScalingPolicies><member>\
+            <AutoScalingGroupName>tickets-app</AutoScalingGroupName><PolicyName>scale-out-on-cpu</PolicyName>\
+            <PolicyType>StepScaling</PolicyType><AdjustmentType>ChangeInCapacity</AdjustmentType>\
+            <StepAdjustments><member><MetricIntervalLowerBound>0.0</MetricIntervalLowerBound><MetricIntervalUpperBound>20.0</MetricIntervalUpperBound><ScalingAdjustment>1</ScalingAdjustment></member>\
+            <member><MetricIntervalLowerBound>20.0</MetricIntervalLowerBound><ScalingAdjustment>2</ScalingAdjustment></member></StepAdjustments>\
+            <Alarms><member><AlarmName>tickets-app-cpu-high</AlarmName><AlarmARN>arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:tickets-app-cpu-high</AlarmARN></member></Alarms>\
+            <Enabled>true</Enabled></member></ScalingPolicies></DescribePoliciesResult></DescribePoliciesResponse>";
+        let versions = r#"<DescribeLaunchTemplateVersionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><launchTemplateVersionSet><item>
+            <launchTemplateId>lt-0abcdef1234567890</launchTemplateId><launchTemplateName>tickets-app</launchTemplateName><versionNumber>3</versionNumber>
+            <defaultVersion>false</defaultVersion><launchTemplateData><imageId>ami-0123456789abcdef0</imageId><instanceType>t3.small</instanceType></launchTemplateData>
+            </item></launchTemplateVersionSet></DescribeLaunchTemplateVersionsResponse>"#;
+        let replay = Replay::by_request(move |request| {
+            if request.contains("Action=DescribeAutoScalingGroups") {
+                (200, groups.clone())
+            } else if request.contains("Action=DescribePolicies") {
+                (200, policies.to_string())
+            } else if request.contains("Action=DescribeLaunchTemplateVersions") {
+                (200, versions.to_string())
+            } else {
+                (400, format!("<ErrorResponse><Error><Code>InvalidAction</Code><Message>{request}</Message></Error></ErrorResponse>"))
+            }
+        });
+        let spec = spec(
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: autoscaling_group\n  id: tickets-app\n  expect: { image_id: ami-0123456789abcdef0, step_scaling_policies: [] }\n\
+             - kind: autoscaling_group\n  id: tickets-app-canary\n  expect: { instance_type: t3.small }\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_groups(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        let versions: Vec<&String> = requests
+            .iter()
+            .filter(|r| r.contains("Action=DescribeLaunchTemplateVersions"))
+            .collect();
+        // Two groups on one template version: asked once.
+        assert_eq!(versions.len(), 1, "{requests:#?}");
+        assert!(
+            versions[0].contains("LaunchTemplateName=tickets-app")
+                && versions[0].contains("LaunchTemplateVersion.1=%24Latest"),
+            "{}",
+            versions[0]
+        );
+        let Observation::Present { attributes, errors } = &records[0].observation else {
+            panic!("{records:?}")
+        };
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(attributes["launch_template"], json!("tickets-app"));
+        assert_eq!(attributes["launch_template_version"], json!("$Latest"));
+        assert_eq!(attributes["launch_configuration"], Value::Null);
+        assert_eq!(attributes["image_id"], json!("ami-0123456789abcdef0"));
+        assert_eq!(attributes["instance_type"], json!("t3.small"));
+        assert_eq!(
+            attributes["step_scaling_policies"],
+            json!([{
+                "name": "scale-out-on-cpu", "type": "StepScaling", "adjustment_type": "ChangeInCapacity",
+                "alarms": ["tickets-app-cpu-high"], "scaling_adjustment": null,
+                "steps": [
+                    {"lower": 0.0, "upper": 20.0, "adjustment": 1},
+                    {"lower": 20.0, "upper": null, "adjustment": 2},
+                ],
+            }])
+        );
+        let Observation::Present { attributes, .. } = &records[1].observation else {
+            panic!("{records:?}")
+        };
+        assert_eq!(attributes["instance_type"], json!("t3.small"));
+        assert!(!attributes.contains_key("step_scaling_policies"));
     }
 
     /// Scalable targets and scaling policies on two pages each (moto does not page them).

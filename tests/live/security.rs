@@ -690,3 +690,60 @@ fn only_the_calls_the_checks_need_are_made_and_the_policy_allows_exactly_them() 
     );
     assert_eq!(used, plan::plan(&well_formed).actions);
 }
+
+/// An Auto Scaling group's launch template (name, version, and that version's AMI and instance
+/// type, read from EC2 once) and its simple scaling policy: pass, fail with the actual value,
+/// and an error naming the action when DescribeLaunchTemplateVersions is refused.
+#[test]
+fn launch_template_and_step_policies_of_a_group() {
+    let moto = Moto::start();
+    let _ = rt().block_on(seed(&moto.endpoint));
+    let spec = r#"
+version: 1
+environment: test
+resources:
+  - kind: autoscaling_group
+    id: tickets-web
+    expect:
+      launch_template: tickets-web
+      launch_configuration: null
+      image_id: { matches: '^ami-' }
+      instance_type: t3.micro
+      step_scaling_policies:
+        contains: { name: step-up, type: SimpleScaling, adjustment_type: ChangeInCapacity, scaling_adjustment: 1 }
+  - kind: autoscaling_group
+    id: tickets-batch
+    expect: { instance_type: t3.micro, step_scaling_policies: [] }
+"#;
+    let (_, report, calls) = observe(&moto.endpoint, spec);
+    assert_eq!(not_passing(&report), []);
+    // Both groups launch from one template version: read once.
+    assert_eq!(calls.get("EC2:DescribeLaunchTemplateVersions"), Some(&1));
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        "version: 1\nenvironment: test\nresources:\n  - kind: autoscaling_group\n    id: tickets-web\n    expect: { instance_type: t3.large, launch_template: other }\n",
+    );
+    assert_eq!(assert_only_expectations_fail(&report), 2);
+    assert_eq!(
+        check(&report, "autoscaling_group/tickets-web/instance_type").actual,
+        serde_json::json!("t3.micro")
+    );
+    let guard = proxy::start(moto.port, |request| {
+        query_action(request, "DescribeLaunchTemplateVersions")
+            .then(|| ec2_error("UnauthorizedOperation"))
+    });
+    let (_, report, _) = observe(&guard.endpoint, spec);
+    let denied = check(&report, "autoscaling_group/tickets-web/image_id");
+    assert_eq!(denied.status, Status::Error);
+    assert!(
+        denied
+            .message
+            .contains("ec2:DescribeLaunchTemplateVersions"),
+        "{}",
+        denied.message
+    );
+    assert_eq!(
+        check(&report, "autoscaling_group/tickets-web/launch_template").status,
+        Status::Pass
+    );
+}

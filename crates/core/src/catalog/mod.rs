@@ -783,7 +783,13 @@ pub static KINDS: &[Kind] = &[
             "target_group_arns": StringList, "autoscaling:DescribeAutoScalingGroups", "Load balancer target groups the group registers with.";
             "availability_zones": StringList, "autoscaling:DescribeAutoScalingGroups", "Availability zones, sorted.";
             "instance_count": Integer, "autoscaling:DescribeAutoScalingGroups", "Instances in the group now (moto launches the desired count at once).", volatile;
+            "launch_template": String, "autoscaling:DescribeAutoScalingGroups", "Launch template the group launches from (its own or its mixed instances policy's), by name (or id); null with a launch configuration.";
+            "launch_template_version": String, "autoscaling:DescribeAutoScalingGroups", "The version it asks for: `$Latest`, `$Default` or a number.";
+            "launch_configuration": String, "autoscaling:DescribeAutoScalingGroups", "Launch configuration name (the legacy way), null with a launch template.";
+            "image_id": String, "ec2:DescribeLaunchTemplateVersions", "AMI of that launch template version (one call per distinct template and version, only when checked); null with a launch configuration.";
+            "instance_type": String, "ec2:DescribeLaunchTemplateVersions", "Instance type of that launch template version, e.g. `t3.small`.";
             "target_tracking_policies": ObjectList, "autoscaling:DescribePolicies", "Target tracking policies: `metric` (predefined metric type, or the custom metric's name; null for metric math), `target_value`; sorted by metric. Read once for every group, only when checked.";
+            "step_scaling_policies": ObjectList, "autoscaling:DescribePolicies", "Step and simple scaling policies by name: `name`, `type` (`StepScaling`/`SimpleScaling`), `adjustment_type`, `alarms` (the CloudWatch alarms that trigger it; check their thresholds as `metric_alarm`s), `scaling_adjustment` (simple), `steps` (`lower`, `upper`, `adjustment`). Read from the same DescribePolicies list as `target_tracking_policies`.";
         },
     },
     Kind {

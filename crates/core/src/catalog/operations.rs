@@ -238,6 +238,11 @@ pub static OPERATIONS: &[Operation] = &[
     op("ec2:DescribeSubnets", "EC2", "DescribeSubnets"),
     op("ec2:DescribeRouteTables", "EC2", "DescribeRouteTables"),
     op("ec2:DescribeNetworkAcls", "EC2", "DescribeNetworkAcls"),
+    op(
+        "ec2:DescribeLaunchTemplateVersions",
+        "EC2",
+        "DescribeLaunchTemplateVersions",
+    ),
     op("ec2:DescribeNatGateways", "EC2", "DescribeNatGateways"),
     op(
         "ec2:DescribeInternetGateways",
