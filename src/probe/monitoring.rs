@@ -485,9 +485,15 @@ pub async fn observe_metrics(conn: &Connection, resources: &[&Resource]) -> Vec<
     let mut lists: BTreeMap<(String, String, bool), Listed> = BTreeMap::new();
     for (r, id) in &parsed {
         if let Ok(id) = id {
-            lists.insert((id.namespace.clone(), id.name.clone(), false), Ok(HashSet::new()));
+            lists.insert(
+                (id.namespace.clone(), id.name.clone(), false),
+                Ok(HashSet::new()),
+            );
             if checks(r, PUBLISHED) {
-                lists.insert((id.namespace.clone(), id.name.clone(), true), Ok(HashSet::new()));
+                lists.insert(
+                    (id.namespace.clone(), id.name.clone(), true),
+                    Ok(HashSet::new()),
+                );
             }
         }
     }
@@ -610,7 +616,12 @@ async fn statistics(
         values.insert(qid, result.values());
     }
     let of = |qid: &str| values.get(qid).copied().unwrap_or_default();
-    Ok(metric_statistics(of("n"), of("s"), of("mx"), p95.then(|| of("p95"))))
+    Ok(metric_statistics(
+        of("n"),
+        of("s"),
+        of("mx"),
+        p95.then(|| of("p95")),
+    ))
 }
 
 /// The catalog's statistics from the per-minute SampleCount, Sum and Maximum values (and the
@@ -626,7 +637,10 @@ pub fn metric_statistics(
     let none = counts.is_empty() || samples == 0.0;
     let mut out = BTreeMap::from([
         ("datapoints_last_hour".into(), json!(counts.len())),
-        ("sum_last_hour".into(), json!((!sums.is_empty()).then_some(sum))),
+        (
+            "sum_last_hour".into(),
+            json!((!sums.is_empty()).then_some(sum)),
+        ),
         (
             "average_last_hour".into(),
             json!((!none && !sums.is_empty()).then(|| sum / samples)),
@@ -1512,7 +1526,11 @@ mod tests {
             .replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('"', "&quot;");
-            let name = if request.contains("DashboardName=shop") { "shop" } else { "ops" };
+            let name = if request.contains("DashboardName=shop") {
+                "shop"
+            } else {
+                "ops"
+            };
             (
                 200,
                 cw_response(
@@ -1541,8 +1559,9 @@ mod tests {
         assert_eq!(requests.len(), 5, "{requests:#?}");
         assert_eq!(gets.len(), 3, "{requests:#?}");
         assert!(
-            gets.iter()
-                .all(|r| !r.contains("DashboardName=unchecked") && !r.contains("DashboardName=gone")),
+            gets.iter().all(
+                |r| !r.contains("DashboardName=unchecked") && !r.contains("DashboardName=gone")
+            ),
             "{gets:#?}"
         );
         let shop = attrs(&records[0].observation);
@@ -1595,7 +1614,10 @@ mod tests {
             })
             .collect();
         let next = next.map_or(String::new(), |t| format!("<NextToken>{t}</NextToken>"));
-        cw_response("ListMetrics", &format!("<Metrics>{members}</Metrics>{next}"))
+        cw_response(
+            "ListMetrics",
+            &format!("<Metrics>{members}</Metrics>{next}"),
+        )
     }
 
     fn metric_data(results: &[(&str, &[f64])]) -> String {
@@ -1631,7 +1653,10 @@ mod tests {
     async fn list_metrics_reads_every_page_matches_dimensions_exactly_and_recently_active() {
         let web: &[(&str, &str)] = &[("LoadBalancer", "app/web/1")];
         let api: &[(&str, &str)] = &[("LoadBalancer", "app/api/2")];
-        let wider: &[(&str, &str)] = &[("LoadBalancer", "app/old/3"), ("TargetGroup", "targetgroup/old/4")];
+        let wider: &[(&str, &str)] = &[
+            ("LoadBalancer", "app/old/3"),
+            ("TargetGroup", "targetgroup/old/4"),
+        ];
         let replay = Replay::by_request(move |request| {
             assert!(request.contains("Action=ListMetrics"), "{request}");
             assert!(
@@ -1728,8 +1753,13 @@ mod tests {
             .iter()
             .find(|r| r.contains("Value=prod"))
             .expect("prod");
-        assert!(prod.contains("MetricStat.Stat=p95") && prod.contains("MetricStat.Period=3600"), "{prod}");
-        assert!(!data.iter().any(|r| r.contains("Value=quiet") && r.contains("p95")));
+        assert!(
+            prod.contains("MetricStat.Stat=p95") && prod.contains("MetricStat.Period=3600"),
+            "{prod}"
+        );
+        assert!(!data
+            .iter()
+            .any(|r| r.contains("Value=quiet") && r.contains("p95")));
         let p = attrs(&records[0].observation);
         assert_eq!(p["datapoints_last_hour"], json!(2));
         assert_eq!(p["sum_last_hour"], json!(2.0));
@@ -1761,7 +1791,8 @@ mod tests {
     #[tokio::test]
     async fn a_refused_list_metrics_is_an_error() {
         let replay = Replay::by_request(|_| cw_denied("ListMetrics"));
-        let spec = spec_of("  - kind: metric\n    id: Shop/Orders\n    expect: { published: true }\n");
+        let spec =
+            spec_of("  - kind: metric\n    id: Shop/Orders\n    expect: { published: true }\n");
         let resources: Vec<&Resource> = spec.resources.iter().collect();
         let records = observe_metrics(&replay.connection(), &resources).await;
         assert!(

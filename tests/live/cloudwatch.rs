@@ -39,7 +39,12 @@ async fn seed(endpoint: &str) {
         aws_smithy_types::DateTime::from(now - std::time::Duration::from_secs(minutes * 60))
     };
     let dim = |k: &str, v: &str| Dimension::builder().name(k).value(v).build();
-    for (minutes, value, zone) in [(2, 0.2, false), (2, 0.6, false), (5, 1.0, false), (3, 9.0, true)] {
+    for (minutes, value, zone) in [
+        (2, 0.2, false),
+        (2, 0.6, false),
+        (5, 1.0, false),
+        (3, 9.0, true),
+    ] {
         let mut datum = MetricDatum::builder()
             .metric_name("Latency")
             .dimensions(dim("Stage", "prod"))
@@ -192,8 +197,14 @@ resources:
     let (_, report, _) = observe(&lists.endpoint, spec);
     for (id, action) in [
         ("dashboard/shop-ops/exists", "cloudwatch:ListDashboards"),
-        ("dashboard/shop-ops/widget_count", "cloudwatch:ListDashboards"),
-        ("metric/Shop/Latency{Stage=prod}/exists", "cloudwatch:ListMetrics"),
+        (
+            "dashboard/shop-ops/widget_count",
+            "cloudwatch:ListDashboards",
+        ),
+        (
+            "metric/Shop/Latency{Stage=prod}/exists",
+            "cloudwatch:ListMetrics",
+        ),
         (
             "metric/Shop/Latency{Stage=prod}/datapoints_last_hour",
             "cloudwatch:ListMetrics",
@@ -202,8 +213,9 @@ resources:
         let c = check(&report, id);
         assert_eq!(c.status, Status::Error, "{id}: {c:?}");
         assert!(
-            c.message
-                .contains(&format!("access denied: the caller may not call `{action}`")),
+            c.message.contains(&format!(
+                "access denied: the caller may not call `{action}`"
+            )),
             "{id}: {}",
             c.message
         );

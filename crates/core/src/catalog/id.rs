@@ -184,9 +184,7 @@ pub fn parse_metric(id: &str) -> Result<MetricId, String> {
             };
             let k = k.trim();
             if k.is_empty() || v.is_empty() {
-                return Err(bad(&format!(
-                    "dimension `{pair}` needs a name and a value"
-                )));
+                return Err(bad(&format!("dimension `{pair}` needs a name and a value")));
             }
             if dimensions.iter().any(|(n, _): &(String, String)| n == k) {
                 return Err(bad(&format!("dimension `{k}` is given twice")));
@@ -324,7 +322,10 @@ mod tests {
             ]
         );
         let plain = parse_metric("Shop/Orders").expect("metric");
-        assert_eq!((plain.namespace.as_str(), plain.name.as_str()), ("Shop", "Orders"));
+        assert_eq!(
+            (plain.namespace.as_str(), plain.name.as_str()),
+            ("Shop", "Orders")
+        );
         assert!(plain.dimensions.is_empty());
         let e = parse_metric("AWS/ECS/CPU{ServiceName}").unwrap_err();
         assert!(e.contains("`ServiceName` is not `Name=Value`"), "{e}");
