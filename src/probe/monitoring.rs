@@ -600,6 +600,8 @@ async fn statistics(
     if p95 {
         request = request.metric_data_queries(query("p95", "p95", WINDOW_SECONDS as i32));
     }
+    // At most 3 × 60 + 1 datapoints: one page (GetMetricData pages past 100,800), so no
+    // NextToken to follow.
     let out = request
         .send()
         .await

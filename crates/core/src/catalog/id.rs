@@ -167,6 +167,9 @@ pub fn parse_metric(id: &str) -> Result<MetricId, String> {
             (&id[..at], Some(inner))
         }
     };
+    if path.contains('}') {
+        return Err(bad("a `}` before the dimensions"));
+    }
     let Some((namespace, name)) = path.rsplit_once('/') else {
         return Err(bad("no `/` between namespace and metric name"));
     };
@@ -292,6 +295,7 @@ mod tests {
             (IdFormat::Metric, "AWS/ECS/CPU{ServiceName=a", false),
             (IdFormat::Metric, "AWS/ECS/CPU{A=1,A=2}", false),
             (IdFormat::Metric, "AWS/ECS/CPU{}", false),
+            (IdFormat::Metric, "AWS/E}CS/CPU{A=1}", false),
             (IdFormat::Current, "123456789012", false),
         ];
         for (format, id, ok) in cases {

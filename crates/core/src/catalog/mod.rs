@@ -663,7 +663,7 @@ pub static KINDS: &[Kind] = &[
         name: "metric",
         service: "cloudwatch",
         description: "A CloudWatch metric: a namespace, a name and its whole dimension set. It exists when ListMetrics lists it (CloudWatch lists a metric for two weeks after its last datapoint); `missing` otherwise. One paginated ListMetrics per distinct namespace and metric name per run (the dimensions are matched exactly on our side); statistics from one GetMetricData per metric, only when checked, over the last 60 whole minutes at a 60-second period. moto ignores `RecentlyActive` (`published` is tested by replay) and has no percentiles (`p95_last_hour` by replay).",
-        identifier: "`<namespace>/<metric name>`, with every dimension in braces when it has some: `AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/web/123}` (a metric with other or more dimensions is another metric)",
+        identifier: "`<namespace>/<metric name>`, with every dimension in braces when it has some: `AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/web/123}` (a metric with other or more dimensions is another metric; a dimension value may hold `/` and `=`, not `,`, `{` or `}`)",
         list_operation: "cloudwatch:ListMetrics",
         provider: Provider::Aws,
         id_format: IdFormat::Metric,
