@@ -385,7 +385,10 @@ pub fn widget_metrics(lines: &[Value]) -> Vec<String> {
         };
         // The values: the rendering options object (anywhere, usually last) is not one.
         let values: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-        if values.is_empty() {
+        // Shorthand with no metric line before it refers to nothing: not a metric.
+        if values.is_empty()
+            || (previous.is_empty() && values.iter().any(|v| *v == "." || *v == "..."))
+        {
             continue;
         }
         let mut expanded: Vec<String> = Vec::new();
@@ -1448,6 +1451,12 @@ mod tests {
             [".", "RequestCount", ".", "."],
             "not a line"
         ]);
+        assert!(widget_metrics(
+            json!([["...", "i-9"], [".", "X"]])
+                .as_array()
+                .expect("lines")
+        )
+        .is_empty());
         assert_eq!(
             widget_metrics(lines.as_array().expect("lines")),
             [
