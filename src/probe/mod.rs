@@ -385,7 +385,7 @@ async fn observe_service(
         AwsService::Ecr => ecr::observe(conn, &live).await,
         AwsService::Ec2 => ec2::observe(conn, &live).await,
         AwsService::Logs => monitoring::observe_logs(conn, &live).await,
-        AwsService::CloudWatch => monitoring::observe_alarms(conn, &live).await,
+        AwsService::CloudWatch => monitoring::observe_cloudwatch(conn, &live).await,
         AwsService::Sns => monitoring::observe_topics(conn, &live).await,
         AwsService::Acm => acm::observe(conn, &live).await,
         AwsService::Route53 => route53::observe(conn, &live).await,

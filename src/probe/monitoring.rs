@@ -4,6 +4,12 @@
 //!   DescribeLogStreams per group that exists (its newest stream only), when the spec checks
 //!   `last_event_age_minutes`.
 //! - `metric_alarm`: one paginated DescribeAlarms (metric alarms only).
+//! - `composite_alarm`: the same DescribeAlarms (one call for both alarm kinds).
+//! - `dashboard`: one paginated ListDashboards; one GetDashboard per named dashboard that exists,
+//!   when the spec checks `widget_count` or `metrics`.
+//! - `metric`: one paginated ListMetrics per distinct namespace and metric name (dimensions are
+//!   matched exactly here; a second, `RecentlyActive=PT3H`, only when `published` is checked);
+//!   one GetMetricData per metric that exists, when the spec checks a statistic.
 //! - `sns_topic`: one paginated ListTopics decides existence; one paginated
 //!   ListSubscriptionsByTopic per topic that exists serves its subscription attributes, made only
 //!   when the spec checks one on it. (Not the account-wide ListSubscriptions: it returns only the
@@ -11,9 +17,12 @@
 //!
 //! Each list is made only when the spec names a resource of that kind.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm};
+use aws_sdk_cloudwatch::types::{
+    AlarmType, CompositeAlarm, DashboardEntry, Dimension, Metric, MetricAlarm, MetricDataQuery,
+    MetricStat, RecentlyActive, StatusCode,
+};
 use aws_sdk_cloudwatchlogs::types::LogGroup;
 use aws_sdk_sns::types::Subscription;
 use serde_json::{json, Value};
@@ -22,6 +31,7 @@ use futures::stream::{self, StreamExt};
 
 use super::{all_errors, by_id, collect_pages, describe_error, from_listing, listed_kind, of_kind};
 use crate::aws::Connection;
+use crate::catalog::id::{parse_metric, MetricId};
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
@@ -254,6 +264,402 @@ pub fn alarm_attributes(a: &MetricAlarm) -> BTreeMap<String, Value> {
         ("expression".into(), json!(math.map(|q| q.expression()))),
         ("metrics".into(), json!(metrics)),
     ])
+}
+
+/// Observes every `cloudwatch` kind: alarms, dashboards and metrics, concurrently.
+pub async fn observe_cloudwatch(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let (mut alarms, dashboards, metrics) = futures::join!(
+        observe_alarms(conn, resources),
+        observe_dashboards(conn, resources),
+        observe_metrics(conn, resources)
+    );
+    alarms.extend(dashboards);
+    alarms.extend(metrics);
+    alarms
+}
+
+const LIST_DASHBOARDS: &str = "cloudwatch:ListDashboards";
+const GET_DASHBOARD: &str = "cloudwatch:GetDashboard";
+/// The `dashboard` attributes read from GetDashboard's body.
+const DASHBOARD_BODY_ATTRIBUTES: [&str; 2] = ["widget_count", "metrics"];
+
+/// Observes the named dashboards: one paginated ListDashboards, then one GetDashboard per named
+/// dashboard that exists and whose body the spec checks.
+pub async fn observe_dashboards(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let named = of_kind(resources, "dashboard");
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_cloudwatch, conn);
+    let listed = match collect_pages(
+        client.list_dashboards().into_paginator().send(),
+        LIST_DASHBOARDS,
+        |page| page.dashboard_entries.unwrap_or_default(),
+    )
+    .await
+    {
+        Ok(listed) => listed,
+        Err(e) => return all_errors(&named, &e),
+    };
+    let listed = by_id(listed, |d: &DashboardEntry| d.dashboard_name.clone());
+    let mut records = from_listing(&named, "dashboard", &listed, dashboard_attributes);
+    let wants: HashSet<&str> = named
+        .iter()
+        .filter(|r| operations_for(r).contains(GET_DASHBOARD))
+        .map(|r| r.id.as_str())
+        .collect();
+    let (client, wants) = (&client, &wants);
+    stream::iter(records.iter_mut())
+        .for_each_concurrent(conn.max_concurrency, |r| async move {
+            if !wants.contains(r.id.as_str()) {
+                return;
+            }
+            let Observation::Present { attributes, errors } = &mut r.observation else {
+                return;
+            };
+            let body = client
+                .get_dashboard()
+                .dashboard_name(&r.id)
+                .send()
+                .await
+                .map_err(|e| describe_error(GET_DASHBOARD, &e))
+                .and_then(|out| {
+                    dashboard_body_attributes(out.dashboard_body().unwrap_or("{}")).map_err(|e| {
+                        format!("`{GET_DASHBOARD}` returned a body that is not a dashboard: {e}")
+                    })
+                });
+            match body {
+                Ok(read) => attributes.extend(read),
+                Err(e) => {
+                    for a in DASHBOARD_BODY_ATTRIBUTES {
+                        errors.insert(a.to_string(), e.clone());
+                    }
+                }
+            }
+        })
+        .await;
+    records
+}
+
+/// The catalog's `dashboard` attributes from its ListDashboards entry.
+pub fn dashboard_attributes(d: &DashboardEntry) -> BTreeMap<String, Value> {
+    let modified = d
+        .last_modified()
+        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
+    BTreeMap::from([("last_modified".into(), json!(modified))])
+}
+
+/// `widget_count` and `metrics` of a dashboard body (the JSON of PutDashboard).
+pub fn dashboard_body_attributes(body: &str) -> Result<BTreeMap<String, Value>, String> {
+    let body: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let widgets = match body.get("widgets") {
+        None | Some(Value::Null) => &[][..],
+        Some(Value::Array(w)) => &w[..],
+        Some(_) => return Err("`widgets` is not a list".into()),
+    };
+    let mut metrics: Vec<String> = widgets
+        .iter()
+        .filter_map(|w| w.pointer("/properties/metrics")?.as_array())
+        .flat_map(|lines| widget_metrics(lines))
+        .collect();
+    metrics.sort();
+    metrics.dedup();
+    Ok(BTreeMap::from([
+        ("widget_count".into(), json!(widgets.len())),
+        ("metrics".into(), json!(metrics)),
+    ]))
+}
+
+/// The `Namespace/MetricName` of each line of one widget's `metrics`: a line is
+/// `[namespace, name, dim, value, ..., {options}]`, where `"."` repeats the previous line's value
+/// at that position and `"..."` repeats every previous value up to where the line's own values
+/// take over (so `["...", "i-2"]` after `["AWS/EC2", "CPUUtilization", "InstanceId", "i-1"]` is
+/// the same metric of instance `i-2`). A line of only options (a math expression or a search) is
+/// no metric, and the next line's shorthand refers to the last metric line.
+pub fn widget_metrics(lines: &[Value]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut previous: Vec<String> = Vec::new();
+    for line in lines {
+        let Some(items) = line.as_array() else {
+            continue;
+        };
+        // The values: the rendering options object (anywhere, usually last) is not one.
+        let values: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+        // Shorthand with no metric line before it refers to nothing: not a metric.
+        if values.is_empty()
+            || (previous.is_empty() && values.iter().any(|v| *v == "." || *v == "..."))
+        {
+            continue;
+        }
+        let mut expanded: Vec<String> = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            match *v {
+                "..." => {
+                    let after = values.len() - i - 1;
+                    let until = previous.len().saturating_sub(after);
+                    let from = expanded.len().min(until);
+                    expanded.extend(previous[from..until].iter().cloned());
+                }
+                "." => expanded.push(previous.get(expanded.len()).cloned().unwrap_or_default()),
+                other => expanded.push(other.to_string()),
+            }
+        }
+        if let [namespace, name, ..] = &expanded[..] {
+            if !namespace.is_empty() && !name.is_empty() {
+                out.push(format!("{namespace}/{name}"));
+            }
+        }
+        previous = expanded;
+    }
+    out
+}
+
+const LIST_METRICS: &str = "cloudwatch:ListMetrics";
+const GET_METRIC_DATA: &str = "cloudwatch:GetMetricData";
+const PUBLISHED: &str = "published";
+const P95: &str = "p95_last_hour";
+/// The `metric` attributes read from GetMetricData (`p95_last_hour` only when checked).
+const STATISTICS: [&str; 4] = [
+    "datapoints_last_hour",
+    "average_last_hour",
+    "maximum_last_hour",
+    "sum_last_hour",
+];
+/// The window of the statistics: the last 60 whole minutes, at one-minute periods.
+const WINDOW_SECONDS: i64 = 3600;
+const PERIOD_SECONDS: i32 = 60;
+
+/// What one ListMetrics (all pages) of a namespace and name returned: each metric's dimension
+/// set, sorted by name.
+type Listed = Result<HashSet<Vec<(String, String)>>, String>;
+
+/// The dimension set of a listed metric, sorted by name.
+fn dimension_set(m: &Metric) -> Vec<(String, String)> {
+    let mut d: Vec<(String, String)> = m
+        .dimensions()
+        .iter()
+        .map(|d| {
+            (
+                d.name().unwrap_or_default().to_string(),
+                d.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    d.sort();
+    d
+}
+
+/// Every metric of one namespace and name (all pages; with `recent`, only those with a
+/// datapoint in the last 3 hours).
+async fn list_metrics(
+    client: &aws_sdk_cloudwatch::Client,
+    namespace: &str,
+    name: &str,
+    recent: bool,
+) -> Listed {
+    let mut request = client.list_metrics().namespace(namespace).metric_name(name);
+    if recent {
+        request = request.recently_active(RecentlyActive::Pt3H);
+    }
+    let listed = collect_pages(request.into_paginator().send(), LIST_METRICS, |page| {
+        page.metrics.unwrap_or_default()
+    })
+    .await?;
+    Ok(listed.iter().map(dimension_set).collect())
+}
+
+/// Observes the named metrics: one paginated ListMetrics per distinct namespace and name (a
+/// second, `RecentlyActive=PT3H`, when one of them checks `published`), then one GetMetricData per
+/// metric that exists and whose statistics the spec checks.
+pub async fn observe_metrics(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
+    let named = of_kind(resources, "metric");
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let client = crate::client!(aws_sdk_cloudwatch, conn);
+    let client = &client;
+    let checks = |r: &Resource, attribute: &str| {
+        r.expectations.iter().any(|e| e.attribute.name == attribute)
+    };
+    // The loader has checked every id: one that does not parse is an error record, never absent.
+    let parsed: Vec<(&Resource, Result<MetricId, String>)> =
+        named.iter().map(|r| (*r, parse_metric(&r.id))).collect();
+    // (namespace, name, recently active) → one listing.
+    let mut lists: BTreeMap<(String, String, bool), Listed> = BTreeMap::new();
+    for (r, id) in &parsed {
+        if let Ok(id) = id {
+            lists.insert(
+                (id.namespace.clone(), id.name.clone(), false),
+                Ok(HashSet::new()),
+            );
+            if checks(r, PUBLISHED) {
+                lists.insert(
+                    (id.namespace.clone(), id.name.clone(), true),
+                    Ok(HashSet::new()),
+                );
+            }
+        }
+    }
+    let keys: Vec<(String, String, bool)> = lists.keys().cloned().collect();
+    let results: Vec<Listed> = stream::iter(keys.iter())
+        .map(|(ns, name, recent)| list_metrics(client, ns, name, *recent))
+        .buffered(conn.max_concurrency)
+        .collect()
+        .await;
+    lists = keys.into_iter().zip(results).collect();
+    let lists = &lists;
+    let end = aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs() / 60 * 60;
+    stream::iter(parsed)
+        .map(|(r, id)| async move {
+            let observation = match id {
+                Err(e) => Observation::Error { error: e },
+                Ok(id) => {
+                    let key = |recent| (id.namespace.clone(), id.name.clone(), recent);
+                    match &lists[&key(false)] {
+                        Err(e) => Observation::Error { error: e.clone() },
+                        Ok(found) if !found.contains(&id.dimensions) => Observation::Absent,
+                        Ok(_) => {
+                            let mut attributes = BTreeMap::new();
+                            let mut errors = BTreeMap::new();
+                            if let Some(recent) = lists.get(&key(true)) {
+                                match recent {
+                                    Ok(found) => {
+                                        attributes.insert(
+                                            PUBLISHED.into(),
+                                            json!(found.contains(&id.dimensions)),
+                                        );
+                                    }
+                                    Err(e) => {
+                                        errors.insert(PUBLISHED.into(), e.clone());
+                                    }
+                                }
+                            }
+                            if operations_for(r).contains(GET_METRIC_DATA) {
+                                let p95 = checks(r, P95);
+                                match statistics(client, &id, end, p95).await {
+                                    Ok(read) => attributes.extend(read),
+                                    Err(e) => {
+                                        for a in STATISTICS.iter().chain(p95.then_some(&P95)) {
+                                            errors.insert(a.to_string(), e.clone());
+                                        }
+                                    }
+                                }
+                            }
+                            Observation::Present { attributes, errors }
+                        }
+                    }
+                }
+            };
+            ResourceRecord {
+                kind: r.kind.name.to_string(),
+                id: r.id.clone(),
+                observation,
+            }
+        })
+        .buffered(conn.max_concurrency)
+        .collect()
+        .await
+}
+
+/// The statistics of one metric over the 60 whole minutes before `end` (seconds, a whole
+/// minute): one GetMetricData with SampleCount, Sum and Maximum at 60-second periods (and, with
+/// `p95`, the p95 of one 3600-second period over the same window).
+async fn statistics(
+    client: &aws_sdk_cloudwatch::Client,
+    id: &MetricId,
+    end: i64,
+    p95: bool,
+) -> Result<BTreeMap<String, Value>, String> {
+    let metric = Metric::builder()
+        .namespace(&id.namespace)
+        .metric_name(&id.name)
+        .set_dimensions(Some(
+            id.dimensions
+                .iter()
+                .map(|(k, v)| Dimension::builder().name(k).value(v).build())
+                .collect(),
+        ))
+        .build();
+    let query = |qid: &str, stat: &str, period: i32| {
+        MetricDataQuery::builder()
+            .id(qid)
+            .return_data(true)
+            .metric_stat(
+                MetricStat::builder()
+                    .metric(metric.clone())
+                    .period(period)
+                    .stat(stat)
+                    .build(),
+            )
+            .build()
+    };
+    let mut request = client
+        .get_metric_data()
+        .start_time(aws_smithy_types::DateTime::from_secs(end - WINDOW_SECONDS))
+        .end_time(aws_smithy_types::DateTime::from_secs(end))
+        .metric_data_queries(query("n", "SampleCount", PERIOD_SECONDS))
+        .metric_data_queries(query("s", "Sum", PERIOD_SECONDS))
+        .metric_data_queries(query("mx", "Maximum", PERIOD_SECONDS));
+    if p95 {
+        request = request.metric_data_queries(query("p95", "p95", WINDOW_SECONDS as i32));
+    }
+    // At most 3 × 60 + 1 datapoints: one page (GetMetricData pages past 100,800), so no
+    // NextToken to follow.
+    let out = request
+        .send()
+        .await
+        .map_err(|e| describe_error(GET_METRIC_DATA, &e))?;
+    let mut values: HashMap<&str, &[f64]> = HashMap::new();
+    for result in out.metric_data_results() {
+        let qid = result.id().unwrap_or_default();
+        if result.status_code() != Some(&StatusCode::Complete) {
+            return Err(format!(
+                "`{GET_METRIC_DATA}` did not complete query `{qid}` ({:?})",
+                result.status_code().map(|s| s.as_str())
+            ));
+        }
+        values.insert(qid, result.values());
+    }
+    let of = |qid: &str| values.get(qid).copied().unwrap_or_default();
+    Ok(metric_statistics(
+        of("n"),
+        of("s"),
+        of("mx"),
+        p95.then(|| of("p95")),
+    ))
+}
+
+/// The catalog's statistics from the per-minute SampleCount, Sum and Maximum values (and the
+/// hour's p95, when asked for): null where there is no datapoint.
+pub fn metric_statistics(
+    counts: &[f64],
+    sums: &[f64],
+    maxima: &[f64],
+    p95: Option<&[f64]>,
+) -> BTreeMap<String, Value> {
+    let samples: f64 = counts.iter().sum();
+    let sum: f64 = sums.iter().sum();
+    let none = counts.is_empty() || samples == 0.0;
+    let mut out = BTreeMap::from([
+        ("datapoints_last_hour".into(), json!(counts.len())),
+        (
+            "sum_last_hour".into(),
+            json!((!sums.is_empty()).then_some(sum)),
+        ),
+        (
+            "average_last_hour".into(),
+            json!((!none && !sums.is_empty()).then(|| sum / samples)),
+        ),
+        (
+            "maximum_last_hour".into(),
+            json!(maxima.iter().copied().reduce(f64::max)),
+        ),
+    ]);
+    if let Some(p95) = p95 {
+        // One period covers the window; should CloudWatch split it, the largest is kept.
+        out.insert(P95.into(), json!(p95.iter().copied().reduce(f64::max)));
+    }
+    out
 }
 
 /// The topic name of a topic ARN (`arn:aws:sns:REGION:ACCOUNT:NAME`).
@@ -1011,5 +1417,398 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(records[3].observation, Observation::Absent);
+    }
+
+    const CW: &str = r#"xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/""#;
+
+    fn cw_response(action: &str, result: &str) -> String {
+        format!(
+            "<{action}Response {CW}><{action}Result>{result}</{action}Result>\
+             <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{action}Response>"
+        )
+    }
+
+    fn cw_denied(action: &str) -> (u16, String) {
+        (
+            403,
+            format!(
+                "<ErrorResponse {CW}><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                 <Message>User is not authorized to perform: cloudwatch:{action}</Message></Error>\
+                 <RequestId>r</RequestId></ErrorResponse>"
+            ),
+        )
+    }
+
+    #[test]
+    fn dashboard_metrics_follow_the_dot_shorthand() {
+        let lines = json!([
+            ["AWS/EC2", "CPUUtilization", "InstanceId", "i-1"],
+            ["...", "i-2"],
+            [".", "NetworkIn", ".", "i-3", {"stat": "Sum"}],
+            [{"expression": "SUM(METRICS())", "id": "e1"}],
+            ["...", "i-4", {"yAxis": "right"}],
+            ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", "app/web/1", {"stat": "p95"}],
+            [".", "RequestCount", ".", "."],
+            "not a line"
+        ]);
+        assert!(widget_metrics(
+            json!([["...", "i-9"], [".", "X"]])
+                .as_array()
+                .expect("lines")
+        )
+        .is_empty());
+        assert_eq!(
+            widget_metrics(lines.as_array().expect("lines")),
+            [
+                "AWS/EC2/CPUUtilization",
+                "AWS/EC2/CPUUtilization",
+                "AWS/EC2/NetworkIn",
+                "AWS/EC2/NetworkIn",
+                "AWS/ApplicationELB/TargetResponseTime",
+                "AWS/ApplicationELB/RequestCount",
+            ]
+        );
+        let body = json!({"widgets": [
+            {"type": "metric", "properties": {"metrics": lines}},
+            {"type": "text", "properties": {"markdown": "# Shop"}},
+            {"type": "metric", "properties": {"metrics": [["Shop", "Orders"]]}}
+        ]});
+        let a = dashboard_body_attributes(&body.to_string()).expect("body");
+        assert_eq!(a["widget_count"], json!(3));
+        assert_eq!(
+            a["metrics"],
+            json!([
+                "AWS/ApplicationELB/RequestCount",
+                "AWS/ApplicationELB/TargetResponseTime",
+                "AWS/EC2/CPUUtilization",
+                "AWS/EC2/NetworkIn",
+                "Shop/Orders"
+            ])
+        );
+        let empty = dashboard_body_attributes("{}").expect("body");
+        assert_eq!(empty["widget_count"], json!(0));
+        assert_eq!(empty["metrics"], json!([]));
+        assert!(dashboard_body_attributes("{\"widgets\": 3}").is_err());
+        assert!(dashboard_body_attributes("not json").is_err());
+        let mut keys: Vec<&str> = a.keys().map(String::as_str).collect();
+        keys.push("last_modified");
+        keys.sort_unstable();
+        assert_eq!(keys, names("dashboard"));
+    }
+
+    fn dashboards_page(names: &[&str], next: Option<&str>) -> String {
+        let entries: String = names
+            .iter()
+            .map(|n| {
+                format!(
+                    "<member><DashboardName>{n}</DashboardName>\
+                     <DashboardArn>arn:aws:cloudwatch::123456789012:dashboard/{n}</DashboardArn>\
+                     <LastModified>2026-12-01T09:30:00Z</LastModified><Size>512</Size></member>"
+                )
+            })
+            .collect();
+        let next = next.map_or(String::new(), |t| format!("<NextToken>{t}</NextToken>"));
+        cw_response(
+            "ListDashboards",
+            &format!("<DashboardEntries>{entries}</DashboardEntries>{next}"),
+        )
+    }
+
+    /// ListDashboards follows NextToken; GetDashboard is asked only for dashboards that exist
+    /// and whose body the spec checks; a refused GetDashboard is an error on its attributes.
+    #[tokio::test]
+    async fn list_dashboards_reads_every_page_and_get_dashboard_only_when_checked() {
+        let replay = Replay::by_request(|request| {
+            if request.contains("Action=ListDashboards") {
+                return if request.contains("NextToken=dash-2") {
+                    (200, dashboards_page(&["ops", "locked"], None))
+                } else {
+                    (200, dashboards_page(&["shop", "unchecked"], Some("dash-2")))
+                };
+            }
+            assert!(request.contains("Action=GetDashboard"), "{request}");
+            if request.contains("DashboardName=locked") {
+                return cw_denied("GetDashboard");
+            }
+            let body = json!({"widgets": [{"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6,
+                "properties": {"metrics": [["AWS/ECS", "CPUUtilization", "ServiceName", "api"], ["...", "worker"]],
+                "region": "ap-northeast-2", "stat": "Average", "period": 60}}]})
+            .to_string()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('"', "&quot;");
+            let name = if request.contains("DashboardName=shop") {
+                "shop"
+            } else {
+                "ops"
+            };
+            (
+                200,
+                cw_response(
+                    "GetDashboard",
+                    &format!(
+                        "<DashboardArn>arn:aws:cloudwatch::123456789012:dashboard/{name}</DashboardArn>\
+                         <DashboardBody>{body}</DashboardBody><DashboardName>{name}</DashboardName>"
+                    ),
+                ),
+            )
+        });
+        let spec = spec_of(
+            "  - kind: dashboard\n    id: shop\n    expect: { widget_count: 1 }\n\
+             \x20 - kind: dashboard\n    id: ops\n    expect: { metrics: { contains: AWS/ECS/CPUUtilization } }\n\
+             \x20 - kind: dashboard\n    id: unchecked\n\
+             \x20 - kind: dashboard\n    id: locked\n    expect: { widget_count: 1 }\n\
+             \x20 - kind: dashboard\n    id: gone\n    expect: { widget_count: 1 }\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_dashboards(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        let gets: Vec<&String> = requests
+            .iter()
+            .filter(|r| r.contains("Action=GetDashboard"))
+            .collect();
+        assert_eq!(requests.len(), 5, "{requests:#?}");
+        assert_eq!(gets.len(), 3, "{requests:#?}");
+        assert!(
+            gets.iter().all(
+                |r| !r.contains("DashboardName=unchecked") && !r.contains("DashboardName=gone")
+            ),
+            "{gets:#?}"
+        );
+        let shop = attrs(&records[0].observation);
+        assert_eq!(shop["widget_count"], json!(1));
+        assert_eq!(shop["metrics"], json!(["AWS/ECS/CPUUtilization"]));
+        assert_eq!(shop["last_modified"], json!("2026-12-01T09:30:00Z"));
+        assert_eq!(
+            attrs(&records[2].observation).keys().collect::<Vec<_>>(),
+            ["last_modified"]
+        );
+        match &records[3].observation {
+            Observation::Present { attributes, errors } => {
+                assert!(!attributes.contains_key("widget_count"));
+                assert!(
+                    errors["widget_count"].contains("cloudwatch:GetDashboard"),
+                    "{errors:?}"
+                );
+                assert_eq!(errors.len(), 2, "{errors:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(records[4].observation, Observation::Absent);
+    }
+
+    /// A refused ListDashboards is an error for every named dashboard, never missing.
+    #[tokio::test]
+    async fn a_refused_list_dashboards_is_an_error() {
+        let replay = Replay::by_request(|_| cw_denied("ListDashboards"));
+        let spec = spec_of("  - kind: dashboard\n    id: shop\n");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_dashboards(&replay.connection(), &resources).await;
+        assert!(
+            matches!(&records[0].observation, Observation::Error { error } if error.contains("cloudwatch:ListDashboards")),
+            "{records:?}"
+        );
+    }
+
+    fn metrics_page(dimension_sets: &[&[(&str, &str)]], next: Option<&str>) -> String {
+        let members: String = dimension_sets
+            .iter()
+            .map(|dims| {
+                let dims: String = dims
+                    .iter()
+                    .map(|(k, v)| format!("<member><Name>{k}</Name><Value>{v}</Value></member>"))
+                    .collect();
+                format!(
+                    "<member><Namespace>AWS/ApplicationELB</Namespace><MetricName>TargetResponseTime</MetricName>\
+                     <Dimensions>{dims}</Dimensions></member>"
+                )
+            })
+            .collect();
+        let next = next.map_or(String::new(), |t| format!("<NextToken>{t}</NextToken>"));
+        cw_response(
+            "ListMetrics",
+            &format!("<Metrics>{members}</Metrics>{next}"),
+        )
+    }
+
+    fn metric_data(results: &[(&str, &[f64])]) -> String {
+        let members: String = results
+            .iter()
+            .map(|(id, values)| {
+                let vals: String = values
+                    .iter()
+                    .map(|v| format!("<member>{v}</member>"))
+                    .collect();
+                let stamps: String = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, _)| format!("<member>2026-12-07T20:{i:02}:00Z</member>"))
+                    .collect();
+                format!(
+                    "<member><Id>{id}</Id><Label>TargetResponseTime</Label><Timestamps>{stamps}</Timestamps>\
+                     <Values>{vals}</Values><StatusCode>Complete</StatusCode></member>"
+                )
+            })
+            .collect();
+        cw_response(
+            "GetMetricData",
+            &format!("<MetricDataResults>{members}</MetricDataResults><Messages/>"),
+        )
+    }
+
+    /// One ListMetrics per namespace and name (every page), dimensions matched exactly: a
+    /// metric listed with more dimensions is another metric, so the one asked for is missing.
+    /// `published` asks again with RecentlyActive=PT3H (moto ignores it): a metric listed but
+    /// not recently active is not published.
+    #[tokio::test]
+    async fn list_metrics_reads_every_page_matches_dimensions_exactly_and_recently_active() {
+        let web: &[(&str, &str)] = &[("LoadBalancer", "app/web/1")];
+        let api: &[(&str, &str)] = &[("LoadBalancer", "app/api/2")];
+        let wider: &[(&str, &str)] = &[
+            ("LoadBalancer", "app/old/3"),
+            ("TargetGroup", "targetgroup/old/4"),
+        ];
+        let replay = Replay::by_request(move |request| {
+            assert!(request.contains("Action=ListMetrics"), "{request}");
+            assert!(
+                request.contains("Namespace=AWS%2FApplicationELB")
+                    && request.contains("MetricName=TargetResponseTime")
+                    && !request.contains("Dimensions"),
+                "{request}"
+            );
+            let answer = if request.contains("RecentlyActive=PT3H") {
+                metrics_page(&[web], None)
+            } else if request.contains("NextToken=metrics-2") {
+                metrics_page(&[api, wider], None)
+            } else {
+                metrics_page(&[web], Some("metrics-2"))
+            };
+            (200, answer)
+        });
+        let spec = spec_of(
+            "  - kind: metric\n    id: AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/web/1}\n    expect: { published: true }\n\
+             \x20 - kind: metric\n    id: AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/api/2}\n    expect: { published: true }\n\
+             \x20 - kind: metric\n    id: AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/old/3}\n\
+             \x20 - kind: metric\n    id: AWS/ApplicationELB/TargetResponseTime\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_metrics(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        // Two pages of the listing, one of the recently active ones.
+        assert_eq!(requests.len(), 3, "{requests:#?}");
+        assert_eq!(attrs(&records[0].observation)[PUBLISHED], json!(true));
+        assert_eq!(attrs(&records[1].observation)[PUBLISHED], json!(false));
+        assert_eq!(records[2].observation, Observation::Absent);
+        assert_eq!(records[3].observation, Observation::Absent);
+    }
+
+    /// GetMetricData, once per metric that exists and checks a statistic: SampleCount, Sum and
+    /// Maximum at 60 s over the last whole hour, p95 over one 3600 s period only when checked;
+    /// a metric without datapoints has nulls, a refused call errors on every statistic.
+    #[tokio::test]
+    async fn get_metric_data_reads_the_last_hour_once_per_metric() {
+        let replay = Replay::by_request(|request| {
+            if request.contains("Action=ListMetrics") {
+                let body = cw_response(
+                    "ListMetrics",
+                    "<Metrics><member><Namespace>Shop</Namespace><MetricName>Latency</MetricName>\
+                     <Dimensions><member><Name>Stage</Name><Value>prod</Value></member></Dimensions></member>\
+                     <member><Namespace>Shop</Namespace><MetricName>Latency</MetricName>\
+                     <Dimensions><member><Name>Stage</Name><Value>quiet</Value></member></Dimensions></member>\
+                     <member><Namespace>Shop</Namespace><MetricName>Latency</MetricName>\
+                     <Dimensions><member><Name>Stage</Name><Value>locked</Value></member></Dimensions></member></Metrics>",
+                );
+                return (200, body);
+            }
+            assert!(request.contains("Action=GetMetricData"), "{request}");
+            if request.contains("Value=locked") {
+                return cw_denied("GetMetricData");
+            }
+            if request.contains("Value=quiet") {
+                return (200, metric_data(&[("n", &[]), ("s", &[]), ("mx", &[])]));
+            }
+            (
+                200,
+                metric_data(&[
+                    ("n", &[2.0, 2.0]),
+                    ("s", &[0.5, 1.5]),
+                    ("mx", &[0.3, 1.2]),
+                    ("p95", &[1.1]),
+                ]),
+            )
+        });
+        let spec = spec_of(
+            "  - kind: metric\n    id: Shop/Latency{Stage=prod}\n    expect: { p95_last_hour: { at_most: 2 }, datapoints_last_hour: { at_least: 1 } }\n\
+             \x20 - kind: metric\n    id: Shop/Latency{Stage=quiet}\n    expect: { datapoints_last_hour: { at_least: 1 } }\n\
+             \x20 - kind: metric\n    id: Shop/Latency{Stage=locked}\n    expect: { average_last_hour: { at_most: 1 } }\n\
+             \x20 - kind: metric\n    id: Shop/Latency{Stage=gone}\n    expect: { average_last_hour: { at_most: 1 } }\n",
+        );
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_metrics(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        let data: Vec<&String> = requests
+            .iter()
+            .filter(|r| r.contains("Action=GetMetricData"))
+            .collect();
+        assert_eq!(requests.len(), 4, "{requests:#?}");
+        assert_eq!(data.len(), 3, "{requests:#?}");
+        for r in &data {
+            assert!(
+                r.contains("MetricStat.Stat=SampleCount")
+                    && r.contains("MetricStat.Period=60")
+                    && r.contains("MetricStat.Stat=Maximum"),
+                "{r}"
+            );
+        }
+        let prod = data
+            .iter()
+            .find(|r| r.contains("Value=prod"))
+            .expect("prod");
+        assert!(
+            prod.contains("MetricStat.Stat=p95") && prod.contains("MetricStat.Period=3600"),
+            "{prod}"
+        );
+        assert!(!data
+            .iter()
+            .any(|r| r.contains("Value=quiet") && r.contains("p95")));
+        let p = attrs(&records[0].observation);
+        assert_eq!(p["datapoints_last_hour"], json!(2));
+        assert_eq!(p["sum_last_hour"], json!(2.0));
+        assert_eq!(p["average_last_hour"], json!(0.5));
+        assert_eq!(p["maximum_last_hour"], json!(1.2));
+        assert_eq!(p["p95_last_hour"], json!(1.1));
+        let q = attrs(&records[1].observation);
+        assert_eq!(q["datapoints_last_hour"], json!(0));
+        assert_eq!(q["average_last_hour"], Value::Null);
+        assert_eq!(q["maximum_last_hour"], Value::Null);
+        assert_eq!(q["sum_last_hour"], Value::Null);
+        assert!(!q.contains_key("p95_last_hour"));
+        match &records[2].observation {
+            Observation::Present { attributes, errors } => {
+                assert!(attributes.is_empty(), "{attributes:?}");
+                assert_eq!(errors.len(), STATISTICS.len(), "{errors:?}");
+                assert!(errors["average_last_hour"].contains("cloudwatch:GetMetricData"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(records[3].observation, Observation::Absent);
+        let mut all: Vec<&str> = p.keys().map(String::as_str).collect();
+        all.push(PUBLISHED);
+        all.sort_unstable();
+        assert_eq!(all, names("metric"));
+    }
+
+    /// A refused ListMetrics is an error for each metric of that namespace and name.
+    #[tokio::test]
+    async fn a_refused_list_metrics_is_an_error() {
+        let replay = Replay::by_request(|_| cw_denied("ListMetrics"));
+        let spec =
+            spec_of("  - kind: metric\n    id: Shop/Orders\n    expect: { published: true }\n");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe_metrics(&replay.connection(), &resources).await;
+        assert!(
+            matches!(&records[0].observation, Observation::Error { error } if error.contains("cloudwatch:ListMetrics")),
+            "{records:?}"
+        );
     }
 }

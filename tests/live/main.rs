@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cloudwatch;
 mod concurrency;
 mod data;
 mod dns_waf;

@@ -22,6 +22,9 @@ pub enum IdFormat {
     Url,
     /// The literal `current`: the account (or the region's singleton) of the credentials.
     Current,
+    /// A CloudWatch metric: `<namespace>/<metric name>`, then its whole dimension set in braces
+    /// when it has one: `AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/web/123}`.
+    Metric,
 }
 
 impl IdFormat {
@@ -49,6 +52,7 @@ impl IdFormat {
                 format!("`{id}` is not a record id: write `<zone>/<record name>/<type>`, e.g. `example.com/www.example.com/A`")
             }),
             IdFormat::Url => parse_url(id).map(|_| ()),
+            IdFormat::Metric => parse_metric(id).map(|_| ()),
             IdFormat::Current => {
                 if id == CURRENT {
                     Ok(())
@@ -74,6 +78,7 @@ impl IdFormat {
             IdFormat::ZoneRecordType => Some("^[^/]+/.+/[^/]+$"),
             IdFormat::Url => Some("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+([/?#].*)?$"),
             IdFormat::Current => Some("^current$"),
+            IdFormat::Metric => Some("^[^{}]+/[^/{}]+(\\{[^{}]+\\})?$"),
         }
     }
 }
@@ -130,6 +135,72 @@ pub fn split_record(id: &str) -> Option<(&str, &str, &str)> {
     let (zone, rest) = id.split_once('/')?;
     let (name, ty) = rest.rsplit_once('/')?;
     (!zone.is_empty() && !name.is_empty() && !ty.is_empty()).then_some((zone, name, ty))
+}
+
+/// A `metric` id, parsed: namespace, metric name and its whole dimension set (sorted by name).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MetricId {
+    /// e.g. `AWS/ApplicationELB` (may contain `/`).
+    pub namespace: String,
+    /// e.g. `TargetResponseTime` (the text after the namespace's last `/`).
+    pub name: String,
+    /// Every dimension, name to value, sorted by name; empty: the metric without dimensions.
+    pub dimensions: Vec<(String, String)>,
+}
+
+/// Parses a `metric` id: `<namespace>/<metric name>` with, when the metric has dimensions, all
+/// of them in braces, `{Name=Value,Name2=Value2}` (a value may contain `/` and `=`, not `,`,
+/// `{` or `}`). The metric name is the text after the last `/` before the braces.
+pub fn parse_metric(id: &str) -> Result<MetricId, String> {
+    let bad = |why: &str| {
+        format!(
+            "`{id}` is not a metric id: {why}; write `<namespace>/<metric name>` with its dimensions in braces, e.g. `AWS/ApplicationELB/TargetResponseTime{{LoadBalancer=app/web/123}}`"
+        )
+    };
+    let (path, dims) = match id.find('{') {
+        None if id.contains('}') => return Err(bad("a `}` without `{`")),
+        None => (id, None),
+        Some(at) => {
+            let Some(inner) = id[at + 1..].strip_suffix('}') else {
+                return Err(bad("the dimensions must end the id with `}`"));
+            };
+            (&id[..at], Some(inner))
+        }
+    };
+    if path.contains('}') {
+        return Err(bad("a `}` before the dimensions"));
+    }
+    let Some((namespace, name)) = path.rsplit_once('/') else {
+        return Err(bad("no `/` between namespace and metric name"));
+    };
+    if namespace.is_empty() || name.trim().is_empty() {
+        return Err(bad("the namespace and the metric name must not be empty"));
+    }
+    let mut dimensions = Vec::new();
+    if let Some(inner) = dims {
+        if inner.contains('{') || inner.contains('}') {
+            return Err(bad("one pair of braces only"));
+        }
+        for pair in inner.split(',') {
+            let Some((k, v)) = pair.split_once('=') else {
+                return Err(bad(&format!("dimension `{pair}` is not `Name=Value`")));
+            };
+            let k = k.trim();
+            if k.is_empty() || v.is_empty() {
+                return Err(bad(&format!("dimension `{pair}` needs a name and a value")));
+            }
+            if dimensions.iter().any(|(n, _): &(String, String)| n == k) {
+                return Err(bad(&format!("dimension `{k}` is given twice")));
+            }
+            dimensions.push((k.to_string(), v.to_string()));
+        }
+    }
+    dimensions.sort();
+    Ok(MetricId {
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        dimensions,
+    })
 }
 
 /// An `http_endpoint` id, parsed as the probe requests it.
@@ -215,6 +286,16 @@ mod tests {
             (IdFormat::Url, "shop.example/api", false),
             (IdFormat::Url, "https://user@shop.example/", false),
             (IdFormat::Current, "current", true),
+            (IdFormat::Metric, "AWS/ECS/CPUUtilization", true),
+            (IdFormat::Metric, "AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/web/123}", true),
+            (IdFormat::Metric, "Shop/Orders{Stage=prod,Region=ap-northeast-2}", true),
+            (IdFormat::Metric, "CPUUtilization", false),
+            (IdFormat::Metric, "AWS/ECS/", false),
+            (IdFormat::Metric, "AWS/ECS/CPU{ServiceName}", false),
+            (IdFormat::Metric, "AWS/ECS/CPU{ServiceName=a", false),
+            (IdFormat::Metric, "AWS/ECS/CPU{A=1,A=2}", false),
+            (IdFormat::Metric, "AWS/ECS/CPU{}", false),
+            (IdFormat::Metric, "AWS/E}CS/CPU{A=1}", false),
             (IdFormat::Current, "123456789012", false),
         ];
         for (format, id, ok) in cases {
@@ -229,6 +310,29 @@ mod tests {
                 assert!(e.contains(id), "the message names the id: {e}");
             }
         }
+    }
+
+    #[test]
+    fn a_metric_id_is_split_into_namespace_name_and_sorted_dimensions() {
+        let m = parse_metric("AWS/ApplicationELB/TargetResponseTime{TargetGroup=targetgroup/api/9,LoadBalancer=app/web/123}")
+            .expect("metric");
+        assert_eq!(m.namespace, "AWS/ApplicationELB");
+        assert_eq!(m.name, "TargetResponseTime");
+        assert_eq!(
+            m.dimensions,
+            [
+                ("LoadBalancer".to_string(), "app/web/123".to_string()),
+                ("TargetGroup".to_string(), "targetgroup/api/9".to_string())
+            ]
+        );
+        let plain = parse_metric("Shop/Orders").expect("metric");
+        assert_eq!(
+            (plain.namespace.as_str(), plain.name.as_str()),
+            ("Shop", "Orders")
+        );
+        assert!(plain.dimensions.is_empty());
+        let e = parse_metric("AWS/ECS/CPU{ServiceName}").unwrap_err();
+        assert!(e.contains("`ServiceName` is not `Name=Value`"), "{e}");
     }
 
     #[test]

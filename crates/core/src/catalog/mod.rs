@@ -643,6 +643,43 @@ pub static KINDS: &[Kind] = &[
         },
     },
     Kind {
+        name: "dashboard",
+        service: "cloudwatch",
+        description: "A CloudWatch dashboard. Existence and `last_modified` from one paginated ListDashboards per run; `widget_count` and `metrics` from one GetDashboard per named dashboard that exists, made only when the spec checks one of them.",
+        identifier: "Dashboard name",
+        list_operation: "cloudwatch:ListDashboards",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "last_modified": String, "cloudwatch:ListDashboards", "When the dashboard was last changed (RFC 3339).", volatile;
+            "widget_count": Integer, "cloudwatch:GetDashboard", "Number of widgets in the dashboard body.";
+            "metrics": StringList, "cloudwatch:GetDashboard", "Every metric its widgets graph, as `Namespace/MetricName`, sorted, without duplicates (from each widget's `properties.metrics`; the `.`/`...` shorthand that repeats the previous line's values is followed; math expressions and search queries are not metrics).";
+        },
+    },
+    Kind {
+        name: "metric",
+        service: "cloudwatch",
+        description: "A CloudWatch metric: a namespace, a name and its whole dimension set. It exists when ListMetrics lists it (CloudWatch lists a metric for two weeks after its last datapoint); `missing` otherwise. One paginated ListMetrics per distinct namespace and metric name per run (the dimensions are matched exactly on our side); statistics from one GetMetricData per metric, only when checked, over the last 60 whole minutes at a 60-second period. moto ignores `RecentlyActive` (`published` is tested by replay) and has no percentiles (`p95_last_hour` by replay).",
+        identifier: "`<namespace>/<metric name>`, with every dimension in braces when it has some: `AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/web/123}` (a metric with other or more dimensions is another metric; a dimension value may hold `/` and `=`, not `,`, `{` or `}`)",
+        list_operation: "cloudwatch:ListMetrics",
+        provider: Provider::Aws,
+        id_format: IdFormat::Metric,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "published": Bool, "cloudwatch:ListMetrics", "Whether a datapoint was published in the last 3 hours (ListMetrics with `RecentlyActive=PT3H`, a second call per namespace and name, made only when checked).", volatile;
+            "datapoints_last_hour": Integer, "cloudwatch:GetMetricData", "Number of 60-second periods with data in the last 60 whole minutes (0 to 60).", volatile;
+            "average_last_hour": Number, "cloudwatch:GetMetricData", "Average of every sample in the last 60 whole minutes (the sum over the sample count of the 60-second periods); null with no datapoint.", volatile;
+            "maximum_last_hour": Number, "cloudwatch:GetMetricData", "Largest sample in the last 60 whole minutes; null with no datapoint.", volatile;
+            "sum_last_hour": Number, "cloudwatch:GetMetricData", "Sum of the samples in the last 60 whole minutes; null with no datapoint.", volatile;
+            "p95_last_hour": Number, "cloudwatch:GetMetricData", "95th percentile of the samples in the last 60 whole minutes (one 3600-second period over the same window, as percentiles of 60-second periods cannot be combined); null with no datapoint.", volatile;
+        },
+    },
+    Kind {
         name: "sns_topic",
         service: "sns",
         description: "An SNS topic and its subscriptions (moto confirms every subscription at once; pending ones are tested by replay).",

@@ -132,6 +132,10 @@ pub static OPERATIONS: &[Operation] = &[
         "DescribeLogStreams",
     ),
     op("cloudwatch:DescribeAlarms", "CloudWatch", "DescribeAlarms"),
+    op("cloudwatch:ListDashboards", "CloudWatch", "ListDashboards"),
+    op("cloudwatch:GetDashboard", "CloudWatch", "GetDashboard"),
+    op("cloudwatch:ListMetrics", "CloudWatch", "ListMetrics"),
+    op("cloudwatch:GetMetricData", "CloudWatch", "GetMetricData"),
     op("sns:ListTopics", "SNS", "ListTopics"),
     op(
         "s3:GetAccountPublicAccessBlock",
