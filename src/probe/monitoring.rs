@@ -343,9 +343,12 @@ pub async fn observe_dashboards(conn: &Connection, resources: &[&Resource]) -> V
 
 /// The catalog's `dashboard` attributes from its ListDashboards entry.
 pub fn dashboard_attributes(d: &DashboardEntry) -> BTreeMap<String, Value> {
-    let modified = d
-        .last_modified()
-        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
+    // To the second, as every other date infra-verify records.
+    let modified = d.last_modified().and_then(|t| {
+        aws_smithy_types::DateTime::from_secs(t.secs())
+            .fmt(aws_smithy_types::date_time::Format::DateTime)
+            .ok()
+    });
     BTreeMap::from([("last_modified".into(), json!(modified))])
 }
 

@@ -413,5 +413,20 @@ pub async fn seed_production(endpoint: &str) -> Result<()> {
         actions: &[&topic],
     })
     .await?;
+    // The on-call dashboard the team shares: service CPU and memory, the ALB's 5xx and latency.
+    mon.cloudwatch
+        .put_dashboard()
+        .dashboard_name("dorami-production")
+        .dashboard_body(
+            r#"{"widgets":[
+              {"type":"metric","x":0,"y":0,"width":12,"height":6,"properties":{"title":"Backend","region":"ap-northeast-2","metrics":[
+                ["AWS/ECS","CPUUtilization","ClusterName","dorami-production","ServiceName","dorami-backend"],
+                [".","MemoryUtilization",".",".",".","."]]}},
+              {"type":"metric","x":12,"y":0,"width":12,"height":6,"properties":{"title":"ALB","region":"ap-northeast-2","metrics":[
+                ["AWS/ApplicationELB","HTTPCode_Target_5XX_Count","LoadBalancer","app/dorami-production-alb/0123456789abcdef",{"stat":"Sum"}],
+                [".","TargetResponseTime",".",".",{"stat":"p95"}]]}}]}"#,
+        )
+        .send()
+        .await?;
     Ok(())
 }
