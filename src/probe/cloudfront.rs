@@ -72,10 +72,7 @@ pub(crate) async fn observe_listed(
             (config || invalidations).then_some((i, id, config, invalidations))
         })
         .collect();
-    let extra: Vec<(
-        usize,
-        Vec<Result<BTreeMap<String, Value>, (Vec<&str>, String)>>,
-    )> = stream::iter(wanted)
+    let extra: Vec<(usize, Vec<Read>)> = stream::iter(wanted)
         .map(|(i, id, config, invalidations)| async move {
             let mut results = Vec::new();
             if config {
@@ -115,6 +112,10 @@ pub(crate) async fn observe_listed(
     }
     records
 }
+
+/// What one per-distribution call read: its attributes, or the attributes it serves and why it
+/// failed.
+type Read = Result<BTreeMap<String, Value>, (Vec<&'static str>, String)>;
 
 /// The attributes read from GetDistributionConfig.
 const CONFIG_ATTRIBUTES: [&str; 3] = ["default_root_object", "logging_enabled", "logging_bucket"];
