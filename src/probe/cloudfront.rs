@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_cloudfront::types::DistributionSummary;
+use aws_sdk_cloudfront::types::{
+    DistributionSummary, FunctionAssociations, LambdaFunctionAssociations,
+};
 use aws_sdk_cloudfront::Client;
 use serde_json::{json, Value};
 
@@ -19,6 +21,7 @@ use crate::spec::Resource;
 
 const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
 const CONFIG: &str = "cloudfront:GetDistributionConfig";
+const INVALIDATIONS: &str = "cloudfront:ListInvalidations";
 
 /// Observes the named distributions (by id or by one of their aliases).
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
@@ -54,33 +57,55 @@ pub(crate) async fn observe_listed(
     let mut records = from_listing(resources, "cloudfront_distribution", &by_id, |d| {
         attributes(d)
     });
-    // The default root object is only in the distribution's configuration: one call per named
-    // distribution whose checks ask for it.
-    let wanted: Vec<(usize, String)> = records
+    // The default root object and logging are only in the distribution's configuration, the
+    // invalidations in their own list: one call each per named distribution whose checks ask
+    // for them, a bounded number at once.
+    let wanted: Vec<(usize, String, bool, bool)> = records
         .iter()
         .enumerate()
         .filter(|(_, rec)| matches!(rec.observation, Observation::Present { .. }))
         .filter_map(|(i, rec)| {
             let r = resources.iter().find(|r| r.id == rec.id)?;
             let id = by_id.get(&rec.id)?.id().to_string();
-            operations_for(r).contains(CONFIG).then_some((i, id))
+            let ops = operations_for(r);
+            let (config, invalidations) = (ops.contains(CONFIG), ops.contains(INVALIDATIONS));
+            (config || invalidations).then_some((i, id, config, invalidations))
         })
         .collect();
-    let configs: Vec<(usize, Result<Value, String>)> = stream::iter(wanted)
-        .map(|(i, id)| async move { (i, default_root_object(client, &id).await) })
+    let extra: Vec<(usize, Vec<Read>)> = stream::iter(wanted)
+        .map(|(i, id, config, invalidations)| async move {
+            let mut results = Vec::new();
+            if config {
+                results.push(
+                    configuration(client, &id)
+                        .await
+                        .map_err(|e| (CONFIG_ATTRIBUTES.to_vec(), e)),
+                );
+            }
+            if invalidations {
+                results.push(
+                    latest_invalidation(client, &id)
+                        .await
+                        .map_err(|e| (vec![LATEST_INVALIDATION], e)),
+                );
+            }
+            (i, results)
+        })
         .buffered(conn.max_concurrency)
         .collect()
         .await;
-    for (i, result) in configs {
+    for (i, results) in extra {
         if let Some(Observation::Present { attributes, errors }) =
             records.get_mut(i).map(|r| &mut r.observation)
         {
-            match result {
-                Ok(v) => {
-                    attributes.insert("default_root_object".into(), v);
-                }
-                Err(e) => {
-                    errors.insert("default_root_object".into(), e);
+            for result in results {
+                match result {
+                    Ok(values) => attributes.extend(values),
+                    Err((names, e)) => {
+                        for name in names {
+                            errors.insert(name.into(), e.clone());
+                        }
+                    }
                 }
             }
         }
@@ -88,14 +113,61 @@ pub(crate) async fn observe_listed(
     records
 }
 
-/// The default root object of one distribution (null when none is set).
-async fn default_root_object(client: &Client, id: &str) -> Result<Value, String> {
+/// What one per-distribution call read: its attributes, or the attributes it serves and why it
+/// failed.
+type Read = Result<BTreeMap<String, Value>, (Vec<&'static str>, String)>;
+
+/// The attributes read from GetDistributionConfig.
+const CONFIG_ATTRIBUTES: [&str; 3] = ["default_root_object", "logging_enabled", "logging_bucket"];
+/// The attribute read from ListInvalidations.
+const LATEST_INVALIDATION: &str = "latest_invalidation_age_minutes";
+
+/// The default root object (null when none is set) and the standard logging of one
+/// distribution, from its configuration.
+async fn configuration(client: &Client, id: &str) -> Result<BTreeMap<String, Value>, String> {
     match client.get_distribution_config().id(id).send().await {
-        Ok(out) => Ok(json!(non_empty(
-            out.distribution_config()
-                .and_then(|c| c.default_root_object())
-        ))),
+        Ok(out) => {
+            let config = out.distribution_config();
+            let logging = config.and_then(|c| c.logging());
+            let enabled = logging.map(|l| l.enabled());
+            Ok(BTreeMap::from([
+                (
+                    "default_root_object".into(),
+                    json!(non_empty(config.and_then(|c| c.default_root_object()))),
+                ),
+                ("logging_enabled".into(), json!(enabled)),
+                (
+                    "logging_bucket".into(),
+                    json!(logging
+                        .filter(|l| l.enabled())
+                        .and_then(|l| non_empty(Some(l.bucket())))),
+                ),
+            ]))
+        }
         Err(e) => Err(describe_error(CONFIG, &e)),
+    }
+}
+
+/// Minutes since the newest invalidation of one distribution was created (null when none). AWS
+/// lists invalidations newest first, so the first page holds the newest; its latest
+/// `CreateTime` is taken, whatever the order within it.
+async fn latest_invalidation(client: &Client, id: &str) -> Result<BTreeMap<String, Value>, String> {
+    match client.list_invalidations().distribution_id(id).send().await {
+        Ok(out) => {
+            let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs();
+            let newest = out
+                .invalidation_list()
+                .map(|l| l.items())
+                .unwrap_or_default()
+                .iter()
+                .map(|i| i.create_time().secs())
+                .max();
+            Ok(BTreeMap::from([(
+                LATEST_INVALIDATION.into(),
+                json!(newest.map(|t| (now - t).max(0) / 60)),
+            )]))
+        }
+        Err(e) => Err(describe_error(INVALIDATIONS, &e)),
     }
 }
 
@@ -160,6 +232,59 @@ pub fn attributes(d: &DistributionSummary) -> BTreeMap<String, Value> {
         .collect();
     let behavior = d.default_cache_behavior();
     let certificate = d.viewer_certificate();
+    // The ordered behaviours in their order of precedence, then the default one (`*`).
+    let mut behaviors: Vec<Value> = d
+        .cache_behaviors()
+        .map(|b| b.items())
+        .unwrap_or_default()
+        .iter()
+        .map(|b| {
+            behavior_json(Behavior {
+                path_pattern: b.path_pattern(),
+                target_origin_id: b.target_origin_id(),
+                viewer_protocol_policy: b.viewer_protocol_policy().as_str(),
+                compress: b.compress(),
+                cache_policy_id: b.cache_policy_id(),
+                origin_request_policy_id: b.origin_request_policy_id(),
+                functions: b.function_associations(),
+                lambdas: b.lambda_function_associations(),
+            })
+        })
+        .collect();
+    if let Some(b) = behavior {
+        behaviors.push(behavior_json(Behavior {
+            path_pattern: "*",
+            target_origin_id: b.target_origin_id(),
+            viewer_protocol_policy: b.viewer_protocol_policy().as_str(),
+            compress: b.compress(),
+            cache_policy_id: b.cache_policy_id(),
+            origin_request_policy_id: b.origin_request_policy_id(),
+            functions: b.function_associations(),
+            lambdas: b.lambda_function_associations(),
+        }));
+    }
+    let error_responses: Vec<Value> = d
+        .custom_error_responses()
+        .map(|c| c.items())
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            json!({
+                "error_code": e.error_code(),
+                "response_code": non_empty(e.response_code()),
+                "response_page_path": non_empty(e.response_page_path()),
+                "error_caching_min_ttl": e.error_caching_min_ttl(),
+            })
+        })
+        .collect();
+    let geo = d.restrictions().and_then(|r| r.geo_restriction());
+    let mut locations: Vec<&str> = geo
+        .map(|g| g.items())
+        .unwrap_or_default()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    locations.sort_unstable();
     BTreeMap::from([
         ("status".into(), json!(d.status())),
         ("enabled".into(), json!(d.enabled())),
@@ -192,7 +317,67 @@ pub fn attributes(d: &DistributionSummary) -> BTreeMap<String, Value> {
         ("web_acl_id".into(), json!(non_empty(Some(d.web_acl_id())))),
         ("price_class".into(), json!(d.price_class().as_str())),
         ("http_version".into(), json!(d.http_version().as_str())),
+        ("cache_behaviors".into(), json!(behaviors)),
+        ("custom_error_responses".into(), json!(error_responses)),
+        (
+            "geo_restriction".into(),
+            json!(geo.map(|g| g.restriction_type().as_str())),
+        ),
+        ("geo_restriction_locations".into(), json!(locations)),
     ])
+}
+
+/// The fields of a cache behaviour the catalog reports: the default behaviour and the ordered
+/// ones are two SDK types with the same fields.
+struct Behavior<'a> {
+    path_pattern: &'a str,
+    target_origin_id: &'a str,
+    viewer_protocol_policy: &'a str,
+    compress: Option<bool>,
+    cache_policy_id: Option<&'a str>,
+    origin_request_policy_id: Option<&'a str>,
+    functions: Option<&'a FunctionAssociations>,
+    lambdas: Option<&'a LambdaFunctionAssociations>,
+}
+
+/// One entry of `cache_behaviors`.
+fn behavior_json(b: Behavior<'_>) -> Value {
+    let functions: Vec<Value> = b
+        .functions
+        .map(|f| f.items())
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            let arn = f.function_arn();
+            json!({
+                "event_type": f.event_type().as_str(),
+                "name": arn.rsplit('/').next().unwrap_or(arn),
+                "arn": arn,
+            })
+        })
+        .collect();
+    let lambdas: Vec<Value> = b
+        .lambdas
+        .map(|l| l.items())
+        .unwrap_or_default()
+        .iter()
+        .map(|l| {
+            json!({
+                "event_type": l.event_type().as_str(),
+                "arn": l.lambda_function_arn(),
+            })
+        })
+        .collect();
+    json!({
+        "path_pattern": b.path_pattern,
+        "viewer_protocol_policy": b.viewer_protocol_policy,
+        "cache_policy_id": non_empty(b.cache_policy_id),
+        "origin_request_policy_id": non_empty(b.origin_request_policy_id),
+        "compress": b.compress,
+        "target_origin_id": b.target_origin_id,
+        "function_associations": functions,
+        "lambda_associations": lambdas,
+    })
 }
 
 #[cfg(test)]
@@ -439,6 +624,223 @@ mod tests {
         }
     }
 
+    /// A ListDistributions page whose summary has ordered cache behaviours (with a CloudFront
+    /// Function and a Lambda@Edge association), custom error responses and a geographic
+    /// restriction, shaped like the API reference's `DistributionSummary`.
+    const FULL_PAGE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">
+<Marker></Marker><MaxItems>100</MaxItems><IsTruncated>false</IsTruncated><Quantity>1</Quantity>
+<Items><DistributionSummary>
+<Id>E3FULL</Id><ARN>arn:aws:cloudfront::123456789012:distribution/E3FULL</ARN><Status>Deployed</Status>
+<LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime><DomainName>d3full.cloudfront.net</DomainName>
+<Aliases><Quantity>1</Quantity><Items><CNAME>shop.example</CNAME></Items></Aliases>
+<Origins><Quantity>2</Quantity><Items>
+<Origin><Id>web</Id><DomainName>web.s3.eu-west-1.amazonaws.com</DomainName><OriginPath></OriginPath>
+<CustomHeaders><Quantity>0</Quantity></CustomHeaders><S3OriginConfig><OriginAccessIdentity></OriginAccessIdentity></S3OriginConfig>
+<ConnectionAttempts>3</ConnectionAttempts><ConnectionTimeout>10</ConnectionTimeout><OriginAccessControlId>E2QWRUHEXAMPLE</OriginAccessControlId></Origin>
+<Origin><Id>api</Id><DomainName>api.example</DomainName><OriginPath></OriginPath>
+<CustomHeaders><Quantity>0</Quantity></CustomHeaders><CustomOriginConfig><HTTPPort>80</HTTPPort><HTTPSPort>443</HTTPSPort>
+<OriginProtocolPolicy>https-only</OriginProtocolPolicy></CustomOriginConfig>
+<ConnectionAttempts>3</ConnectionAttempts><ConnectionTimeout>10</ConnectionTimeout></Origin>
+</Items></Origins>
+<DefaultCacheBehavior><TargetOriginId>web</TargetOriginId>
+<TrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></TrustedSigners>
+<ViewerProtocolPolicy>redirect-to-https</ViewerProtocolPolicy>
+<AllowedMethods><Quantity>2</Quantity><Items><Method>HEAD</Method><Method>GET</Method></Items></AllowedMethods>
+<Compress>true</Compress>
+<LambdaFunctionAssociations><Quantity>0</Quantity></LambdaFunctionAssociations>
+<FunctionAssociations><Quantity>1</Quantity><Items><FunctionAssociation>
+<FunctionARN>arn:aws:cloudfront::123456789012:function/spa-rewrite</FunctionARN><EventType>viewer-request</EventType>
+</FunctionAssociation></Items></FunctionAssociations>
+<CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></DefaultCacheBehavior>
+<CacheBehaviors><Quantity>1</Quantity><Items><CacheBehavior><PathPattern>/api/*</PathPattern><TargetOriginId>api</TargetOriginId>
+<TrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></TrustedSigners>
+<ViewerProtocolPolicy>https-only</ViewerProtocolPolicy>
+<AllowedMethods><Quantity>2</Quantity><Items><Method>HEAD</Method><Method>GET</Method></Items></AllowedMethods>
+<Compress>false</Compress>
+<LambdaFunctionAssociations><Quantity>1</Quantity><Items><LambdaFunctionAssociation>
+<LambdaFunctionARN>arn:aws:lambda:us-east-1:123456789012:function:auth:3</LambdaFunctionARN><EventType>origin-request</EventType><IncludeBody>false</IncludeBody>
+</LambdaFunctionAssociation></Items></LambdaFunctionAssociations>
+<FunctionAssociations><Quantity>0</Quantity></FunctionAssociations>
+<CachePolicyId>4135ea2d-6df8-44a3-9df3-4b5a84be39ad</CachePolicyId>
+<OriginRequestPolicyId>b689b0a8-53d0-40ab-baf2-68738e2966ac</OriginRequestPolicyId></CacheBehavior></Items></CacheBehaviors>
+<CustomErrorResponses><Quantity>2</Quantity><Items>
+<CustomErrorResponse><ErrorCode>403</ErrorCode><ResponsePagePath>/index.html</ResponsePagePath><ResponseCode>200</ResponseCode><ErrorCachingMinTTL>10</ErrorCachingMinTTL></CustomErrorResponse>
+<CustomErrorResponse><ErrorCode>504</ErrorCode><ResponsePagePath></ResponsePagePath><ResponseCode></ResponseCode></CustomErrorResponse>
+</Items></CustomErrorResponses>
+<Comment></Comment><PriceClass>PriceClass_100</PriceClass><Enabled>true</Enabled>
+<ViewerCertificate><CloudFrontDefaultCertificate>true</CloudFrontDefaultCertificate></ViewerCertificate>
+<Restrictions><GeoRestriction><RestrictionType>whitelist</RestrictionType><Quantity>2</Quantity><Items><Location>KR</Location><Location>JP</Location></Items></GeoRestriction></Restrictions>
+<WebACLId></WebACLId><HttpVersion>http2</HttpVersion><IsIPV6Enabled>true</IsIPV6Enabled><Staging>false</Staging>
+</DistributionSummary></Items></DistributionList>"#;
+
+    /// Cache behaviours (ordered ones first, the default one last as `*`), custom error
+    /// responses (empty strings null) and the geographic restriction come from the listing.
+    #[tokio::test]
+    async fn behaviours_error_responses_and_geo_restriction_come_from_the_listing() {
+        let replay = Replay::new(&[(200, FULL_PAGE)]);
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: cloudfront_distribution\n  id: shop.example\n  expect: { geo_restriction: whitelist }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        assert_eq!(replay.requests().len(), 1);
+        let Observation::Present { attributes: a, .. } = &records[0].observation else {
+            panic!("{records:?}");
+        };
+        assert_eq!(
+            a["cache_behaviors"],
+            json!([
+                {"path_pattern": "/api/*", "viewer_protocol_policy": "https-only",
+                 "cache_policy_id": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+                 "origin_request_policy_id": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+                 "compress": false, "target_origin_id": "api", "function_associations": [],
+                 "lambda_associations": [{"event_type": "origin-request",
+                     "arn": "arn:aws:lambda:us-east-1:123456789012:function:auth:3"}]},
+                {"path_pattern": "*", "viewer_protocol_policy": "redirect-to-https",
+                 "cache_policy_id": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                 "origin_request_policy_id": null, "compress": true, "target_origin_id": "web",
+                 "function_associations": [{"event_type": "viewer-request", "name": "spa-rewrite",
+                     "arn": "arn:aws:cloudfront::123456789012:function/spa-rewrite"}],
+                 "lambda_associations": []}
+            ])
+        );
+        assert_eq!(
+            a["custom_error_responses"],
+            json!([
+                {"error_code": 403, "response_code": "200", "response_page_path": "/index.html", "error_caching_min_ttl": 10},
+                {"error_code": 504, "response_code": null, "response_page_path": null, "error_caching_min_ttl": null}
+            ])
+        );
+        assert_eq!(a["geo_restriction"], json!("whitelist"));
+        assert_eq!(a["geo_restriction_locations"], json!(["JP", "KR"]));
+    }
+
+    /// A ListInvalidations answer shaped like the API reference's response syntax.
+    fn invalidations(created: &[&str]) -> String {
+        let items: String = created
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                format!(
+                    "<InvalidationSummary><Id>I{i}EXAMPLE</Id><CreateTime>{t}</CreateTime><Status>Completed</Status></InvalidationSummary>"
+                )
+            })
+            .collect();
+        let items = if created.is_empty() {
+            String::new()
+        } else {
+            format!("<Items>{items}</Items>")
+        };
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<InvalidationList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">
+<Marker></Marker><MaxItems>100</MaxItems><IsTruncated>false</IsTruncated><Quantity>{}</Quantity>{items}
+</InvalidationList>"#,
+            created.len()
+        )
+    }
+
+    /// Logging comes with the default root object from one GetDistributionConfig; the latest
+    /// invalidation from one ListInvalidations (first page, newest first) per distribution that
+    /// checks it, null when it has none; a denied ListInvalidations is an error of its attribute
+    /// naming the action.
+    #[tokio::test]
+    async fn logging_and_the_latest_invalidation_are_read_per_distribution_when_checked() {
+        let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
+        let ago = |minutes: i64| {
+            aws_smithy_types::DateTime::from_secs(now.secs() - minutes * 60)
+                .fmt(aws_smithy_types::date_time::Format::DateTime)
+                .expect("date")
+        };
+        let (recent, older) = (ago(30), ago(600));
+        let replay = Replay::by_request(move |request| {
+            let first_line = request.lines().next().unwrap_or_default();
+            if first_line.contains("/distribution/E1PAGEONE/config") {
+                let logged = config("one.example", "index.html").replace(
+                    "<Logging><Enabled>false</Enabled><IncludeCookies>false</IncludeCookies><Bucket></Bucket>",
+                    "<Logging><Enabled>true</Enabled><IncludeCookies>false</IncludeCookies><Bucket>logs.s3.amazonaws.com</Bucket>",
+                );
+                (200, logged)
+            } else if first_line.contains("/distribution/E2PAGETWO/config") {
+                (200, config("two.example", ""))
+            } else if first_line.contains("/distribution/E1PAGEONE/invalidation") {
+                (200, invalidations(&[&recent, &older]))
+            } else if first_line.contains("/distribution/E2PAGETWO/invalidation") {
+                (200, invalidations(&[]))
+            } else if first_line.contains("/distribution/E3DENIED/invalidation") {
+                (403, r#"<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: cloudfront:ListInvalidations</Message></Error><RequestId>r</RequestId></ErrorResponse>"#.to_string())
+            } else if first_line.contains("Marker=E1PAGEONE") {
+                (200, page("E2PAGETWO", "two.example", Some("E2PAGETWO")))
+            } else if first_line.contains("Marker=E2PAGETWO") {
+                (200, page("E3DENIED", "three.example", None))
+            } else if first_line.contains("/distribution?")
+                || first_line.ends_with("/distribution")
+                || first_line.contains("/distribution HTTP")
+            {
+                (200, page("E1PAGEONE", "one.example", Some("E1PAGEONE")))
+            } else {
+                (404, format!("unexpected request: {request}"))
+            }
+        });
+        let spec = crate::spec::from_str(
+            Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: cloudfront_distribution\n  id: one.example\n  expect: { logging_enabled: true, latest_invalidation_age_minutes: { at_most: 60 } }\n\
+             - kind: cloudfront_distribution\n  id: E2PAGETWO\n  expect: { logging_bucket: null, latest_invalidation_age_minutes: { at_most: 60 } }\n\
+             - kind: cloudfront_distribution\n  id: E3DENIED\n  expect: { latest_invalidation_age_minutes: { at_most: 60 } }\n",
+        )
+        .expect("spec");
+        let conn = replay.connection();
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&conn, &resources).await;
+        let requests = replay.requests();
+        for r in &requests {
+            assert!(r.starts_with("GET "), "{r}");
+        }
+        assert_eq!(
+            conn.recorder.calls(),
+            BTreeMap::from([
+                ("CloudFront:ListDistributions".to_string(), 3),
+                ("CloudFront:GetDistributionConfig".to_string(), 2),
+                ("CloudFront:ListInvalidations".to_string(), 3),
+            ]),
+            "{requests:#?}"
+        );
+        let observed = |id: &str| match records.iter().find(|r| r.id == id).map(|r| &r.observation)
+        {
+            Some(Observation::Present { attributes, errors }) => {
+                (attributes.clone(), errors.clone())
+            }
+            other => panic!("{id}: {other:?}"),
+        };
+        let (a, errors) = observed("one.example");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a["logging_enabled"], json!(true));
+        assert_eq!(a["logging_bucket"], json!("logs.s3.amazonaws.com"));
+        assert_eq!(a["default_root_object"], json!("index.html"));
+        assert_eq!(a["latest_invalidation_age_minutes"], json!(30));
+        let (a, errors) = observed("E2PAGETWO");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a["logging_enabled"], json!(false));
+        assert_eq!(a["logging_bucket"], Value::Null);
+        assert_eq!(a["latest_invalidation_age_minutes"], Value::Null);
+        let (a, errors) = observed("E3DENIED");
+        assert!(!a.contains_key("latest_invalidation_age_minutes"), "{a:?}");
+        assert!(
+            !a.contains_key("logging_enabled"),
+            "not checked, not read: {a:?}"
+        );
+        assert!(
+            errors["latest_invalidation_age_minutes"].contains("`cloudfront:ListInvalidations`"),
+            "{errors:?}"
+        );
+    }
+
     /// CloudFront reports "none" as empty strings; the probe reports null. With the default
     /// certificate, real CloudFront sends no ACM ARN (moto keeps whatever it was given).
     #[test]
@@ -486,9 +888,21 @@ mod tests {
         assert_eq!(a["price_class"], json!("PriceClass_All"));
         assert_eq!(a["http_version"], json!("http1.1"));
         assert_eq!(a["origins"], json!([]));
-        // Every catalog attribute but default_root_object (read from GetDistributionConfig).
         assert_eq!(
-            a.len() + 1,
+            a["cache_behaviors"],
+            json!([{
+                "path_pattern": "*", "viewer_protocol_policy": "allow-all", "cache_policy_id": null,
+                "origin_request_policy_id": null, "compress": null, "target_origin_id": "o",
+                "function_associations": [], "lambda_associations": []
+            }])
+        );
+        assert_eq!(a["custom_error_responses"], json!([]));
+        assert_eq!(a["geo_restriction"], Value::Null);
+        assert_eq!(a["geo_restriction_locations"], json!([]));
+        // Every catalog attribute but those read per distribution (GetDistributionConfig,
+        // ListInvalidations).
+        assert_eq!(
+            a.len() + 4,
             crate::catalog::kind("cloudfront_distribution").map_or(0, |k| k.attributes.len())
         );
     }

@@ -9,7 +9,7 @@ use aws_sdk_ecr::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, by_id, collect_pages, describe_error, error_code};
+use super::{all_errors, by_id, collect_pages, describe_error, error_code, of_kind};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -20,14 +20,27 @@ const GET_REGISTRY_SCANNING: &str = "ecr:GetRegistryScanningConfiguration";
 /// The attributes the registry's scanning configuration decides.
 const SCANNING_ATTRIBUTES: [&str; 3] = ["scan_on_push", "scan_frequency", "registry_scan_type"];
 
-/// Observes the named repositories.
+/// Observes the named repositories (`ecr_repository`) and images (`ecr_image`).
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
     let client = crate::client!(aws_sdk_ecr, conn);
-    let listed = list_repositories(&client).await;
-    observe_listed(conn, &client, resources, listed).await
+    let repositories = of_kind(resources, "ecr_repository");
+    let images = of_kind(resources, "ecr_image");
+    let repository_records = async {
+        if repositories.is_empty() {
+            return Vec::new();
+        }
+        let listed = list_repositories(&client).await;
+        observe_listed(conn, &client, &repositories, listed).await
+    };
+    let (mut records, image_records) = tokio::join!(
+        repository_records,
+        super::ecr_image::observe(conn, &client, &images)
+    );
+    records.extend(image_records);
+    records
 }
 
 /// Every repository of the region (all pages of DescribeRepositories).

@@ -21,6 +21,7 @@ mod cloudfront;
 pub mod discover;
 mod ec2;
 mod ecr;
+mod ecr_image;
 mod ecs;
 mod elasticache;
 mod elbv2;

@@ -11,6 +11,7 @@ mod dns_waf;
 mod drift;
 mod ec2;
 mod ecs_ecr;
+mod edge_images;
 mod elbv2_cloudfront;
 mod evidence;
 mod faults;

@@ -18,6 +18,8 @@ pub enum IdFormat {
     ScopeName,
     /// `<zone name or id>/<record name>/<type>` (Route 53 records).
     ZoneRecordType,
+    /// `<repository>:<tag>` (ECR images; the repository may contain `/`).
+    RepositoryTag,
     /// An `http://` or `https://` URL.
     Url,
     /// The literal `current`: the account (or the region's singleton) of the credentials.
@@ -51,6 +53,7 @@ impl IdFormat {
             IdFormat::ZoneRecordType => split_record(id).map(|_| ()).ok_or_else(|| {
                 format!("`{id}` is not a record id: write `<zone>/<record name>/<type>`, e.g. `example.com/www.example.com/A`")
             }),
+            IdFormat::RepositoryTag => split_repository_tag(id).map(|_| ()),
             IdFormat::Url => parse_url(id).map(|_| ()),
             IdFormat::Metric => parse_metric(id).map(|_| ()),
             IdFormat::Current => {
@@ -76,6 +79,7 @@ impl IdFormat {
             IdFormat::LoadBalancerPort => Some("^.+:[0-9]+$"),
             IdFormat::ScopeName => Some("^(CLOUDFRONT|REGIONAL)/.+$"),
             IdFormat::ZoneRecordType => Some("^[^/]+/.+/[^/]+$"),
+            IdFormat::RepositoryTag => Some("^[^:@]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"),
             IdFormat::Url => Some("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+([/?#].*)?$"),
             IdFormat::Current => Some("^current$"),
             IdFormat::Metric => Some("^[^{}]+/[^/{}]+(\\{[^{}]+\\})?$"),
@@ -128,6 +132,36 @@ pub fn split_scope_name(id: &str) -> Option<(&str, &str)> {
         }
         _ => None,
     }
+}
+
+/// `<repository>:<tag>`: a repository name (no `:`; it may contain `/`) and an image tag as ECR
+/// accepts it (up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`).
+pub fn split_repository_tag(id: &str) -> Result<(&str, &str), String> {
+    let (repository, tag) = id.split_once(':').ok_or_else(|| {
+        format!("`{id}` is not an image id: write `<repository>:<tag>`, e.g. `shop/api:v1.4.2`")
+    })?;
+    if repository.is_empty() {
+        return Err(format!(
+            "`{id}` is not an image id: the repository before `:` is empty"
+        ));
+    }
+    if repository.contains('@') {
+        return Err(format!(
+            "`{id}` is not an image id: name the image by tag, `<repository>:<tag>` (digests are not supported)"
+        ));
+    }
+    let valid_tag = !tag.is_empty()
+        && tag.len() <= 128
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && !tag.starts_with(['.', '-']);
+    if !valid_tag {
+        return Err(format!(
+            "`{id}` is not an image id: the tag `{tag}` is not an ECR image tag (1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`); digests are not supported"
+        ));
+    }
+    Ok((repository, tag))
 }
 
 /// `<zone>/<record name>/<type>`, each non-empty, as written (the probe normalizes them).
@@ -282,6 +316,14 @@ mod tests {
             (IdFormat::ScopeName, "REGIONAL/", false),
             (IdFormat::ZoneRecordType, "example.com/www.example.com/A", true),
             (IdFormat::ZoneRecordType, "example.com/www.example.com", false),
+            (IdFormat::RepositoryTag, "shop/api:v1.4.2", true),
+            (IdFormat::RepositoryTag, "api:latest", true),
+            (IdFormat::RepositoryTag, "api", false),
+            (IdFormat::RepositoryTag, ":latest", false),
+            (IdFormat::RepositoryTag, "api:", false),
+            (IdFormat::RepositoryTag, "api:v1:v2", false),
+            (IdFormat::RepositoryTag, "api:-x", false),
+            (IdFormat::RepositoryTag, "api@sha256:abc", false),
             (IdFormat::Url, "https://shop.example/api/health?x=1", true),
             (IdFormat::Url, "shop.example/api", false),
             (IdFormat::Url, "https://user@shop.example/", false),

@@ -201,6 +201,7 @@ const ECS_CLUSTERS: &str = "ecs:DescribeClusters";
 const ECS_SERVICES: &str = "ecs:DescribeServices";
 const ECS_TASK_DEFINITION: &str = "ecs:DescribeTaskDefinition";
 const ECR_REPOSITORIES: &str = "ecr:DescribeRepositories";
+const ECR_IMAGES: &str = "ecr:DescribeImages";
 const LOAD_BALANCERS: &str = "elasticloadbalancing:DescribeLoadBalancers";
 const LISTENERS: &str = "elasticloadbalancing:DescribeListeners";
 const TARGET_GROUPS: &str = "elasticloadbalancing:DescribeTargetGroups";
@@ -208,6 +209,7 @@ const TARGET_GROUP_ATTRIBUTES: &str = "elasticloadbalancing:DescribeTargetGroupA
 const TARGET_HEALTH: &str = "elasticloadbalancing:DescribeTargetHealth";
 const S3_BUCKETS: &str = "s3:ListAllMyBuckets";
 const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
+const DISTRIBUTION_CONFIG: &str = "cloudfront:GetDistributionConfig";
 const SECRETS: &str = "secretsmanager:ListSecrets";
 const IAM_ROLES: &str = "iam:ListRoles";
 const IAM_USERS: &str = "iam:ListUsers";
@@ -419,6 +421,27 @@ pub static KINDS: &[Kind] = &[
         },
     },
     Kind {
+        name: "ecr_image",
+        service: "ecr",
+        description: "An image in an ECR repository, named by one of its tags. One DescribeImages per repository for all its named tags; a tag or repository that does not exist is missing.",
+        identifier: "`<repository>:<tag>`, e.g. `shop/api:v1.4.2`",
+        list_operation: ECR_IMAGES,
+        provider: Provider::Aws,
+        id_format: IdFormat::RepositoryTag,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "pushed_at_age_hours": Number, ECR_IMAGES, "Hours since the image was pushed (one decimal).", volatile;
+            "size_mb": Number, ECR_IMAGES, "Compressed size in MiB (`imageSizeInBytes` / 1,048,576, two decimals).";
+            "image_tags": StringList, ECR_IMAGES, "Every tag of the image (the one named included), sorted.";
+            "scan_status": String, ECR_IMAGES, "Status of the latest scan: `COMPLETE`, `IN_PROGRESS`, `FAILED`, `ACTIVE`, ... (`imageScanStatus`); null when the image was never scanned.", volatile;
+            "critical_findings": Integer, ECR_IMAGES, "`CRITICAL` findings of the latest scan (`imageScanFindingsSummary`; 0 when that severity has none). Null when there is no scan summary (never scanned, scan in progress or failed): then `at_most: 0` fails, it never passes.", volatile;
+            "high_findings": Integer, ECR_IMAGES, "`HIGH` findings of the latest scan, as `critical_findings` (null without a scan summary).", volatile;
+            "medium_findings": Integer, ECR_IMAGES, "`MEDIUM` findings of the latest scan, as `critical_findings` (null without a scan summary).", volatile;
+        },
+    },
+    Kind {
         name: "lb",
         service: "elasticloadbalancing",
         description: "An Elastic Load Balancing v2 load balancer (ALB/NLB).",
@@ -540,7 +563,7 @@ pub static KINDS: &[Kind] = &[
             "domain_name": String, DISTRIBUTIONS, "The `*.cloudfront.net` domain name.";
             "aliases": StringList, DISTRIBUTIONS, "Alternate domain names (CNAMEs).";
             "origins": ObjectList, DISTRIBUTIONS, "Origins: `id`, `domain_name`, `type` (`s3` or `custom`; moto reports S3 origins as neither: null), `origin_access_control_id`.";
-            "default_root_object": String, "cloudfront:GetDistributionConfig", "Object served for `/`, e.g. `index.html`; null when none. Read per distribution, only when checked.";
+            "default_root_object": String, DISTRIBUTION_CONFIG, "Object served for `/`, e.g. `index.html`; null when none. Read per distribution, only when checked.";
             "origin_domains": StringList, DISTRIBUTIONS, "Domain names of the origins.";
             "viewer_protocol_policy": String, DISTRIBUTIONS, "Default behaviour: `redirect-to-https`, `https-only` or `allow-all`.";
             "compress": Bool, DISTRIBUTIONS, "Default behaviour compresses objects.";
@@ -550,6 +573,13 @@ pub static KINDS: &[Kind] = &[
             "web_acl_id": String, DISTRIBUTIONS, "Associated WAF web ACL, null when none.";
             "price_class": String, DISTRIBUTIONS, "Price class, e.g. `PriceClass_200`.";
             "http_version": String, DISTRIBUTIONS, "Maximum HTTP version, e.g. `http2and3`.";
+            "cache_behaviors": ObjectList, DISTRIBUTIONS, "Every cache behaviour, the ordered ones in their order of precedence and the default one last (`path_pattern` `*`): `path_pattern`, `viewer_protocol_policy`, `cache_policy_id` and `origin_request_policy_id` (null with legacy cache settings or none), `compress`, `target_origin_id`, `function_associations` (`event_type`, `name`, `arn`) and `lambda_associations` (`event_type`, `arn`, the version's ARN).";
+            "custom_error_responses": ObjectList, DISTRIBUTIONS, "Custom error responses: `error_code`, `response_code` (null when none), `response_page_path` (null when none), `error_caching_min_ttl` (seconds, null when not set).";
+            "geo_restriction": String, DISTRIBUTIONS, "Geographic restriction type: `none`, `whitelist` (allow list) or `blacklist` (block list).";
+            "geo_restriction_locations": StringList, DISTRIBUTIONS, "ISO 3166-1 alpha-2 country codes of the geographic restriction, sorted; empty with `none`.";
+            "logging_enabled": Bool, DISTRIBUTION_CONFIG, "Whether standard (legacy) access logging to S3 is on. Read per distribution, only when checked (with `default_root_object` and `logging_bucket`, one call).";
+            "logging_bucket": String, DISTRIBUTION_CONFIG, "The S3 bucket standard logs go to, e.g. `logs.s3.amazonaws.com`; null when logging is off.";
+            "latest_invalidation_age_minutes": Integer, "cloudfront:ListInvalidations", "Whole minutes since the newest invalidation was created (\"cache invalidated after deploy\"); null when the distribution has none. One ListInvalidations per named distribution, only when checked; its first page (newest first) is read.", volatile;
         },
     },
     Kind {

@@ -52,6 +52,7 @@ pub static OPERATIONS: &[Operation] = &[
     ),
     op("ecr:DescribeRepositories", "ECR", "DescribeRepositories"),
     op("ecr:GetLifecyclePolicy", "ECR", "GetLifecyclePolicy"),
+    op("ecr:DescribeImages", "ECR", "DescribeImages"),
     op(
         "elasticloadbalancing:DescribeLoadBalancers",
         "ElasticLoadBalancingv2",
@@ -105,6 +106,11 @@ pub static OPERATIONS: &[Operation] = &[
         "cloudfront:GetDistributionConfig",
         "CloudFront",
         "GetDistributionConfig",
+    ),
+    op(
+        "cloudfront:ListInvalidations",
+        "CloudFront",
+        "ListInvalidations",
     ),
     op(
         "secretsmanager:ListSecrets",
