@@ -34,6 +34,7 @@ const FLOW_LOGS: &str = "ec2:DescribeFlowLogs";
 const SECURITY_GROUPS: &str = "ec2:DescribeSecurityGroups";
 const INSTANCES: &str = "ec2:DescribeInstances";
 const NETWORK_ACLS: &str = "ec2:DescribeNetworkAcls";
+const IMAGES: &str = "ec2:DescribeImages";
 /// The `subnet` attributes read from its route table.
 const ROUTE_ATTRIBUTES: [&str; 3] = ["tier", "route_table_id", "routes"];
 /// The `subnet` attributes read from its network ACL.
@@ -172,7 +173,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         ));
     }
 
-    for t in resolve(
+    let instances = resolve(
         resources,
         "ec2_instance",
         &lists.instances,
@@ -181,14 +182,64 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
         |i| tag_value(i.tags(), "Name"),
         |i| i.tags(),
         &mut records,
-    ) {
+    );
+    // The AMIs of the instances that check one, in one DescribeImages call.
+    let mut image_ids: Vec<&str> = instances
+        .iter()
+        .filter(|t| wants(t.resource, IMAGES))
+        .filter_map(|t| t.item.image_id())
+        .collect();
+    image_ids.sort_unstable();
+    image_ids.dedup();
+    let images: Result<HashMap<String, (Value, Value)>, String> = if image_ids.is_empty() {
+        Ok(HashMap::new())
+    } else {
+        client
+            .describe_images()
+            .set_image_ids(Some(image_ids.iter().map(|i| i.to_string()).collect()))
+            .send()
+            .await
+            .map(|out| {
+                out.images()
+                    .iter()
+                    .filter_map(|i| {
+                        Some((
+                            i.image_id()?.to_string(),
+                            (json!(i.name()), json!(i.description())),
+                        ))
+                    })
+                    .collect()
+            })
+            .map_err(|e| describe_error(IMAGES, &e))
+    };
+    for t in instances {
+        let mut attributes = instance_attributes(t.item);
+        let mut errors = BTreeMap::new();
+        if wants(t.resource, IMAGES) {
+            let found = match (&images, t.item.image_id()) {
+                (Err(e), _) => Err(e.clone()),
+                (Ok(_), None) => Err(format!("`{INSTANCES}` reported no AMI for the instance")),
+                (Ok(all), Some(id)) => all.get(id).cloned().ok_or_else(|| {
+                    format!(
+                        "`{IMAGES}` does not describe `{id}` (deregistered, or not shared with this account)"
+                    )
+                }),
+            };
+            match found {
+                Ok((name, description)) => {
+                    attributes.insert("image_name".into(), name);
+                    attributes.insert("image_description".into(), description);
+                }
+                Err(e) => {
+                    errors.insert("image_name".into(), e.clone());
+                    errors.insert("image_description".into(), e);
+                }
+            }
+        }
         records.push(record(
             "ec2_instance",
             &t.id,
-            Observation::Present {
-                attributes: instance_attributes(t.item),
-                errors: BTreeMap::new(),
-            },
+            Observation::Present { attributes, errors },
         ));
     }
     records
@@ -1063,6 +1114,7 @@ pub fn instance_attributes(i: &Instance) -> BTreeMap<String, Value> {
         ),
         ("imdsv2_required".into(), json!(tokens)),
         ("subnet_id".into(), json!(i.subnet_id())),
+        ("image_id".into(), json!(i.image_id())),
         ("tags".into(), tags_of(i.tags())),
     ])
 }
@@ -1297,7 +1349,13 @@ mod tests {
         assert_eq!(a["imdsv2_required"], Value::Null);
         let names: Vec<&str> = a.keys().map(String::as_str).collect();
         let kind = crate::catalog::kind("ec2_instance").expect("kind");
-        let mut catalog: Vec<&str> = kind.attributes.iter().map(|x| x.name).collect();
+        // Every attribute but the AMI's name and description (DescribeImages, when checked).
+        let mut catalog: Vec<&str> = kind
+            .attributes
+            .iter()
+            .filter(|x| x.operation == INSTANCES)
+            .map(|x| x.name)
+            .collect();
         catalog.sort_unstable();
         assert_eq!(names, catalog);
     }
@@ -2164,6 +2222,85 @@ mod tests {
     }
 
     /// Instances come in reservations, on pages; a terminated instance does not exist.
+    /// DescribeImages as the API reference shapes it: one call with the AMIs of the instances
+    /// that check one (both instances share one AMI: asked once); an AMI it no longer
+    /// describes is an error, never a guess.
+    #[tokio::test]
+    async fn describe_images_names_the_ami_of_each_instance_that_checks_it() {
+        let instances: Pages = (
+            "DescribeInstances",
+            "reservationSet",
+            vec![reservation(
+                "r-0aaa0000000000001",
+                &[
+                    instance_item("i-0web000000000003", "web", (16, "running"), "", "required"),
+                    instance_item(
+                        "i-0batch00000000002",
+                        "batch",
+                        (16, "running"),
+                        "",
+                        "required",
+                    ),
+                ],
+            )],
+        );
+        let images = r#"<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><imagesSet><item>
+            <imageId>ami-0abcdef1234567890</imageId><imageLocation>amazon/al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64</imageLocation>
+            <imageState>available</imageState><imageOwnerId>137112412989</imageOwnerId><isPublic>true</isPublic><architecture>x86_64</architecture>
+            <imageType>machine</imageType><name>al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64</name><description>Amazon Linux 2023 AMI 2023.6.20241121.0 x86_64 HVM kernel-6.1</description>
+            <rootDeviceType>ebs</rootDeviceType><virtualizationType>hvm</virtualizationType></item></imagesSet></DescribeImagesResponse>"#;
+        let replay = ec2_replay(vec![instances.clone()], move |request| {
+            (param(request, "Action") == Some("DescribeImages")).then(|| (200, images.to_string()))
+        });
+        let records = observe_yaml(
+            &replay,
+            "  - kind: ec2_instance\n    id: web\n    expect: { image_name: { matches: '^al2023-' } }\n\
+             \x20 - kind: ec2_instance\n    id: batch\n    expect: { image_description: { matches: 'Amazon Linux 2023' } }\n",
+        )
+        .await;
+        assert_eq!(
+            calls(&replay),
+            counts(&[("DescribeImages", 1), ("DescribeInstances", 1)])
+        );
+        let images_request = replay
+            .requests()
+            .into_iter()
+            .find(|r| param(r, "Action") == Some("DescribeImages"))
+            .expect("DescribeImages");
+        assert_eq!(
+            param(&images_request, "ImageId.1"),
+            Some("ami-0abcdef1234567890")
+        );
+        assert_eq!(param(&images_request, "ImageId.2"), None);
+        let web = attributes(&records, "web");
+        assert_eq!(web["image_id"], json!("ami-0abcdef1234567890"));
+        assert_eq!(
+            web["image_name"],
+            json!("al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64")
+        );
+        // An AMI DescribeImages does not describe: an error on those attributes only.
+        let replay = ec2_replay(vec![instances], |request| {
+            (param(request, "Action") == Some("DescribeImages")).then(|| {
+                (
+                    200,
+                    r#"<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><imagesSet/></DescribeImagesResponse>"#.to_string(),
+                )
+            })
+        });
+        let records = observe_yaml(
+            &replay,
+            "  - kind: ec2_instance\n    id: web\n    expect: { image_name: x }\n",
+        )
+        .await;
+        match observation(&records, "web") {
+            Observation::Present { attributes, errors } => {
+                assert!(errors["image_name"].contains("deregistered"), "{errors:?}");
+                assert_eq!(attributes["image_id"], json!("ami-0abcdef1234567890"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[tokio::test]
     async fn describe_instances_reads_every_page_of_reservations() {
         let profile = "arn:aws:iam::123456789012:instance-profile/web";

@@ -632,3 +632,67 @@ resources:
         Status::Pass
     );
 }
+
+/// An instance's AMI, named by DescribeImages (one call for every instance that checks it):
+/// pass with moto's name for it, fail with the actual value, an error naming the action when
+/// refused.
+#[test]
+fn the_ami_of_an_instance_is_named() {
+    let (moto, _w) = start();
+    let (id, name) = rt()
+        .block_on(async {
+            let ec2 =
+                aws_sdk_ec2::Client::new(&crate::support::seed::emulator_config(&moto.endpoint));
+            let out = ec2.describe_instances().send().await?;
+            let image = out
+                .reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .find_map(|i| i.image_id())
+                .ok_or("no instance")?
+                .to_string();
+            let described = ec2.describe_images().image_ids(&image).send().await?;
+            let name = described
+                .images()
+                .first()
+                .and_then(|i| i.name())
+                .ok_or("no AMI name")?
+                .to_string();
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((image, name))
+        })
+        .expect("the seeded AMI");
+    let spec = format!(
+        "version: 1\nenvironment: test\nresources:\n\
+         \x20 - kind: ec2_instance\n    id: dorami-bastion\n    expect: {{ image_id: {id}, image_name: \"{name}\" }}\n\
+         \x20 - kind: ec2_instance\n    id: dorami-worker\n    expect: {{ image_name: \"{name}\" }}\n"
+    );
+    let (_, report, calls) = observe(&moto.endpoint, &spec);
+    assert_eq!(not_passing(&report), []);
+    assert_eq!(calls.get("EC2:DescribeImages"), Some(&1));
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        "version: 1\nenvironment: test\nresources:\n  - kind: ec2_instance\n    id: dorami-bastion\n    expect: { image_name: { matches: '^al2023-' } }\n",
+    );
+    assert_eq!(assert_only_expectations_fail(&report), 1);
+    assert_eq!(
+        check(&report, "ec2_instance/dorami-bastion/image_name").actual,
+        serde_json::json!(name)
+    );
+    let guard = proxy::start(moto.port, |request| {
+        request
+            .contains("Action=DescribeImages")
+            .then(|| Answer::query_error(403, "UnauthorizedOperation"))
+    });
+    let (_, report, _) = observe(&guard.endpoint, &spec);
+    let denied = check(&report, "ec2_instance/dorami-bastion/image_name");
+    assert_eq!(denied.status, Status::Error);
+    assert!(
+        denied.message.contains("ec2:DescribeImages"),
+        "{}",
+        denied.message
+    );
+    assert_eq!(
+        check(&report, "ec2_instance/dorami-bastion/image_id").status,
+        Status::Pass
+    );
+}

@@ -1088,6 +1088,9 @@ pub static KINDS: &[Kind] = &[
             "iam_instance_profile": String, "ec2:DescribeInstances", "Instance profile ARN, null when none.";
             "imdsv2_required": Bool, "ec2:DescribeInstances", "Whether IMDSv2 is required (`HttpTokens` = `required`).";
             "subnet_id": String, "ec2:DescribeInstances", "The subnet it runs in.";
+            "image_id": String, "ec2:DescribeInstances", "The AMI it was launched from.";
+            "image_name": String, "ec2:DescribeImages", "That AMI's name, e.g. `al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64` (\"Amazon Linux 2023\": match it with `matches: '^al2023-'`). One DescribeImages for every instance that checks it; an AMI no longer described (deregistered, not shared) is an error.";
+            "image_description": String, "ec2:DescribeImages", "That AMI's description.";
             "tags": StringMap, "ec2:DescribeInstances", "Instance tags.";
         },
     },

@@ -248,6 +248,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("ec2:DescribeSubnets", "EC2", "DescribeSubnets"),
     op("ec2:DescribeRouteTables", "EC2", "DescribeRouteTables"),
     op("ec2:DescribeNetworkAcls", "EC2", "DescribeNetworkAcls"),
+    op("ec2:DescribeImages", "EC2", "DescribeImages"),
     op(
         "ec2:DescribeLaunchTemplateVersions",
         "EC2",
