@@ -15,7 +15,10 @@ use aws_smithy_types::date_time::Format;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, by_id, collect_pages, describe_error, error_code, of_kind, tags_json};
+use super::{
+    all_errors, by_id, collect_pages, describe_error, error_code, of_kind, policy_summary,
+    tags_json,
+};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -655,14 +658,6 @@ fn one_or_many(v: &Value) -> Vec<&Value> {
     }
 }
 
-/// A scalar as text (condition values may be booleans or numbers).
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// The `Allow` statements of a policy document.
 fn allow_statements(doc: &Value) -> Result<Vec<&serde_json::Map<String, Value>>, String> {
     let statements = doc
@@ -690,32 +685,12 @@ pub fn trust_policy(document: &str) -> Result<Trust, String> {
     let doc = parse_document(document)?;
     let mut trust = Trust::default();
     for statement in allow_statements(&doc)? {
-        match statement.get("Principal") {
-            Some(Value::Object(map)) => {
-                for values in map.values() {
-                    trust
-                        .principals
-                        .extend(one_or_many(values).into_iter().map(text));
-                }
-            }
-            Some(other) => trust
-                .principals
-                .extend(one_or_many(other).into_iter().map(text)),
-            None => {}
+        // Read as every resource policy is (policy_summary), secret-looking values redacted.
+        if let Some(p) = statement.get("Principal") {
+            trust.principals.extend(policy_summary::principals(p));
         }
-        if let Some(Value::Object(operators)) = statement.get("Condition") {
-            for (operator, keys) in operators {
-                let Some(keys) = keys.as_object() else {
-                    continue;
-                };
-                for (key, values) in keys {
-                    for value in one_or_many(values) {
-                        trust
-                            .conditions
-                            .insert(format!("{operator} {key}={}", text(value)));
-                    }
-                }
-            }
+        if let Some(c) = statement.get("Condition") {
+            trust.conditions.extend(policy_summary::conditions(c));
         }
     }
     Ok(trust)

@@ -477,6 +477,36 @@ pub fn by_id<T>(
         .collect()
 }
 
+/// Which records of a kind need a per-resource call for `action`: those of the named resources
+/// whose checks read from it, and every record of a selection whose checks do.
+pub(crate) struct Wanting {
+    all: bool,
+    ids: std::collections::HashSet<String>,
+}
+
+impl Wanting {
+    pub(crate) fn of(resources: &[&Resource], kind: &str, action: &str) -> Wanting {
+        let wanting: Vec<&&Resource> = resources
+            .iter()
+            .filter(|r| r.kind.name == kind && crate::plan::operations_for(r).contains(action))
+            .collect();
+        Wanting {
+            all: wanting.iter().any(|r| r.selector.is_some()),
+            ids: wanting.iter().map(|r| r.id.clone()).collect(),
+        }
+    }
+
+    /// Whether no record needs the call.
+    pub(crate) fn none(&self) -> bool {
+        !self.all && self.ids.is_empty()
+    }
+
+    /// Whether the record with this id needs the call.
+    pub(crate) fn wants(&self, id: &str) -> bool {
+        self.all || self.ids.contains(id)
+    }
+}
+
 /// The resources of one kind.
 pub fn of_kind<'a>(resources: &[&'a Resource], kind: &str) -> Vec<&'a Resource> {
     resources

@@ -29,7 +29,9 @@ use serde_json::{json, Value};
 
 use futures::stream::{self, StreamExt};
 
-use super::{all_errors, by_id, collect_pages, describe_error, from_listing, listed_kind, of_kind};
+use super::{
+    all_errors, by_id, collect_pages, describe_error, from_listing, listed_kind, of_kind, Wanting,
+};
 use crate::aws::Connection;
 use crate::catalog::id::{parse_metric, MetricId};
 use crate::plan::operations_for;
@@ -60,16 +62,18 @@ pub async fn observe_logs(conn: &Connection, resources: &[&Resource]) -> Vec<Res
         log_group_attributes,
     )
     .await;
-    let wants = resources
-        .iter()
-        .any(|r| r.kind.name == "log_group" && operations_for(r).contains(LOG_STREAMS));
-    if wants {
-        let client = &client;
+    // Per group, only for the groups whose checks read it.
+    let wanting = Wanting::of(resources, "log_group", LOG_STREAMS);
+    if !wanting.none() {
+        let (client, wanting) = (&client, &wanting);
         let now_ms = aws_smithy_types::DateTime::from(std::time::SystemTime::now())
             .to_millis()
             .unwrap_or(0);
         stream::iter(records.iter_mut())
             .for_each_concurrent(conn.max_concurrency, |r| async move {
+                if !wanting.wants(&r.id) {
+                    return;
+                }
                 let Observation::Present { attributes, errors } = &mut r.observation else {
                     return;
                 };
@@ -1170,7 +1174,7 @@ mod tests {
             .to_millis()
             .expect("now");
         let groups = r#"{"logGroups":[{"logGroupName":"/ecs/api","retentionInDays":30},
-            {"logGroupName":"/ecs/quiet"},{"logGroupName":"/ecs/locked"}]}"#;
+            {"logGroupName":"/ecs/quiet"},{"logGroupName":"/ecs/locked"},{"logGroupName":"/ecs/unchecked"}]}"#;
         let streams = format!(
             r#"{{"logStreams":[{{"logStreamName":"ecs/api/0a1b2c","creationTime":{c},"firstEventTimestamp":{c},
               "lastEventTimestamp":{last},"lastIngestionTime":{last},"uploadSequenceToken":"4961","arn":"arn:aws:logs:ap-northeast-2:123456789012:log-group:/ecs/api:log-stream:ecs/api/0a1b2c","storedBytes":0}}],
@@ -1194,15 +1198,18 @@ mod tests {
         });
         let spec = spec_of(
             "  - kind: log_group\n    id: /ecs/api\n    expect: { last_event_age_minutes: { at_most: 60 } }\n\
-             \x20 - kind: log_group\n    id: /ecs/quiet\n\
-             \x20 - kind: log_group\n    id: /ecs/locked\n\
-             \x20 - kind: log_group\n    id: /ecs/gone\n",
+             \x20 - kind: log_group\n    id: /ecs/quiet\n    expect: { last_event_age_minutes: null }\n\
+             \x20 - kind: log_group\n    id: /ecs/locked\n    expect: { last_event_age_minutes: null }\n\
+             \x20 - kind: log_group\n    id: /ecs/gone\n    expect: { last_event_age_minutes: null }\n\
+             \x20 - kind: log_group\n    id: /ecs/unchecked\n    expect: { retention_in_days: null }\n",
         );
         let resources: Vec<&Resource> = spec.resources.iter().collect();
         let records = observe_logs(&replay.connection(), &resources).await;
         let requests = replay.requests();
-        // The list, then one DescribeLogStreams per group that exists.
+        // The list, then one DescribeLogStreams per group that exists and checks it (not
+        // `/ecs/unchecked`, not `/ecs/gone`).
         assert_eq!(requests.len(), 4, "{requests:#?}");
+        assert!(!requests.iter().any(|r| r.contains("/ecs/unchecked")));
         let streams: Vec<&String> = requests
             .iter()
             .filter(|r| r.contains("logGroupName"))

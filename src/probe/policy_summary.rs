@@ -19,7 +19,7 @@ fn strings(v: &Value) -> Vec<String> {
 
 /// Every principal of a `Principal` (or `NotPrincipal`) value: `*`, ARNs, service names,
 /// federated providers, sorted.
-fn principals(v: &Value) -> Vec<String> {
+pub fn principals(v: &Value) -> Vec<String> {
     let mut out = match v {
         Value::Object(by_type) => by_type.values().flat_map(strings).collect(),
         other => strings(other),
@@ -29,33 +29,49 @@ fn principals(v: &Value) -> Vec<String> {
     out
 }
 
-/// Conditions as `Operator key=value[,value]`, sorted (a policy's condition values are ARNs,
-/// account ids, VPC endpoints and flags, not credentials).
-fn conditions(v: &Value) -> Vec<String> {
+/// Condition keys whose values are shared secrets in practice: a bucket that only CloudFront
+/// may read is often guarded by a `Referer` (or `User-Agent`) the distribution sends.
+const SECRET_KEYS: [&str; 2] = ["aws:referer", "aws:useragent"];
+
+/// A `Condition` block as `Operator key=value`, one per value, sorted. Values are ARNs, account
+/// ids, VPC endpoints and flags, except the header values of [`SECRET_KEYS`], which are
+/// replaced by a marker with a short hash (two different secrets stay apart); any other value
+/// goes through [`crate::redact::text`].
+pub fn conditions(v: &Value) -> Vec<String> {
     let mut out = Vec::new();
     if let Value::Object(ops) = v {
         for (op, keys) in ops {
-            if let Value::Object(keys) = keys {
-                for (key, values) in keys {
-                    let values = match values {
-                        Value::Bool(b) => vec![b.to_string()],
-                        Value::Number(n) => vec![n.to_string()],
-                        Value::Array(items) => items
-                            .iter()
-                            .map(|i| match i {
-                                Value::String(s) => s.clone(),
-                                other => other.to_string(),
-                            })
-                            .collect(),
-                        other => strings(other),
+            let Value::Object(keys) = keys else { continue };
+            for (key, values) in keys {
+                let values: Vec<String> = match values {
+                    Value::Array(items) => items.iter().map(scalar).collect(),
+                    other => vec![scalar(other)],
+                };
+                for value in values {
+                    let shown = if SECRET_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+                        format!(
+                            "{}{}>",
+                            crate::redact::MARKER,
+                            crate::redact::short_hash(&value)
+                        )
+                    } else {
+                        crate::redact::text(&value)
                     };
-                    out.push(format!("{op} {key}={}", values.join(",")));
+                    out.push(format!("{op} {key}={shown}"));
                 }
             }
         }
     }
     out.sort();
     out
+}
+
+/// A condition value as text (booleans and numbers as written).
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// The statements of a policy document, each as `sid`, `effect`, `principals`, `actions`,
@@ -179,6 +195,25 @@ mod tests {
         )
         .expect("policy");
         assert!(allows_everyone(&aws_star));
+        // A shared-secret Referer never reaches a record; values are one per entry.
+        let referer = statements(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*",
+               "Condition":{"StringLike":{"aws:Referer":["cf-secret-0a9b8c7d6e","other-secret-1f2e"]},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#,
+        )
+        .expect("policy");
+        let text = serde_json::to_string(&referer).expect("json");
+        assert!(
+            !text.contains("cf-secret") && !text.contains("other-secret"),
+            "{text}"
+        );
+        let conditions = referer[0]["conditions"].as_array().expect("conditions");
+        assert_eq!(conditions.len(), 3, "{conditions:?}");
+        assert!(conditions.contains(&json!("IpAddress aws:SourceIp=10.0.0.0/8")));
+        assert!(conditions.iter().all(|c| !c
+            .as_str()
+            .is_some_and(|c| c.starts_with("StringLike"))
+            || c.as_str()
+                .is_some_and(|c| c.contains(crate::redact::MARKER))));
         assert!(statements("not json").is_err());
         assert!(statements("[1]").is_err());
         assert!(statements(r#"{"Statement":"x"}"#).is_err());

@@ -172,7 +172,8 @@ pub fn health_check_attributes(h: &HealthCheck) -> BTreeMap<String, Value> {
         ),
         (
             "search_string".into(),
-            json!(c.and_then(|c| c.search_string())),
+            // Free text the page must contain: a token-looking one is redacted.
+            json!(c.and_then(|c| c.search_string()).map(crate::redact::text)),
         ),
         (
             "request_interval".into(),

@@ -9,9 +9,8 @@ use serde_json::{json, Value};
 
 use futures::stream::{self, StreamExt};
 
-use super::{collect_pages, describe_error, listed_kind, policy_summary, tags_json};
+use super::{collect_pages, describe_error, listed_kind, policy_summary, tags_json, Wanting};
 use crate::aws::Connection;
-use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
@@ -31,21 +30,18 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     for r in &mut records {
         interval_unknown_on_a_schedule(&mut r.observation);
     }
-    let wants = |action: &str| {
-        resources
-            .iter()
-            .any(|r| r.kind.name == "secret" && operations_for(r).contains(action))
-    };
-    let (policy, versions) = (wants(GET_RESOURCE_POLICY), wants(LIST_VERSIONS));
-    if policy || versions {
-        let client = &client;
+    // Per secret, only for the secrets whose checks read the call.
+    let policy = Wanting::of(resources, "secret", GET_RESOURCE_POLICY);
+    let versions = Wanting::of(resources, "secret", LIST_VERSIONS);
+    if !policy.none() || !versions.none() {
+        let (client, policy, versions) = (&client, &policy, &versions);
         let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs();
         stream::iter(records.iter_mut())
             .for_each_concurrent(conn.max_concurrency, |r| async move {
                 let Observation::Present { attributes, errors } = &mut r.observation else {
                     return;
                 };
-                if policy {
+                if policy.wants(&r.id) {
                     match resource_policy(client, &r.id).await {
                         Ok(values) => attributes.extend(values),
                         Err(e) => {
@@ -55,7 +51,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
                         }
                     }
                 }
-                if versions {
+                if versions.wants(&r.id) {
                     match current_version_age(client, &r.id, now).await {
                         Ok(days) => {
                             attributes.insert(VERSION_ATTRIBUTE.into(), json!(days));
@@ -466,7 +462,9 @@ mod tests {
             {{"ARN":"{ARN}:app/db-a1b2c3","Name":"app/db","LastChangedDate":1767225600.0,
               "SecretVersionsToStages":{{"v2":["AWSCURRENT"],"v1":["AWSPREVIOUS"]}}}},
             {{"ARN":"{ARN}:app/shared-d4e5f6","Name":"app/shared","LastChangedDate":1767225600.0,
-              "SecretVersionsToStages":{{"v9":["AWSPENDING"]}}}}]}}"#
+              "SecretVersionsToStages":{{"v9":["AWSPENDING"]}}}},
+            {{"ARN":"{ARN}:app/plain-g7h8i9","Name":"app/plain","LastChangedDate":1767225600.0,
+              "SecretVersionsToStages":{{"v1":["AWSCURRENT"]}}}}]}}"#
         );
         let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/api-task"},"Action":"secretsmanager:GetSecretValue","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"secretsmanager:DeleteSecret","Resource":"*"}]}"#;
         let db_versions = format!(
@@ -504,7 +502,8 @@ mod tests {
             "version: 1\nenvironment: t\nresources:\n\
              - kind: secret\n  id: app/db\n  expect: { resource_policy_public: false, current_version_age_days: { at_most: 30 } }\n\
              - kind: secret\n  id: app/shared\n  expect: { resource_policy: false, current_version_age_days: { at_most: 30 } }\n\
-             - kind: secret\n  id: app/missing\n  expect: { resource_policy: false }\n",
+             - kind: secret\n  id: app/missing\n  expect: { resource_policy: false }\n\
+             - kind: secret\n  id: app/plain\n  expect: { has_current_version: true }\n",
         )
         .expect("spec");
         let resources: Vec<&Resource> = spec.resources.iter().collect();
@@ -518,6 +517,8 @@ mod tests {
             "{requests:#?}"
         );
         assert!(!requests.iter().any(|r| r.contains("app/missing")));
+        // `app/plain` checks only what the list says: no call of its own.
+        assert!(!requests.iter().any(|r| r.contains("app/plain")));
         let Observation::Present { attributes, errors } = &records[0].observation else {
             panic!("{:?}", records[0]);
         };

@@ -538,7 +538,7 @@ pub static KINDS: &[Kind] = &[
             "website_index_document": String, "s3:GetBucketWebsite", "Website index document suffix, e.g. `index.html`.";
             "website_error_document": String, "s3:GetBucketWebsite", "Website error document key.";
             "policy_requires_tls": Bool, "s3:GetBucketPolicy", "The bucket policy denies requests without TLS (`aws:SecureTransport` false); false without a policy.";
-            "policy_statements": ObjectList, "s3:GetBucketPolicy", "The bucket policy's statements: `sid`, `effect`, `principals` (`*`, ARNs, service names), `actions`, `resources`, `conditions` (`Operator key=value`); a `Not…` element's entries start with `!`. Empty without a policy.";
+            "policy_statements": ObjectList, "s3:GetBucketPolicy", "The bucket policy's statements: `sid`, `effect`, `principals` (`*`, ARNs, service names), `actions`, `resources`, `conditions` (`Operator key=value`, one per value; the `aws:Referer` and `aws:UserAgent` values buckets use as a shared secret with CloudFront are replaced by a hash marker); a `Not…` element's entries start with `!`. Empty without a policy.";
             "policy_is_public": Bool, "s3:GetBucketPolicyStatus", "Whether S3 itself judges the bucket policy public (GetBucketPolicyStatus `IsPublic`); false without a policy.";
             "access_logging": Bool, "s3:GetBucketLogging", "Whether server access logging is on.";
             "access_log_target": String, "s3:GetBucketLogging", "Where access logs go, `bucket/prefix`; null when logging is off.";
