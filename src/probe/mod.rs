@@ -17,6 +17,8 @@ mod account;
 mod acm;
 mod audit;
 mod autoscaling;
+mod backup;
+mod budgets;
 mod cloudfront;
 pub mod discover;
 mod ec2;
@@ -34,6 +36,7 @@ pub(crate) mod replay;
 mod route53;
 mod s3;
 mod secretsmanager;
+mod ses;
 mod wafv2;
 
 // The connection layer's, re-exported for the probes (and their users) that always named them
@@ -333,6 +336,9 @@ enum AwsService {
     CloudTrail,
     Config,
     GuardDuty,
+    Backup,
+    Ses,
+    Budgets,
 }
 
 impl AwsService {
@@ -360,6 +366,9 @@ impl AwsService {
             "cloudtrail" => AwsService::CloudTrail,
             "config" => AwsService::Config,
             "guardduty" => AwsService::GuardDuty,
+            "backup" => AwsService::Backup,
+            "ses" => AwsService::Ses,
+            "budgets" => AwsService::Budgets,
             _ => return None,
         })
     }
@@ -404,6 +413,9 @@ async fn observe_service(
         AwsService::CloudTrail => audit::observe_trails(conn, &live).await,
         AwsService::Config => audit::observe_recorders(conn, &live).await,
         AwsService::GuardDuty => audit::observe_detectors(conn, &live).await,
+        AwsService::Backup => backup::observe(conn, &live).await,
+        AwsService::Ses => ses::observe(conn, &live).await,
+        AwsService::Budgets => budgets::observe(conn, &live).await,
     }
 }
 

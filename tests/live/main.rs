@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod backup_mail;
 mod cloudwatch;
 mod concurrency;
 mod data;

@@ -10,6 +10,7 @@ pub mod moto;
 pub mod proxy;
 pub mod s3_regions;
 pub mod seed;
+pub mod seed_backup_mail;
 pub mod seed_dns;
 pub mod seed_ec2;
 pub mod seed_ecs;

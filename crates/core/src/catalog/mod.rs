@@ -996,6 +996,132 @@ pub static KINDS: &[Kind] = &[
         },
     },
     Kind {
+        name: "backup_plan",
+        service: "backup",
+        description: "An AWS Backup plan and its rules (what is backed up, when, for how long, and copied where; which resources a plan protects, and their latest backup, are `backup_protected_resource`s).",
+        identifier: "Backup plan name",
+        list_operation: "backup:ListBackupPlans",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "last_execution_age_hours": Integer, "backup:ListBackupPlans", "Whole hours since the plan last ran; null when it never has.", volatile;
+            "rules": ObjectList, "backup:GetBackupPlan", "Rules by name: `name`, `schedule` (cron or rate expression), `timezone`, `target_vault`, `start_window_minutes`, `completion_window_minutes`, `delete_after_days` (null: kept until deleted), `cold_storage_after_days`, `continuous` (point-in-time recovery), `copy_to` (destination vault ARNs). One GetBackupPlan per named plan, only when a rule attribute is checked.";
+            "rule_names": StringList, "backup:GetBackupPlan", "Rule names, sorted.";
+            "schedules": StringList, "backup:GetBackupPlan", "The rules' schedule expressions, sorted and distinct.";
+            "min_retention_days": Integer, "backup:GetBackupPlan", "The shortest `delete_after_days` of its rules (\"backups kept 30 days\": `at_least: 30`); null when no rule deletes its backups.";
+            "continuous_backup": Bool, "backup:GetBackupPlan", "Whether a rule takes continuous backups (point-in-time recovery).";
+            "copy_destinations": StringList, "backup:GetBackupPlan", "Vault ARNs its rules copy backups to (another region or account), sorted and distinct.";
+        },
+    },
+    Kind {
+        name: "backup_vault",
+        service: "backup",
+        description: "An AWS Backup vault.",
+        identifier: "Backup vault name",
+        list_operation: "backup:ListBackupVaults",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "recovery_points": Integer, "backup:ListBackupVaults", "Recovery points stored in it now.", volatile;
+            "locked": Bool, "backup:ListBackupVaults", "Whether AWS Backup Vault Lock protects it (recovery points cannot be deleted early).";
+            "min_retention_days": Integer, "backup:ListBackupVaults", "The lock's minimum retention in days; null without a lock.";
+            "max_retention_days": Integer, "backup:ListBackupVaults", "The lock's maximum retention in days; null without a lock or a maximum.";
+            "encryption_key_arn": String, "backup:ListBackupVaults", "KMS key encrypting its backups.";
+            "vault_type": String, "backup:ListBackupVaults", "`BACKUP_VAULT`, `LOGICALLY_AIR_GAPPED_BACKUP_VAULT` or `RESTORE_ACCESS_BACKUP_VAULT`.";
+        },
+    },
+    Kind {
+        name: "backup_protected_resource",
+        service: "backup",
+        description: "A resource AWS Backup has backed up (a database, volume, file system, bucket, ...), with its latest recovery point: \"a backup taken in the last 24 hours\". A resource never backed up is `missing`. moto does not implement ListProtectedResources (tested by replay).",
+        identifier: "The resource's ARN, or its name (a name two protected resources share is an error naming their ARNs)",
+        list_operation: "backup:ListProtectedResources",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "resource_arn": String, "backup:ListProtectedResources", "The resource's ARN.";
+            "resource_type": String, "backup:ListProtectedResources", "AWS Backup's resource type, e.g. `RDS`, `Aurora`, `EBS`, `S3`, `DynamoDB`.";
+            "last_backup": String, "backup:ListProtectedResources", "When its latest recovery point was created (RFC 3339).", volatile;
+            "last_backup_age_hours": Integer, "backup:ListProtectedResources", "Whole hours since then (\"backed up daily\": `at_most: 24`).", volatile;
+            "last_backup_vault": String, "backup:ListProtectedResources", "Name of the vault holding that recovery point.";
+        },
+    },
+    Kind {
+        name: "ses_identity",
+        service: "ses",
+        description: "An Amazon SES (v2) sending identity: a domain or an email address. moto verifies every identity at once, and reports DKIM signing only for identities created with their own DKIM keys (real SES starts Easy DKIM as `PENDING`): the pending states are tested by replay.",
+        identifier: "The domain (case-insensitive) or email address",
+        list_operation: "ses:ListEmailIdentities",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "identity_type": String, "ses:ListEmailIdentities", "`DOMAIN`, `EMAIL_ADDRESS` or `MANAGED_DOMAIN`.";
+            "verified": Bool, "ses:ListEmailIdentities", "Whether SES verified it (`VerificationStatus` = `SUCCESS`).";
+            "verification_status": String, "ses:ListEmailIdentities", "`PENDING`, `SUCCESS`, `FAILED`, `TEMPORARY_FAILURE` or `NOT_STARTED`.";
+            "sending_enabled": Bool, "ses:ListEmailIdentities", "Whether mail can be sent from it.";
+            "dkim_signing_enabled": Bool, "ses:GetEmailIdentity", "Whether outgoing mail is DKIM-signed. One GetEmailIdentity per named identity, only when one of these is checked.";
+            "dkim_status": String, "ses:GetEmailIdentity", "DKIM status: `SUCCESS` once the DNS records are found, `PENDING`, `FAILED`, `TEMPORARY_FAILURE` or `NOT_STARTED`.";
+            "dkim_origin": String, "ses:GetEmailIdentity", "Where its DKIM keys come from: `AWS_SES` (Easy DKIM), `EXTERNAL` (BYODKIM) or a `AWS_SES_*` regional key.";
+            "mail_from_domain": String, "ses:GetEmailIdentity", "Custom MAIL FROM domain (for SPF alignment); null when none.";
+            "mail_from_status": String, "ses:GetEmailIdentity", "That domain's status: `SUCCESS`, `PENDING`, `FAILED` or `TEMPORARY_FAILURE`; null when none.";
+            "configuration_set": String, "ses:GetEmailIdentity", "Default configuration set; null when none.";
+        },
+    },
+    Kind {
+        name: "ses_account",
+        service: "ses",
+        description: "The region's Amazon SES account: out of the sandbox, sending enabled, and in good standing. moto does not implement GetAccount (tested by replay).",
+        identifier: "The literal `current`",
+        list_operation: "ses:GetAccount",
+        provider: Provider::Aws,
+        id_format: IdFormat::Current,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "production_access": Bool, "ses:GetAccount", "Whether the account is out of the SES sandbox (may send to any address).";
+            "sending_enabled": Bool, "ses:GetAccount", "Whether the account may send email now.";
+            "enforcement_status": String, "ses:GetAccount", "`HEALTHY`, `PROBATION` or `SHUTDOWN`.";
+            "max_24_hour_send": Number, "ses:GetAccount", "Messages it may send in 24 hours.";
+            "max_send_rate": Number, "ses:GetAccount", "Messages it may send per second.";
+            "sent_last_24_hours": Number, "ses:GetAccount", "Messages sent in the last 24 hours.", volatile;
+        },
+    },
+    Kind {
+        name: "budget",
+        service: "budgets",
+        description: "An AWS Budgets budget of the credentials' account (global), with its threshold notifications. The IAM action for every Budgets read is `budgets:ViewBudget`.",
+        identifier: "Budget name",
+        list_operation: "budgets:ViewBudget",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "budget_type": String, "budgets:ViewBudget", "`COST`, `USAGE`, `RI_UTILIZATION`, `RI_COVERAGE`, `SAVINGS_PLANS_UTILIZATION` or `SAVINGS_PLANS_COVERAGE`.";
+            "time_unit": String, "budgets:ViewBudget", "`DAILY`, `MONTHLY`, `QUARTERLY` or `ANNUALLY`.";
+            "limit_amount": Number, "budgets:ViewBudget", "The budgeted amount; null for a budget without a fixed limit (planned or auto-adjusting amounts are not read).";
+            "limit_unit": String, "budgets:ViewBudget", "Its unit, e.g. `USD` or `GB`.";
+            "actual_spend": Number, "budgets:ViewBudget", "Spent so far in the period, in `limit_unit`.", volatile;
+            "forecasted_spend": Number, "budgets:ViewBudget", "Forecast for the period.", volatile;
+            "notifications": ObjectList, "budgets:ViewBudget", "Threshold notifications: `type` (`ACTUAL`/`FORECASTED`), `comparison` (`GREATER_THAN`, ...), `threshold`, `threshold_type` (`PERCENTAGE`/`ABSOLUTE_VALUE`), `state` (`OK`/`ALARM`); sorted by type and threshold. Read with one DescribeNotificationsForBudget per named budget, only when a notification attribute is checked (subscribers' addresses are never read).";
+            "notification_count": Integer, "budgets:ViewBudget", "How many notifications it has (\"an alert before the bill\": `at_least: 1`).";
+        },
+    },
+    Kind {
         name: "vpc",
         service: "ec2",
         description: "A VPC. Its NAT gateways, internet gateway, S3 gateway endpoint, flow logs and subnet tiers are attributes here (one shared list each, made only when checked) rather than kinds of their own.",
@@ -1242,7 +1368,8 @@ mod tests {
                 assert!(
                     ["Describe", "List", "Get"]
                         .iter()
-                        .any(|p| action.starts_with(p)),
+                        .any(|p| action.starts_with(p))
+                        || operations::READ_ONLY_ACTIONS.contains(&op),
                     "{op} is not a Describe/List/Get action"
                 );
             }

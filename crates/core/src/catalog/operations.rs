@@ -243,6 +243,24 @@ pub static OPERATIONS: &[Operation] = &[
     ),
     op("guardduty:ListDetectors", "GuardDuty", "ListDetectors"),
     op("guardduty:GetDetector", "GuardDuty", "GetDetector"),
+    op("backup:ListBackupPlans", "Backup", "ListBackupPlans"),
+    op("backup:GetBackupPlan", "Backup", "GetBackupPlan"),
+    op("backup:ListBackupVaults", "Backup", "ListBackupVaults"),
+    op(
+        "backup:ListProtectedResources",
+        "Backup",
+        "ListProtectedResources",
+    ),
+    op("ses:ListEmailIdentities", "SESv2", "ListEmailIdentities"),
+    op("ses:GetEmailIdentity", "SESv2", "GetEmailIdentity"),
+    op("ses:GetAccount", "SESv2", "GetAccount"),
+    // One IAM action for every Budgets read ([`READ_ONLY_ACTIONS`]).
+    op("budgets:ViewBudget", "Budgets", "DescribeBudgets"),
+    op(
+        "budgets:ViewBudget",
+        "Budgets",
+        "DescribeNotificationsForBudget",
+    ),
     op("ec2:DescribeVpcs", "EC2", "DescribeVpcs"),
     op("ec2:DescribeVpcAttribute", "EC2", "DescribeVpcAttribute"),
     op("ec2:DescribeSubnets", "EC2", "DescribeSubnets"),
@@ -272,6 +290,10 @@ pub static OPERATIONS: &[Operation] = &[
     op("ecs:ListClusters", "ECS", "ListClusters"),
     op("ecs:ListServices", "ECS", "ListServices"),
 ];
+
+/// Read-only IAM actions whose names do not start with Describe, List or Get: AWS Budgets
+/// authorizes DescribeBudgets and DescribeNotificationsForBudget with `budgets:ViewBudget`.
+pub static READ_ONLY_ACTIONS: &[&str] = &["budgets:ViewBudget"];
 
 /// Operations only `infra-verify init --from-account` calls: no check of a spec needs them (a spec
 /// names its ECS clusters and services), but nothing else enumerates ECS clusters, or the
