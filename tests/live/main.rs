@@ -28,6 +28,7 @@ mod s3_regions;
 mod security;
 mod select;
 mod several;
+mod ssm_domains;
 mod terminal;
 mod ticketing;
 

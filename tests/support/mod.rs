@@ -11,6 +11,7 @@ pub mod proxy;
 pub mod s3_regions;
 pub mod seed;
 pub mod seed_dns;
+pub mod seed_domains;
 pub mod seed_ec2;
 pub mod seed_ecs;
 pub mod seed_edge;
