@@ -1099,7 +1099,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "ec2_instance",
         service: "ec2",
-        description: "An EC2 instance (terminated instances do not exist).",
+        description: "An EC2 instance (terminated instances do not exist). moto does not implement Systems Manager's DescribeInstanceInformation or ListInventoryEntries (the `ssm_*` attributes and `installed_applications` are tested by replay, and live through a proxy answering as AWS).",
         identifier: "Instance id, or its `Name` tag (a name two live instances carry is an error)",
         list_operation: "ec2:DescribeInstances",
         provider: Provider::Aws,
