@@ -15,8 +15,9 @@
 //!
 //! Some responses the probes do read carry values that are often secrets although the API does
 //! not call them so: ECS container environment variables (`DescribeTaskDefinition`), CloudFront
-//! origin custom header values (a shared secret between CloudFront and the origin), and the query
-//! strings of SNS HTTP(S) subscription endpoints (webhook tokens). Those values are replaced by
+//! origin custom header values (a shared secret between CloudFront and the origin), the query
+//! strings of SNS HTTP(S) subscription endpoints (webhook tokens), and a registered domain's
+//! contacts (`GetDomainDetail`: personal data). Those values are replaced by
 //! `REDACTED` before the body is kept ([`redact`]); the response record lists what was redacted,
 //! and its hash and length are those of the body as kept.
 
@@ -127,6 +128,7 @@ pub fn redact(operation: &str, body: &str) -> (String, Vec<String>) {
             "OriginCustomHeaders.Items[].HeaderValue",
         ),
         "ListSubscriptions" | "ListSubscriptionsByTopic" => redact_endpoints(body),
+        "GetDomainDetail" => redact_domain_contacts(body),
         _ => (body.to_string(), Vec::new()),
     }
 }
@@ -193,6 +195,36 @@ fn redact_xml(body: &str, pattern: &regex::Regex, what: &str) -> (String, Vec<St
         }
     });
     (kept.into_owned(), vec![format!("{what}: {n}")])
+}
+
+/// A registered domain's contacts (Route 53 Domains): names, addresses, e-mail addresses and
+/// phone numbers are personal data, replaced whole; the rest of the domain's detail stays.
+fn redact_domain_contacts(body: &str) -> (String, Vec<String>) {
+    const CONTACTS: [&str; 4] = [
+        "AdminContact",
+        "RegistrantContact",
+        "TechContact",
+        "BillingContact",
+    ];
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(body) else {
+        return (
+            format!("({REDACTED}: the body of GetDomainDetail was not JSON)"),
+            vec!["the whole body (not JSON)".into()],
+        );
+    };
+    let mut redacted = Vec::new();
+    if let Some(detail) = doc.as_object_mut() {
+        for contact in CONTACTS {
+            if let Some(v) = detail.get_mut(contact).filter(|v| !v.is_null()) {
+                *v = serde_json::Value::String(REDACTED.into());
+                redacted.push(contact.to_string());
+            }
+        }
+    }
+    if redacted.is_empty() {
+        return (body.to_string(), Vec::new());
+    }
+    (doc.to_string(), redacted)
 }
 
 /// Every container's environment values; the names stay (they say what is configured).
@@ -530,6 +562,19 @@ mod tests {
             what,
             ["Subscriptions[].Endpoint beyond scheme and host (URLs): 2"]
         );
+
+        let domain = r#"{"DomainName":"dorami.example","AdminContact":{"FirstName":"Ada","Email":"ada@dorami.example","PhoneNumber":"+82.212345678"},"RegistrantContact":{"FirstName":"Ada"},"TechContact":{"LastName":"Lee"},"BillingContact":null,"RegistrarName":"Amazon Registrar, Inc.","AdminPrivacy":true}"#;
+        let (kept, what) = redact("GetDomainDetail", domain);
+        for personal in ["Ada", "ada@", "+82", "Lee"] {
+            assert!(!kept.contains(personal), "{personal}: {kept}");
+        }
+        assert!(
+            kept.contains(r#""AdminContact":"REDACTED""#)
+                && kept.contains(r#""RegistrarName":"Amazon Registrar, Inc.""#)
+                && kept.contains(r#""AdminPrivacy":true"#),
+            "{kept}"
+        );
+        assert_eq!(what, ["AdminContact", "RegistrantContact", "TechContact"]);
 
         // Other operations, and bodies with nothing to redact, are kept byte for byte.
         let body = "<DescribeDBInstancesResponse><HeaderValue>x</HeaderValue></DescribeDBInstancesResponse>";

@@ -340,7 +340,7 @@ fn check_actions(resource: &Resource, check: &Check) -> BTreeSet<&'static str> {
 
 /// For every check of the report (in order), the raw files its value came from: the calls of
 /// the check's operation (catalog → IAM action → SDK operation, `plan::OPERATIONS`) in the
-/// resource's region; of those, the ones whose request names the resource, else the ones whose
+/// resource's region (any region for a global kind); of those, the ones whose request names the resource, else the ones whose
 /// response names it, else all of them (a list that does not name a resource is the evidence
 /// that it is absent). `http_endpoint` checks have none.
 pub fn check_links(spec: &Spec, report: &Report, names: &[(String, &RawCall)]) -> Vec<Vec<String>> {
@@ -363,10 +363,16 @@ pub fn check_links(spec: &Spec, report: &Report, names: &[(String, &RawCall)]) -
                         .map(|o| (o.sdk_service, o.sdk_operation))
                 })
                 .collect();
-            let region = resource
-                .region
-                .as_deref()
-                .or(report.source.region.as_deref());
+            // A global kind's calls go where its API lives (Route 53 Domains: us-east-1; a
+            // bucket: its own region), whatever the run's region: any region's may be its.
+            let region = if resource.kind.global {
+                None
+            } else {
+                resource
+                    .region
+                    .as_deref()
+                    .or(report.source.region.as_deref())
+            };
             let candidates: Vec<&(String, &RawCall)> = names
                 .iter()
                 .filter(|(_, c)| {

@@ -414,7 +414,7 @@ fn checks_link_to_the_calls_of_their_operation_that_name_their_resource() {
     use capture::{RawCall, RawRequest, RawResponse};
     let spec = crate::spec::from_str(
         Path::new("inline.yaml"),
-        "version: 1\nenvironment: staging\nresources:\n  - kind: s3_bucket\n    id: a\n    expect: { versioning: Enabled }\n  - kind: s3_bucket\n    id: b\n    exists: false\n  - kind: rds_instance\n    id: db\n    expect: { multi_az: false }\n",
+        "version: 1\nenvironment: staging\nresources:\n  - kind: s3_bucket\n    id: a\n    expect: { versioning: Enabled }\n  - kind: s3_bucket\n    id: b\n    exists: false\n  - kind: rds_instance\n    id: db\n    expect: { multi_az: false }\n  - kind: route53_domain\n    id: dorami.com\n    expect: { registrar: GANDI SAS }\n",
     )
     .expect("spec");
     let call = |op: &str, uri: &str, body: &str| RawCall {
@@ -464,6 +464,12 @@ fn checks_link_to_the_calls_of_their_operation_that_name_their_resource() {
             "/x",
             "<DBInstanceIdentifier>db</DBInstanceIdentifier>",
         ),
+        // Route 53 Domains answers in us-east-1 only, whatever the run's region.
+        RawCall {
+            service: "Route53Domains".into(),
+            region: Some("us-east-1".into()),
+            ..call("GetDomainDetail", "/", r#"{"DomainName":"dorami.com"}"#)
+        },
     ];
     let names = raw_names(&raw);
     let snap = Snapshot {
@@ -507,4 +513,7 @@ fn checks_link_to_the_calls_of_their_operation_that_name_their_resource() {
     assert_eq!(by_id["s3_bucket/b/exists"], &vec![list]);
     assert_eq!(by_id["rds_instance/db/multi_az"].len(), 1);
     assert!(by_id["rds_instance/db/multi_az"][0].ends_with("-RDS-DescribeDBInstances.json"));
+    assert_eq!(by_id["route53_domain/dorami.com/registrar"].len(), 1);
+    assert!(by_id["route53_domain/dorami.com/registrar"][0]
+        .ends_with("-Route53Domains-GetDomainDetail.json"));
 }

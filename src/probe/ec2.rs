@@ -212,9 +212,21 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
             })
             .map_err(|e| describe_error(IMAGES, &e))
     };
+    // What Systems Manager says of them, when checked (ssm.rs).
+    let ids: Vec<(&Resource, &str)> = instances
+        .iter()
+        .filter_map(|t| Some((t.resource, t.item.instance_id()?)))
+        .collect();
+    let ssm = super::ssm::Managed::read(conn, &ids).await;
     for t in instances {
         let mut attributes = instance_attributes(t.item);
         let mut errors = BTreeMap::new();
+        ssm.add(
+            t.resource,
+            t.item.instance_id(),
+            &mut attributes,
+            &mut errors,
+        );
         if wants(t.resource, IMAGES) {
             let found = match (&images, t.item.image_id()) {
                 (Err(e), _) => Err(e.clone()),

@@ -34,9 +34,11 @@ mod rds;
 #[cfg(test)]
 pub(crate) mod replay;
 mod route53;
+mod route53domains;
 mod s3;
 mod secretsmanager;
 mod ses;
+mod ssm;
 mod wafv2;
 
 // The connection layer's, re-exported for the probes (and their users) that always named them
@@ -329,6 +331,7 @@ enum AwsService {
     Sns,
     Acm,
     Route53,
+    Route53Domains,
     Wafv2,
     AutoScaling,
     ApplicationAutoScaling,
@@ -359,6 +362,7 @@ impl AwsService {
             "sns" => AwsService::Sns,
             "acm" => AwsService::Acm,
             "route53" => AwsService::Route53,
+            "route53domains" => AwsService::Route53Domains,
             "wafv2" => AwsService::Wafv2,
             "autoscaling" => AwsService::AutoScaling,
             "application-autoscaling" => AwsService::ApplicationAutoScaling,
@@ -399,6 +403,7 @@ async fn observe_service(
         AwsService::Sns => monitoring::observe_topics(conn, &live).await,
         AwsService::Acm => acm::observe(conn, &live).await,
         AwsService::Route53 => route53::observe(conn, &live).await,
+        AwsService::Route53Domains => route53domains::observe(conn, &live).await,
         AwsService::Wafv2 => wafv2::observe(conn, &live).await,
         AwsService::AutoScaling => autoscaling::observe_groups(conn, &live).await,
         AwsService::ApplicationAutoScaling => autoscaling::observe_ecs_scaling(conn, &live).await,

@@ -29,6 +29,7 @@ mod s3_regions;
 mod security;
 mod select;
 mod several;
+mod ssm_domains;
 mod terminal;
 mod ticketing;
 

@@ -12,6 +12,7 @@ pub mod s3_regions;
 pub mod seed;
 pub mod seed_backup_mail;
 pub mod seed_dns;
+pub mod seed_domains;
 pub mod seed_ec2;
 pub mod seed_ecs;
 pub mod seed_edge;

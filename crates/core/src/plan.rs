@@ -55,6 +55,10 @@ pub fn operations_for(resource: &Resource) -> BTreeSet<&'static str> {
     if ops.contains("iam:GetAccessKeyLastUsed") {
         ops.insert("iam:ListAccessKeys");
     }
+    // An instance's inventory is read only once SSM is known to manage it.
+    if ops.contains("ssm:ListInventoryEntries") {
+        ops.insert("ssm:DescribeInstanceInformation");
+    }
     // A VPC's subnet tiers need its subnets' route tables.
     if resource.kind.name == "vpc" && ops.contains("ec2:DescribeSubnets") {
         ops.insert("ec2:DescribeRouteTables");

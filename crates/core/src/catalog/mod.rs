@@ -784,6 +784,31 @@ pub static KINDS: &[Kind] = &[
         },
     },
     Kind {
+        name: "route53_domain",
+        service: "route53domains",
+        description: "A domain registered with Route 53 Domains (global: read in us-east-1, the only region with the API). Contact details (names, e-mail addresses, phone numbers) are never recorded. moto: `transfer_lock` is always true, the status list is `SUCCEEDED` instead of EPP codes, and there are no DNSSEC keys (EPP codes and DNSSEC tested by replay).",
+        identifier: "The domain name, e.g. `dorami.example` (any case, trailing dot optional)",
+        list_operation: "route53domains:ListDomains",
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "auto_renew": Bool, "route53domains:ListDomains", "Whether the registration renews itself before it expires.";
+            "transfer_lock": Bool, "route53domains:ListDomains", "Whether the domain is locked against transfer to another registrar.";
+            "expiry": String, "route53domains:ListDomains", "When the registration expires (RFC 3339, UTC).";
+            "days_to_expiry": Integer, "route53domains:ListDomains", "Whole days until the registration expires (negative once expired).", volatile;
+            "registrar": String, "route53domains:GetDomainDetail", "Registrar's name, e.g. `Amazon Registrar, Inc.` or `GANDI SAS`. GetDomainDetail is called per domain, only for the domains whose checks read it.";
+            "status_list": StringList, "route53domains:GetDomainDetail", "EPP status codes, sorted, e.g. `clientTransferProhibited`, `clientDeleteProhibited`.";
+            "nameservers": StringList, "route53domains:GetDomainDetail", "Name servers the registry delegates to, sorted, lower case, without the trailing dot.";
+            "admin_privacy": Bool, "route53domains:GetDomainDetail", "Whether the administrative contact is hidden from WHOIS.";
+            "registrant_privacy": Bool, "route53domains:GetDomainDetail", "Whether the registrant contact is hidden from WHOIS.";
+            "tech_privacy": Bool, "route53domains:GetDomainDetail", "Whether the technical contact is hidden from WHOIS.";
+            "dnssec": Bool, "route53domains:GetDomainDetail", "Whether DNSSEC is on at the registry: the domain has at least one DNSSEC key.";
+        },
+    },
+    Kind {
         name: "route53_health_check",
         service: "route53",
         description: "A Route 53 health check (global). Named by its id, or by the URL it requests (`https://api.example.com/health`: an HTTP or HTTPS check whose type, domain name, port and path all match; several matching is an error naming their ids).",
@@ -1200,7 +1225,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "ec2_instance",
         service: "ec2",
-        description: "An EC2 instance (terminated instances do not exist).",
+        description: "An EC2 instance (terminated instances do not exist). moto does not implement Systems Manager's DescribeInstanceInformation or ListInventoryEntries (the `ssm_*` attributes and `installed_applications` are tested by replay, and live through a proxy answering as AWS).",
         identifier: "Instance id, or its `Name` tag (a name two live instances carry is an error)",
         list_operation: "ec2:DescribeInstances",
         provider: Provider::Aws,
@@ -1217,6 +1242,12 @@ pub static KINDS: &[Kind] = &[
             "image_id": String, "ec2:DescribeInstances", "The AMI it was launched from.";
             "image_name": String, "ec2:DescribeImages", "That AMI's name, e.g. `al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64` (\"Amazon Linux 2023\": match it with `matches: '^al2023-'`). One DescribeImages for every instance that checks it; an AMI no longer described (deregistered, not shared) is an error.";
             "image_description": String, "ec2:DescribeImages", "That AMI's description.";
+            "ssm_managed": Bool, "ssm:DescribeInstanceInformation", "Whether Systems Manager manages it: SSM Agent registered it (DescribeInstanceInformation lists it). One paginated DescribeInstanceInformation per run, only when an instance checks an `ssm_*` attribute or `installed_applications`.";
+            "ssm_ping_status": String, "ssm:DescribeInstanceInformation", "SSM Agent's connection: `Online`, `ConnectionLost` or `Inactive`; null when not managed.", volatile;
+            "ssm_agent_version": String, "ssm:DescribeInstanceInformation", "SSM Agent's version, e.g. `3.3.1142.0`; null when not managed.";
+            "ssm_last_ping_age_minutes": Integer, "ssm:DescribeInstanceInformation", "Whole minutes since SSM Agent last reached Systems Manager; null when not managed.", volatile;
+            "ssm_platform": String, "ssm:DescribeInstanceInformation", "Operating system as SSM Agent names it (`PlatformName`), e.g. `Amazon Linux`, `Ubuntu`; null when not managed.";
+            "installed_applications": StringList, "ssm:ListInventoryEntries", "Names of the applications SSM Inventory recorded (`AWS:Application`), sorted, each once (\"docker installed\": `contains: docker`). Read per instance, every page, only for the instances that check it. An instance SSM does not manage, or whose inventory was never collected (no inventory association), is an error, never an empty list.";
             "tags": StringMap, "ec2:DescribeInstances", "Instance tags.";
         },
     },

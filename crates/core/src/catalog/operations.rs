@@ -167,6 +167,22 @@ pub static OPERATIONS: &[Operation] = &[
         "ListResourceRecordSets",
     ),
     op("route53:ListHealthChecks", "Route53", "ListHealthChecks"),
+    op(
+        "route53domains:ListDomains",
+        "Route53Domains",
+        "ListDomains",
+    ),
+    op(
+        "route53domains:GetDomainDetail",
+        "Route53Domains",
+        "GetDomainDetail",
+    ),
+    op(
+        "ssm:DescribeInstanceInformation",
+        "SSM",
+        "DescribeInstanceInformation",
+    ),
+    op("ssm:ListInventoryEntries", "SSM", "ListInventoryEntries"),
     op("wafv2:ListWebACLs", "WAFV2", "ListWebACLs"),
     op("wafv2:GetWebACL", "WAFV2", "GetWebACL"),
     op(
