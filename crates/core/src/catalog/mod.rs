@@ -195,6 +195,8 @@ macro_rules! attrs {
 const RDS_INSTANCES: &str = "rds:DescribeDBInstances";
 const RDS_CLUSTERS: &str = "rds:DescribeDBClusters";
 const RDS_SNAPSHOTS: &str = "rds:DescribeDBSnapshots";
+const RDS_PARAMETERS: &str = "rds:DescribeDBParameters";
+const RDS_CLUSTER_PARAMETERS: &str = "rds:DescribeDBClusterParameters";
 const CACHE_CLUSTERS: &str = "elasticache:DescribeCacheClusters";
 const REPLICATION_GROUPS: &str = "elasticache:DescribeReplicationGroups";
 const ECS_CLUSTERS: &str = "ecs:DescribeClusters";
@@ -258,6 +260,7 @@ pub static KINDS: &[Kind] = &[
             "latest_automated_snapshot_age_hours": Number, RDS_SNAPSHOTS, "Hours since the newest available automated snapshot of the instance was taken, null when there is none.", volatile;
             "latest_manual_snapshot_age_hours": Number, RDS_SNAPSHOTS, "Hours since the newest available manual snapshot (\"a snapshot taken before the deploy\"), null when there is none.", volatile;
             "latest_manual_snapshot": String, RDS_SNAPSHOTS, "Identifier of that manual snapshot, null when there is none.", volatile;
+            "parameters": StringMap, RDS_PARAMETERS, "Values of the DB parameter group's parameters that have one (engine defaults included), name to value as strings, e.g. `{ contains: { rds.force_ssl: \"1\" } }`. The group's values: a static parameter changed since the last reboot is not in effect yet. Every page of the group read once per run, only when checked.";
             "tags": StringMap, RDS_INSTANCES, "Resource tags.";
         },
     },
@@ -284,6 +287,8 @@ pub static KINDS: &[Kind] = &[
             "deletion_protection": Bool, RDS_CLUSTERS, "Whether deletion protection is on.";
             "multi_az": Bool, RDS_CLUSTERS, "Whether the cluster has instances in more than one AZ.";
             "member_count": Integer, RDS_CLUSTERS, "Number of DB instances in the cluster.";
+            "parameter_group": String, RDS_CLUSTERS, "Name of the DB cluster parameter group, e.g. `default.aurora-postgresql16`.";
+            "parameters": StringMap, RDS_CLUSTER_PARAMETERS, "Values of the DB cluster parameter group's parameters that have one (engine defaults included), name to value as strings, e.g. `{ contains: { rds.force_ssl: \"1\", log_min_duration_statement: \"1000\" } }`. A static parameter changed since the last reboot is not in effect yet. Every page of the group read once per run, only when checked.";
             "tags": StringMap, RDS_CLUSTERS, "Resource tags.";
         },
     },

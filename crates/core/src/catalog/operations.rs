@@ -33,6 +33,12 @@ pub static OPERATIONS: &[Operation] = &[
     op("rds:DescribeDBInstances", "RDS", "DescribeDBInstances"),
     op("rds:DescribeDBClusters", "RDS", "DescribeDBClusters"),
     op("rds:DescribeDBSnapshots", "RDS", "DescribeDBSnapshots"),
+    op("rds:DescribeDBParameters", "RDS", "DescribeDBParameters"),
+    op(
+        "rds:DescribeDBClusterParameters",
+        "RDS",
+        "DescribeDBClusterParameters",
+    ),
     op(
         "elasticache:DescribeCacheClusters",
         "ElastiCache",

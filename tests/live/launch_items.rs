@@ -1,0 +1,174 @@
+//! Launch-checklist items on services infra-verify already probes, against moto: a database's
+//! parameter values (`rds.force_ssl`), the newest object under an S3 prefix ("the nightly dump
+//! arrived") and a Route 53 health check's status. Each passes as seeded, fails with the actual
+//! value, is `missing` (with no call made) for a resource that does not exist, and is an `error`
+//! naming the action when the call is refused. CloudFront cache policies are not served by moto
+//! (replayed in `probe::cloudfront`).
+
+use aws_sdk_rds::types::{ApplyMethod, Parameter};
+use infra_verify::evaluate::Status;
+
+use crate::support::moto::Moto;
+use crate::support::proxy::{self, Answer};
+use crate::support::seed::Seeder;
+use crate::{check, not_passing, observe, rt};
+
+/// `orders-db` in parameter group `orders-pg16` (`rds.force_ssl` 1,
+/// `log_min_duration_statement` 1000), `orders-legacy` in moto's default group (no parameters),
+/// and Aurora cluster `orders-aurora` in cluster parameter group `orders-aurora16`
+/// (`rds.force_ssl` 1).
+async fn seed_rds(s: &Seeder) {
+    let param = |name: &str, value: &str| {
+        Parameter::builder()
+            .parameter_name(name)
+            .parameter_value(value)
+            .apply_method(ApplyMethod::Immediate)
+            .build()
+    };
+    s.rds
+        .create_db_parameter_group()
+        .db_parameter_group_name("orders-pg16")
+        .db_parameter_group_family("postgres16")
+        .description("orders")
+        .send()
+        .await
+        .expect("parameter group");
+    s.rds
+        .modify_db_parameter_group()
+        .db_parameter_group_name("orders-pg16")
+        .parameters(param("rds.force_ssl", "1"))
+        .parameters(param("log_min_duration_statement", "1000"))
+        .send()
+        .await
+        .expect("parameters");
+    for (id, group) in [("orders-db", Some("orders-pg16")), ("orders-legacy", None)] {
+        s.rds
+            .create_db_instance()
+            .db_instance_identifier(id)
+            .engine("postgres")
+            .engine_version("16.4")
+            .db_instance_class("db.t3.micro")
+            .allocated_storage(20)
+            .set_db_parameter_group_name(group.map(str::to_string))
+            .master_username("orders")
+            .master_user_password("not-a-real-password")
+            .send()
+            .await
+            .expect("db");
+    }
+    s.rds
+        .create_db_cluster_parameter_group()
+        .db_cluster_parameter_group_name("orders-aurora16")
+        .db_parameter_group_family("aurora-postgresql16")
+        .description("orders")
+        .send()
+        .await
+        .expect("cluster parameter group");
+    s.rds
+        .modify_db_cluster_parameter_group()
+        .db_cluster_parameter_group_name("orders-aurora16")
+        .parameters(param("rds.force_ssl", "1"))
+        .send()
+        .await
+        .expect("cluster parameters");
+    s.rds
+        .create_db_cluster()
+        .db_cluster_identifier("orders-aurora")
+        .engine("aurora-postgresql")
+        .engine_version("16.4")
+        .db_cluster_parameter_group_name("orders-aurora16")
+        .master_username("orders")
+        .master_user_password("not-a-real-password")
+        .send()
+        .await
+        .expect("cluster");
+}
+
+const RDS_PASSING: &str = r#"
+version: 1
+environment: test
+resources:
+  - kind: rds_instance
+    id: orders-db
+    expect:
+      parameter_group: orders-pg16
+      parameters: { contains: { rds.force_ssl: "1", log_min_duration_statement: "1000" } }
+  - kind: rds_instance
+    id: orders-legacy
+    expect: { parameters: {} }
+  - kind: rds_cluster
+    id: orders-aurora
+    expect:
+      parameter_group: orders-aurora16
+      parameters: { contains: { rds.force_ssl: "1" } }
+"#;
+
+#[test]
+fn rds_parameters_pass_fail_missing_and_denied() {
+    let moto = Moto::start();
+    let s = Seeder::new(&moto.endpoint);
+    rt().block_on(seed_rds(&s));
+
+    let (_, report, calls) = observe(&moto.endpoint, RDS_PASSING);
+    assert_eq!(not_passing(&report), []);
+    assert_eq!(report.summary.total, 3 + 5);
+    // One listing per distinct group: the custom one and moto's default instance group.
+    assert_eq!(calls.get("RDS:DescribeDBParameters"), Some(&2), "{calls:?}");
+    assert_eq!(calls.get("RDS:DescribeDBClusterParameters"), Some(&1));
+
+    let (_, report, calls) = observe(
+        &moto.endpoint,
+        r#"
+version: 1
+environment: test
+resources:
+  - kind: rds_instance
+    id: orders-db
+    expect: { parameters: { contains: { rds.force_ssl: "0" } } }
+  - kind: rds_cluster
+    id: orders-aurora
+    expect: { parameters: { contains: { log_min_duration_statement: "500" } } }
+  - kind: rds_instance
+    id: orders-nope
+    expect: { parameters: { contains: { rds.force_ssl: "1" } } }
+"#,
+    );
+    let fail = check(&report, "rds_instance/orders-db/parameters");
+    assert_eq!(fail.status, Status::Fail, "{fail:?}");
+    assert_eq!(fail.actual["rds.force_ssl"], "1");
+    assert_eq!(
+        check(&report, "rds_cluster/orders-aurora/parameters").status,
+        Status::Fail
+    );
+    assert_eq!(
+        check(&report, "rds_instance/orders-nope/parameters").status,
+        Status::Missing
+    );
+    // Only the existing instance's group is read.
+    assert_eq!(calls.get("RDS:DescribeDBParameters"), Some(&1), "{calls:?}");
+
+    let guard = proxy::start(moto.port, |request| {
+        (request.contains("Action=DescribeDBParameters")
+            || request.contains("Action=DescribeDBClusterParameters"))
+        .then(|| Answer::query_error(403, "AccessDenied"))
+    });
+    let (_, report, _) = observe(&guard.endpoint, RDS_PASSING);
+    for (id, action) in [
+        (
+            "rds_instance/orders-db/parameters",
+            "rds:DescribeDBParameters",
+        ),
+        (
+            "rds_cluster/orders-aurora/parameters",
+            "rds:DescribeDBClusterParameters",
+        ),
+    ] {
+        let c = check(&report, id);
+        assert_eq!(c.status, Status::Error, "{id}: {c:?}");
+        assert!(c.message.contains(action), "{id}: {}", c.message);
+    }
+    assert_eq!(
+        check(&report, "rds_instance/orders-db/parameter_group").status,
+        Status::Pass
+    );
+}
