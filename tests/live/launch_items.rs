@@ -172,3 +172,114 @@ resources:
         Status::Pass
     );
 }
+
+/// Bucket `orders-backups` with two dumps under `db/` (3 and 5 bytes, `db/2.dump` written last)
+/// and one object elsewhere.
+async fn seed_objects(s: &Seeder) {
+    s.s3.create_bucket()
+        .bucket("orders-backups")
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApNortheast2)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("bucket");
+    for (key, body) in [
+        ("db/1.dump", "abcde"),
+        ("other/readme", "x"),
+        ("db/2.dump", "abc"),
+    ] {
+        s.s3.put_object()
+            .bucket("orders-backups")
+            .key(key)
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(
+                body.as_bytes(),
+            ))
+            .send()
+            .await
+            .expect("object");
+        // Distinct modification times (S3 keeps them to the millisecond).
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+const PREFIX_PASSING: &str = r#"
+version: 1
+environment: test
+resources:
+  - kind: s3_prefix
+    id: orders-backups/db/
+    expect:
+      object_count: 2
+      total_size_bytes: 8
+      newest_key: db/2.dump
+      newest_age_minutes: { at_most: 60 }
+      newest_size_bytes: 3
+  - kind: s3_prefix
+    id: orders-backups/empty/
+    expect: { object_count: 0, newest_key: null, newest_age_minutes: null }
+"#;
+
+#[test]
+fn s3_prefix_pass_fail_missing_and_denied() {
+    let moto = Moto::start();
+    let s = Seeder::new(&moto.endpoint);
+    rt().block_on(seed_objects(&s));
+
+    let (_, report, calls) = observe(&moto.endpoint, PREFIX_PASSING);
+    assert_eq!(not_passing(&report), []);
+    assert_eq!(report.summary.total, 2 + 8);
+    // No bucket is checked: no ListBuckets, one listing per prefix.
+    assert_eq!(calls.get("S3:ListObjectsV2"), Some(&2), "{calls:?}");
+    assert_eq!(calls.get("S3:ListBuckets"), None, "{calls:?}");
+
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        r#"
+version: 1
+environment: test
+resources:
+  - kind: s3_prefix
+    id: orders-backups/db/
+    expect: { object_count: { at_least: 3 }, newest_size_bytes: { at_least: 1000 } }
+  - kind: s3_prefix
+    id: orders-backups/empty/
+    expect: { newest_age_minutes: { at_most: 1500 } }
+  - kind: s3_prefix
+    id: orders-nope/db/
+    expect: { object_count: { at_least: 1 } }
+"#,
+    );
+    let count = check(&report, "s3_prefix/orders-backups/db//object_count");
+    assert_eq!(count.status, Status::Fail, "{count:?}");
+    assert_eq!(count.actual, serde_json::json!(2));
+    assert_eq!(
+        check(&report, "s3_prefix/orders-backups/db//newest_size_bytes").status,
+        Status::Fail
+    );
+    // Nothing arrived: null, which `at_most` fails, never passes.
+    assert_eq!(
+        check(
+            &report,
+            "s3_prefix/orders-backups/empty//newest_age_minutes"
+        )
+        .status,
+        Status::Fail
+    );
+    assert_eq!(
+        check(&report, "s3_prefix/orders-nope/db//object_count").status,
+        Status::Missing
+    );
+
+    let guard = proxy::start(moto.port, |request| {
+        request
+            .contains("list-type=2")
+            .then(|| Answer::s3_error(403, "AccessDenied"))
+    });
+    let (_, report, _) = observe(&guard.endpoint, PREFIX_PASSING);
+    let c = check(&report, "s3_prefix/orders-backups/db//object_count");
+    assert_eq!(c.status, Status::Error, "{c:?}");
+    assert!(c.message.contains("s3:ListBucket"), "{}", c.message);
+}

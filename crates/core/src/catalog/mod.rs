@@ -210,6 +210,7 @@ const TARGET_GROUPS: &str = "elasticloadbalancing:DescribeTargetGroups";
 const TARGET_GROUP_ATTRIBUTES: &str = "elasticloadbalancing:DescribeTargetGroupAttributes";
 const TARGET_HEALTH: &str = "elasticloadbalancing:DescribeTargetHealth";
 const S3_BUCKETS: &str = "s3:ListAllMyBuckets";
+const LIST_OBJECTS: &str = "s3:ListBucket";
 const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
 const DISTRIBUTION_CONFIG: &str = "cloudfront:GetDistributionConfig";
 const SECRETS: &str = "secretsmanager:ListSecrets";
@@ -549,6 +550,25 @@ pub static KINDS: &[Kind] = &[
             "access_log_target": String, "s3:GetBucketLogging", "Where access logs go, `bucket/prefix`; null when logging is off.";
             "lifecycle_rules": ObjectList, "s3:GetLifecycleConfiguration", "Lifecycle rules: `id`, `status`, `prefix`, `transitions` (`days`, `storage_class`), `expiration_days`.";
             "tags": StringMap, "s3:GetBucketTagging", "Bucket tags.";
+        },
+    },
+    Kind {
+        name: "s3_prefix",
+        service: "s3",
+        description: "The objects under a key prefix of an S3 bucket (\"the nightly dump arrived\"): how many, how large, and the newest. Every page of ListObjectsV2 with the prefix, in the bucket's region, once per resource per run (a page holds 1,000 objects). Missing when the bucket does not exist; a bucket with nothing under the prefix has `object_count` 0.",
+        identifier: "`<bucket>/<prefix>`, e.g. `dorami-backups/db/` (`<bucket>/` for the whole bucket)",
+        list_operation: LIST_OBJECTS,
+        provider: Provider::Aws,
+        id_format: IdFormat::BucketPrefix,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "object_count": Integer, LIST_OBJECTS, "Objects whose key starts with the prefix (`db/` counts `db/2026/...` too).", volatile;
+            "total_size_bytes": Integer, LIST_OBJECTS, "Their total size in bytes.", volatile;
+            "newest_key": String, LIST_OBJECTS, "Key of the most recently modified object, null when there is none.", volatile;
+            "newest_age_minutes": Integer, LIST_OBJECTS, "Whole minutes since that object was last modified (`at_most: 1500`: a nightly dump arrived within the last 25 hours), null when there is none.", volatile;
+            "newest_size_bytes": Integer, LIST_OBJECTS, "Size of that object in bytes (an empty dump is 0), null when there is none.", volatile;
         },
     },
     Kind {

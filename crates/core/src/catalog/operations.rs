@@ -103,6 +103,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("s3:GetBucketPolicy", "S3", "GetBucketPolicy"),
     op("s3:GetBucketPolicyStatus", "S3", "GetBucketPolicyStatus"),
     op("s3:GetBucketLogging", "S3", "GetBucketLogging"),
+    op("s3:ListBucket", "S3", "ListObjectsV2"),
     op(
         "cloudfront:ListDistributions",
         "CloudFront",
