@@ -18,6 +18,7 @@ mod acm;
 mod audit;
 mod autoscaling;
 mod cloudfront;
+mod cloudfront_cache_policy;
 pub mod discover;
 mod ec2;
 mod ecr;

@@ -283,3 +283,34 @@ resources:
     assert_eq!(c.status, Status::Error, "{c:?}");
     assert!(c.message.contains("s3:ListBucket"), "{}", c.message);
 }
+
+/// moto 5.2.5 does not implement ListCachePolicies (404): a cache policy is an error there,
+/// never `missing` and never a pass (the probe is tested by replay in
+/// `probe::cloudfront_cache_policy`).
+#[test]
+fn cache_policies_are_an_error_where_moto_lacks_them() {
+    let moto = Moto::start();
+    let (_, report, _) = observe(
+        &moto.endpoint,
+        r#"
+version: 1
+environment: test
+resources:
+  - kind: cloudfront_cache_policy
+    id: Managed-CachingOptimized
+    expect: { default_ttl: 86400 }
+"#,
+    );
+    for id in [
+        "cloudfront_cache_policy/Managed-CachingOptimized/exists",
+        "cloudfront_cache_policy/Managed-CachingOptimized/default_ttl",
+    ] {
+        let c = check(&report, id);
+        assert_eq!(c.status, Status::Error, "{id}: {c:?}");
+        assert!(
+            c.message.contains("cloudfront:ListCachePolicies"),
+            "{}",
+            c.message
+        );
+    }
+}

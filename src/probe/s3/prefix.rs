@@ -166,9 +166,11 @@ async fn list(c: &Client, bucket: &str, prefix: &str) -> Result<Option<Summary>,
             Some(next) if Some(next) != token.as_deref() && !next.is_empty() => {
                 token = Some(next.to_string());
             }
-            _ => return Err(Failure::Other(format!(
+            _ => {
+                return Err(Failure::Other(format!(
                 "{LIST_OBJECTS}: a truncated page of `{bucket}` without a new continuation token"
-            ))),
+            )))
+            }
         }
     }
 }

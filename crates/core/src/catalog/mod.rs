@@ -213,6 +213,7 @@ const S3_BUCKETS: &str = "s3:ListAllMyBuckets";
 const LIST_OBJECTS: &str = "s3:ListBucket";
 const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
 const DISTRIBUTION_CONFIG: &str = "cloudfront:GetDistributionConfig";
+const CACHE_POLICIES: &str = "cloudfront:ListCachePolicies";
 const SECRETS: &str = "secretsmanager:ListSecrets";
 const IAM_ROLES: &str = "iam:ListRoles";
 const IAM_USERS: &str = "iam:ListUsers";
@@ -605,6 +606,33 @@ pub static KINDS: &[Kind] = &[
             "logging_enabled": Bool, DISTRIBUTION_CONFIG, "Whether standard (legacy) access logging to S3 is on. Read per distribution, only when checked (with `default_root_object` and `logging_bucket`, one call).";
             "logging_bucket": String, DISTRIBUTION_CONFIG, "The S3 bucket standard logs go to, e.g. `logs.s3.amazonaws.com`; null when logging is off.";
             "latest_invalidation_age_minutes": Integer, "cloudfront:ListInvalidations", "Whole minutes since the newest invalidation was created (\"cache invalidated after deploy\"); null when the distribution has none. One ListInvalidations per named distribution, only when checked; its first page (newest first) is read.", volatile;
+        },
+    },
+    Kind {
+        name: "cloudfront_cache_policy",
+        service: "cloudfront",
+        description: "A CloudFront cache policy, AWS managed (`Managed-CachingOptimized`) or custom: its TTLs and cache key. One ListCachePolicies (every page) per run serves every policy. Not implemented by moto (tested by replay).",
+        identifier: "Policy name (`Managed-CachingOptimized`, or a custom policy's) or policy id (a distribution's `cache_policy_id`)",
+        list_operation: CACHE_POLICIES,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "type": String, CACHE_POLICIES, "`managed` (by AWS) or `custom`.";
+            "policy_id": String, CACHE_POLICIES, "The policy's id (what a cache behaviour's `cache_policy_id` names).";
+            "min_ttl": Integer, CACHE_POLICIES, "Minimum time objects stay in the cache, in seconds.";
+            "default_ttl": Integer, CACHE_POLICIES, "Time objects stay in the cache when the origin sends no `Cache-Control`/`Expires`, in seconds.";
+            "max_ttl": Integer, CACHE_POLICIES, "Maximum time objects stay in the cache, in seconds.";
+            "query_strings": String, CACHE_POLICIES, "Query strings in the cache key: `none`, `whitelist` (those of `query_string_names`), `allExcept` (all but those) or `all`.";
+            "query_string_names": StringList, CACHE_POLICIES, "The query strings `query_strings` lists, sorted.";
+            "cookies": String, CACHE_POLICIES, "Cookies in the cache key: `none`, `whitelist`, `allExcept` or `all`.";
+            "cookie_names": StringList, CACHE_POLICIES, "The cookies `cookies` lists, sorted.";
+            "headers": String, CACHE_POLICIES, "Headers in the cache key: `none` or `whitelist`.";
+            "header_names": StringList, CACHE_POLICIES, "The headers in the cache key, sorted.";
+            "gzip": Bool, CACHE_POLICIES, "Whether gzip-compressed objects are cached (and requested) when the viewer accepts them.";
+            "brotli": Bool, CACHE_POLICIES, "Whether Brotli-compressed objects are cached (and requested) when the viewer accepts them.";
         },
     },
     Kind {

@@ -120,6 +120,11 @@ pub static OPERATIONS: &[Operation] = &[
         "ListInvalidations",
     ),
     op(
+        "cloudfront:ListCachePolicies",
+        "CloudFront",
+        "ListCachePolicies",
+    ),
+    op(
         "secretsmanager:ListSecrets",
         "SecretsManager",
         "ListSecrets",
