@@ -314,3 +314,123 @@ resources:
         );
     }
 }
+
+/// An HTTPS check of `https://api.orders.example/health` and a CLOUDWATCH_METRIC check.
+async fn seed_health_checks(endpoint: &str) -> (String, String) {
+    use aws_sdk_route53::types::{
+        AlarmIdentifier, CloudWatchRegion, HealthCheckConfig, HealthCheckType,
+        InsufficientDataHealthStatus,
+    };
+    let r53 = aws_sdk_route53::Client::new(&crate::support::seed::emulator_config(endpoint));
+    let create = |reference: &'static str, config: HealthCheckConfig| {
+        let r53 = r53.clone();
+        async move {
+            r53.create_health_check()
+                .caller_reference(reference)
+                .health_check_config(config)
+                .send()
+                .await
+                .expect("health check")
+                .health_check
+                .map(|h| h.id)
+                .expect("id")
+        }
+    };
+    let api = create(
+        "orders-api",
+        HealthCheckConfig::builder()
+            .r#type(HealthCheckType::Https)
+            .fully_qualified_domain_name("api.orders.example")
+            .port(443)
+            .resource_path("/health")
+            .build()
+            .expect("config"),
+    )
+    .await;
+    let alarm = create(
+        "orders-alarm",
+        HealthCheckConfig::builder()
+            .r#type(HealthCheckType::CloudwatchMetric)
+            .alarm_identifier(
+                AlarmIdentifier::builder()
+                    .region(CloudWatchRegion::ApNortheast2)
+                    .name("orders-5xx")
+                    .build()
+                    .expect("alarm"),
+            )
+            .insufficient_data_health_status(InsufficientDataHealthStatus::Unhealthy)
+            .build()
+            .expect("config"),
+    )
+    .await;
+    (api, alarm)
+}
+
+#[test]
+fn health_check_status_pass_fail_missing_and_denied() {
+    let moto = Moto::start();
+    let (api, alarm) = rt().block_on(seed_health_checks(&moto.endpoint));
+    let passing = format!(
+        "version: 1\nenvironment: test\nresources:\n\
+         \x20 - kind: route53_health_check\n    id: https://api.orders.example/health\n    expect: {{ healthy: true, checkers_reporting_healthy_percent: {{ at_least: 50 }}, cloudwatch_alarm: null }}\n\
+         \x20 - kind: route53_health_check\n    id: {api}\n    expect: {{ type: HTTPS }}\n"
+    );
+    let (_, report, calls) = observe(&moto.endpoint, &passing);
+    assert_eq!(not_passing(&report), []);
+    // One status call: the check named by id does not check its status.
+    assert_eq!(
+        calls.get("Route53:GetHealthCheckStatus"),
+        Some(&1),
+        "{calls:?}"
+    );
+
+    let (_, report, calls) = observe(
+        &moto.endpoint,
+        &format!(
+            "version: 1\nenvironment: test\nresources:\n\
+             \x20 - kind: route53_health_check\n    id: {api}\n    expect: {{ healthy: false }}\n\
+             \x20 - kind: route53_health_check\n    id: {alarm}\n    expect: {{ type: CLOUDWATCH_METRIC, healthy: true }}\n\
+             \x20 - kind: route53_health_check\n    id: https://nope.orders.example/\n    expect: {{ healthy: true }}\n"
+        ),
+    );
+    let c = check(&report, &format!("route53_health_check/{api}/healthy"));
+    assert_eq!(c.status, Status::Fail, "{c:?}");
+    assert_eq!(c.actual, serde_json::json!(true));
+    // A CLOUDWATCH_METRIC check's status is its alarm's: an error pointing there, no call.
+    let c = check(&report, &format!("route53_health_check/{alarm}/healthy"));
+    assert_eq!(c.status, Status::Error, "{c:?}");
+    assert!(c.message.contains("cloudwatch_alarm"), "{}", c.message);
+    assert_eq!(
+        check(
+            &report,
+            "route53_health_check/https://nope.orders.example//healthy"
+        )
+        .status,
+        Status::Missing
+    );
+    assert_eq!(
+        calls.get("Route53:GetHealthCheckStatus"),
+        Some(&1),
+        "{calls:?}"
+    );
+
+    let guard = proxy::start(moto.port, |request| {
+        (request.starts_with("GET ") && request.contains("/status"))
+            .then(|| Answer::query_error(403, "AccessDenied"))
+    });
+    let (_, report, _) = observe(&guard.endpoint, &passing);
+    let c = check(
+        &report,
+        "route53_health_check/https://api.orders.example/health/healthy",
+    );
+    assert_eq!(c.status, Status::Error, "{c:?}");
+    assert!(
+        c.message.contains("route53:GetHealthCheckStatus"),
+        "{}",
+        c.message
+    );
+    assert_eq!(
+        check(&report, &format!("route53_health_check/{api}/type")).status,
+        Status::Pass
+    );
+}

@@ -839,7 +839,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "route53_health_check",
         service: "route53",
-        description: "A Route 53 health check (global). Named by its id, or by the URL it requests (`https://api.example.com/health`: an HTTP or HTTPS check whose type, domain name, port and path all match; several matching is an error naming their ids).",
+        description: "A Route 53 health check (global). Named by its id, or by the URL it requests (`https://api.example.com/health`: an HTTP or HTTPS check whose type, domain name, port and path all match; several matching is an error naming their ids). The alarm *on* a health check is a `metric_alarm` on `AWS/Route53` `HealthCheckStatus` with dimension `HealthCheckId` (the check's `health_check_id`), in us-east-1 where Route 53 publishes its metrics.",
         identifier: "Health check id, or the URL an HTTP(S) check requests",
         list_operation: "route53:ListHealthChecks",
         provider: Provider::Aws,
@@ -861,6 +861,9 @@ pub static KINDS: &[Kind] = &[
             "disabled": Bool, "route53:ListHealthChecks", "Whether the check is disabled (then always healthy: a disabled check proves nothing).";
             "enable_sni": Bool, "route53:ListHealthChecks", "Whether the TLS SNI is sent (HTTPS checks).";
             "regions": StringList, "route53:ListHealthChecks", "Regions the checkers run from, sorted; empty means AWS's default set.";
+            "cloudwatch_alarm": String, "route53:ListHealthChecks", "Name of the CloudWatch alarm a `CLOUDWATCH_METRIC` check follows (its `AlarmIdentifier`), null for other types. moto drops it (tested by replay).";
+            "healthy": Bool, "route53:GetHealthCheckStatus", "Whether Route 53 considers the endpoint healthy: more than 18 % of its checkers report success. An error for a disabled or inverted check, one no checker reports on yet, and calculated and CLOUDWATCH_METRIC checks (their status is an alarm's: see the kind's description). One GetHealthCheckStatus per check, only when checked. moto always reports one successful checker.", volatile;
+            "checkers_reporting_healthy_percent": Number, "route53:GetHealthCheckStatus", "Share of the health checkers whose latest report is a success, in percent (one decimal).", volatile;
         },
     },
     Kind {

@@ -179,6 +179,11 @@ pub static OPERATIONS: &[Operation] = &[
         "ListResourceRecordSets",
     ),
     op("route53:ListHealthChecks", "Route53", "ListHealthChecks"),
+    op(
+        "route53:GetHealthCheckStatus",
+        "Route53",
+        "GetHealthCheckStatus",
+    ),
     op("wafv2:ListWebACLs", "WAFV2", "ListWebACLs"),
     op("wafv2:GetWebACL", "WAFV2", "GetWebACL"),
     op(
