@@ -1,4 +1,5 @@
-//! CloudFront: one paginated ListDistributions serves every `cloudfront_distribution` check.
+//! CloudFront: one paginated ListDistributions serves every `cloudfront_distribution` check
+//! (cache policies: [`super::cloudfront_cache_policy`]).
 //! CloudFront is a global service; its client is built like any other and resolves the global
 //! endpoint (or the `--endpoint-url` override) itself.
 
@@ -12,7 +13,7 @@ use serde_json::{json, Value};
 
 use futures::stream::{self, StreamExt};
 
-use super::{all_errors, collect_pages, describe_error, from_listing};
+use super::{all_errors, collect_pages, describe_error, from_listing, of_kind};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::Observation;
@@ -23,14 +24,23 @@ const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
 const CONFIG: &str = "cloudfront:GetDistributionConfig";
 const INVALIDATIONS: &str = "cloudfront:ListInvalidations";
 
-/// Observes the named distributions (by id or by one of their aliases).
+/// Observes the named distributions (by id or by one of their aliases) and cache policies.
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
-    if resources.is_empty() {
-        return Vec::new();
-    }
+    let distributions = of_kind(resources, "cloudfront_distribution");
+    let policies = of_kind(resources, "cloudfront_cache_policy");
     let client = crate::client!(aws_sdk_cloudfront, conn);
-    let listed = list_distributions(&client).await;
-    observe_listed(conn, &client, resources, listed).await
+    let (mut records, policies) = tokio::join!(
+        async {
+            if distributions.is_empty() {
+                return Vec::new();
+            }
+            let listed = list_distributions(&client).await;
+            observe_listed(conn, &client, &distributions, listed).await
+        },
+        super::cloudfront_cache_policy::observe(&client, &policies),
+    );
+    records.extend(policies);
+    records
 }
 
 /// The named distributions, from a listing already made (see [`list_distributions`]).

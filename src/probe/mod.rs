@@ -20,6 +20,7 @@ mod autoscaling;
 mod backup;
 mod budgets;
 mod cloudfront;
+mod cloudfront_cache_policy;
 pub mod discover;
 mod ec2;
 mod ecr;

@@ -1,13 +1,16 @@
 //! RDS: one paginated DescribeDBInstances serves every `rds_instance` check, and one paginated
 //! DescribeDBClusters every `rds_cluster` check. Each list is made only when the spec has a
-//! resource of that kind.
+//! resource of that kind. Parameter values (`parameters`) are read per parameter group, every
+//! page of DescribeDBParameters (instances) or DescribeDBClusterParameters (clusters), once per
+//! distinct group per run and only for the groups of resources that check them.
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{DbCluster, DbInstance, DbSnapshot};
+use aws_sdk_rds::types::{DbCluster, DbInstance, DbSnapshot, Parameter};
+use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{collect_pages, listed_kind, tags_json};
+use super::{collect_pages, listed_kind, tags_json, Wanting};
 use crate::aws::Connection;
 use crate::plan::operations_for;
 use crate::snapshot::{Observation, ResourceRecord};
@@ -52,7 +55,7 @@ async fn observe_with(
             None
         }
     };
-    let (mut records, clusters, snapshots) = tokio::join!(
+    let (mut records, mut clusters, snapshots) = tokio::join!(
         listed_kind(
             resources,
             "rds_instance",
@@ -86,8 +89,144 @@ async fn observe_with(
             now_secs(),
         );
     }
+    // Parameter values, once per distinct group of the resources that check them.
+    let instance_wanting = Wanting::of(resources, "rds_instance", RDS_PARAMETERS);
+    let cluster_wanting = Wanting::of(resources, "rds_cluster", RDS_CLUSTER_PARAMETERS);
+    let instance_groups = groups_wanted(&records, "rds_instance", &instance_wanting);
+    let cluster_groups = groups_wanted(&clusters, "rds_cluster", &cluster_wanting);
+    let client = &client;
+    let (instance_values, cluster_values) = tokio::join!(
+        stream::iter(instance_groups)
+            .map(|group| async move {
+                let values = collect_pages(
+                    client
+                        .describe_db_parameters()
+                        .db_parameter_group_name(&group)
+                        .max_records(100)
+                        .into_paginator()
+                        .send(),
+                    RDS_PARAMETERS,
+                    |page| page.parameters.unwrap_or_default(),
+                )
+                .await;
+                (group, values.map(|p| parameter_values(&p)))
+            })
+            .buffered(conn.max_concurrency)
+            .collect::<BTreeMap<_, _>>(),
+        stream::iter(cluster_groups)
+            .map(|group| async move {
+                let values = collect_pages(
+                    client
+                        .describe_db_cluster_parameters()
+                        .db_cluster_parameter_group_name(&group)
+                        .max_records(100)
+                        .into_paginator()
+                        .send(),
+                    RDS_CLUSTER_PARAMETERS,
+                    |page| page.parameters.unwrap_or_default(),
+                )
+                .await;
+                (group, values.map(|p| parameter_values(&p)))
+            })
+            .buffered(conn.max_concurrency)
+            .collect::<BTreeMap<_, _>>(),
+    );
+    add_parameters(
+        &mut records,
+        "rds_instance",
+        &instance_wanting,
+        &instance_values,
+    );
+    add_parameters(
+        &mut clusters,
+        "rds_cluster",
+        &cluster_wanting,
+        &cluster_values,
+    );
     records.extend(clusters);
     records
+}
+
+const RDS_PARAMETERS: &str = "rds:DescribeDBParameters";
+const RDS_CLUSTER_PARAMETERS: &str = "rds:DescribeDBClusterParameters";
+/// The attribute both parameter listings answer.
+const PARAMETERS: &str = "parameters";
+
+/// The values of a parameter group's parameters that have one, by name.
+pub fn parameter_values(parameters: &[Parameter]) -> BTreeMap<String, String> {
+    parameters
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.parameter_name()?.to_string(),
+                p.parameter_value()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The distinct parameter groups (the `parameter_group` attribute) of the present records of a
+/// kind that check their parameters.
+fn groups_wanted(
+    records: &[ResourceRecord],
+    kind: &str,
+    wanting: &Wanting,
+) -> std::collections::BTreeSet<String> {
+    if wanting.none() {
+        return Default::default();
+    }
+    records
+        .iter()
+        .filter(|r| r.kind == kind && wanting.wants(&r.id))
+        .filter_map(|r| match &r.observation {
+            Observation::Present { attributes, .. } => {
+                Some(attributes.get("parameter_group")?.as_str()?.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Adds `parameters` to each present record of a kind that checks it, from its group's values
+/// (or the error reading them).
+fn add_parameters(
+    records: &mut [ResourceRecord],
+    kind: &str,
+    wanting: &Wanting,
+    values: &BTreeMap<String, Result<BTreeMap<String, String>, String>>,
+) {
+    for r in records
+        .iter_mut()
+        .filter(|r| r.kind == kind && wanting.wants(&r.id))
+    {
+        let Observation::Present { attributes, errors } = &mut r.observation else {
+            continue;
+        };
+        let group = attributes
+            .get("parameter_group")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match group.as_ref().map(|g| (g, values.get(g))) {
+            Some((_, Some(Ok(v)))) => {
+                attributes.insert(PARAMETERS.into(), json!(v));
+            }
+            Some((_, Some(Err(e)))) => {
+                errors.insert(PARAMETERS.into(), e.clone());
+            }
+            Some((g, None)) => {
+                errors.insert(
+                    PARAMETERS.into(),
+                    format!("the parameters of group `{g}` were not read"),
+                );
+            }
+            None => {
+                errors.insert(
+                    PARAMETERS.into(),
+                    format!("the {kind} reports no parameter group"),
+                );
+            }
+        }
+    }
 }
 
 const RDS_SNAPSHOTS: &str = "rds:DescribeDBSnapshots";
@@ -273,6 +412,10 @@ pub fn cluster_attributes(c: &DbCluster) -> BTreeMap<String, Value> {
         ("deletion_protection".into(), json!(c.deletion_protection())),
         ("multi_az".into(), json!(c.multi_az())),
         ("member_count".into(), json!(c.db_cluster_members().len())),
+        (
+            "parameter_group".into(),
+            json!(c.db_cluster_parameter_group()),
+        ),
         ("tags".into(), tags),
     ])
 }
@@ -326,6 +469,8 @@ mod tests {
         let names: Vec<&str> = a.keys().map(String::as_str).collect();
         let kind = crate::catalog::kind("rds_cluster").expect("kind");
         let mut catalog: Vec<&str> = kind.attributes.iter().map(|x| x.name).collect();
+        // Read per parameter group, only when checked (add_parameters).
+        catalog.retain(|n| *n != PARAMETERS);
         catalog.sort_unstable();
         assert_eq!(
             names, catalog,
@@ -582,5 +727,165 @@ mod tests {
             Value::Null
         );
         assert_eq!(attributes["latest_restorable_age_minutes"], Value::Null);
+    }
+
+    /// DescribeDBParameters and DescribeDBClusterParameters (query protocol, shaped like the API
+    /// reference's responses): every page of each distinct group once, only for the resources
+    /// that check `parameters`; a parameter without a value (AWS lists every parameter of the
+    /// engine) is left out.
+    #[tokio::test]
+    async fn parameters_are_read_once_per_group_over_every_page() {
+        use crate::probe::replay::Replay;
+        let instances = r#"<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances>
+            <DBInstance><DBInstanceIdentifier>dorami-production</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus>
+              <DBParameterGroups><DBParameterGroup><DBParameterGroupName>dorami-pg16</DBParameterGroupName><ParameterApplyStatus>in-sync</ParameterApplyStatus></DBParameterGroup></DBParameterGroups></DBInstance>
+            <DBInstance><DBInstanceIdentifier>dorami-staging</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus>
+              <DBParameterGroups><DBParameterGroup><DBParameterGroupName>dorami-pg16</DBParameterGroupName><ParameterApplyStatus>in-sync</ParameterApplyStatus></DBParameterGroup></DBParameterGroups></DBInstance>
+            <DBInstance><DBInstanceIdentifier>dorami-analytics</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus>
+              <DBParameterGroups><DBParameterGroup><DBParameterGroupName>default.postgres16</DBParameterGroupName><ParameterApplyStatus>in-sync</ParameterApplyStatus></DBParameterGroup></DBParameterGroups></DBInstance>
+            </DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>"#;
+        let clusters = r#"<DescribeDBClustersResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBClustersResult><DBClusters><DBCluster>
+            <DBClusterIdentifier>tickets-db</DBClusterIdentifier><Engine>aurora-postgresql</Engine><Status>available</Status>
+            <DBClusterParameterGroup>tickets-aurora16</DBClusterParameterGroup>
+            </DBCluster></DBClusters></DescribeDBClustersResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBClustersResponse>"#;
+        let parameter = |name: &str, value: Option<&str>, source: &str| {
+            format!(
+                "<Parameter><ParameterName>{name}</ParameterName>{}<Description>d</Description><Source>{source}</Source>\
+                 <ApplyType>dynamic</ApplyType><DataType>string</DataType><IsModifiable>true</IsModifiable><ApplyMethod>pending-reboot</ApplyMethod></Parameter>",
+                value.map_or(String::new(), |v| format!("<ParameterValue>{v}</ParameterValue>"))
+            )
+        };
+        let page = |action: &str, parameters: String, marker: Option<&str>| {
+            format!(
+                r#"<{action}Response xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><{action}Result><Parameters>{parameters}</Parameters>{}</{action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{action}Response>"#,
+                marker.map_or(String::new(), |m| format!("<Marker>{m}</Marker>"))
+            )
+        };
+        let first = page(
+            "DescribeDBParameters",
+            parameter("rds.force_ssl", Some("1"), "user")
+                + &parameter("archive_command", None, "system"),
+            Some("page-2"),
+        );
+        let second = page(
+            "DescribeDBParameters",
+            parameter("log_min_duration_statement", Some("1000"), "user"),
+            None,
+        );
+        let cluster = page(
+            "DescribeDBClusterParameters",
+            parameter("rds.force_ssl", Some("0"), "engine-default"),
+            None,
+        );
+        let replay = Replay::by_request(move |request| {
+            if request.contains("Action=DescribeDBInstances") {
+                (200, instances.to_string())
+            } else if request.contains("Action=DescribeDBClusters") {
+                (200, clusters.to_string())
+            } else if request.contains("Action=DescribeDBClusterParameters") {
+                (200, cluster.clone())
+            } else if request.contains("Marker=page-2") {
+                (200, second.clone())
+            } else {
+                (200, first.clone())
+            }
+        });
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: rds_instance\n    id: dorami-production\n    expect: { parameters: { contains: { rds.force_ssl: \"1\" } } }\n  - kind: rds_instance\n    id: Dorami-Staging\n    expect: { parameters: { contains: { log_min_duration_statement: \"1000\" } } }\n  - kind: rds_instance\n    id: dorami-analytics\n    expect: { status: available }\n  - kind: rds_cluster\n    id: tickets-db\n    expect: { parameters: { contains: { rds.force_ssl: \"1\" } } }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        let calls = |action: &str| {
+            requests
+                .iter()
+                .filter(|r| r.contains(&format!("Action={action}&")))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        // One group, two pages; never the analytics instance's default group (not checked).
+        let instance_calls = calls("DescribeDBParameters");
+        assert_eq!(instance_calls.len(), 2, "{requests:#?}");
+        assert!(instance_calls.iter().all(
+            |r| r.contains("DBParameterGroupName=dorami-pg16") && r.contains("MaxRecords=100")
+        ));
+        let cluster_calls = calls("DescribeDBClusterParameters");
+        assert_eq!(cluster_calls.len(), 1, "{requests:#?}");
+        assert!(cluster_calls[0].contains("DBClusterParameterGroupName=tickets-aurora16"));
+        let expected = json!({"rds.force_ssl": "1", "log_min_duration_statement": "1000"});
+        for (i, id) in [(0, "dorami-production"), (1, "Dorami-Staging")] {
+            let Observation::Present { attributes, errors } = &records[i].observation else {
+                panic!("{:?}", records[i]);
+            };
+            assert_eq!(records[i].id, id);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(attributes[PARAMETERS], expected);
+        }
+        let Observation::Present { attributes, .. } = &records[2].observation else {
+            panic!("{:?}", records[2]);
+        };
+        assert!(!attributes.contains_key(PARAMETERS), "{attributes:?}");
+        let Observation::Present { attributes, .. } = &records[3].observation else {
+            panic!("{:?}", records[3]);
+        };
+        assert_eq!(attributes["parameter_group"], json!("tickets-aurora16"));
+        assert_eq!(attributes[PARAMETERS], json!({"rds.force_ssl": "0"}));
+    }
+
+    /// A refused DescribeDBClusterParameters (and a group AWS says does not exist) is an error
+    /// of `parameters` alone, never an empty map that a `contains` could be judged on.
+    #[tokio::test]
+    async fn a_refused_parameter_listing_is_an_error_of_parameters_only() {
+        use crate::probe::replay::Replay;
+        let instances = r#"<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances>
+            <DBInstance><DBInstanceIdentifier>dorami-production</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus>
+              <DBParameterGroups><DBParameterGroup><DBParameterGroupName>gone</DBParameterGroupName><ParameterApplyStatus>in-sync</ParameterApplyStatus></DBParameterGroup></DBParameterGroups></DBInstance>
+            </DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>"#;
+        let clusters = r#"<DescribeDBClustersResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBClustersResult><DBClusters><DBCluster>
+            <DBClusterIdentifier>tickets-db</DBClusterIdentifier><Status>available</Status><DBClusterParameterGroup>tickets-aurora16</DBClusterParameterGroup>
+            </DBCluster></DBClusters></DescribeDBClustersResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBClustersResponse>"#;
+        let error = |code: &str| {
+            format!("<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>no</Message></Error><RequestId>r</RequestId></ErrorResponse>")
+        };
+        let replay = Replay::by_request(move |request| {
+            if request.contains("Action=DescribeDBInstances") {
+                (200, instances.to_string())
+            } else if request.contains("Action=DescribeDBClusters") {
+                (200, clusters.to_string())
+            } else if request.contains("Action=DescribeDBClusterParameters") {
+                (403, error("AccessDenied"))
+            } else {
+                (404, error("DBParameterGroupNotFound"))
+            }
+        });
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: rds_instance\n    id: dorami-production\n    expect: { status: available, parameters: { contains: { rds.force_ssl: \"1\" } } }\n  - kind: rds_cluster\n    id: tickets-db\n    expect: { status: available, parameters: { contains: { rds.force_ssl: \"1\" } } }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        for (r, action, code) in [
+            (
+                &records[0],
+                "rds:DescribeDBParameters",
+                "DBParameterGroupNotFound",
+            ),
+            (
+                &records[1],
+                "rds:DescribeDBClusterParameters",
+                "AccessDenied",
+            ),
+        ] {
+            let Observation::Present { attributes, errors } = &r.observation else {
+                panic!("{r:?}");
+            };
+            assert_eq!(attributes["status"], json!("available"));
+            assert!(!attributes.contains_key(PARAMETERS));
+            let e = &errors[PARAMETERS];
+            assert!(e.contains(action) && e.contains(code), "{e}");
+        }
     }
 }

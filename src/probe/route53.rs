@@ -1,6 +1,8 @@
 //! Route 53 (a global service): one paginated ListHostedZones decides which zones exist and serves
 //! every `route53_zone` attribute; ListResourceRecordSets (all pages) is called once per zone that
-//! a named `route53_record` is in, a bounded number of zones at once.
+//! a named `route53_record` is in, a bounded number of zones at once. One paginated
+//! ListHealthChecks serves `route53_health_check`; GetHealthCheckStatus is called once per
+//! endpoint check whose `healthy` or checker percentage is checked.
 //!
 //! Names are compared without the trailing dot and case-insensitively, and Route 53's `\052`
 //! escape is read as `*`. Two hosted zones with one name (a public and a private zone, say), or
@@ -14,7 +16,7 @@ use aws_sdk_route53::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, describe_error, of_kind};
+use super::{all_errors, collect_pages, describe_error, of_kind, Wanting};
 use crate::aws::Connection;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
@@ -51,7 +53,7 @@ pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<Resource
     let client = crate::client!(aws_sdk_route53, conn);
     let (mut out, health) = tokio::join!(
         observe_zones(&client, &others, conn.max_concurrency),
-        observe_health_checks(&client, &checks)
+        observe_health_checks(&client, &checks, conn.max_concurrency)
     );
     out.extend(health);
     out
@@ -61,7 +63,11 @@ const LIST_HEALTH_CHECKS: &str = "route53:ListHealthChecks";
 
 /// The named health checks, from one paginated ListHealthChecks: a health check id, or the URL
 /// it requests (`https://api.example.com/health`: type, host, port and path all match).
-async fn observe_health_checks(client: &Client, resources: &[&Resource]) -> Vec<ResourceRecord> {
+async fn observe_health_checks(
+    client: &Client,
+    resources: &[&Resource],
+    concurrency: usize,
+) -> Vec<ResourceRecord> {
     if resources.is_empty() {
         return Vec::new();
     }
@@ -75,14 +81,151 @@ async fn observe_health_checks(client: &Client, resources: &[&Resource]) -> Vec<
         Ok(listed) => listed,
         Err(e) => return all_errors(resources, &e),
     };
-    resources
+    let mut records: Vec<ResourceRecord> = resources
         .iter()
         .map(|r| ResourceRecord {
             kind: r.kind.name.to_string(),
             id: r.id.clone(),
             observation: health_check_observation(&r.id, &listed),
         })
-        .collect()
+        .collect();
+    // The checkers' reports, one call per present check whose status is checked.
+    let wanting = Wanting::of(resources, "route53_health_check", GET_STATUS);
+    if wanting.none() {
+        return records;
+    }
+    let statuses: Vec<(usize, Result<Status, String>)> = stream::iter(
+        records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| wanting.wants(&r.id))
+            .filter_map(|(i, r)| match &r.observation {
+                Observation::Present { attributes, .. } => Some((i, attributes.clone())),
+                _ => None,
+            }),
+    )
+    .map(|(i, attributes)| async move { (i, health_check_status(client, &attributes).await) })
+    .buffered(concurrency)
+    .collect()
+    .await;
+    for (i, status) in statuses {
+        if let Some(Observation::Present { attributes, errors }) =
+            records.get_mut(i).map(|r| &mut r.observation)
+        {
+            match status {
+                Ok(values) => {
+                    for (name, value) in values {
+                        match value {
+                            Ok(value) => {
+                                attributes.insert(name.to_string(), value);
+                            }
+                            // A reason the value cannot be told.
+                            Err(why) => {
+                                errors.insert(name.to_string(), why);
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    for name in STATUS_ATTRIBUTES {
+                        errors.insert(name.to_string(), e.clone());
+                    }
+                }
+            }
+        }
+    }
+    records
+}
+
+const GET_STATUS: &str = "route53:GetHealthCheckStatus";
+/// The attributes GetHealthCheckStatus answers.
+const STATUS_ATTRIBUTES: [&str; 2] = ["healthy", "checkers_reporting_healthy_percent"];
+/// Route 53 considers an endpoint healthy when more than this share of its checkers report it
+/// healthy (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is
+/// healthy").
+const HEALTHY_ABOVE_PERCENT: f64 = 18.0;
+
+/// Each status attribute's value, or why it cannot be told.
+type Status = Vec<(&'static str, Result<Value, String>)>;
+
+/// The status attributes of one listed health check (its `attributes` from the list). Only an
+/// endpoint check is asked about: Route 53 refuses a calculated check, and a CloudWatch metric
+/// check's status is its alarm's.
+async fn health_check_status(
+    client: &Client,
+    attributes: &BTreeMap<String, Value>,
+) -> Result<Status, String> {
+    let text = |name: &str| attributes.get(name).and_then(Value::as_str).unwrap_or("");
+    let ty = text("type");
+    let not_endpoint = match ty {
+        "HTTP" | "HTTPS" | "HTTP_STR_MATCH" | "HTTPS_STR_MATCH" | "TCP" => None,
+        "CALCULATED" => Some("a calculated health check's status is not reported by GetHealthCheckStatus: check a `metric_alarm` on `AWS/Route53` `HealthCheckStatus` (dimension `HealthCheckId`) instead".to_string()),
+        "CLOUDWATCH_METRIC" => Some("a CLOUDWATCH_METRIC health check's status is its alarm's state: check the `metric_alarm` named by `cloudwatch_alarm`".to_string()),
+        other => Some(format!("the status of a `{other}` health check is not read by infra-verify")),
+    };
+    if let Some(why) = not_endpoint {
+        return Ok(STATUS_ATTRIBUTES
+            .iter()
+            .map(|a| (*a, Err(why.clone())))
+            .collect());
+    }
+    let id = text("health_check_id");
+    let out = client
+        .get_health_check_status()
+        .health_check_id(id)
+        .send()
+        .await
+        .map_err(|e| describe_error(GET_STATUS, &e))?;
+    Ok(status_attributes(
+        out.health_check_observations(),
+        attributes.get("disabled") == Some(&json!(true)),
+        attributes.get("inverted") == Some(&json!(true)),
+    ))
+}
+
+/// `healthy` and `checkers_reporting_healthy_percent` from the checkers' observations (a report
+/// whose status starts with `Success` is healthy): healthy when more than 18 % are, as Route 53
+/// decides. A disabled check (Route 53 calls it healthy whatever the endpoint answers), an
+/// inverted one, and one no checker reports on yet, have no `healthy` to tell.
+fn status_attributes(
+    observations: &[aws_sdk_route53::types::HealthCheckObservation],
+    disabled: bool,
+    inverted: bool,
+) -> Status {
+    let total = observations.len();
+    let healthy = observations
+        .iter()
+        .filter(|o| {
+            o.status_report()
+                .and_then(|r| r.status())
+                .is_some_and(|s| s.trim_start().starts_with("Success"))
+        })
+        .count();
+    if total == 0 {
+        let why = "no Route 53 health checker reports on this health check yet";
+        return STATUS_ATTRIBUTES
+            .iter()
+            .map(|a| (*a, Err(why.to_string())))
+            .collect();
+    }
+    let percent = healthy as f64 * 100.0 / total as f64;
+    let verdict = if disabled {
+        Err("the health check is disabled: Route 53 considers it healthy whatever the endpoint answers")
+    } else if inverted {
+        Err("the health check is inverted: Route 53's status is the opposite of what its checkers report")
+    } else {
+        Ok(percent > HEALTHY_ABOVE_PERCENT)
+    };
+    vec![
+        (
+            STATUS_ATTRIBUTES[0],
+            verdict.map(|h| json!(h)).map_err(str::to_string),
+        ),
+        (
+            STATUS_ATTRIBUTES[1],
+            Ok(json!((percent * 10.0).round() / 10.0)),
+        ),
+    ]
 }
 
 /// The health check a spec id names among those listed: by id, else by the URL it requests
@@ -191,6 +334,10 @@ pub fn health_check_attributes(h: &HealthCheck) -> BTreeMap<String, Value> {
         ("disabled".into(), json!(c.and_then(|c| c.disabled()))),
         ("enable_sni".into(), json!(c.and_then(|c| c.enable_sni()))),
         ("regions".into(), json!(regions)),
+        (
+            "cloudwatch_alarm".into(),
+            json!(c.and_then(|c| c.alarm_identifier()).map(|a| a.name())),
+        ),
     ])
 }
 
@@ -745,5 +892,159 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(records[3].observation, Observation::Absent);
+    }
+
+    /// GetHealthCheckStatus as the API reference shapes it: one call per endpoint check whose
+    /// status is checked (none for a check that does not check it, nor for CLOUDWATCH_METRIC and
+    /// calculated checks, whose status is an alarm's); healthy when more than 18 % of the
+    /// checkers report success; a refusal is an error of the status attributes only; the alarm
+    /// a CLOUDWATCH_METRIC check follows comes from the list (moto drops `AlarmIdentifier`).
+    #[tokio::test]
+    async fn get_health_check_status_once_per_checked_endpoint_check() {
+        let check = |id: &str, config: &str| {
+            format!(
+                "<HealthCheck><Id>{id}</Id><CallerReference>ref-{id}</CallerReference><HealthCheckConfig>{config}\
+                 <Inverted>false</Inverted><Disabled>false</Disabled></HealthCheckConfig><HealthCheckVersion>1</HealthCheckVersion></HealthCheck>"
+            )
+        };
+        let endpoint = |ty: &str, fqdn: &str| {
+            format!("<Port>443</Port><Type>{ty}</Type><ResourcePath>/health</ResourcePath><FullyQualifiedDomainName>{fqdn}</FullyQualifiedDomainName><RequestInterval>30</RequestInterval><FailureThreshold>3</FailureThreshold>")
+        };
+        let checks = [
+            check("hc-api", &endpoint("HTTPS", "api.tickets.example")),
+            check("hc-db", &endpoint("TCP", "db.tickets.example")),
+            check("hc-web", &endpoint("HTTPS", "www.tickets.example")),
+            check("hc-denied", &endpoint("HTTPS", "admin.tickets.example")),
+            check(
+                "hc-alarm",
+                "<Type>CLOUDWATCH_METRIC</Type><AlarmIdentifier><Region>ap-northeast-2</Region><Name>tickets-5xx</Name></AlarmIdentifier><InsufficientDataHealthStatus>Unhealthy</InsufficientDataHealthStatus>",
+            ),
+            check(
+                "hc-all",
+                "<Type>CALCULATED</Type><HealthThreshold>2</HealthThreshold><ChildHealthChecks><ChildHealthCheck>hc-api</ChildHealthCheck><ChildHealthCheck>hc-db</ChildHealthCheck></ChildHealthChecks>",
+            ),
+        ]
+        .concat();
+        let list = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><ListHealthChecksResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HealthChecks>{checks}</HealthChecks><Marker></Marker><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListHealthChecksResponse>"#
+        );
+        let observations = |statuses: &[&str]| {
+            let each: String = statuses
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    format!(
+                        "<HealthCheckObservation><Region>ap-southeast-1</Region><IPAddress>15.177.2.{i}</IPAddress>\
+                         <StatusReport><Status>{s}</Status><CheckedTime>2026-12-07T21:59:30.000Z</CheckedTime></StatusReport></HealthCheckObservation>"
+                    )
+                })
+                .collect();
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><GetHealthCheckStatusResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HealthCheckObservations>{each}</HealthCheckObservations></GetHealthCheckStatusResponse>"#
+            )
+        };
+        let ok = "Success: HTTP Status Code 200, OK";
+        let bad = "Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.";
+        let api = observations(&[ok, ok, bad]);
+        let db = observations(&[ok, bad, bad, bad, bad, bad, bad, bad]);
+        let replay = Replay::by_request(move |request| {
+            if request.contains("/healthcheck/hc-api/status") {
+                (200, api.clone())
+            } else if request.contains("/healthcheck/hc-db/status") {
+                (200, db.clone())
+            } else if request.contains("/healthcheck/hc-denied/status") {
+                (
+                    403,
+                    "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: route53:GetHealthCheckStatus</Message></Error><RequestId>r</RequestId></ErrorResponse>".to_string(),
+                )
+            } else if request.contains("/status") {
+                (500, "unexpected".to_string())
+            } else {
+                (200, list.clone())
+            }
+        });
+        let spec = crate::spec::from_str(
+            std::path::Path::new("inline.yaml"),
+            "version: 1\nenvironment: test\nresources:\n\
+             - kind: route53_health_check\n  id: hc-api\n  expect: { healthy: true }\n\
+             - kind: route53_health_check\n  id: hc-db\n  expect: { healthy: true, checkers_reporting_healthy_percent: { at_least: 50 } }\n\
+             - kind: route53_health_check\n  id: hc-web\n  expect: { port: 443 }\n\
+             - kind: route53_health_check\n  id: hc-denied\n  expect: { healthy: true }\n\
+             - kind: route53_health_check\n  id: hc-alarm\n  expect: { cloudwatch_alarm: tickets-5xx, healthy: true }\n\
+             - kind: route53_health_check\n  id: hc-all\n  expect: { healthy: true }\n",
+        )
+        .expect("spec");
+        let resources: Vec<&Resource> = spec.resources.iter().collect();
+        let records = observe(&replay.connection(), &resources).await;
+        let requests = replay.requests();
+        let status_calls: Vec<&String> =
+            requests.iter().filter(|r| r.contains("/status")).collect();
+        assert_eq!(status_calls.len(), 3, "{requests:#?}");
+        assert_eq!(requests.len(), 4, "{requests:#?}");
+        let present = |i: usize| match &records[i].observation {
+            Observation::Present { attributes, errors } => (attributes.clone(), errors.clone()),
+            other => panic!("{}: {other:?}", records[i].id),
+        };
+        let (a, e) = present(0);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(a["healthy"], json!(true));
+        assert_eq!(a["checkers_reporting_healthy_percent"], json!(66.7));
+        assert_eq!(a["cloudwatch_alarm"], Value::Null);
+        // One checker in eight (12.5 %, not more than 18 %): unhealthy.
+        let (a, _) = present(1);
+        assert_eq!(a["healthy"], json!(false));
+        assert_eq!(a["checkers_reporting_healthy_percent"], json!(12.5));
+        let (a, _) = present(2);
+        assert!(!a.contains_key("healthy"), "{a:?}");
+        let (a, e) = present(3);
+        assert!(!a.contains_key("healthy"));
+        assert!(
+            e["healthy"].contains("route53:GetHealthCheckStatus")
+                && e["healthy"].contains("AccessDenied"),
+            "{e:?}"
+        );
+        assert_eq!(a["port"], json!(443), "the list's attributes stay");
+        let (a, e) = present(4);
+        assert_eq!(a["cloudwatch_alarm"], json!("tickets-5xx"));
+        assert!(e["healthy"].contains("cloudwatch_alarm"), "{e:?}");
+        let (_, e) = present(5);
+        assert!(e["healthy"].contains("HealthCheckStatus"), "{e:?}");
+    }
+
+    #[test]
+    fn disabled_inverted_and_unreported_checks_have_no_healthy_to_tell() {
+        use aws_sdk_route53::types::{HealthCheckObservation, StatusReport};
+        let report = |s: &str| {
+            HealthCheckObservation::builder()
+                .status_report(StatusReport::builder().status(s).build())
+                .build()
+        };
+        let two = [
+            report("Success: HTTP Status Code 200"),
+            report("Failure: timeout"),
+        ];
+        let get = |status: Status, name: &str| {
+            status
+                .into_iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v)
+                .expect("attribute")
+        };
+        assert_eq!(
+            get(status_attributes(&two, false, false), "healthy"),
+            Ok(json!(true))
+        );
+        assert!(get(status_attributes(&two, true, false), "healthy")
+            .is_err_and(|e| e.contains("disabled")));
+        assert!(get(status_attributes(&two, false, true), "healthy")
+            .is_err_and(|e| e.contains("inverted")));
+        assert_eq!(
+            get(
+                status_attributes(&two, true, false),
+                "checkers_reporting_healthy_percent"
+            ),
+            Ok(json!(50.0))
+        );
+        assert!(get(status_attributes(&[], false, false), "healthy").is_err());
     }
 }

@@ -20,6 +20,7 @@ mod freshness;
 mod group;
 mod iam;
 mod init;
+mod launch_items;
 mod leaks;
 mod monitoring;
 mod production;

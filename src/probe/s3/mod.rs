@@ -1,5 +1,6 @@
 //! S3: one paginated ListBuckets decides existence; per-bucket configuration calls are made only
 //! for the buckets the spec names and only for the attributes it checks, a bounded number at once.
+//! `s3_prefix` (the objects under a key prefix) is read by ListObjectsV2 in [`prefix`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,9 +8,10 @@ use aws_sdk_s3::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
-use super::{all_errors, collect_pages, error_code, tags_json};
+use super::{all_errors, collect_pages, error_code, of_kind, tags_json};
 
 mod policy;
+mod prefix;
 mod public_access;
 mod region;
 #[cfg(test)]
@@ -48,13 +50,26 @@ fn client(conn: &Connection, region: Option<&str>) -> Client {
 const LIST: &str = "s3:ListAllMyBuckets";
 const TAGGING: &str = "s3:GetBucketTagging";
 
-/// Observes the named buckets and the tag selections.
+/// Observes the named buckets and the tag selections, and the named prefixes (in their
+/// buckets' regions, known from the bucket listing when buckets are checked too).
 pub async fn observe(conn: &Connection, resources: &[&Resource]) -> Vec<ResourceRecord> {
-    if resources.is_empty() {
-        return Vec::new();
-    }
-    let listed = list_buckets(conn).await;
-    observe_listed(conn, resources, listed).await
+    let buckets = of_kind(resources, "s3_bucket");
+    let prefixes = of_kind(resources, "s3_prefix");
+    let listed = if buckets.is_empty() {
+        Ok(BTreeMap::new())
+    } else {
+        list_buckets(conn).await
+    };
+    let regions = listed.clone().unwrap_or_default();
+    let (mut records, prefixes) = tokio::join!(observe_listed(conn, &buckets, listed), async {
+        if prefixes.is_empty() {
+            Vec::new()
+        } else {
+            prefix::observe(conn, &prefixes, &regions).await
+        }
+    });
+    records.extend(prefixes);
+    records
 }
 
 /// Buckets asked for per ListBuckets page. Real S3 reports each bucket's `BucketRegion` only

@@ -73,8 +73,26 @@ impl<'a> Router<'a> {
 
     /// One configuration call, in the bucket's region; a redirect is learnt and retried once.
     pub(super) async fn fetch(&self, bucket: &str, action: &str) -> Fetched {
+        self.call(bucket, action, |c| async move {
+            fetch(&c, bucket, action).await
+        })
+        .await
+    }
+
+    /// Any call about the bucket (`call` makes it with the client it is given), in the
+    /// bucket's region; a redirect is learnt and the call retried there once.
+    pub(super) async fn call<T, F, Fut>(
+        &self,
+        bucket: &str,
+        action: &str,
+        call: F,
+    ) -> Result<T, String>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Failure>>,
+    {
         let region = self.region_of(bucket);
-        match fetch(&self.client(region.as_deref()), bucket, action).await {
+        match call(self.client(region.as_deref())).await {
             Ok(values) => Ok(values),
             Err(Failure::Redirect {
                 region: to,
@@ -92,7 +110,7 @@ impl<'a> Router<'a> {
                         if let Ok(mut regions) = self.regions.lock() {
                             regions.insert(bucket.to_string(), to.clone());
                         }
-                        fetch(&self.client(Some(&to)), bucket, action)
+                        call(self.client(Some(&to)))
                             .await
                             .map_err(Failure::into_message)
                     }

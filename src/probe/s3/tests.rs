@@ -1112,3 +1112,184 @@ async fn policy_status_statements_and_access_logging() {
     assert_eq!(a["access_log_target"], Value::Null);
     assert_eq!(a["policy_statements"], json!([]));
 }
+
+/// One ListObjectsV2 page (`list-type=2`), shaped like the API reference's response.
+fn objects_page(
+    bucket: &str,
+    prefix: &str,
+    objects: &[(&str, &str, i64)],
+    next: Option<&str>,
+) -> String {
+    let contents: String = objects
+        .iter()
+        .map(|(key, modified, size)| {
+            format!(
+                "<Contents><Key>{key}</Key><LastModified>{modified}</LastModified><ETag>&quot;6805f2cfc46c0f04559748bb039d69ae&quot;</ETag>\
+                 <ChecksumAlgorithm>CRC32</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType><Size>{size}</Size><StorageClass>STANDARD</StorageClass></Contents>"
+            )
+        })
+        .collect();
+    format!(
+        "{XML}\n<ListBucketResult {NS}><Name>{bucket}</Name><Prefix>{prefix}</Prefix><KeyCount>{}</KeyCount><MaxKeys>1000</MaxKeys>\
+         <IsTruncated>{}</IsTruncated>{contents}{}</ListBucketResult>",
+        objects.len(),
+        next.is_some(),
+        next.map_or(String::new(), |t| format!("<NextContinuationToken>{t}</NextContinuationToken>"))
+    )
+}
+
+/// `s3_prefix` by ListObjectsV2 (no ListBuckets when no bucket is checked): every page, the
+/// newest object wherever key order put it; the bucket's region learnt from S3's redirect once
+/// (GetBucketLocation, as for buckets); an empty prefix is present with 0 objects; a bucket that
+/// does not exist is missing; a refusal is an error.
+#[tokio::test]
+async fn list_objects_reads_every_page_for_the_newest_object_under_a_prefix() {
+    let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs();
+    let at = |minutes: i64| {
+        aws_smithy_types::DateTime::from_secs(now - minutes * 60)
+            .fmt(aws_smithy_types::date_time::Format::DateTime)
+            .expect("date")
+    };
+    let (old, newest, older) = (at(60 * 24 * 2), at(90), at(60 * 24));
+    let replay = Replay::by_request(move |request| {
+        let Some(bucket) = bucket_of(request) else {
+            return (400, s3_error("InvalidRequest", "replay: not a bucket", ""));
+        };
+        let q = query(request);
+        if q.iter().any(|(k, _)| k == "location") {
+            return (
+                200,
+                format!("{XML}\n<LocationConstraint {NS}>us-west-2</LocationConstraint>"),
+            );
+        }
+        assert_eq!(
+            param(request, "list-type").as_deref(),
+            Some("2"),
+            "{request}"
+        );
+        match bucket {
+            "dorami-backups" if endpoint_region(request) != "us-west-2" => (
+                301,
+                s3_error("PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.", bucket),
+            ),
+            "dorami-backups" => match (
+                param(request, "prefix").as_deref(),
+                param(request, "continuation-token").as_deref(),
+            ) {
+                (Some("db/"), None) => (
+                    200,
+                    objects_page(
+                        bucket,
+                        "db/",
+                        &[("db/2026-12-05.dump", &old, 1000), ("db/2026-12-07.dump", &newest, 2500)],
+                        Some("1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="),
+                    ),
+                ),
+                (Some("db/"), Some("1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")) => (
+                    200,
+                    objects_page(bucket, "db/", &[("db/weekly/2026-12-06.dump", &older, 4000)], None),
+                ),
+                (Some("empty/"), None) => (200, objects_page(bucket, "empty/", &[], None)),
+                _ => (400, s3_error("InvalidRequest", "replay: unexpected request", bucket)),
+            },
+            "locked-backups" => (403, s3_error("AccessDenied", "Access Denied", bucket)),
+            _ => (404, s3_error("NoSuchBucket", "The specified bucket does not exist", bucket)),
+        }
+    });
+    let prefix = |id: &str, expect: &str| {
+        format!("  - kind: s3_prefix\n    id: {id}\n    expect: {{ {expect} }}\n")
+    };
+    let records = observe_yaml(
+        &replay,
+        &[
+            prefix(
+                "dorami-backups/db/",
+                "newest_age_minutes: { at_most: 1500 }, object_count: { at_least: 1 }",
+            ),
+            prefix("dorami-backups/empty/", "object_count: 0"),
+            prefix("gone-backups/db/", "object_count: { at_least: 1 }"),
+            prefix("locked-backups/db/", "object_count: { at_least: 1 }"),
+        ]
+        .concat(),
+    )
+    .await;
+    let requests = replay.requests();
+    assert!(
+        !requests.iter().any(|r| is_list_buckets(r)),
+        "{requests:#?}"
+    );
+    let (attributes, errors) = present(&records, "dorami-backups/db/");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(attributes["object_count"], json!(3));
+    assert_eq!(attributes["total_size_bytes"], json!(7500));
+    assert_eq!(attributes["newest_key"], json!("db/2026-12-07.dump"));
+    assert_eq!(attributes["newest_age_minutes"], json!(90));
+    assert_eq!(attributes["newest_size_bytes"], json!(2500));
+    let (attributes, _) = present(&records, "dorami-backups/empty/");
+    assert_eq!(attributes["object_count"], json!(0));
+    assert_eq!(attributes["total_size_bytes"], json!(0));
+    assert_eq!(attributes["newest_key"], Value::Null);
+    assert_eq!(attributes["newest_age_minutes"], Value::Null);
+    let gone = records
+        .iter()
+        .find(|r| r.id == "gone-backups/db/")
+        .expect("record");
+    assert!(matches!(gone.observation, Observation::Absent), "{gone:?}");
+    let locked = records
+        .iter()
+        .find(|r| r.id == "locked-backups/db/")
+        .expect("record");
+    match &locked.observation {
+        Observation::Error { error } => {
+            assert!(
+                error.contains("s3:ListBucket") && error.contains("AccessDenied"),
+                "{error}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // Two pages in us-west-2, after one redirect.
+    let db_lists: Vec<(String, Option<String>)> = requests
+        .iter()
+        .filter(|r| {
+            bucket_of(r) == Some("dorami-backups") && param(r, "prefix").as_deref() == Some("db/")
+        })
+        .map(|r| {
+            (
+                endpoint_region(r).to_string(),
+                param(r, "continuation-token"),
+            )
+        })
+        .collect();
+    assert_eq!(db_lists.len(), 3, "{db_lists:#?}");
+    assert_eq!(db_lists[0].0, "ap-northeast-2");
+    assert_eq!(db_lists[1], ("us-west-2".to_string(), None));
+    assert_eq!(db_lists[2].0, "us-west-2");
+    assert!(db_lists[2].1.is_some());
+    assert_eq!(records.len(), 4);
+}
+
+#[test]
+fn the_newest_object_is_unknown_when_one_has_no_modification_time() {
+    let mut summary = prefix::Summary::default();
+    summary.add(
+        &aws_sdk_s3::types::Object::builder()
+            .key("db/a")
+            .size(3)
+            .last_modified(aws_smithy_types::DateTime::from_secs(1_000))
+            .build(),
+    );
+    summary.add(
+        &aws_sdk_s3::types::Object::builder()
+            .key("db/b")
+            .size(4)
+            .build(),
+    );
+    let Observation::Present { attributes, errors } = summary.observation(2_000) else {
+        panic!("present");
+    };
+    assert_eq!(attributes["object_count"], json!(2));
+    assert_eq!(attributes["total_size_bytes"], json!(7));
+    assert!(!attributes.contains_key("newest_key"));
+    assert_eq!(errors.len(), 3);
+}

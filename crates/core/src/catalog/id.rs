@@ -18,6 +18,9 @@ pub enum IdFormat {
     ScopeName,
     /// `<zone name or id>/<record name>/<type>` (Route 53 records).
     ZoneRecordType,
+    /// `<bucket>/<prefix>` (objects under an S3 key prefix; the prefix may be empty, for the
+    /// whole bucket, or contain `/`).
+    BucketPrefix,
     /// `<repository>:<tag>` (ECR images; the repository may contain `/`).
     RepositoryTag,
     /// An `http://` or `https://` URL.
@@ -53,6 +56,9 @@ impl IdFormat {
             IdFormat::ZoneRecordType => split_record(id).map(|_| ()).ok_or_else(|| {
                 format!("`{id}` is not a record id: write `<zone>/<record name>/<type>`, e.g. `example.com/www.example.com/A`")
             }),
+            IdFormat::BucketPrefix => split_bucket_prefix(id).map(|_| ()).ok_or_else(|| {
+                format!("`{id}` is not a bucket prefix: write `<bucket>/<prefix>`, e.g. `backups/db/` (`backups/` for the whole bucket)")
+            }),
             IdFormat::RepositoryTag => split_repository_tag(id).map(|_| ()),
             IdFormat::Url => parse_url(id).map(|_| ()),
             IdFormat::Metric => parse_metric(id).map(|_| ()),
@@ -79,6 +85,7 @@ impl IdFormat {
             IdFormat::LoadBalancerPort => Some("^.+:[0-9]+$"),
             IdFormat::ScopeName => Some("^(CLOUDFRONT|REGIONAL)/.+$"),
             IdFormat::ZoneRecordType => Some("^[^/]+/.+/[^/]+$"),
+            IdFormat::BucketPrefix => Some("^[^/]+/.*$"),
             IdFormat::RepositoryTag => Some("^[^:@]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"),
             IdFormat::Url => Some("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+([/?#].*)?$"),
             IdFormat::Current => Some("^current$"),
@@ -162,6 +169,12 @@ pub fn split_repository_tag(id: &str) -> Result<(&str, &str), String> {
         ));
     }
     Ok((repository, tag))
+}
+
+/// `<bucket>/<prefix>` split at its first `/`: the bucket (not empty) and the key prefix (empty
+/// for the whole bucket).
+pub fn split_bucket_prefix(id: &str) -> Option<(&str, &str)> {
+    id.split_once('/').filter(|(bucket, _)| !bucket.is_empty())
 }
 
 /// `<zone>/<record name>/<type>`, each non-empty, as written (the probe normalizes them).
@@ -316,6 +329,11 @@ mod tests {
             (IdFormat::ScopeName, "REGIONAL/", false),
             (IdFormat::ZoneRecordType, "example.com/www.example.com/A", true),
             (IdFormat::ZoneRecordType, "example.com/www.example.com", false),
+            (IdFormat::BucketPrefix, "backups/db/", true),
+            (IdFormat::BucketPrefix, "backups/", true),
+            (IdFormat::BucketPrefix, "backups/db/2026/dump-", true),
+            (IdFormat::BucketPrefix, "backups", false),
+            (IdFormat::BucketPrefix, "/db/", false),
             (IdFormat::RepositoryTag, "shop/api:v1.4.2", true),
             (IdFormat::RepositoryTag, "api:latest", true),
             (IdFormat::RepositoryTag, "api", false),

@@ -195,6 +195,8 @@ macro_rules! attrs {
 const RDS_INSTANCES: &str = "rds:DescribeDBInstances";
 const RDS_CLUSTERS: &str = "rds:DescribeDBClusters";
 const RDS_SNAPSHOTS: &str = "rds:DescribeDBSnapshots";
+const RDS_PARAMETERS: &str = "rds:DescribeDBParameters";
+const RDS_CLUSTER_PARAMETERS: &str = "rds:DescribeDBClusterParameters";
 const CACHE_CLUSTERS: &str = "elasticache:DescribeCacheClusters";
 const REPLICATION_GROUPS: &str = "elasticache:DescribeReplicationGroups";
 const ECS_CLUSTERS: &str = "ecs:DescribeClusters";
@@ -208,8 +210,10 @@ const TARGET_GROUPS: &str = "elasticloadbalancing:DescribeTargetGroups";
 const TARGET_GROUP_ATTRIBUTES: &str = "elasticloadbalancing:DescribeTargetGroupAttributes";
 const TARGET_HEALTH: &str = "elasticloadbalancing:DescribeTargetHealth";
 const S3_BUCKETS: &str = "s3:ListAllMyBuckets";
+const LIST_OBJECTS: &str = "s3:ListBucket";
 const DISTRIBUTIONS: &str = "cloudfront:ListDistributions";
 const DISTRIBUTION_CONFIG: &str = "cloudfront:GetDistributionConfig";
+const CACHE_POLICIES: &str = "cloudfront:ListCachePolicies";
 const SECRETS: &str = "secretsmanager:ListSecrets";
 const IAM_ROLES: &str = "iam:ListRoles";
 const IAM_USERS: &str = "iam:ListUsers";
@@ -258,6 +262,7 @@ pub static KINDS: &[Kind] = &[
             "latest_automated_snapshot_age_hours": Number, RDS_SNAPSHOTS, "Hours since the newest available automated snapshot of the instance was taken, null when there is none.", volatile;
             "latest_manual_snapshot_age_hours": Number, RDS_SNAPSHOTS, "Hours since the newest available manual snapshot (\"a snapshot taken before the deploy\"), null when there is none.", volatile;
             "latest_manual_snapshot": String, RDS_SNAPSHOTS, "Identifier of that manual snapshot, null when there is none.", volatile;
+            "parameters": StringMap, RDS_PARAMETERS, "Values of the DB parameter group's parameters that have one (engine defaults included), name to value as strings, e.g. `{ contains: { rds.force_ssl: \"1\" } }`. The group's values: a static parameter changed since the last reboot is not in effect yet. Every page of the group read once per run, only when checked.";
             "tags": StringMap, RDS_INSTANCES, "Resource tags.";
         },
     },
@@ -284,6 +289,8 @@ pub static KINDS: &[Kind] = &[
             "deletion_protection": Bool, RDS_CLUSTERS, "Whether deletion protection is on.";
             "multi_az": Bool, RDS_CLUSTERS, "Whether the cluster has instances in more than one AZ.";
             "member_count": Integer, RDS_CLUSTERS, "Number of DB instances in the cluster.";
+            "parameter_group": String, RDS_CLUSTERS, "Name of the DB cluster parameter group, e.g. `default.aurora-postgresql16`.";
+            "parameters": StringMap, RDS_CLUSTER_PARAMETERS, "Values of the DB cluster parameter group's parameters that have one (engine defaults included), name to value as strings, e.g. `{ contains: { rds.force_ssl: \"1\", log_min_duration_statement: \"1000\" } }`. A static parameter changed since the last reboot is not in effect yet. Every page of the group read once per run, only when checked.";
             "tags": StringMap, RDS_CLUSTERS, "Resource tags.";
         },
     },
@@ -547,6 +554,25 @@ pub static KINDS: &[Kind] = &[
         },
     },
     Kind {
+        name: "s3_prefix",
+        service: "s3",
+        description: "The objects under a key prefix of an S3 bucket (\"the nightly dump arrived\"): how many, how large, and the newest. Every page of ListObjectsV2 with the prefix, in the bucket's region, once per resource per run (a page holds 1,000 objects). Missing when the bucket does not exist; a bucket with nothing under the prefix has `object_count` 0.",
+        identifier: "`<bucket>/<prefix>`, e.g. `dorami-backups/db/` (`<bucket>/` for the whole bucket)",
+        list_operation: LIST_OBJECTS,
+        provider: Provider::Aws,
+        id_format: IdFormat::BucketPrefix,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "object_count": Integer, LIST_OBJECTS, "Objects whose key starts with the prefix (`db/` counts `db/2026/...` too).", volatile;
+            "total_size_bytes": Integer, LIST_OBJECTS, "Their total size in bytes.", volatile;
+            "newest_key": String, LIST_OBJECTS, "Key of the most recently modified object, null when there is none.", volatile;
+            "newest_age_minutes": Integer, LIST_OBJECTS, "Whole minutes since that object was last modified (`at_most: 1500`: a nightly dump arrived within the last 25 hours), null when there is none.", volatile;
+            "newest_size_bytes": Integer, LIST_OBJECTS, "Size of that object in bytes (an empty dump is 0), null when there is none.", volatile;
+        },
+    },
+    Kind {
         name: "cloudfront_distribution",
         service: "cloudfront",
         description: "A CloudFront distribution (moto drops S3 origin access settings and reports the default certificate flag wrongly; neither is an attribute here).",
@@ -580,6 +606,33 @@ pub static KINDS: &[Kind] = &[
             "logging_enabled": Bool, DISTRIBUTION_CONFIG, "Whether standard (legacy) access logging to S3 is on. Read per distribution, only when checked (with `default_root_object` and `logging_bucket`, one call).";
             "logging_bucket": String, DISTRIBUTION_CONFIG, "The S3 bucket standard logs go to, e.g. `logs.s3.amazonaws.com`; null when logging is off.";
             "latest_invalidation_age_minutes": Integer, "cloudfront:ListInvalidations", "Whole minutes since the newest invalidation was created (\"cache invalidated after deploy\"); null when the distribution has none. One ListInvalidations per named distribution, only when checked; its first page (newest first) is read.", volatile;
+        },
+    },
+    Kind {
+        name: "cloudfront_cache_policy",
+        service: "cloudfront",
+        description: "A CloudFront cache policy, AWS managed (`Managed-CachingOptimized`) or custom: its TTLs and cache key. One ListCachePolicies (every page) per run serves every policy. Not implemented by moto (tested by replay).",
+        identifier: "Policy name (`Managed-CachingOptimized`, or a custom policy's) or policy id (a distribution's `cache_policy_id`)",
+        list_operation: CACHE_POLICIES,
+        provider: Provider::Aws,
+        id_format: IdFormat::Name,
+        global: true,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "type": String, CACHE_POLICIES, "`managed` (by AWS) or `custom`.";
+            "policy_id": String, CACHE_POLICIES, "The policy's id (what a cache behaviour's `cache_policy_id` names).";
+            "min_ttl": Integer, CACHE_POLICIES, "Minimum time objects stay in the cache, in seconds.";
+            "default_ttl": Integer, CACHE_POLICIES, "Time objects stay in the cache when the origin sends no `Cache-Control`/`Expires`, in seconds.";
+            "max_ttl": Integer, CACHE_POLICIES, "Maximum time objects stay in the cache, in seconds.";
+            "query_strings": String, CACHE_POLICIES, "Query strings in the cache key: `none`, `whitelist` (those of `query_string_names`), `allExcept` (all but those) or `all`.";
+            "query_string_names": StringList, CACHE_POLICIES, "The query strings `query_strings` lists, sorted.";
+            "cookies": String, CACHE_POLICIES, "Cookies in the cache key: `none`, `whitelist`, `allExcept` or `all`.";
+            "cookie_names": StringList, CACHE_POLICIES, "The cookies `cookies` lists, sorted.";
+            "headers": String, CACHE_POLICIES, "Headers in the cache key: `none` or `whitelist`.";
+            "header_names": StringList, CACHE_POLICIES, "The headers in the cache key, sorted.";
+            "gzip": Bool, CACHE_POLICIES, "Whether gzip-compressed objects are cached (and requested) when the viewer accepts them.";
+            "brotli": Bool, CACHE_POLICIES, "Whether Brotli-compressed objects are cached (and requested) when the viewer accepts them.";
         },
     },
     Kind {
@@ -811,7 +864,7 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "route53_health_check",
         service: "route53",
-        description: "A Route 53 health check (global). Named by its id, or by the URL it requests (`https://api.example.com/health`: an HTTP or HTTPS check whose type, domain name, port and path all match; several matching is an error naming their ids).",
+        description: "A Route 53 health check (global). Named by its id, or by the URL it requests (`https://api.example.com/health`: an HTTP or HTTPS check whose type, domain name, port and path all match; several matching is an error naming their ids). The alarm *on* a health check is a `metric_alarm` on `AWS/Route53` `HealthCheckStatus` with dimension `HealthCheckId` (the check's `health_check_id`), in us-east-1 where Route 53 publishes its metrics.",
         identifier: "Health check id, or the URL an HTTP(S) check requests",
         list_operation: "route53:ListHealthChecks",
         provider: Provider::Aws,
@@ -833,6 +886,9 @@ pub static KINDS: &[Kind] = &[
             "disabled": Bool, "route53:ListHealthChecks", "Whether the check is disabled (then always healthy: a disabled check proves nothing).";
             "enable_sni": Bool, "route53:ListHealthChecks", "Whether the TLS SNI is sent (HTTPS checks).";
             "regions": StringList, "route53:ListHealthChecks", "Regions the checkers run from, sorted; empty means AWS's default set.";
+            "cloudwatch_alarm": String, "route53:ListHealthChecks", "Name of the CloudWatch alarm a `CLOUDWATCH_METRIC` check follows (its `AlarmIdentifier`), null for other types. moto drops it (tested by replay).";
+            "healthy": Bool, "route53:GetHealthCheckStatus", "Whether Route 53 considers the endpoint healthy: more than 18 % of its checkers report success. An error for a disabled or inverted check, one no checker reports on yet, and calculated and CLOUDWATCH_METRIC checks (their status is an alarm's: see the kind's description). One GetHealthCheckStatus per check, only when checked. moto always reports one successful checker.", volatile;
+            "checkers_reporting_healthy_percent": Number, "route53:GetHealthCheckStatus", "Share of the health checkers whose latest report is a success, in percent (one decimal).", volatile;
         },
     },
     Kind {

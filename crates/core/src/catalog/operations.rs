@@ -33,6 +33,12 @@ pub static OPERATIONS: &[Operation] = &[
     op("rds:DescribeDBInstances", "RDS", "DescribeDBInstances"),
     op("rds:DescribeDBClusters", "RDS", "DescribeDBClusters"),
     op("rds:DescribeDBSnapshots", "RDS", "DescribeDBSnapshots"),
+    op("rds:DescribeDBParameters", "RDS", "DescribeDBParameters"),
+    op(
+        "rds:DescribeDBClusterParameters",
+        "RDS",
+        "DescribeDBClusterParameters",
+    ),
     op(
         "elasticache:DescribeCacheClusters",
         "ElastiCache",
@@ -97,6 +103,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("s3:GetBucketPolicy", "S3", "GetBucketPolicy"),
     op("s3:GetBucketPolicyStatus", "S3", "GetBucketPolicyStatus"),
     op("s3:GetBucketLogging", "S3", "GetBucketLogging"),
+    op("s3:ListBucket", "S3", "ListObjectsV2"),
     op(
         "cloudfront:ListDistributions",
         "CloudFront",
@@ -111,6 +118,11 @@ pub static OPERATIONS: &[Operation] = &[
         "cloudfront:ListInvalidations",
         "CloudFront",
         "ListInvalidations",
+    ),
+    op(
+        "cloudfront:ListCachePolicies",
+        "CloudFront",
+        "ListCachePolicies",
     ),
     op(
         "secretsmanager:ListSecrets",
@@ -167,6 +179,11 @@ pub static OPERATIONS: &[Operation] = &[
         "ListResourceRecordSets",
     ),
     op("route53:ListHealthChecks", "Route53", "ListHealthChecks"),
+    op(
+        "route53:GetHealthCheckStatus",
+        "Route53",
+        "GetHealthCheckStatus",
+    ),
     op(
         "route53domains:ListDomains",
         "Route53Domains",
