@@ -19,6 +19,8 @@ mod demo_drift;
 mod demo_production;
 #[path = "../tests/support/seed.rs"]
 mod seed;
+#[path = "../tests/support/seed_backup_mail.rs"]
+mod seed_backup_mail;
 #[path = "../tests/support/seed_dns.rs"]
 mod seed_dns;
 #[path = "../tests/support/seed_ec2.rs"]

@@ -56,7 +56,7 @@ fn the_ticketing_fixture_reports_its_seeded_gaps_offline() {
         "FAIL    rate_limit                   rate_limit: expected at most 100, found 2000",
     ))
     .stdout(predicate::str::contains(
-        "NOT READY: 111 checks: 107 passed, 4 failed, 0 missing, 0 errors",
+        "NOT READY: 116 checks: 112 passed, 4 failed, 0 missing, 0 errors",
     ));
     // A snapshot of one environment is refused for another.
     iv().args([
@@ -83,7 +83,7 @@ fn the_group_fixture_reports_its_seeded_gaps_offline() {
         "FAIL    backup_retention_period      backup_retention_period: expected at least 14, found 7",
     ))
     .stdout(predicate::str::contains(
-        "NOT READY: 95 checks: 93 passed, 2 failed, 0 missing, 0 errors",
+        "NOT READY: 104 checks: 102 passed, 2 failed, 0 missing, 0 errors",
     ));
 }
 
@@ -321,7 +321,7 @@ fn several_environments_from_their_snapshots() {
             "Summary of 2 environments",
             "  environment           account       checks  passed  failed  missing  errors  verdict",
             "  staging               123456789012      74      70       4        0       0  NOT READY",
-            "  ticketing-production  123456789012     111     107       4        0       0  NOT READY",
+            "  ticketing-production  123456789012     116     112       4        0       0  NOT READY",
             "",
             "NOT READY: 2 environments: 0 ready, 2 not ready, 0 could not verify",
         ]
@@ -360,7 +360,7 @@ fn several_environments_from_their_snapshots() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "| `group-production` | `123456789012` | 95 | 93 | 2 | 0 | 0 | ❌ not ready |",
+            "| `group-production` | `123456789012` | 104 | 102 | 2 | 0 | 0 | ❌ not ready |",
         ));
 }
 

@@ -222,17 +222,21 @@ fn deny_lists(request: &str) -> Option<Answer> {
     if amz_target(request).is_some_and(|t| t.ends_with(".DescribeBudgets")) {
         return Some(Answer::json_error(400, "AccessDeniedException"));
     }
-    let list = ["/backup/plans", "/backup-vaults", "/v2/email/list-identities"]
-        .iter()
-        .any(|p| {
-            request
-                .lines()
-                .next()
-                .and_then(|l| l.split(' ').nth(1))
-                .is_some_and(|path| {
-                    path == *p || path.starts_with(&format!("{p}?")) || path == format!("{p}/")
-                })
-        });
+    let list = [
+        "/backup/plans",
+        "/backup-vaults",
+        "/v2/email/list-identities",
+    ]
+    .iter()
+    .any(|p| {
+        request
+            .lines()
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .is_some_and(|path| {
+                path == *p || path.starts_with(&format!("{p}?")) || path == format!("{p}/")
+            })
+    });
     list.then(|| Answer::json_error(403, "AccessDeniedException"))
 }
 

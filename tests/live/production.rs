@@ -109,7 +109,11 @@ fn production_reports_exactly_the_seeded_gaps_and_matches_its_fixture() {
     // Exactly the two seeded gaps fail; nothing is missing or an error, every other check passes.
     assert_eq!(not_passing(&report), expected_gaps());
     let checks = report["checks"].as_array().expect("checks");
-    assert_eq!(checks.len(), 98, "every check of the spec copy is reported");
+    assert_eq!(
+        checks.len(),
+        105,
+        "every check of the spec copy is reported"
+    );
     assert!(checks
         .iter()
         .all(|c| !c["id"].as_str().unwrap_or("").contains(HTTP_ENDPOINT)));
@@ -223,7 +227,7 @@ fn the_real_production_spec_on_the_fixture_reports_the_gaps_and_the_unobserved_e
     assert_eq!(endpoint.len(), endpoint_checks.len(), "none of them passes");
     // The existence check and the spec's eight expectations.
     assert_eq!(endpoint_checks.len(), 9);
-    assert_eq!(report["checks"].as_array().expect("checks").len(), 98 + 9);
+    assert_eq!(report["checks"].as_array().expect("checks").len(), 105 + 9);
     for c in endpoint_checks {
         assert_eq!(c["status"], "error", "{c}");
         assert!(

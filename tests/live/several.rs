@@ -91,7 +91,7 @@ fn two_environments_are_observed_at_once_each_with_its_own_profile() {
     assert_eq!(ids(&envs[0]), STAGING_GAPS);
     assert_eq!(ids(&envs[1]), ticketing_gaps);
     assert_eq!(envs[0]["summary"]["total"], 74);
-    assert_eq!(envs[1]["summary"]["total"], 111);
+    assert_eq!(envs[1]["summary"]["total"], 116);
     for env in envs {
         assert_eq!(env["source"]["account_id"], "123456789012");
         // Observed, not merely evaluated: the calls each environment made are its own.
@@ -156,7 +156,7 @@ fn two_environments_are_observed_at_once_each_with_its_own_profile() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("  ticketing-production  123456789012     111     107       4        0       0  NOT READY"),
+        text.contains("  ticketing-production  123456789012     116     112       4        0       0  NOT READY"),
         "{text}"
     );
     assert!(

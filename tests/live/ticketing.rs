@@ -66,7 +66,7 @@ fn ticketing_production_reports_exactly_the_seeded_gaps_and_moto_limits() {
     expected.sort();
     assert_eq!(not_passing(&report), expected);
     let checks = report["checks"].as_array().expect("checks");
-    assert_eq!(checks.len(), 111, "every check of the spec is reported");
+    assert_eq!(checks.len(), 116, "every check of the spec is reported");
     let actual = |id: &str| {
         checks
             .iter()

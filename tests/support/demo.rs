@@ -17,6 +17,7 @@ use aws_sdk_elasticloadbalancingv2::types::TargetTypeEnum;
 use aws_sdk_guardduty::types::FindingPublishingFrequency;
 
 use super::seed::{emulator_config, seed_staging, Bucket, Db, Result, Seeder};
+use super::seed_backup_mail::BackupMailSeeder;
 use super::seed_dns::{Acl, DnsSeeder};
 use super::seed_ec2::{network, security_group, Network, Source};
 use super::seed_ecs::{Container, EcsSeeder, Repo, Roles, Svc, TaskDef};
@@ -391,6 +392,10 @@ pub async fn seed_ticketing(endpoint: &str) -> Result<()> {
     ] {
         mon.alarm(&a).await?;
     }
+    // Mail and backups.
+    let mail = BackupMailSeeder::new(endpoint);
+    mail.identity("tickets.example").await?;
+    mail.vault("tickets-vault", Some((7, 400))).await?;
     Ok(())
 }
 
@@ -688,5 +693,11 @@ pub async fn seed_group(endpoint: &str) -> Result<()> {
     ] {
         mon.alarm(&a).await?;
     }
+    // Backups under AWS Backup, and the monthly budget.
+    let mail = BackupMailSeeder::new(endpoint);
+    mail.vault("moim-production", Some((7, 35))).await?;
+    mail.daily_plan("moim-production-daily", "moim-production", 14)
+        .await?;
+    mail.monthly_budget("moim-monthly", "1000", 80.0).await?;
     Ok(())
 }

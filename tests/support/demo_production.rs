@@ -21,6 +21,7 @@ use aws_sdk_ecs::types::LaunchType;
 use aws_sdk_elasticloadbalancingv2::types::TargetTypeEnum;
 
 use super::seed::{emulator_config, Bucket, Db, Result, Seeder};
+use super::seed_backup_mail::BackupMailSeeder;
 use super::seed_dns::DnsSeeder;
 use super::seed_ec2::{network, security_group, Network, Source};
 use super::seed_ecs::{Container, EcsSeeder, Svc, TaskDef};
@@ -428,5 +429,12 @@ pub async fn seed_production(endpoint: &str) -> Result<()> {
         )
         .send()
         .await?;
+    // Backups under AWS Backup (35 days), the mail domain, and the monthly budget.
+    let mail = BackupMailSeeder::new(endpoint);
+    mail.vault("dorami-production", None).await?;
+    mail.daily_plan("dorami-production-daily", "dorami-production", 35)
+        .await?;
+    mail.identity("dorami.example").await?;
+    mail.monthly_budget("dorami-monthly", "400", 80.0).await?;
     Ok(())
 }

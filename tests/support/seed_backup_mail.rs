@@ -173,6 +173,92 @@ impl BackupMailSeeder {
         Ok(())
     }
 
+    /// A vault, locked for `lock` (minimum, maximum retention days) when given.
+    pub async fn vault(&self, name: &str, lock: Option<(i64, i64)>) -> Result<()> {
+        self.backup
+            .create_backup_vault()
+            .backup_vault_name(name)
+            .send()
+            .await?;
+        if let Some((min, max)) = lock {
+            self.backup
+                .put_backup_vault_lock_configuration()
+                .backup_vault_name(name)
+                .min_retention_days(min)
+                .max_retention_days(max)
+                .send()
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A plan with one rule `daily` (at 18:00 UTC) into `vault`, kept `keep_days`.
+    pub async fn daily_plan(&self, name: &str, vault: &str, keep_days: i64) -> Result<()> {
+        let daily = BackupRuleInput::builder()
+            .rule_name("daily")
+            .target_backup_vault_name(vault)
+            .schedule_expression("cron(0 18 ? * * *)")
+            .lifecycle(Lifecycle::builder().delete_after_days(keep_days).build())
+            .build()?;
+        self.backup
+            .create_backup_plan()
+            .backup_plan(
+                BackupPlanInput::builder()
+                    .backup_plan_name(name)
+                    .rules(daily)
+                    .build()?,
+            )
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// A verified identity (moto verifies at once).
+    pub async fn identity(&self, name: &str) -> Result<()> {
+        self.ses
+            .create_email_identity()
+            .email_identity(name)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// A monthly cost budget of `amount` USD with an actual-spend notification at `percent` %.
+    pub async fn monthly_budget(&self, name: &str, amount: &str, percent: f64) -> Result<()> {
+        self.budgets
+            .create_budget()
+            .account_id(ACCOUNT)
+            .budget(
+                Budget::builder()
+                    .budget_name(name)
+                    .budget_limit(Spend::builder().amount(amount).unit("USD").build()?)
+                    .time_unit(TimeUnit::Monthly)
+                    .budget_type(BudgetType::Cost)
+                    .build()?,
+            )
+            .notifications_with_subscribers(
+                NotificationWithSubscribers::builder()
+                    .notification(
+                        Notification::builder()
+                            .notification_type(NotificationType::Actual)
+                            .comparison_operator(ComparisonOperator::GreaterThan)
+                            .threshold(percent)
+                            .threshold_type(ThresholdType::Percentage)
+                            .build()?,
+                    )
+                    .subscribers(
+                        Subscriber::builder()
+                            .subscription_type(SubscriptionType::Email)
+                            .address(SUBSCRIBER)
+                            .build()?,
+                    )
+                    .build()?,
+            )
+            .send()
+            .await?;
+        Ok(())
+    }
+
     pub async fn all(&self) -> Result<()> {
         self.backups().await?;
         self.identities().await?;
