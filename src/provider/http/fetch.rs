@@ -16,7 +16,7 @@ use tokio::net::TcpStream;
 use tokio::time::{timeout_at, Instant};
 
 use super::tls::{RecordingVerifier, Trust};
-use super::{connect_to, ConnectTo, BODY_LIMIT, CONNECT_TIMEOUT, PROBE_ORIGIN};
+use super::{connect_to, ConnectTo, BODY_LIMIT, CONNECT_TIMEOUT, PROBE_ORIGIN, SIZE_LIMIT};
 
 /// An `http_endpoint` id, parsed.
 #[derive(Debug, Clone)]
@@ -33,6 +33,11 @@ pub(super) struct Target {
     pub(super) path: String,
     /// Where to connect instead of `host`:`port` (`--connect-to`); `None`: there.
     pub(super) via: Option<(String, u16)>,
+    /// Read the whole body to count its bytes (`body_bytes`), not only the first
+    /// [`BODY_LIMIT`] kept.
+    pub(super) count_body: bool,
+    /// Send `Accept-Encoding: gzip, br` (what `content_encoding` asks about).
+    pub(super) accept_encoding: bool,
 }
 
 impl Target {
@@ -47,6 +52,8 @@ impl Target {
             authority: url.authority,
             path: url.path,
             via: None,
+            count_body: false,
+            accept_encoding: false,
         })
     }
 
@@ -109,6 +116,8 @@ impl Target {
             authority,
             path: self.path.clone(),
             via: None,
+            count_body: false,
+            accept_encoding: false,
         }
     }
 }
@@ -137,6 +146,8 @@ pub(super) struct Response {
     pub(super) headers: HeaderMap,
     /// The first [`BODY_LIMIT`] bytes, as UTF-8 (lossy).
     pub(super) body: Result<String, String>,
+    /// The body's size in bytes, when it was read to its end to count them.
+    pub(super) total: Option<Result<u64, String>>,
 }
 
 /// GETs the target (never following redirects). `Err` when nothing was observed: no connection,
@@ -237,7 +248,11 @@ where
     .map_err(|e| format!("HTTP/1.1: {e}"))?;
     let driver = tokio::spawn(conn);
     let result = async {
-        let req = Request::get(target.path.as_str())
+        let mut req = Request::get(target.path.as_str());
+        if target.accept_encoding {
+            req = req.header(header::ACCEPT_ENCODING, "gzip, br");
+        }
+        let req = req
             .header(header::HOST, target.authority.as_str())
             .header(
                 header::USER_AGENT,
@@ -257,9 +272,16 @@ where
         let headers = resp.headers().clone();
         let mut body = resp.into_body();
         let mut bytes = Vec::new();
+        let mut total: u64 = 0;
         let body = loop {
-            if bytes.len() >= BODY_LIMIT {
+            if bytes.len() >= BODY_LIMIT && !target.count_body {
                 break Ok(());
+            }
+            if total > SIZE_LIMIT {
+                break Err(format!(
+                    "the body is larger than {} MiB: not read to its end",
+                    SIZE_LIMIT / (1024 * 1024)
+                ));
             }
             match timeout_at(deadline, body.frame()).await {
                 Err(_) => break Err(format!("reading the body {}", timed_out())),
@@ -267,17 +289,26 @@ where
                 Ok(Some(Err(e))) => break Err(format!("reading the body: {e}")),
                 Ok(Some(Ok(frame))) => {
                     if let Ok(data) = frame.into_data() {
-                        bytes.extend_from_slice(&data);
+                        total += data.len() as u64;
+                        if bytes.len() < BODY_LIMIT {
+                            bytes.extend_from_slice(&data);
+                        }
                     }
                 }
             }
         };
         bytes.truncate(BODY_LIMIT);
+        // The kept text stands whenever its first BODY_LIMIT bytes were read.
+        let kept = match &body {
+            Err(_) if bytes.len() >= BODY_LIMIT => Ok(()),
+            other => other.clone(),
+        };
         Ok(Response {
             status,
             elapsed_ms,
             headers,
-            body: body.map(|()| String::from_utf8_lossy(&bytes).into_owned()),
+            body: kept.map(|()| String::from_utf8_lossy(&bytes).into_owned()),
+            total: target.count_body.then(|| body.map(|()| total)),
         })
     }
     .await;
@@ -324,6 +355,7 @@ mod tests {
             elapsed_ms: 0,
             headers,
             body: Ok(String::new()),
+            total: None,
         }
     }
 

@@ -28,6 +28,8 @@ use crate::spec::Resource;
 mod connect_to;
 mod fetch;
 mod headers;
+mod more;
+mod response;
 mod tls;
 pub use connect_to::ConnectTo;
 
@@ -45,6 +47,10 @@ pub const LEGACY_HANDSHAKE: &str = "tls:LegacyHandshake";
 pub const PROBE_ORIGIN: &str = "https://infra-verify.invalid";
 /// How much of the body is read (and kept in the snapshot).
 pub const BODY_LIMIT: usize = 16 * 1024;
+/// The most of a body read to count its size (`body_bytes`); a larger body is an error.
+pub const SIZE_LIMIT: u64 = 32 * 1024 * 1024;
+/// Pseudo-operation: a TLS handshake offering HTTP/2 (`http2`), nothing requested.
+pub const ALPN_HANDSHAKE: &str = "tls:AlpnHandshake";
 /// How long establishing the TCP connection may take (as for AWS calls).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -136,10 +142,11 @@ async fn observe_one(
     options: &HttpOptions,
     recorder: &CallRecorder,
 ) -> Observation {
-    let target = match Target::parse(&r.id) {
+    let mut target = match Target::parse(&r.id) {
         Ok(t) => t.routed(&options.connect_to),
         Err(error) => return Observation::Error { error },
     };
+    target.count_body = checks(r, "body_bytes");
     // Every connection made elsewhere than its URL's host and port (`--connect-to`): requested
     // `host:port` -> the address connected to.
     let mut rerouted = BTreeMap::new();
@@ -205,6 +212,26 @@ async fn observe_one(
         "frame_protection",
         "cors_allow_origin",
         "cors_allows_any_origin",
+        "headers",
+        "header_names",
+        "content_security_policy",
+        "referrer_policy",
+        "permissions_policy",
+        "cache_control",
+        "cache_max_age",
+        "content_type",
+        "server",
+        "powered_by",
+        "reveals_version",
+        "http3_advertised",
+        "cookies",
+        "cookies_all_secure",
+        "cookies_all_http_only",
+        "body_bytes",
+        "redirect_chain",
+        "final_status",
+        "final_url",
+        "redirect_leaves_host",
     ];
     match &fetched.response {
         Ok(resp) => {
@@ -220,6 +247,83 @@ async fn observe_one(
                 }
             }
             attributes.extend(header_attributes(&resp.headers, target.https));
+            attributes.extend(response::response_attributes(&resp.headers));
+            match &resp.total {
+                Some(Ok(n)) => {
+                    attributes.insert("body_bytes".into(), json!(n));
+                }
+                Some(Err(e)) => {
+                    errors.insert("body_bytes".into(), e.clone());
+                }
+                None => {}
+            }
+            let record = || recorder.record(GET);
+            if [
+                "redirect_chain",
+                "final_status",
+                "final_url",
+                "redirect_leaves_host",
+            ]
+            .iter()
+            .any(|a| checks(r, a))
+            {
+                let location = resp
+                    .headers
+                    .get(hyper::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                match more::follow(
+                    &target,
+                    resp.status,
+                    location,
+                    trust,
+                    &options.connect_to,
+                    options.timeout,
+                    &record,
+                )
+                .await
+                {
+                    Ok(f) => {
+                        attributes.insert("redirect_chain".into(), json!(f.chain));
+                        attributes.insert("final_status".into(), json!(f.final_status));
+                        attributes.insert("final_url".into(), json!(f.final_url));
+                        attributes.insert("redirect_leaves_host".into(), json!(f.left_host));
+                    }
+                    Err(e) => {
+                        for a in [
+                            "redirect_chain",
+                            "final_status",
+                            "final_url",
+                            "redirect_leaves_host",
+                        ] {
+                            errors.insert(a.into(), e.clone());
+                        }
+                    }
+                }
+            }
+            if checks(r, "response_time_p50_ms") || checks(r, "response_time_p95_ms") {
+                match more::latency(&target, trust, options.timeout, &record).await {
+                    Ok((p50, p95)) => {
+                        attributes.insert("response_time_p50_ms".into(), json!(p50));
+                        attributes.insert("response_time_p95_ms".into(), json!(p95));
+                    }
+                    Err(e) => {
+                        errors.insert("response_time_p50_ms".into(), e.clone());
+                        errors.insert("response_time_p95_ms".into(), e);
+                    }
+                }
+            }
+            if checks(r, "content_encoding") {
+                record();
+                match more::encoding(&target, trust, options.timeout).await {
+                    Ok(v) => {
+                        attributes.insert("content_encoding".into(), v);
+                    }
+                    Err(e) => {
+                        errors.insert("content_encoding".into(), e);
+                    }
+                }
+            }
             if !target.https {
                 attributes.insert(
                     "redirects_to_https".into(),
@@ -261,6 +365,23 @@ async fn observe_one(
                 }
             }
         }
+        if checks(r, "http2") {
+            recorder.record(ALPN_HANDSHAKE);
+            match more::negotiates_h2(&target, trust, options.timeout).await {
+                Ok(h2) => {
+                    attributes.insert("http2".into(), json!(h2));
+                }
+                Err(e) => {
+                    errors.insert(
+                        "http2".into(),
+                        format!(
+                            "TLS handshake offering HTTP/2 with {}: {e}",
+                            target.dial_description()
+                        ),
+                    );
+                }
+            }
+        }
         if checks(r, "accepts_legacy_tls") {
             recorder.record(LEGACY_HANDSHAKE);
             let deadline = Instant::now() + options.timeout;
@@ -278,6 +399,7 @@ async fn observe_one(
         }
     } else {
         attributes.insert("accepts_legacy_tls".into(), Value::Null);
+        attributes.insert("http2".into(), Value::Null);
     }
     attributes.insert(
         "connect_to".into(),

@@ -393,6 +393,8 @@ mod tests {
                 authority: format!("127.0.0.1:{port}"),
                 path: "/".into(),
                 via: None,
+                count_body: false,
+                accept_encoding: false,
             };
             accepts_legacy_tls(&target, Instant::now() + Duration::from_secs(5)).await
         }

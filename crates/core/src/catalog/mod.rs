@@ -223,6 +223,7 @@ const IAM_ACCESS_KEYS: &str = "iam:ListAccessKeys";
 const HTTP_GET: &str = "http:GET";
 /// Not AWS: the probe's own TLS 1.1 ClientHello to an `http_endpoint` (no IAM action).
 const LEGACY_HANDSHAKE: &str = "tls:LegacyHandshake";
+const ALPN_HANDSHAKE: &str = "tls:AlpnHandshake";
 
 /// Every resource kind infra-verify knows.
 pub static KINDS: &[Kind] = &[
@@ -1334,6 +1335,30 @@ pub static KINDS: &[Kind] = &[
             "frame_protection": Bool, HTTP_GET, "`X-Frame-Options` is `DENY` or `SAMEORIGIN`, or a `Content-Security-Policy` has `frame-ancestors` without `*`, `http:` or `https:`.";
             "cors_allow_origin": String, HTTP_GET, "`Access-Control-Allow-Origin` answered to a request with `Origin: https://infra-verify.invalid`; null when absent.";
             "cors_allows_any_origin": Bool, HTTP_GET, "Whether that header is `*` or reflects the made-up origin back (any site may read responses).";
+            "headers": StringMap, HTTP_GET, "Every response header by lower-case name (repeated headers joined with `, `), values redacted like `body`; `set-cookie` and `authorization` are left out (see `cookies`). E.g. `contains: { referrer-policy: strict-origin-when-cross-origin }`. Volatile as a whole (`date`, `etag` and `age` change on every request): the drift report shows the named header attributes instead.", volatile;
+            "header_names": StringList, HTTP_GET, "The response headers' lower-case names, sorted (`contains: content-security-policy`: the header is present).";
+            "content_security_policy": String, HTTP_GET, "`Content-Security-Policy` (check with `matches:`, e.g. `default-src 'self'`); null when absent.";
+            "referrer_policy": String, HTTP_GET, "`Referrer-Policy`; null when absent.";
+            "permissions_policy": String, HTTP_GET, "`Permissions-Policy`; null when absent.";
+            "cache_control": String, HTTP_GET, "`Cache-Control`; null when absent.";
+            "cache_max_age": Integer, HTTP_GET, "Its `max-age` in seconds (\"static assets cached a year\": `at_least: 31536000`); null when absent or with `no-store`.";
+            "content_type": String, HTTP_GET, "`Content-Type` as sent, e.g. `text/html; charset=utf-8`.";
+            "content_encoding": String, HTTP_GET, "`Content-Encoding` of a second GET that accepts gzip and Brotli (`gzip`, `br`); null when the server sends it uncompressed. One more request, only when checked.";
+            "server": String, HTTP_GET, "`Server`; null when absent.";
+            "powered_by": String, HTTP_GET, "`X-Powered-By` (`Express`, `PHP/8.2`); null when absent.";
+            "reveals_version": Bool, HTTP_GET, "Whether `Server` or `X-Powered-By` names a version (`nginx/1.25.3`).";
+            "http3_advertised": Bool, HTTP_GET, "Whether `Alt-Svc` offers HTTP/3 (`h3`).";
+            "http2": Bool, ALPN_HANDSHAKE, "Whether the server picks HTTP/2 when a client offers it (ALPN `h2`): one more TLS handshake, nothing requested, only when checked. Null for `http://`.";
+            "cookies": ObjectList, HTTP_GET, "Cookies the response sets, by name, never their values: `name`, `secure`, `http_only`, `same_site` (as sent, null when not), `domain`, `path`, `max_age`, `persistent`. E.g. `contains: { name: sessionid, secure: true, http_only: true }`.";
+            "cookies_all_secure": Bool, HTTP_GET, "Whether every cookie it sets is `Secure`; null when it sets none (nothing observed, never a vacuous pass).";
+            "cookies_all_http_only": Bool, HTTP_GET, "Whether every cookie it sets is `HttpOnly`; null when it sets none.";
+            "body_bytes": Integer, HTTP_GET, "Size of the whole body in bytes as sent without compression being asked for (\"bundle under 300 kB\": `at_most: 300000`); read to its end, up to 32 MiB (more is an error), only when checked.";
+            "response_time_p50_ms": Integer, HTTP_GET, "Median of 10 more GETs' times to the response headers, in milliseconds (nearest rank), only when checked.", volatile;
+            "response_time_p95_ms": Integer, HTTP_GET, "95th percentile of those 10 GETs (with 10 samples, the slowest).", volatile;
+            "redirect_chain": StringList, HTTP_GET, "Every `Location` when redirects are followed, in order, redacted like `location`. Followed only on the URL's own host (any scheme and port), up to 10; a redirect to another host ends the chain without being requested (`redirect_leaves_host`), a loop is an error. Only when checked.";
+            "final_status": Integer, HTTP_GET, "Status of the last response when following those redirects.";
+            "final_url": String, HTTP_GET, "The last URL requested when following them (redacted).";
+            "redirect_leaves_host": Bool, HTTP_GET, "Whether the chain ends with a redirect to another host (not requested: infra-verify requests only what the spec names).";
             "connect_to": StringMap, HTTP_GET, "The connections made elsewhere than the URL's host and port through `--connect-to` (before a DNS cutover, to one server behind a load balancer, to a test server): the `host:port` requested → the address connected to, e.g. `{\"learn.example:443\": \"10.0.3.7:443\"}` (the `http://` GET of `redirects_to_https` and the TLS 1.1 hello included). The request, its `Host` header, the TLS server name and the certificate's name check stay the URL's. Null when every connection went to the URL's own host; `connect_to: null` in a spec requires that.";
         },
     },

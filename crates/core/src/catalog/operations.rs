@@ -350,7 +350,7 @@ pub static IMPLIED_ACTIONS: &[&str] = &[
 /// They are not IAM actions and need no credentials, so they are deliberately kept out of
 /// [`OPERATIONS`] (the source of the IAM policy and of the live tests' list of allowed SDK calls)
 /// and out of the IAM read-only checks, which stay strict for every AWS operation.
-pub static NON_AWS_OPERATIONS: &[&str] = &["http:GET", "tls:LegacyHandshake"];
+pub static NON_AWS_OPERATIONS: &[&str] = &["http:GET", "tls:LegacyHandshake", "tls:AlpnHandshake"];
 
 /// The IAM action for an SDK call, if the probes may make it.
 pub fn action_for(sdk_service: &str, sdk_operation: &str) -> Option<&'static str> {

@@ -1,0 +1,354 @@
+//! `http_endpoint` beyond one GET, end to end against local servers on 127.0.0.1 with the real
+//! binary: every header by name, security and caching headers, cookies and their flags (never
+//! their values), the body's size, compression, HTTP/2 and HTTP/3 advertised, latency
+//! percentiles, and redirects followed on the URL's own host only.
+
+#[path = "support/pki.rs"]
+mod pki;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::rustls::ServerConfig;
+
+/// A session cookie value the report must never contain.
+const SESSION_VALUE: &str = "s3ss10n-v4lue-never-reported";
+
+struct Site {
+    _rt: tokio::runtime::Runtime,
+    /// HTTPS offering HTTP/2 in ALPN (answers HTTP/1.1 all the same).
+    h2: u16,
+    /// HTTPS without ALPN.
+    plain_tls: u16,
+    /// Requests that reached the servers, by path.
+    hits: Arc<std::sync::Mutex<Vec<String>>>,
+    dir: tempfile::TempDir,
+    ca_file: PathBuf,
+}
+
+fn response(status: &str, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn route(path: &str, head: &str, port: u16) -> Vec<u8> {
+    let gzip = head.to_ascii_lowercase().contains("accept-encoding: gzip");
+    match path {
+        "/app" => {
+            let mut headers = vec![
+                ("Content-Type", "text/html; charset=utf-8".to_string()),
+                (
+                    "Content-Security-Policy",
+                    "default-src 'self'; frame-ancestors 'none'".into(),
+                ),
+                ("Referrer-Policy", "strict-origin-when-cross-origin".into()),
+                ("Permissions-Policy", "camera=(), microphone=()".into()),
+                (
+                    "Cache-Control",
+                    "public, max-age=31536000, immutable".into(),
+                ),
+                ("Server", "nginx/1.25.3".into()),
+                ("X-Powered-By", "Express".into()),
+                ("Alt-Svc", r#"h3=":443"; ma=86400"#.into()),
+                (
+                    "Set-Cookie",
+                    format!("sessionid={SESSION_VALUE}; Path=/; Secure; HttpOnly; SameSite=Lax"),
+                ),
+                ("Set-Cookie", "theme=dark; Path=/; Max-Age=3600".into()),
+            ];
+            if gzip {
+                headers.push(("Content-Encoding", "gzip".into()));
+            }
+            response("200 OK", &headers, &[b'x'; 5000])
+        }
+        "/big" => response("200 OK", &[], &vec![b'b'; 400_000]),
+        "/r1" => response("302 Found", &[("Location", "/r2".into())], b""),
+        "/r2" => response(
+            "301 Moved Permanently",
+            &[(
+                "Location",
+                format!("https://127.0.0.1:{port}/final?token=abcdef0123456789abcdef"),
+            )],
+            b"",
+        ),
+        p if p.starts_with("/final") => response("200 OK", &[], b"done"),
+        "/loop-a" => response("302 Found", &[("Location", "/loop-b".into())], b""),
+        "/loop-b" => response("302 Found", &[("Location", "/loop-a".into())], b""),
+        "/away" => response(
+            "302 Found",
+            &[("Location", "https://elsewhere.invalid/login".into())],
+            b"",
+        ),
+        _ => response("404 Not Found", &[], b"not found"),
+    }
+}
+
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    port: u16,
+    hits: Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&head).to_string();
+    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    if let Ok(mut h) = hits.lock() {
+        h.push(path.clone());
+    }
+    let _ = stream.write_all(&route(&path, &text, port)).await;
+    let _ = stream.shutdown().await;
+}
+
+fn start() -> Site {
+    let pki = pki::pki_for(&["localhost", "127.0.0.1"], 45);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &pki.ca_pem).expect("write CA");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let config = |alpn: bool| {
+        let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+        let mut c = ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(pki.chain.clone(), pki.key.clone_key())
+            .expect("server config");
+        if alpn {
+            c.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        }
+        tokio_rustls::TlsAcceptor::from(Arc::new(c))
+    };
+    let hits: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let (h2, plain_tls) = rt.block_on(async {
+        let mut ports = Vec::new();
+        for alpn in [true, false] {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let port = listener.local_addr().expect("addr").port();
+            let acceptor = config(alpn);
+            let hits = hits.clone();
+            tokio::spawn(async move {
+                while let Ok((tcp, _)) = listener.accept().await {
+                    let (acceptor, hits) = (acceptor.clone(), hits.clone());
+                    tokio::spawn(async move {
+                        if let Ok(tls) = acceptor.accept(tcp).await {
+                            serve(tls, port, hits).await;
+                        }
+                    });
+                }
+            });
+            ports.push(port);
+        }
+        (ports[0], ports[1])
+    });
+    Site {
+        _rt: rt,
+        h2,
+        plain_tls,
+        hits,
+        dir,
+        ca_file,
+    }
+}
+
+/// Runs the spec's resources with the real binary (no AWS at all), expects `code`, returns the
+/// JSON report and stdout+stderr.
+fn run(site: &Site, resources: &str, code: i32) -> (Value, String) {
+    let spec = site.dir.path().join("web.yaml");
+    std::fs::write(
+        &spec,
+        format!("version: 1\nenvironment: web\nresources:\n{resources}"),
+    )
+    .expect("write spec");
+    let out = Command::cargo_bin("infra-verify")
+        .expect("binary")
+        .env("SSL_CERT_FILE", &site.ca_file)
+        .env_remove("SSL_CERT_DIR")
+        .env("AWS_CONFIG_FILE", site.dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", site.dir.path().join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_PROFILE")
+        .arg("--spec")
+        .arg(&spec)
+        .args(["--format", "json", "-vv"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(code), "{all}");
+    (serde_json::from_str(&stdout).expect("json report"), all)
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}: {report:#}"))
+}
+
+fn status<'a>(report: &'a Value, id: &str) -> &'a str {
+    check(report, id)["status"].as_str().unwrap_or_default()
+}
+
+#[test]
+fn headers_cookies_caching_and_protocols_pass_and_cookie_values_never_leave() {
+    let site = start();
+    let url = format!("https://127.0.0.1:{}/app", site.h2);
+    let (report, all) = run(
+        &site,
+        &format!(
+            "  - kind: http_endpoint\n    id: {url}\n    expect:\n\
+             \x20     headers: {{ contains: {{ referrer-policy: strict-origin-when-cross-origin }} }}\n\
+             \x20     header_names: {{ contains: [content-security-policy, permissions-policy] }}\n\
+             \x20     content_security_policy: {{ matches: \"default-src 'self'\" }}\n\
+             \x20     cache_max_age: {{ at_least: 31536000 }}\n\
+             \x20     content_type: {{ matches: '^text/html' }}\n\
+             \x20     content_encoding: gzip\n\
+             \x20     cookies: {{ contains: {{ name: sessionid, secure: true, http_only: true, same_site: Lax }} }}\n\
+             \x20     http2: true\n\
+             \x20     http3_advertised: true\n\
+             \x20     body_bytes: {{ at_most: 300000 }}\n\
+             \x20     response_time_p95_ms: {{ at_most: 5000 }}\n"
+        ),
+        0,
+    );
+    assert!(
+        !all.contains(SESSION_VALUE),
+        "a cookie value was reported:\n{all}"
+    );
+    assert_eq!(
+        check(&report, &format!("http_endpoint/{url}/body_bytes"))["actual"],
+        5000
+    );
+    // 1 GET, 10 latency samples, 1 GET asking for compression.
+    let gets = site
+        .hits
+        .lock()
+        .expect("hits")
+        .iter()
+        .filter(|p| *p == "/app")
+        .count();
+    assert_eq!(gets, 12);
+
+    // The same page fails what it does not do: every cookie Secure, no version revealed, HTTP/2
+    // on a server that does not offer it.
+    let url = format!("https://127.0.0.1:{}/app", site.plain_tls);
+    let (report, all) = run(
+        &site,
+        &format!(
+            "  - kind: http_endpoint\n    id: {url}\n    expect: {{ cookies_all_secure: true, reveals_version: false, http2: true, body_bytes: {{ at_most: 1000 }} }}\n"
+        ),
+        1,
+    );
+    for a in [
+        "cookies_all_secure",
+        "reveals_version",
+        "http2",
+        "body_bytes",
+    ] {
+        assert_eq!(
+            status(&report, &format!("http_endpoint/{url}/{a}")),
+            "fail",
+            "{a}"
+        );
+    }
+    assert!(!all.contains(SESSION_VALUE));
+}
+
+#[test]
+fn a_big_body_is_counted_to_its_end() {
+    let site = start();
+    let url = format!("https://127.0.0.1:{}/big", site.h2);
+    let (report, _) = run(
+        &site,
+        &format!("  - kind: http_endpoint\n    id: {url}\n    expect: {{ body_bytes: {{ at_most: 300000 }} }}\n"),
+        1,
+    );
+    let c = check(&report, &format!("http_endpoint/{url}/body_bytes"));
+    assert_eq!(c["status"], "fail");
+    assert_eq!(c["actual"], 400_000);
+}
+
+#[test]
+fn redirects_are_followed_on_the_same_host_only_and_loops_are_errors() {
+    let site = start();
+    let base = format!("https://127.0.0.1:{}", site.h2);
+    let (report, all) = run(
+        &site,
+        &format!(
+            "  - kind: http_endpoint\n    id: {base}/r1\n    expect: {{ status: 302, final_status: 200, redirect_leaves_host: false, redirect_chain: {{ contains: \"{base}/r2\" }} }}\n\
+             \x20 - kind: http_endpoint\n    id: {base}/away\n    expect: {{ redirect_leaves_host: false }}\n\
+             \x20 - kind: http_endpoint\n    id: {base}/loop-a\n    expect: {{ final_status: 200 }}\n"
+        ),
+        // A failing check and an error: not ready (1) wins over could not verify (3).
+        1,
+    );
+    for id in [
+        "r1/status",
+        "r1/final_status",
+        "r1/redirect_leaves_host",
+        "r1/redirect_chain",
+    ] {
+        assert_eq!(
+            status(&report, &format!("http_endpoint/{base}/{id}")),
+            "pass",
+            "{id}"
+        );
+    }
+    // The token in a redirect's URL is not reported.
+    assert!(!all.contains("abcdef0123456789abcdef"), "{all}");
+    // Another host: not requested, and the check says so.
+    assert_eq!(
+        status(
+            &report,
+            &format!("http_endpoint/{base}/away/redirect_leaves_host")
+        ),
+        "fail"
+    );
+    let c = check(
+        &report,
+        &format!("http_endpoint/{base}/loop-a/final_status"),
+    );
+    assert_eq!(c["status"], "error");
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("redirect loop"),
+        "{c}"
+    );
+    // Nothing of another host is requested, and nothing twice: the loop is seen before
+    // /loop-a would be asked again.
+    let hits = site.hits.lock().expect("hits").clone();
+    assert!(hits.iter().all(|p| !p.contains("login")), "{hits:?}");
+    assert_eq!(
+        hits.iter().filter(|p| *p == "/loop-a").count(),
+        1,
+        "{hits:?}"
+    );
+}
