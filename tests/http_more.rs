@@ -15,6 +15,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::rustls::ServerConfig;
 
+/// The token a private endpoint wants, given only through the environment.
+const TOKEN: &str = "t0k3n-from-the-environment-0123456789";
+
 /// A session cookie value the report must never contain.
 const SESSION_VALUE: &str = "s3ss10n-v4lue-never-reported";
 
@@ -87,6 +90,16 @@ fn route(path: &str, head: &str, port: u16) -> Vec<u8> {
         p if p.starts_with("/final") => response("200 OK", &[], b"done"),
         "/loop-a" => response("302 Found", &[("Location", "/loop-b".into())], b""),
         "/loop-b" => response("302 Found", &[("Location", "/loop-a".into())], b""),
+        "/private" => {
+            let authorized = head
+                .lines()
+                .any(|l| l.eq_ignore_ascii_case(&format!("authorization: Bearer {TOKEN}")));
+            if authorized {
+                response("200 OK", &[], b"private ok")
+            } else {
+                response("401 Unauthorized", &[], b"")
+            }
+        }
         "/away" => response(
             "302 Found",
             &[("Location", "https://elsewhere.invalid/login".into())],
@@ -111,8 +124,13 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     }
     let text = String::from_utf8_lossy(&head).to_string();
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let method = text.split_whitespace().next().unwrap_or_default();
     if let Ok(mut h) = hits.lock() {
-        h.push(path.clone());
+        h.push(if method == "GET" {
+            path.clone()
+        } else {
+            format!("{method} {path}")
+        });
     }
     let _ = stream.write_all(&route(&path, &text, port)).await;
     let _ = stream.shutdown().await;
@@ -176,6 +194,11 @@ fn start() -> Site {
 /// Runs the spec's resources with the real binary (no AWS at all), expects `code`, returns the
 /// JSON report and stdout+stderr.
 fn run(site: &Site, resources: &str, code: i32) -> (Value, String) {
+    run_with(site, resources, code, &[])
+}
+
+/// [`run`] with environment variables set.
+fn run_with(site: &Site, resources: &str, code: i32, env: &[(&str, &str)]) -> (Value, String) {
     let spec = site.dir.path().join("web.yaml");
     std::fs::write(
         &spec,
@@ -191,6 +214,8 @@ fn run(site: &Site, resources: &str, code: i32) -> (Value, String) {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_PROFILE")
+        .env_remove("IV_TEST_TOKEN")
+        .envs(env.iter().copied())
         .arg("--spec")
         .arg(&spec)
         .args(["--format", "json", "-vv"])
@@ -351,4 +376,60 @@ fn redirects_are_followed_on_the_same_host_only_and_loops_are_errors() {
         1,
         "{hits:?}"
     );
+}
+
+#[test]
+fn a_credential_header_comes_from_the_environment_and_never_reaches_the_output() {
+    let site = start();
+    let url = format!("https://127.0.0.1:{}/private", site.h2);
+    let resources = format!(
+        "  - kind: http_endpoint\n    id: {url}\n    request:\n      method: HEAD\n      headers:\n        Authorization: {{ env: IV_TEST_TOKEN, prefix: \"Bearer \" }}\n        Accept: application/json\n    expect: {{ status: 200 }}\n"
+    );
+    let (report, all) = run_with(&site, &resources, 0, &[("IV_TEST_TOKEN", TOKEN)]);
+    assert_eq!(
+        status(&report, &format!("http_endpoint/{url}/status")),
+        "pass"
+    );
+    assert!(!all.contains(TOKEN), "the token reached the output:\n{all}");
+    assert!(
+        site.hits
+            .lock()
+            .expect("hits")
+            .contains(&"HEAD /private".to_string()),
+        "asked with HEAD"
+    );
+    // Without the variable: not requested at all, an error naming the variable (exit 3).
+    let before = site.hits.lock().expect("hits").len();
+    let (report, _) = run_with(&site, &resources, 3, &[]);
+    let c = check(&report, &format!("http_endpoint/{url}/status"));
+    assert_eq!(c["status"], "error");
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`IV_TEST_TOKEN` is not set"),
+        "{c}"
+    );
+    assert_eq!(site.hits.lock().expect("hits").len(), before);
+}
+
+#[test]
+fn a_credential_written_in_the_spec_is_refused_where_it_is_written() {
+    let site = start();
+    let spec = site.dir.path().join("bad.yaml");
+    std::fs::write(
+        &spec,
+        "version: 1\nenvironment: web\nresources:\n  - kind: http_endpoint\n    id: https://127.0.0.1/x\n    request:\n      headers:\n        Authorization: Bearer abc\n",
+    )
+    .expect("write");
+    let out = Command::cargo_bin("infra-verify")
+        .expect("binary")
+        .args(["validate", "--spec"])
+        .arg(&spec)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.yaml:8:24"), "{stderr}");
+    assert!(stderr.contains("carries a credential"), "{stderr}");
 }

@@ -112,6 +112,7 @@ fn resource(
         exists_items: Vec::new(),
         controls: Vec::new(),
         severity: None,
+        request: None,
         expectations: reading(wanted),
         origin: origin(),
     })

@@ -185,6 +185,49 @@ struct ResourceKeys {
     /// Free text, ignored.
     #[schemars(transform = not_null)]
     description: Option<String>,
+    /// `http_endpoint` only: how the URL is requested, `method` (`GET` or `HEAD`) and
+    /// `headers` (sent over HTTPS only; a credential as `{ env: VARIABLE, prefix: "Bearer " }`,
+    /// never its value).
+    #[schemars(transform = not_null)]
+    request: Option<RequestDocument>,
+}
+
+/// `request:` of an `http_endpoint`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+#[schemars(deny_unknown_fields)]
+struct RequestDocument {
+    /// `GET` (the default) or `HEAD`.
+    #[schemars(transform = not_null)]
+    method: Option<RequestMethod>,
+    /// Header name to a value, or to the environment variable holding it.
+    #[schemars(transform = not_null)]
+    headers: Option<std::collections::BTreeMap<String, HeaderValueDocument>>,
+}
+
+/// A request method that changes nothing.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+enum RequestMethod {
+    #[serde(rename = "GET")]
+    Get,
+    #[serde(rename = "HEAD")]
+    Head,
+}
+
+/// A header's value: text, or `{ env: VARIABLE, prefix: TEXT }`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+enum HeaderValueDocument {
+    Text(String),
+    Env {
+        /// The environment variable holding the value (read when the run starts).
+        env: String,
+        /// Text sent before it, e.g. `Bearer `.
+        #[schemars(transform = not_null)]
+        prefix: Option<String>,
+    },
 }
 
 /// The spec format version this build reads.
@@ -393,6 +436,9 @@ fn kind_schema(generator: &mut SchemaGenerator, kind: &Kind, common: &Map<String
     properties.insert("id".into(), id);
     for (key, value) in common {
         if key == "regions" && !is_regional(kind) {
+            continue;
+        }
+        if key == "request" && kind.name != "http_endpoint" {
             continue;
         }
         properties.insert(key.clone(), value.clone());
@@ -757,16 +803,17 @@ mod tests {
         let defs = &s["definitions"];
         assert_eq!(keys(&defs["Aws"]), sorted(spec::AWS_KEYS));
         assert_eq!(keys(&defs["Drift"]), ["ignore"]);
-        // A regional kind that can be selected has every resource key.
-        assert_eq!(
-            keys(&defs["Kind_rds_instance"]),
-            sorted(spec::RESOURCE_KEYS)
-        );
+        // A regional kind that can be selected has every resource key but `request`, which is
+        // http_endpoint's.
+        let mut all_but_request = sorted(spec::RESOURCE_KEYS);
+        all_but_request.retain(|k| k != "request");
+        assert_eq!(keys(&defs["Kind_rds_instance"]), all_but_request);
         // s3 buckets are global (no `regions`); http endpoints cannot be selected either.
         let http = keys(&defs["Kind_http_endpoint"]);
         for absent in ["regions", "select", "count"] {
             assert!(!http.contains(&absent.to_string()), "{http:?}");
         }
+        assert!(http.contains(&"request".to_string()), "{http:?}");
         assert!(!keys(&defs["Kind_s3_bucket"]).contains(&"regions".to_string()));
         assert!(keys(&defs["Kind_s3_bucket"]).contains(&"select".to_string()));
     }

@@ -38,6 +38,10 @@ pub(super) struct Target {
     pub(super) count_body: bool,
     /// Send `Accept-Encoding: gzip, br` (what `content_encoding` asks about).
     pub(super) accept_encoding: bool,
+    /// The spec's `request:`: the method (`GET` when None) and extra headers, credentials
+    /// included (never logged or recorded).
+    pub(super) method: Option<String>,
+    pub(super) headers: Vec<(String, String)>,
 }
 
 impl Target {
@@ -54,6 +58,8 @@ impl Target {
             via: None,
             count_body: false,
             accept_encoding: false,
+            method: None,
+            headers: Vec::new(),
         })
     }
 
@@ -118,6 +124,9 @@ impl Target {
             via: None,
             count_body: false,
             accept_encoding: false,
+            // The spec's headers go over TLS only.
+            method: self.method.clone(),
+            headers: Vec::new(),
         }
     }
 }
@@ -248,9 +257,14 @@ where
     .map_err(|e| format!("HTTP/1.1: {e}"))?;
     let driver = tokio::spawn(conn);
     let result = async {
-        let mut req = Request::get(target.path.as_str());
+        let mut req = Request::builder()
+            .method(target.method.as_deref().unwrap_or("GET"))
+            .uri(target.path.as_str());
         if target.accept_encoding {
             req = req.header(header::ACCEPT_ENCODING, "gzip, br");
+        }
+        for (name, value) in &target.headers {
+            req = req.header(name.as_str(), value.as_str());
         }
         let req = req
             .header(header::HOST, target.authority.as_str())

@@ -128,6 +128,30 @@ pub async fn observe(
         .await
 }
 
+/// The spec's request headers with their values: a credential read from its environment
+/// variable now (an unset variable is an error naming it, never a request without it), and sent
+/// over TLS only.
+fn request_headers(
+    req: &crate::spec::HttpRequest,
+    https: bool,
+) -> Result<Vec<(String, String)>, String> {
+    req.headers
+        .iter()
+        .map(|(name, source)| match source {
+            crate::spec::HeaderSource::Literal(text) => Ok((name.clone(), text.clone())),
+            crate::spec::HeaderSource::Env { .. } if !https => Err(format!(
+                "header `{name}` carries a credential, and credentials are sent over https:// only"
+            )),
+            crate::spec::HeaderSource::Env { var, prefix } => match std::env::var(var) {
+                Ok(value) if !value.is_empty() => Ok((name.clone(), format!("{prefix}{value}"))),
+                _ => Err(format!(
+                    "header `{name}`: the environment variable `{var}` is not set, so the endpoint was not requested"
+                )),
+            },
+        })
+        .collect()
+}
+
 /// Whether the resource checks the attribute.
 fn checks(resource: &Resource, attribute: &str) -> bool {
     resource
@@ -147,6 +171,13 @@ async fn observe_one(
         Err(error) => return Observation::Error { error },
     };
     target.count_body = checks(r, "body_bytes");
+    if let Some(req) = &r.request {
+        match request_headers(req, target.https) {
+            Ok(headers) => target.headers = headers,
+            Err(error) => return Observation::Error { error },
+        }
+        target.method = req.method.clone();
+    }
     // Every connection made elsewhere than its URL's host and port (`--connect-to`): requested
     // `host:port` -> the address connected to.
     let mut rerouted = BTreeMap::new();

@@ -109,7 +109,12 @@ pub(super) async fn follow(
             return Err(format!("more than {MAX_REDIRECTS} redirects"));
         }
         seen.push(target.url.clone());
-        let target = target.routed(rules);
+        let mut target = target.routed(rules);
+        // The same host: the spec's request goes on, its headers over TLS only.
+        target.method = first.method.clone();
+        if target.https {
+            target.headers = first.headers.clone();
+        }
         record();
         let deadline = Instant::now() + timeout;
         let fetched = fetch(&target, Some(trust), deadline)

@@ -395,6 +395,8 @@ mod tests {
                 via: None,
                 count_body: false,
                 accept_encoding: false,
+                method: None,
+                headers: Vec::new(),
             };
             accepts_legacy_tls(&target, Instant::now() + Duration::from_secs(5)).await
         }

@@ -18,8 +18,9 @@ mod validate;
 pub use load::{from_str, load};
 pub(crate) use model::SEVERITIES;
 pub use model::{
-    AwsSettings, Diagnostic, DriftSettings, Expectation, Matcher, Origin, Resource, Selector,
-    Severity, Spec, SpecError, EXPECTATION_META_KEYS, MATCHER_KEYS, SPEC_VERSION,
+    is_secret_header, AwsSettings, Diagnostic, DriftSettings, Expectation, HeaderSource,
+    HttpRequest, Matcher, Origin, Resource, Selector, Severity, Spec, SpecError,
+    EXPECTATION_META_KEYS, MATCHER_KEYS, REQUEST_METHODS, SPEC_VERSION,
 };
 /// The key lists, for `schema`'s tests that hold the JSON Schema to them (validation names them
 /// from `model` directly).

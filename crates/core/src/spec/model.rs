@@ -184,7 +184,45 @@ pub(crate) const RESOURCE_KEYS: &[&str] = &[
     "severity",
     "expect",
     "description",
+    "request",
 ];
+
+/// HTTP methods a live endpoint may be asked with: none changes anything.
+pub const REQUEST_METHODS: &[&str] = &["GET", "HEAD"];
+
+/// Request headers whose values are credentials: a spec names the environment variable holding
+/// the value (`{ env: NAME }`), never the value itself. Any header whose name contains `token`,
+/// `key`, `secret`, `auth` or `session` counts too ([`is_secret_header`]).
+pub const SECRET_REQUEST_HEADERS: &[&str] = &["authorization", "cookie", "proxy-authorization"];
+
+/// Whether a request header's value must come from the environment.
+pub fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_REQUEST_HEADERS.contains(&name.as_str())
+        || ["token", "key", "secret", "auth", "session"]
+            .iter()
+            .any(|w| name.contains(w))
+}
+
+/// How a live endpoint is requested (`request:` of an `http_endpoint`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET` (the default) or `HEAD`.
+    pub method: Option<String>,
+    /// Headers sent with every request of the resource over HTTPS (never over plain `http://`),
+    /// in spec order.
+    pub headers: Vec<(String, HeaderSource)>,
+}
+
+/// Where a request header's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeaderSource {
+    /// Written in the spec (not allowed for a credential: [`is_secret_header`]).
+    Literal(String),
+    /// Read from this environment variable when the run starts, with `prefix` before it
+    /// (`Bearer `); never written anywhere.
+    Env { var: String, prefix: String },
+}
 
 /// One expectation on one attribute: becomes one check.
 #[derive(Clone, Debug)]
@@ -319,6 +357,8 @@ pub struct Resource {
     pub severity: Option<Severity>,
     /// Expectations, in spec order.
     pub expectations: Vec<Expectation>,
+    /// How to request it (`http_endpoint` only).
+    pub request: Option<HttpRequest>,
     /// Where it was written.
     pub origin: Origin,
 }

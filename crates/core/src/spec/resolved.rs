@@ -148,6 +148,33 @@ fn resource_json(r: &Resource) -> J {
             serde_json::to_value(s).unwrap_or_default(),
         );
     }
+    if let Some(req) = &r.request {
+        // Names only: an environment variable's name, never its value.
+        let mut request = serde_json::Map::new();
+        if let Some(method) = &req.method {
+            request.insert("method".into(), J::String(method.clone()));
+        }
+        if !req.headers.is_empty() {
+            let headers: serde_json::Map<String, J> = req
+                .headers
+                .iter()
+                .map(|(name, source)| {
+                    let value = match source {
+                        super::HeaderSource::Literal(text) => J::String(text.clone()),
+                        super::HeaderSource::Env { var, prefix } if prefix.is_empty() => {
+                            serde_json::json!({ "env": var })
+                        }
+                        super::HeaderSource::Env { var, prefix } => {
+                            serde_json::json!({ "env": var, "prefix": prefix })
+                        }
+                    };
+                    (name.clone(), value)
+                })
+                .collect();
+            request.insert("headers".into(), J::Object(headers));
+        }
+        m.insert("request".into(), J::Object(request));
+    }
     if !r.expectations.is_empty() {
         let mut expect = serde_json::Map::new();
         for e in &r.expectations {

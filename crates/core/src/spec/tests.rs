@@ -840,3 +840,75 @@ fn region_errors_name_the_environment_regions() {
         ["6:14: `regions` expected `all` (every region of `aws.regions`) or a list of AWS region names, found a string"]
     );
 }
+
+fn endpoint_with(request: &str) -> String {
+    format!("version: 1\nenvironment: web\nresources:\n  - kind: http_endpoint\n    id: https://shop.example/\n    request:\n{request}")
+}
+
+#[test]
+fn an_http_request_reads_its_method_and_headers_with_credentials_from_the_environment() {
+    let spec = from_str(
+        Path::new("t.yaml"),
+        &endpoint_with(
+            "      method: head\n      headers:\n        Accept: application/json\n        X-Api-Key: { env: SHOP_KEY }\n        Authorization: { env: SHOP_TOKEN, prefix: \"Bearer \" }\n",
+        ),
+    )
+    .expect("valid");
+    let req = spec.resources[0].request.as_ref().expect("request");
+    assert_eq!(req.method.as_deref(), Some("HEAD"));
+    assert_eq!(
+        req.headers,
+        vec![
+            (
+                "Accept".to_string(),
+                HeaderSource::Literal("application/json".into())
+            ),
+            (
+                "X-Api-Key".to_string(),
+                HeaderSource::Env {
+                    var: "SHOP_KEY".into(),
+                    prefix: String::new()
+                }
+            ),
+            (
+                "Authorization".to_string(),
+                HeaderSource::Env {
+                    var: "SHOP_TOKEN".into(),
+                    prefix: "Bearer ".into()
+                }
+            ),
+        ]
+    );
+    // The resolved spec names the variables, never a value.
+    let resolved = resolved_spec_yaml(&spec);
+    assert!(resolved.contains("SHOP_TOKEN"), "{resolved}");
+}
+
+#[test]
+fn a_bad_http_request_is_an_error_where_it_is_written() {
+    assert_eq!(
+        errors(&endpoint_with("      method: POST\n")),
+        vec!["7:15: `method` expected one of GET, HEAD (a probe never changes anything)"]
+    );
+    assert_eq!(
+        errors(&endpoint_with("      headers:\n        Cookie: sessionid=abc\n")),
+        vec!["8:17: header `Cookie` carries a credential: write `{ env: VARIABLE }` (the variable holding it, read when the run starts), never the value in the spec"]
+    );
+    assert_eq!(
+        errors(&endpoint_with(
+            "      headers:\n        X-Trace: { env: \"not a var\" }\n"
+        )),
+        vec![
+            "8:25: `env` expected the name of an environment variable (letters, digits, `_`)",
+            "8:18: header `X-Trace` expected `{ env: VARIABLE }`"
+        ]
+    );
+    assert_eq!(
+        errors(&endpoint_with("      methd: GET\n")),
+        vec!["7:7: unknown `request` field `methd` (expected `method` or `headers`); did you mean `method`?"]
+    );
+    assert_eq!(
+        errors("version: 1\nenvironment: web\nresources:\n  - kind: s3_bucket\n    id: b\n    request: { method: GET }\n"),
+        vec!["6:14: `request` applies to `http_endpoint` only (how the URL is requested)"]
+    );
+}

@@ -10,8 +10,9 @@ use regex::Regex;
 
 use super::load::{Layer, Loader, RegionSet};
 use super::model::{
-    AwsSettings, Diagnostic, Expectation, Matcher, Origin, Resource, Selector, Severity, AWS_KEYS,
-    EXPECTATION_META_KEYS, MATCHER_KEYS, RESOURCE_KEYS, SEVERITIES, SPEC_VERSION, TOP_KEYS,
+    is_secret_header, AwsSettings, Diagnostic, Expectation, HeaderSource, HttpRequest, Matcher,
+    Origin, Resource, Selector, Severity, AWS_KEYS, EXPECTATION_META_KEYS, MATCHER_KEYS,
+    REQUEST_METHODS, RESOURCE_KEYS, SEVERITIES, SPEC_VERSION, TOP_KEYS,
 };
 use crate::catalog::{self, AttrType, Attribute, Kind};
 use crate::yaml::{self, key_text, Node, Value};
@@ -561,6 +562,18 @@ impl Loader {
             .map(|v| self.controls(file, v))
             .unwrap_or_default();
         let severity = get("severity").and_then(|v| self.severity(file, v));
+        let request = match (get("request"), kind) {
+            (None, _) => None,
+            (Some(v), Some(k)) if k.name == "http_endpoint" => self.request(file, v),
+            (Some(v), _) => {
+                self.error(
+                    &Self::origin(file, v),
+                    "`request` applies to `http_endpoint` only (how the URL is requested)",
+                );
+                ok = false;
+                None
+            }
+        };
         let mut expectations = Vec::new();
         if let (Some(kind), Some(expect)) = (kind, get("expect")) {
             match &expect.value {
@@ -638,6 +651,7 @@ impl Loader {
                 controls,
                 severity,
                 expectations,
+                request,
                 origin: at,
             },
             regions,
@@ -899,6 +913,131 @@ impl Loader {
                     ),
                 );
                 Vec::new()
+            }
+        }
+    }
+
+    /// `request: { method: GET|HEAD, headers: { NAME: VALUE or { env: VAR, prefix: TEXT } } }`.
+    /// A credential header ([`super::model::is_secret_header`]) must come from the environment.
+    fn request(&mut self, file: &Arc<Path>, v: &Node) -> Option<HttpRequest> {
+        let Value::Map(entries) = &v.value else {
+            self.error(
+                &Self::origin(file, v),
+                format!(
+                    "`request` expected a mapping with `method` and/or `headers`, found {}",
+                    v.value.type_name()
+                ),
+            );
+            return None;
+        };
+        let mut out = HttpRequest::default();
+        for (k, value) in entries {
+            match key_text(k).as_str() {
+                "method" => match value.as_str() {
+                    Some(m) if REQUEST_METHODS.contains(&m.to_ascii_uppercase().as_str()) => {
+                        out.method = Some(m.to_ascii_uppercase());
+                    }
+                    _ => self.error(
+                        &Self::origin(file, value),
+                        format!(
+                            "`method` expected one of {} (a probe never changes anything)",
+                            REQUEST_METHODS.join(", ")
+                        ),
+                    ),
+                },
+                "headers" => {
+                    let Value::Map(headers) = &value.value else {
+                        self.error(
+                            &Self::origin(file, value),
+                            "`headers` expected a mapping of header names to values",
+                        );
+                        continue;
+                    };
+                    for (name, h) in headers {
+                        let name = key_text(name);
+                        if let Some(source) = self.header_source(file, &name, h) {
+                            out.headers.push((name, source));
+                        }
+                    }
+                }
+                other => {
+                    let hint = suggestion(other, ["method", "headers"]);
+                    self.error(
+                        &Self::origin(file, k),
+                        format!("unknown `request` field `{other}` (expected `method` or `headers`){hint}"),
+                    );
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// One request header's value: a string, or `{ env: VAR, prefix: TEXT }`.
+    fn header_source(&mut self, file: &Arc<Path>, name: &str, v: &Node) -> Option<HeaderSource> {
+        let valid_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !valid_name {
+            self.error(
+                &Self::origin(file, v),
+                format!("`{name}` is not a valid HTTP header name"),
+            );
+            return None;
+        }
+        match &v.value {
+            Value::Str(_) if is_secret_header(name) => {
+                self.error(
+                    &Self::origin(file, v),
+                    format!(
+                        "header `{name}` carries a credential: write `{{ env: VARIABLE }}` (the variable holding it, read when the run starts), never the value in the spec"
+                    ),
+                );
+                None
+            }
+            Value::Str(text) => Some(HeaderSource::Literal(text.clone())),
+            Value::Map(entries) => {
+                let mut var = None;
+                let mut prefix = String::new();
+                for (k, value) in entries {
+                    match (key_text(k).as_str(), value.as_str()) {
+                        ("env", Some(s))
+                            if !s.is_empty()
+                                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+                        {
+                            var = Some(s.to_string());
+                        }
+                        ("env", _) => self.error(
+                            &Self::origin(file, value),
+                            "`env` expected the name of an environment variable (letters, digits, `_`)",
+                        ),
+                        ("prefix", Some(s)) => prefix = s.to_string(),
+                        (other, _) => self.error(
+                            &Self::origin(file, k),
+                            format!("unknown header field `{other}`: expected `env` and optionally `prefix`"),
+                        ),
+                    }
+                }
+                match var {
+                    Some(var) => Some(HeaderSource::Env { var, prefix }),
+                    None => {
+                        self.error(
+                            &Self::origin(file, v),
+                            format!("header `{name}` expected `{{ env: VARIABLE }}`"),
+                        );
+                        None
+                    }
+                }
+            }
+            other => {
+                self.error(
+                    &Self::origin(file, v),
+                    format!(
+                        "header `{name}` expected a string or `{{ env: VARIABLE }}`, found {}",
+                        other.type_name()
+                    ),
+                );
+                None
             }
         }
     }
