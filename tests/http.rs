@@ -760,9 +760,15 @@ fn site_route(tls: bool, path: &str, host: &str, fault: Fault) -> String {
             ),
         };
     }
+    // Helmet's and Django's defaults: nosniff, frame protection, a CSP and a referrer policy.
     let mut headers: Vec<(&str, String)> = vec![
         ("X-Content-Type-Options", "nosniff".into()),
         ("X-Frame-Options", "SAMEORIGIN".into()),
+        (
+            "Content-Security-Policy",
+            "default-src 'self';base-uri 'self';frame-ancestors 'self'".into(),
+        ),
+        ("Referrer-Policy", "no-referrer".into()),
     ];
     if fault != Fault::NoHsts {
         headers.push((
@@ -776,6 +782,16 @@ fn site_route(tls: bool, path: &str, host: &str, fault: Fault) -> String {
     match path {
         "/" => {
             headers.push(("Content-Type", "text/html".into()));
+            // Django's session and CSRF cookies, as SESSION_COOKIE_SECURE/HTTPONLY and
+            // CSRF_COOKIE_SECURE set them.
+            headers.push((
+                "Set-Cookie",
+                "sessionid=9x8y7z-session-secret; HttpOnly; Path=/; SameSite=Lax; Secure".into(),
+            ));
+            headers.push((
+                "Set-Cookie",
+                "csrftoken=c5rf-secret-token; Path=/; SameSite=Lax; Secure".into(),
+            ));
             response("200 OK", &headers, &page("Home"))
         }
         "/api/health" => {
@@ -1252,16 +1268,17 @@ fn unticked(text: &str, lines: &[&str]) -> String {
 }
 
 /// The lines of fixtures/checklists/learning-saas.md that specs/learning-saas.yaml answers.
-const LEARNING_SAAS_LINES: [&str; 4] = [
+const LEARNING_SAAS_LINES: [&str; 5] = [
     "보안 헤더 (XSS, HSTS, X-Frame-Options, Content-Type-Nosniff)",
+    "Session/CSRF 쿠키 보안",
     "Health check 엔드포인트",
     "HTTPS 강제 (CloudFlare)",
     "HTTPS 활성화",
 ];
 
-/// The learning SaaS team ticked its roadmap by hand. On a copy where the four lines the shipped
+/// The learning SaaS team ticked its roadmap by hand. On a copy where the five lines the shipped
 /// spec answers are not ticked yet, `tick` against a well-configured stand-in of learn.example
-/// ticks exactly those four and changes no other byte; with a server that sends no HSTS, the
+/// ticks exactly those five and changes no other byte; with a server that sends no HSTS, the
 /// security-headers line stays unticked. On the roadmap as the team wrote it, nothing changes
 /// either way: their own ticks are never removed.
 #[test]
