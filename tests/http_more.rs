@@ -7,6 +7,7 @@
 mod pki;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use assert_cmd::Command;
@@ -29,6 +30,8 @@ struct Site {
     plain_tls: u16,
     /// Requests that reached the servers, by path.
     hits: Arc<std::sync::Mutex<Vec<String>>>,
+    /// The most `/slow/...` requests answered at once.
+    most_at_once: Arc<AtomicUsize>,
     dir: tempfile::TempDir,
     ca_file: PathBuf,
 }
@@ -109,10 +112,14 @@ fn route(path: &str, head: &str, port: u16) -> Vec<u8> {
     }
 }
 
+/// `/slow/...` requests being answered now, and the most at once.
+type Gauge = (Arc<AtomicUsize>, Arc<AtomicUsize>);
+
 async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     port: u16,
     hits: Arc<std::sync::Mutex<Vec<String>>>,
+    gauge: Gauge,
 ) {
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
@@ -131,6 +138,15 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         } else {
             format!("{method} {path}")
         });
+    }
+    if path.starts_with("/slow/") {
+        let now = gauge.0.fetch_add(1, Ordering::SeqCst) + 1;
+        gauge.1.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        gauge.0.fetch_sub(1, Ordering::SeqCst);
+        let _ = stream.write_all(&response("200 OK", &[], b"slow")).await;
+        let _ = stream.shutdown().await;
+        return;
     }
     let _ = stream.write_all(&route(&path, &text, port)).await;
     let _ = stream.shutdown().await;
@@ -160,19 +176,20 @@ fn start() -> Site {
         tokio_rustls::TlsAcceptor::from(Arc::new(c))
     };
     let hits: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let gauge: Gauge = (Arc::default(), Arc::default());
     let (h2, plain_tls) = rt.block_on(async {
         let mut ports = Vec::new();
         for alpn in [true, false] {
             let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let port = listener.local_addr().expect("addr").port();
             let acceptor = config(alpn);
-            let hits = hits.clone();
+            let (hits, gauge) = (hits.clone(), gauge.clone());
             tokio::spawn(async move {
                 while let Ok((tcp, _)) = listener.accept().await {
-                    let (acceptor, hits) = (acceptor.clone(), hits.clone());
+                    let (acceptor, hits, gauge) = (acceptor.clone(), hits.clone(), gauge.clone());
                     tokio::spawn(async move {
                         if let Ok(tls) = acceptor.accept(tcp).await {
-                            serve(tls, port, hits).await;
+                            serve(tls, port, hits, gauge).await;
                         }
                     });
                 }
@@ -186,6 +203,7 @@ fn start() -> Site {
         h2,
         plain_tls,
         hits,
+        most_at_once: gauge.1,
         dir,
         ca_file,
     }
@@ -432,4 +450,23 @@ fn a_credential_written_in_the_spec_is_refused_where_it_is_written() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.yaml:8:24"), "{stderr}");
     assert!(stderr.contains("carries a credential"), "{stderr}");
+}
+
+/// Six endpoints of one host are probed two at a time (`PER_HOST`), however many the run allows
+/// at once: measured by the server, which sees at most two of them in flight (and two, so the
+/// limit is not one).
+#[test]
+fn one_host_is_probed_two_endpoints_at_a_time() {
+    let site = start();
+    let resources: String = (1..=6)
+        .map(|i| {
+            format!(
+                "  - kind: http_endpoint\n    id: https://127.0.0.1:{}/slow/{i}\n    expect: {{ status: 200 }}\n",
+                site.h2
+            )
+        })
+        .collect();
+    let (report, _) = run(&site, &resources, 0);
+    assert_eq!(report["summary"]["pass"], 12);
+    assert_eq!(site.most_at_once.load(Ordering::SeqCst), 2);
 }

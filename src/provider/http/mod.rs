@@ -51,6 +51,9 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 pub const SIZE_LIMIT: u64 = 32 * 1024 * 1024;
 /// Pseudo-operation: a TLS handshake offering HTTP/2 (`http2`), nothing requested.
 pub const ALPN_HANDSHAKE: &str = "tls:AlpnHandshake";
+/// Endpoints of one host probed at once (each endpoint's own requests are sequential): polite
+/// to a single server, whatever `--max-concurrency` allows across hosts.
+pub const PER_HOST: usize = 2;
 /// How long establishing the TCP connection may take (as for AWS calls).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -112,10 +115,33 @@ pub async fn observe(
         return Vec::new();
     }
     let trust = Trust::load();
+    // One limit per host the URLs name (not the `--connect-to` address: the same server may
+    // be named twice).
+    let host = |r: &Resource| {
+        Target::parse(&r.id)
+            .ok()
+            .map(|t| t.host.to_ascii_lowercase())
+    };
+    let limits: std::collections::HashMap<String, std::sync::Arc<tokio::sync::Semaphore>> =
+        resources
+            .iter()
+            .filter_map(|r| host(r))
+            .map(|h| {
+                (
+                    h,
+                    std::sync::Arc::new(tokio::sync::Semaphore::new(PER_HOST)),
+                )
+            })
+            .collect();
     stream::iter(resources)
         .map(|r| {
-            let trust = &trust;
+            let (trust, limits) = (&trust, &limits);
             async move {
+                let limit = host(r).and_then(|h| limits.get(&h).cloned());
+                let _permit = match &limit {
+                    Some(s) => s.acquire().await.ok(),
+                    None => None,
+                };
                 ResourceRecord {
                     kind: r.kind.name.to_string(),
                     id: r.id.clone(),
