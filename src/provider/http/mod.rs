@@ -25,9 +25,11 @@ use crate::aws::CONCURRENCY;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
+mod cert;
 mod connect_to;
 mod fetch;
 mod headers;
+pub mod tcp;
 mod tls;
 pub use connect_to::ConnectTo;
 
@@ -92,7 +94,13 @@ impl super::Provider for Http {
         options: &HttpOptions,
         calls: &CallRecorder,
     ) -> impl std::future::Future<Output = Vec<ResourceRecord>> {
-        observe(resources, options, calls)
+        // One service group at a time, so one kind: each kind's probe is its own module.
+        async move {
+            match resources.first().map(|r| r.kind.name) {
+                Some("tcp_endpoint") => tcp::observe(resources, options, calls).await,
+                _ => observe(resources, options, calls).await,
+            }
+        }
     }
 }
 
