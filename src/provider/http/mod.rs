@@ -89,17 +89,15 @@ impl super::Provider for Http {
             .collect()
     }
 
-    fn observe(
+    async fn observe(
         resources: &[&Resource],
         options: &HttpOptions,
         calls: &CallRecorder,
-    ) -> impl std::future::Future<Output = Vec<ResourceRecord>> {
+    ) -> Vec<ResourceRecord> {
         // One service group at a time, so one kind: each kind's probe is its own module.
-        async move {
-            match resources.first().map(|r| r.kind.name) {
-                Some("tcp_endpoint") => tcp::observe(resources, options, calls).await,
-                _ => observe(resources, options, calls).await,
-            }
+        match resources.first().map(|r| r.kind.name) {
+            Some("tcp_endpoint") => tcp::observe(resources, options, calls).await,
+            _ => observe(resources, options, calls).await,
         }
     }
 }

@@ -592,6 +592,35 @@ mod tests {
         None
     }
 
+    /// The pseudo-operations a tcp_endpoint spec needs: the connection, and the handshake only
+    /// when a TLS attribute is checked; none is an AWS action.
+    #[test]
+    fn permissions_are_pseudo_operations() {
+        use crate::provider::Provider;
+        let spec = crate::spec::from_str(
+            std::path::Path::new("t.yaml"),
+            "version: 1\nenvironment: t\nresources:\n  - kind: tcp_endpoint\n    id: redis.example:6379\n    expect: { open: false }\n  - kind: tcp_endpoint\n    id: \"[::1]:465\"\n    expect: { certificate_valid: true }\n",
+        )
+        .expect("spec");
+        let first: Vec<&Resource> = spec.resources.iter().take(1).collect();
+        assert_eq!(
+            super::super::Http::permissions(&first),
+            std::collections::BTreeSet::from([CONNECT])
+        );
+        let all: Vec<&Resource> = spec.resources.iter().collect();
+        let permissions = super::super::Http::permissions(&all);
+        assert_eq!(
+            permissions,
+            std::collections::BTreeSet::from([CONNECT, HANDSHAKE])
+        );
+        for p in permissions {
+            assert!(
+                crate::catalog::operations::NON_AWS_OPERATIONS.contains(&p),
+                "{p}"
+            );
+        }
+    }
+
     #[tokio::test]
     async fn refused_and_open_ports() {
         let closed = {
