@@ -24,7 +24,7 @@ pub(super) fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
             specs_dir: a.specs_dir.clone(),
         })?;
         if !plan::needs_aws(&spec) {
-            let _ = writeln!(crate::terminal::notes(), "note: this spec names only http_endpoints: it needs no AWS credentials or permissions");
+            let _ = writeln!(crate::terminal::notes(), "note: this spec names only live endpoints (http_endpoint, tcp_endpoint), no AWS resource: it needs no AWS credentials or permissions");
         }
         plan::iam_policy(plan::plan(&spec).actions)
     };

@@ -286,12 +286,12 @@ pub async fn observe_with(
     Ok(snapshot)
 }
 
-/// Every `http_endpoint`'s `connect_to` together: the connections made elsewhere than their
-/// URL's host and port (`--connect-to`), `host:port` → the address connected to.
+/// Every `http_endpoint`'s and `tcp_endpoint`'s `connect_to` together: the connections made
+/// elsewhere than their host and port (`--connect-to`), `host:port` → the address connected to.
 fn rerouted(records: &[ResourceRecord]) -> BTreeMap<String, String> {
     records
         .iter()
-        .filter(|r| r.kind == "http_endpoint")
+        .filter(|r| catalog::kind(&r.kind).is_some_and(|k| k.provider == catalog::Provider::Http))
         .filter_map(|r| match &r.observation {
             Observation::Present { attributes, .. } => attributes.get("connect_to")?.as_object(),
             _ => None,
@@ -693,7 +693,11 @@ mod dispatch_tests {
                     k.name,
                     k.service
                 ),
-                Provider::Http => assert_eq!(k.service, http::SERVICE, "{}", k.name),
+                Provider::Http => assert!(
+                    [http::SERVICE, http::tcp::SERVICE].contains(&k.service),
+                    "{}",
+                    k.name
+                ),
             }
         }
         assert_eq!(AwsService::of("sts"), None);

@@ -25,11 +25,13 @@ use crate::aws::CONCURRENCY;
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
+mod cert;
 mod connect_to;
 mod fetch;
 mod headers;
 mod more;
 mod response;
+pub mod tcp;
 mod tls;
 pub use connect_to::ConnectTo;
 
@@ -96,12 +98,16 @@ impl super::Provider for Http {
             .collect()
     }
 
-    fn observe(
+    async fn observe(
         resources: &[&Resource],
         options: &HttpOptions,
         calls: &CallRecorder,
-    ) -> impl std::future::Future<Output = Vec<ResourceRecord>> {
-        observe(resources, options, calls)
+    ) -> Vec<ResourceRecord> {
+        // One service group at a time, so one kind: each kind's probe is its own module.
+        match resources.first().map(|r| r.kind.name) {
+            Some("tcp_endpoint") => tcp::observe(resources, options, calls).await,
+            _ => observe(resources, options, calls).await,
+        }
     }
 }
 

@@ -25,6 +25,8 @@ pub enum IdFormat {
     RepositoryTag,
     /// An `http://` or `https://` URL.
     Url,
+    /// `<host>:<port>`, an IPv6 address in brackets (`[::1]:443`).
+    HostPort,
     /// The literal `current`: the account (or the region's singleton) of the credentials.
     Current,
     /// A CloudWatch metric: `<namespace>/<metric name>`, then its whole dimension set in braces
@@ -61,6 +63,7 @@ impl IdFormat {
             }),
             IdFormat::RepositoryTag => split_repository_tag(id).map(|_| ()),
             IdFormat::Url => parse_url(id).map(|_| ()),
+            IdFormat::HostPort => parse_host_port(id).map(|_| ()),
             IdFormat::Metric => parse_metric(id).map(|_| ()),
             IdFormat::Current => {
                 if id == CURRENT {
@@ -88,6 +91,7 @@ impl IdFormat {
             IdFormat::BucketPrefix => Some("^[^/]+/.*$"),
             IdFormat::RepositoryTag => Some("^[^:@]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"),
             IdFormat::Url => Some("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+([/?#].*)?$"),
+            IdFormat::HostPort => Some("^([^\\[\\]:/\\s]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$"),
             IdFormat::Current => Some("^current$"),
             IdFormat::Metric => Some("^[^{}]+/[^/{}]+(\\{[^{}]+\\})?$"),
         }
@@ -302,6 +306,50 @@ pub fn parse_url(id: &str) -> Result<Url, String> {
     })
 }
 
+/// Parses a `tcp_endpoint` id: `<host>:<port>`: a DNS name (letters, digits, `-`, `_`, dots
+/// between non-empty labels) or an IPv4 address, or an IPv6 address in brackets; a port from 1
+/// to 65535. Returns the host (without brackets) and the port.
+pub fn parse_host_port(id: &str) -> Result<(String, u16), String> {
+    let bad = |why: &str| {
+        format!("`{id}` is not a usable host:port: {why} (e.g. `redis.example:6379`, `[2001:db8::1]:443`)")
+    };
+    let (host, port) = match id.strip_prefix('[') {
+        Some(rest) => {
+            let (addr, after) = rest
+                .split_once(']')
+                .ok_or_else(|| bad("no `]` after the IPv6 address"))?;
+            let port = after
+                .strip_prefix(':')
+                .ok_or_else(|| bad("no `:<port>` after the address"))?;
+            addr.parse::<std::net::Ipv6Addr>()
+                .map_err(|_| bad(&format!("`{addr}` is not an IPv6 address")))?;
+            (addr, port)
+        }
+        None => {
+            let (host, port) = id.rsplit_once(':').ok_or_else(|| bad("no `:<port>`"))?;
+            if host.contains(':') {
+                return Err(bad("an IPv6 address goes in [brackets]"));
+            }
+            let label_ok = |l: &str| {
+                !l.is_empty()
+                    && l.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            };
+            let name = host.strip_suffix('.').unwrap_or(host);
+            if name.is_empty() || !name.split('.').all(label_ok) {
+                return Err(bad(&format!("`{host}` is not a host name or IP address")));
+            }
+            (host, port)
+        }
+    };
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| bad(&format!("`{port}` is not a port (1 to 65535)")))?;
+    Ok((host.to_ascii_lowercase(), port))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +393,18 @@ mod tests {
             (IdFormat::Url, "https://shop.example/api/health?x=1", true),
             (IdFormat::Url, "shop.example/api", false),
             (IdFormat::Url, "https://user@shop.example/", false),
+            (IdFormat::HostPort, "redis.example:6379", true),
+            (IdFormat::HostPort, "127.0.0.1:22", true),
+            (IdFormat::HostPort, "[::1]:443", true),
+            (IdFormat::HostPort, "::1:443", false),
+            (IdFormat::HostPort, "[::1]", false),
+            (IdFormat::HostPort, "[nope]:443", false),
+            (IdFormat::HostPort, "redis.example", false),
+            (IdFormat::HostPort, "redis.example:0", false),
+            (IdFormat::HostPort, "redis.example:70000", false),
+            (IdFormat::HostPort, ":443", false),
+            (IdFormat::HostPort, "https://shop.example:443", false),
+            (IdFormat::HostPort, "a..b:443", false),
             (IdFormat::Current, "current", true),
             (IdFormat::Metric, "AWS/ECS/CPUUtilization", true),
             (IdFormat::Metric, "AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/web/123}", true),

@@ -224,6 +224,10 @@ const HTTP_GET: &str = "http:GET";
 /// Not AWS: the probe's own TLS 1.1 ClientHello to an `http_endpoint` (no IAM action).
 const LEGACY_HANDSHAKE: &str = "tls:LegacyHandshake";
 const ALPN_HANDSHAKE: &str = "tls:AlpnHandshake";
+/// Not AWS: the probe's own TCP connection to a `tcp_endpoint` (no IAM action).
+const TCP_CONNECT: &str = "tcp:Connect";
+/// Not AWS: the probe's own TLS handshake with a `tcp_endpoint` (no IAM action).
+const TLS_HANDSHAKE: &str = "tls:Handshake";
 
 /// Every resource kind infra-verify knows.
 pub static KINDS: &[Kind] = &[
@@ -1360,6 +1364,33 @@ pub static KINDS: &[Kind] = &[
             "final_url": String, HTTP_GET, "The last URL requested when following them (redacted).";
             "redirect_leaves_host": Bool, HTTP_GET, "Whether the chain ends with a redirect to another host (not requested: infra-verify requests only what the spec names).";
             "connect_to": StringMap, HTTP_GET, "The connections made elsewhere than the URL's host and port through `--connect-to` (before a DNS cutover, to one server behind a load balancer, to a test server): the `host:port` requested → the address connected to, e.g. `{\"learn.example:443\": \"10.0.3.7:443\"}` (the `http://` GET of `redirects_to_https` and the TLS 1.1 hello included). The request, its `Host` header, the TLS server name and the certificate's name check stay the URL's. Null when every connection went to the URL's own host; `connect_to: null` in a spec requires that.";
+        },
+    },
+    Kind {
+        name: "tcp_endpoint",
+        service: "tcp",
+        description: "A TCP port on any host, checked by connecting to it (a spec of only these needs no AWS credentials): open, refused or filtered, what the server sends first, and TLS with its certificate. `exists` is true once the port's state is known (`open`, `refused` or `filtered`); a name that does not resolve and other connection failures (network or host unreachable) are errors, never `missing`. \"Not reachable from the internet\" is `state: { one_of: [refused, filtered] }` (a timeout counts as not reachable) or `open: false` (only a refusal does: a timeout is an error).",
+        identifier: "`<host>:<port>`, an IPv6 address in brackets, e.g. `redis.dorami.example:6379`, `[2001:db8::1]:443`",
+        list_operation: TCP_CONNECT,
+        provider: Provider::Http,
+        id_format: IdFormat::HostPort,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "open": Bool, TCP_CONNECT, "Whether a TCP connection was established. False only when every address of the host refused it (a TCP reset: the port is closed); a connection that timed out (`state: filtered`: nothing answered, \"could not tell\") is an error, never false.";
+            "state": String, TCP_CONNECT, "`open` (connected), `refused` (every address answered with a reset) or `filtered` (no answer within the connect timeout, 5 s or `--call-timeout` when shorter, from at least one address and no connection from any: a firewall dropping packets, or a host that is down). A network or host unreachable, or a name that does not resolve, is an error.";
+            "connect_ms": Integer, TCP_CONNECT, "Milliseconds from starting to connect (name resolution included) to the established connection; null when not open.", volatile;
+            "banner": String, TCP_CONNECT, "What the server sends unprompted right after the connection opens (SSH, SMTP, FTP greet first; HTTP, TLS and Redis wait for the client, so null): at most 256 bytes, up to the first line end, read for up to 2 s, as text, with credential-looking values redacted as in `http_endpoint` `body`. Null when the server sent nothing in that time or the port is not open. Nothing is sent to the server. Only read when checked.";
+            "tls": Bool, TLS_HANDSHAKE, "Whether a TLS handshake (TLS 1.2 or 1.3) completes on the port, whatever the certificate. False only on an answer that refuses (a TLS alert, or bytes that are not TLS); a connection closed or reset before any answer, or no answer in time, is an error. Null when the port is not open. One more connection, only when this or another TLS attribute is checked.";
+            "tls_version": String, TLS_HANDSHAKE, "Negotiated TLS version, `TLSv1.2` or `TLSv1.3`; null when `tls` is false or the port is not open.";
+            "certificate_valid": Bool, TLS_HANDSHAKE, "Whether the certificate chain verifies against the trust roots (the OS store, or only `SSL_CERT_FILE` when set) and the host of the id (the TLS server name; not the `--connect-to` address). OCSP is not checked. Null when `tls` is false or the port is not open.";
+            "certificate_days_remaining": Integer, TLS_HANDSHAKE, "Whole days until the leaf certificate's notAfter (negative once expired; read even when it does not verify). Null when `tls` is false or the port is not open.", volatile;
+            "certificate_issuer": String, TLS_HANDSHAKE, "The leaf certificate's issuer, as `CN=..., O=...` (its common name and organization, whichever it has), e.g. `CN=R11, O=Let's Encrypt` (check with `matches:`). Null when `tls` is false or the port is not open.";
+            "certificate_sans": StringList, TLS_HANDSHAKE, "The DNS names of the leaf certificate's subject alternative names, lower case, sorted. Null when `tls` is false or the port is not open.";
+            "certificate_covers_host": Bool, TLS_HANDSHAKE, "Whether a subject alternative name of the leaf certificate matches the id's host (RFC 6125: a `*` only as the whole left-most label, matching one label; an IP address against IP address names). The common name is not used, as browsers do not. Null when `tls` is false or the port is not open.";
+            "ocsp_stapled": Bool, TLS_HANDSHAKE, "Whether the server stapled an OCSP response to the handshake (the probe asks for one). The response itself is not checked. Null when `tls` is false or the port is not open.";
+            "connect_to": StringMap, TCP_CONNECT, "The connection made elsewhere than the id's host and port through `--connect-to`: `{\"redis.example:6379\": \"127.0.0.1:16379\"}`; the TLS server name and the certificate's name checks stay the id's host. Null when it went to the id's own host and port.";
         },
     },
 ];
