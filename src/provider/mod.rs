@@ -51,7 +51,7 @@ mod tests {
             .filter(|k| k.provider == <http::Http as Provider>::PROVIDER)
             .map(|k| k.name)
             .collect();
-        assert_eq!(http_kinds, ["http_endpoint"]);
+        assert_eq!(http_kinds, ["http_endpoint", "dns_record", "domain"]);
     }
 
     #[test]

@@ -26,8 +26,10 @@ use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
 mod connect_to;
+pub mod dns;
 mod fetch;
 mod headers;
+pub mod rdap;
 mod tls;
 pub use connect_to::ConnectTo;
 
@@ -57,6 +59,10 @@ pub struct HttpOptions {
     pub max_concurrency: usize,
     /// Where to connect instead of a URL's host and port (`--connect-to`), first match first.
     pub connect_to: Vec<ConnectTo>,
+    /// The nameservers `dns_record` asks (`--dns-server`); empty: the system's.
+    pub dns_servers: Vec<std::net::SocketAddr>,
+    /// The RDAP base URL `domain` asks (`--rdap-server`); `None`: the IANA bootstrap file's.
+    pub rdap_server: Option<String>,
 }
 
 impl Default for HttpOptions {
@@ -65,6 +71,8 @@ impl Default for HttpOptions {
             timeout: Duration::from_secs(10),
             max_concurrency: CONCURRENCY,
             connect_to: Vec::new(),
+            dns_servers: Vec::new(),
+            rdap_server: None,
         }
     }
 }
@@ -92,7 +100,14 @@ impl super::Provider for Http {
         options: &HttpOptions,
         calls: &CallRecorder,
     ) -> impl std::future::Future<Output = Vec<ResourceRecord>> {
-        observe(resources, options, calls)
+        // A group is one service's: one kind's probe.
+        async move {
+            match resources.first().map(|r| r.kind.name) {
+                Some("dns_record") => dns::observe(resources, options, calls).await,
+                Some("domain") => rdap::observe(resources, options, calls).await,
+                _ => observe(resources, options, calls).await,
+            }
+        }
     }
 }
 

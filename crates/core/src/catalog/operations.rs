@@ -345,12 +345,14 @@ pub static IMPLIED_ACTIONS: &[&str] = &[
     "iam:GetRolePolicy",
 ];
 
-/// The pseudo-operations of the kinds that are not AWS resources (`http_endpoint`): a plain HTTP
-/// GET of the endpoint and a TLS handshake with it, made by the probe itself, not by the AWS SDK.
+/// The pseudo-operations of the kinds that are not AWS resources: a plain HTTP GET of an
+/// `http_endpoint` and a TLS handshake with it, a DNS query of a `dns_record`, an RDAP GET of a
+/// `domain`, made by the probe itself, not by the AWS SDK.
 /// They are not IAM actions and need no credentials, so they are deliberately kept out of
 /// [`OPERATIONS`] (the source of the IAM policy and of the live tests' list of allowed SDK calls)
 /// and out of the IAM read-only checks, which stay strict for every AWS operation.
-pub static NON_AWS_OPERATIONS: &[&str] = &["http:GET", "tls:LegacyHandshake"];
+pub static NON_AWS_OPERATIONS: &[&str] =
+    &["http:GET", "tls:LegacyHandshake", "dns:Query", "rdap:GET"];
 
 /// The IAM action for an SDK call, if the probes may make it.
 pub fn action_for(sdk_service: &str, sdk_operation: &str) -> Option<&'static str> {
