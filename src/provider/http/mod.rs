@@ -95,18 +95,16 @@ impl super::Provider for Http {
             .collect()
     }
 
-    fn observe(
+    async fn observe(
         resources: &[&Resource],
         options: &HttpOptions,
         calls: &CallRecorder,
-    ) -> impl std::future::Future<Output = Vec<ResourceRecord>> {
+    ) -> Vec<ResourceRecord> {
         // A group is one service's: one kind's probe.
-        async move {
-            match resources.first().map(|r| r.kind.name) {
-                Some("dns_record") => dns::observe(resources, options, calls).await,
-                Some("domain") => rdap::observe(resources, options, calls).await,
-                _ => observe(resources, options, calls).await,
-            }
+        match resources.first().map(|r| r.kind.name) {
+            Some("dns_record") => dns::observe(resources, options, calls).await,
+            Some("domain") => rdap::observe(resources, options, calls).await,
+            _ => observe(resources, options, calls).await,
         }
     }
 }
