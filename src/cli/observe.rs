@@ -70,6 +70,8 @@ async fn observe_showing(
         timeout: std::time::Duration::from_secs(conn_args.call_timeout),
         max_concurrency: conn_args.max_concurrency,
         connect_to: conn_args.connect_to.clone(),
+        dns_servers: conn_args.dns_server.clone(),
+        rdap_server: conn_args.rdap_server.clone(),
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
     tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, bar))

@@ -694,7 +694,13 @@ mod dispatch_tests {
                     k.service
                 ),
                 Provider::Http => assert!(
-                    [http::SERVICE, http::tcp::SERVICE].contains(&k.service),
+                    [
+                        http::SERVICE,
+                        http::tcp::SERVICE,
+                        crate::provider::http::dns::SERVICE,
+                        crate::provider::http::rdap::SERVICE
+                    ]
+                    .contains(&k.service),
                     "{}",
                     k.name
                 ),

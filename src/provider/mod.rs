@@ -51,7 +51,10 @@ mod tests {
             .filter(|k| k.provider == <http::Http as Provider>::PROVIDER)
             .map(|k| k.name)
             .collect();
-        assert_eq!(http_kinds, ["http_endpoint", "tcp_endpoint"]);
+        assert_eq!(
+            http_kinds,
+            ["http_endpoint", "tcp_endpoint", "dns_record", "domain"]
+        );
     }
 
     #[test]

@@ -27,11 +27,13 @@ use crate::spec::Resource;
 
 mod cert;
 mod connect_to;
+pub mod dns;
 mod fetch;
 mod headers;
 mod more;
 mod response;
 pub mod tcp;
+pub mod rdap;
 mod tls;
 pub use connect_to::ConnectTo;
 
@@ -68,6 +70,10 @@ pub struct HttpOptions {
     pub max_concurrency: usize,
     /// Where to connect instead of a URL's host and port (`--connect-to`), first match first.
     pub connect_to: Vec<ConnectTo>,
+    /// The nameservers `dns_record` asks (`--dns-server`); empty: the system's.
+    pub dns_servers: Vec<std::net::SocketAddr>,
+    /// The RDAP base URL `domain` asks (`--rdap-server`); `None`: the IANA bootstrap file's.
+    pub rdap_server: Option<String>,
 }
 
 impl Default for HttpOptions {
@@ -76,6 +82,8 @@ impl Default for HttpOptions {
             timeout: Duration::from_secs(10),
             max_concurrency: CONCURRENCY,
             connect_to: Vec::new(),
+            dns_servers: Vec::new(),
+            rdap_server: None,
         }
     }
 }
@@ -106,6 +114,8 @@ impl super::Provider for Http {
         // One service group at a time, so one kind: each kind's probe is its own module.
         match resources.first().map(|r| r.kind.name) {
             Some("tcp_endpoint") => tcp::observe(resources, options, calls).await,
+            Some("dns_record") => dns::observe(resources, options, calls).await,
+            Some("domain") => rdap::observe(resources, options, calls).await,
             _ => observe(resources, options, calls).await,
         }
     }
@@ -474,3 +484,4 @@ async fn observe_one(
     );
     Observation::Present { attributes, errors }
 }
+

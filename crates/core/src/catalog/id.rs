@@ -32,6 +32,10 @@ pub enum IdFormat {
     /// A CloudWatch metric: `<namespace>/<metric name>`, then its whole dimension set in braces
     /// when it has one: `AWS/ApplicationELB/TargetResponseTime{LoadBalancer=app/web/123}`.
     Metric,
+    /// `<DNS name>/<record type>`, the type one of [`DNS_RECORD_TYPES`] (`dns_record`).
+    DnsRecord,
+    /// A domain name, e.g. `dorami.example` (`domain`).
+    DomainName,
 }
 
 impl IdFormat {
@@ -65,6 +69,8 @@ impl IdFormat {
             IdFormat::Url => parse_url(id).map(|_| ()),
             IdFormat::HostPort => parse_host_port(id).map(|_| ()),
             IdFormat::Metric => parse_metric(id).map(|_| ()),
+            IdFormat::DnsRecord => split_dns_record(id).map(|_| ()),
+            IdFormat::DomainName => parse_domain_name(id).map(|_| ()),
             IdFormat::Current => {
                 if id == CURRENT {
                     Ok(())
@@ -94,6 +100,8 @@ impl IdFormat {
             IdFormat::HostPort => Some("^([^\\[\\]:/\\s]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$"),
             IdFormat::Current => Some("^current$"),
             IdFormat::Metric => Some("^[^{}]+/[^/{}]+(\\{[^{}]+\\})?$"),
+            IdFormat::DnsRecord => Some("^[^/\\s]+/(A|AAAA|CNAME|MX|TXT|CAA|NS)$"),
+            IdFormat::DomainName => Some("^[^/\\s]+$"),
         }
     }
 }
@@ -186,6 +194,60 @@ pub fn split_record(id: &str) -> Option<(&str, &str, &str)> {
     let (zone, rest) = id.split_once('/')?;
     let (name, ty) = rest.rsplit_once('/')?;
     (!zone.is_empty() && !name.is_empty() && !ty.is_empty()).then_some((zone, name, ty))
+}
+
+/// The record types a `dns_record` id may name.
+pub const DNS_RECORD_TYPES: &[&str] = &["A", "AAAA", "CNAME", "MX", "TXT", "CAA", "NS"];
+
+/// A `dns_record` id, parsed: the name (checked by [`parse_domain_name`], without a trailing dot)
+/// and the record type (one of [`DNS_RECORD_TYPES`], upper case as written).
+pub fn split_dns_record(id: &str) -> Result<(String, &'static str), String> {
+    let bad = |why: String| {
+        format!("`{id}` is not a DNS record id: {why}; write `<name>/<type>`, e.g. `shop.dorami.example/A` or `_dmarc.dorami.example/TXT`")
+    };
+    let (name, ty) = id
+        .rsplit_once('/')
+        .ok_or_else(|| bad("no `/<type>`".into()))?;
+    let ty = DNS_RECORD_TYPES.iter().find(|t| **t == ty).ok_or_else(|| {
+        bad(format!(
+            "the type must be one of {}",
+            DNS_RECORD_TYPES.join(", ")
+        ))
+    })?;
+    let name = parse_domain_name(name).map_err(bad)?;
+    Ok((name, ty))
+}
+
+/// A domain name as written in a `dns_record` or `domain` id: labels of 1 to 63 characters
+/// (letters, digits, `-`, `_`; not starting or ending with `-`), at least two, at most 253
+/// characters; a trailing dot is dropped, upper case is lowered.
+pub fn parse_domain_name(name: &str) -> Result<String, String> {
+    let trimmed = name.strip_suffix('.').unwrap_or(name);
+    let lower = trimmed.to_ascii_lowercase();
+    let bad = |why: &str| format!("`{name}` is not a domain name: {why}");
+    if lower.is_empty() || lower.len() > 253 {
+        return Err(bad("it must have 1 to 253 characters"));
+    }
+    let labels: Vec<&str> = lower.split('.').collect();
+    if labels.len() < 2 {
+        return Err(bad("give the whole name, with its top-level domain"));
+    }
+    for label in labels {
+        if label.is_empty() || label.len() > 63 {
+            return Err(bad("each label between dots has 1 to 63 characters"));
+        }
+        if !label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || label.starts_with('-')
+            || label.ends_with('-')
+        {
+            return Err(bad(
+                "labels are letters, digits, `-` and `_` (write an internationalised name in its `xn--` form)",
+            ));
+        }
+    }
+    Ok(lower)
 }
 
 /// A `metric` id, parsed: namespace, metric name and its whole dimension set (sorted by name).
@@ -376,6 +438,19 @@ mod tests {
             (IdFormat::ScopeName, "GLOBAL/api", false),
             (IdFormat::ScopeName, "REGIONAL/", false),
             (IdFormat::ZoneRecordType, "example.com/www.example.com/A", true),
+            (IdFormat::DnsRecord, "shop.dorami.example/A", true),
+            (IdFormat::DnsRecord, "_dmarc.Dorami.example./TXT", true),
+            (IdFormat::DnsRecord, "sel1._domainkey.dorami.example/TXT", true),
+            (IdFormat::DnsRecord, "dorami.example/SRV", false),
+            (IdFormat::DnsRecord, "dorami.example/a", false),
+            (IdFormat::DnsRecord, "dorami.example", false),
+            (IdFormat::DnsRecord, "https://dorami.example/A", false),
+            (IdFormat::DnsRecord, "-x.example/A", false),
+            (IdFormat::DomainName, "dorami.example", true),
+            (IdFormat::DomainName, "xn--bcher-kva.example", true),
+            (IdFormat::DomainName, "example", false),
+            (IdFormat::DomainName, "dorami..example", false),
+            (IdFormat::DomainName, "https://dorami.example/", false),
             (IdFormat::ZoneRecordType, "example.com/www.example.com", false),
             (IdFormat::BucketPrefix, "backups/db/", true),
             (IdFormat::BucketPrefix, "backups/", true),

@@ -228,6 +228,10 @@ const ALPN_HANDSHAKE: &str = "tls:AlpnHandshake";
 const TCP_CONNECT: &str = "tcp:Connect";
 /// Not AWS: the probe's own TLS handshake with a `tcp_endpoint` (no IAM action).
 const TLS_HANDSHAKE: &str = "tls:Handshake";
+/// Not AWS: one DNS query of a `dns_record`, sent by the probe's own stub resolver.
+const DNS_QUERY: &str = "dns:Query";
+/// Not AWS: one RDAP GET of a `domain` (RFC 9083), or of the IANA bootstrap file.
+const RDAP_GET: &str = "rdap:GET";
 
 /// Every resource kind infra-verify knows.
 pub static KINDS: &[Kind] = &[
@@ -1391,6 +1395,57 @@ pub static KINDS: &[Kind] = &[
             "certificate_covers_host": Bool, TLS_HANDSHAKE, "Whether a subject alternative name of the leaf certificate matches the id's host (RFC 6125: a `*` only as the whole left-most label, matching one label; an IP address against IP address names). The common name is not used, as browsers do not. Null when `tls` is false or the port is not open.";
             "ocsp_stapled": Bool, TLS_HANDSHAKE, "Whether the server stapled an OCSP response to the handshake (the probe asks for one). The response itself is not checked. Null when `tls` is false or the port is not open.";
             "connect_to": StringMap, TCP_CONNECT, "The connection made elsewhere than the id's host and port through `--connect-to`: `{\"redis.example:6379\": \"127.0.0.1:16379\"}`; the TLS server name and the certificate's name checks stay the id's host. Null when it went to the id's own host and port.";
+        },
+    },
+    Kind {
+        name: "dns_record",
+        service: "dns",
+        description: "The records of one name and type as a DNS resolver answers them (any domain, on Route 53 or not; no AWS credentials). The resolver is the system's (`/etc/resolv.conf`) unless `--dns-server` names one. `missing` when the name does not exist (NXDOMAIN) or has no record of that type; a resolver failure (SERVFAIL, REFUSED) or no answer within `--call-timeout` is an error, never `missing`.",
+        identifier: "`<name>/<type>`, type `A`, `AAAA`, `CNAME`, `MX`, `TXT`, `CAA` or `NS`, e.g. `shop.dorami.example/A`, `dorami.example/MX`, `_dmarc.dorami.example/TXT`, `s1._domainkey.dorami.example/TXT`",
+        list_operation: DNS_QUERY,
+        provider: Provider::Http,
+        id_format: IdFormat::DnsRecord,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "values": StringList, DNS_QUERY, "The records of that type, as text, sorted: addresses (`192.0.2.10`, `2001:db8::1`), host names in lower case without the final dot (CNAME, NS), `10 mx1.dorami.example` (MX: preference and host), the TXT strings of one record joined without separator, `0 issue \"letsencrypt.org\"` (CAA: flags, tag, value).";
+            "ttl": Integer, DNS_QUERY, "The smallest TTL of those records, in seconds, as the resolver answered it (a caching resolver counts it down).", volatile;
+            "resolves": Bool, DNS_QUERY, "Whether the name has an address: the answer (an `A`/`AAAA` id), else one more `A` query of the name, following CNAMEs (a CNAME whose target does not resolve, open to a subdomain takeover, is false). Only when checked.";
+            "cname_target": String, DNS_QUERY, "The name's CNAME target, lower case without the final dot (for a `/CNAME` id its record; for another type the alias the answer went through); null when the name is no alias.";
+            "mx_hosts": StringList, DNS_QUERY, "MX: the mail hosts in order of preference (lowest first, then by name), lower case without the final dot; null for other types.";
+            "caa_issuers": StringList, DNS_QUERY, "CAA: the certificate authorities allowed to issue (`issue` and `issuewild` values without parameters, lower case, sorted, each once; `;` alone, which forbids issuance, is left out); null for other types.";
+            "spf": String, DNS_QUERY, "TXT: the SPF record (the one starting `v=spf1`); null when none. More than one SPF record (a permanent error for receivers, RFC 7208 §4.5) is an error.";
+            "spf_all": String, DNS_QUERY, "TXT: the SPF record's `all` mechanism with its qualifier: `-all` (fail), `~all` (softfail), `?all` (neutral) or `+all` (pass, a bare `all` included); null when the record has none (e.g. only `redirect=`) or there is no SPF record.";
+            "dmarc_policy": String, DNS_QUERY, "TXT of `_dmarc.<domain>`: the DMARC record's `p=` (`none`, `quarantine`, `reject`), lower case; null when there is no record starting `v=DMARC1`.";
+            "dmarc_subdomain_policy": String, DNS_QUERY, "TXT: the DMARC record's `sp=`, lower case; null when absent (subdomains then follow `p=`).";
+            "dmarc_rua": StringList, DNS_QUERY, "TXT: the DMARC aggregate report addresses (`rua=`, e.g. `mailto:dmarc@dorami.example`), sorted; null without a DMARC record, empty when it has no `rua=`.";
+            "dkim_key_type": String, DNS_QUERY, "TXT of `<selector>._domainkey.<domain>`: the DKIM key's `k=` (`rsa` when absent, RFC 6376 §3.6.1; `ed25519`); null when the TXT is no DKIM key record (neither `v=DKIM1` nor a `p=` tag).";
+            "dkim_revoked": Bool, DNS_QUERY, "TXT: whether that DKIM key record's `p=` is empty (the key revoked); null when no DKIM key record.";
+            "dnssec_validated": Bool, DNS_QUERY, "Whether the resolver vouches that the answer is DNSSEC-validated: the AD flag of one more query, sent with the AD and DO bits over UDP to the first configured nameserver (only when checked). False from a resolver that does not validate, whatever the zone: point `--dns-server` at a validating one. A server that does not answer is an error.";
+        },
+    },
+    Kind {
+        name: "domain",
+        service: "rdap",
+        description: "A domain's registration, read from the registry's RDAP service (RFC 9083 JSON over HTTPS; any registrar, no credentials). The RDAP server is found in the IANA bootstrap file (`https://data.iana.org/rdap/dns.json`, fetched once a run) by the domain's top-level domain, unless `--rdap-server` names one; redirects (a registry pointing at the registrar's RDAP) are followed, up to 3. `missing` when the RDAP server answers 404 (not registered); any other failure is an error.",
+        identifier: "The registered domain name, e.g. `dorami.example` (not a subdomain: RDAP answers for the registered name)",
+        list_operation: RDAP_GET,
+        provider: Provider::Http,
+        id_format: IdFormat::DomainName,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "expiry": String, RDAP_GET, "When the registration expires, RFC 3339 (the `expiration` event); null when the registry publishes none.";
+            "days_to_expiry": Integer, RDAP_GET, "Whole days until `expiry` (negative once past); null when no expiry is published (\"renews in more than 30 days\": `at_least: 30`).", volatile;
+            "registrar": String, RDAP_GET, "The sponsoring registrar's name (the `fn` of the entity with role `registrar`); null when none is published.";
+            "status": StringList, RDAP_GET, "EPP statuses as RDAP spells them (RFC 8056), sorted, e.g. `active`, `client transfer prohibited`, `server delete prohibited`.";
+            "transfer_locked": Bool, RDAP_GET, "Whether `status` has `client transfer prohibited` or `server transfer prohibited` (the registrar lock against hijacking by transfer).";
+            "auto_renew": Bool, RDAP_GET, "Whether the registrar renews automatically. RDAP (RFC 9083) has no field for it and registries do not publish it, so it is always null, never a guess (the EPP status `auto renew period` is the grace period after an expiry, not this setting); for a domain registered through Route 53, `route53_domain` `auto_renew` reads it.";
+            "nameservers": StringList, RDAP_GET, "The delegation's name servers, lower case without the final dot, sorted.";
+            "dnssec": Bool, RDAP_GET, "Whether the delegation is signed (`secureDNS.delegationSigned`: a DS record at the parent); null when the answer has no `secureDNS`.";
+            "rdap_url": String, RDAP_GET, "The URL whose answer was read (after redirects), for the evidence.";
         },
     },
 ];

@@ -345,9 +345,10 @@ pub static IMPLIED_ACTIONS: &[&str] = &[
     "iam:GetRolePolicy",
 ];
 
-/// The pseudo-operations of the kinds that are not AWS resources (`http_endpoint`,
-/// `tcp_endpoint`): a plain HTTP GET of the endpoint, a TCP connection and TLS handshakes with it,
-/// made by the probe itself, not by the AWS SDK.
+/// The pseudo-operations of the kinds that are not AWS resources: a plain HTTP GET of an
+/// `http_endpoint`, a TCP connection and TLS handshakes with an `http_endpoint` or a
+/// `tcp_endpoint`, a DNS query of a `dns_record`, an RDAP GET of a `domain`, made by the probe
+/// itself, not by the AWS SDK.
 /// They are not IAM actions and need no credentials, so they are deliberately kept out of
 /// [`OPERATIONS`] (the source of the IAM policy and of the live tests' list of allowed SDK calls)
 /// and out of the IAM read-only checks, which stay strict for every AWS operation.
@@ -357,6 +358,8 @@ pub static NON_AWS_OPERATIONS: &[&str] = &[
     "tls:AlpnHandshake",
     "tcp:Connect",
     "tls:Handshake",
+    "dns:Query",
+    "rdap:GET",
 ];
 
 /// The IAM action for an SDK call, if the probes may make it.
