@@ -470,3 +470,37 @@ fn one_host_is_probed_two_endpoints_at_a_time() {
     assert_eq!(report["summary"]["pass"], 12);
     assert_eq!(site.most_at_once.load(Ordering::SeqCst), 2);
 }
+
+/// The certificate of the GET's own handshake, described like `tcp_endpoint`'s: issuer, names,
+/// whether they cover the URL's host, and whether an OCSP response was stapled (these servers
+/// staple none). No request more than the one GET.
+#[test]
+fn the_certificate_is_described_from_the_gets_own_handshake() {
+    let site = start();
+    let url = format!("https://127.0.0.1:{}/app", site.plain_tls);
+    let (report, _) = run(
+        &site,
+        &format!(
+            "  - kind: http_endpoint\n    id: {url}\n    expect:\n\
+             \x20     certificate_issuer: {{ matches: 'CN=infra-verify test CA' }}\n\
+             \x20     certificate_sans: [localhost]   # DNS names only; 127.0.0.1 is an IP address name\n\
+             \x20     certificate_covers_host: true\n\
+             \x20     ocsp_stapled: true\n"
+        ),
+        1,
+    );
+    for (attribute, status) in [
+        ("certificate_issuer", "pass"),
+        ("certificate_sans", "pass"),
+        ("certificate_covers_host", "pass"),
+        ("ocsp_stapled", "fail"),
+    ] {
+        let c = check(&report, &format!("http_endpoint/{url}/{attribute}"));
+        assert_eq!(c["status"], status, "{c:#}");
+    }
+    assert_eq!(
+        check(&report, &format!("http_endpoint/{url}/ocsp_stapled"))["actual"],
+        false
+    );
+    assert_eq!(report["source"]["api_calls"]["http:GET"], 1);
+}

@@ -15,6 +15,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::{timeout_at, Instant};
 
+use super::cert::OcspRecorder;
 use super::tls::{RecordingVerifier, Trust};
 use super::{connect_to, ConnectTo, BODY_LIMIT, CONNECT_TIMEOUT, PROBE_ORIGIN, SIZE_LIMIT};
 
@@ -146,6 +147,8 @@ pub(super) struct TlsFacts {
     pub(super) leaf: Option<Vec<u8>>,
     /// Whether the chain verified against the trust roots and the host name.
     pub(super) verified: Result<(), String>,
+    /// Whether the server stapled an OCSP response; `None` when no certificate was verified.
+    pub(super) ocsp_stapled: Option<bool>,
 }
 
 pub(super) struct Response {
@@ -189,11 +192,12 @@ pub(super) async fn fetch(
         inner: trust.verifier.clone(),
         outcome: Mutex::new(None),
     });
+    let ocsp = Arc::new(OcspRecorder::new(verifier.clone()));
     let mut config = ClientConfig::builder_with_provider(trust.provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS configuration: {e}"))?
         .dangerous()
-        .with_custom_certificate_verifier(verifier.clone())
+        .with_custom_certificate_verifier(ocsp.clone())
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     let name = ServerName::try_from(target.host.clone())
@@ -224,6 +228,7 @@ pub(super) async fn fetch(
             .ok()
             .and_then(|o| o.clone())
             .unwrap_or_else(|| Err("the certificate was not verified".into())),
+        ocsp_stapled: ocsp.stapled(),
     };
     let response = match &facts.verified {
         Ok(()) => Ok(request(tls, target, started, deadline).await?),

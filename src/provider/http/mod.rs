@@ -273,6 +273,7 @@ async fn observe_one(
         "tls_version".into(),
         tls.and_then(|t| t.version).map_or(Value::Null, Value::from),
     );
+    certificate_facts(tls, &target.host, &mut attributes, &mut errors);
 
     const RESPONSE_ATTRIBUTES: &[&str] = &[
         "status",
@@ -485,3 +486,58 @@ async fn observe_one(
     Observation::Present { attributes, errors }
 }
 
+/// The leaf certificate's issuer, names and whether they cover the URL's host, and whether an
+/// OCSP response was stapled: the same facts as `tcp_endpoint`'s, of the GET's own handshake
+/// (no more connections). Null for `http://`.
+fn certificate_facts(
+    tls: Option<&fetch::TlsFacts>,
+    host: &str,
+    attributes: &mut BTreeMap<String, Value>,
+    errors: &mut BTreeMap<String, String>,
+) {
+    const NAMES: [&str; 3] = [
+        "certificate_issuer",
+        "certificate_sans",
+        "certificate_covers_host",
+    ];
+    let Some(tls) = tls else {
+        for a in NAMES.iter().chain(["ocsp_stapled"].iter()) {
+            attributes.insert((*a).into(), Value::Null);
+        }
+        return;
+    };
+    match tls.leaf.as_deref().map(cert::CertificateFacts::of) {
+        Some(Ok(facts)) => {
+            attributes.insert(
+                "certificate_issuer".into(),
+                facts.issuer.clone().map_or(Value::Null, Value::from),
+            );
+            attributes.insert("certificate_sans".into(), json!(facts.dns_names));
+            attributes.insert(
+                "certificate_covers_host".into(),
+                json!(facts.covers_host(host)),
+            );
+        }
+        Some(Err(e)) => {
+            for a in NAMES {
+                errors.insert(a.into(), e.clone());
+            }
+        }
+        None => {
+            for a in NAMES {
+                errors.insert(a.into(), "the server sent no certificate".into());
+            }
+        }
+    }
+    match tls.ocsp_stapled {
+        Some(stapled) => {
+            attributes.insert("ocsp_stapled".into(), json!(stapled));
+        }
+        None => {
+            errors.insert(
+                "ocsp_stapled".into(),
+                "the certificate was not seen by the verifier".into(),
+            );
+        }
+    }
+}
