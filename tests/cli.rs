@@ -96,6 +96,7 @@ fn every_bundled_spec_validates() {
         "group-production",
         "learning-saas",
         "ai-marketplace",
+        "group-web",
     ] {
         iv().args(["validate", env])
             .assert()

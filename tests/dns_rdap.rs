@@ -4,6 +4,9 @@
 //! server on loopback (RFC 9083 answers, a 404, redirects), the real binary through
 //! `--dns-server` and `--rdap-server`, exact verdicts and exit codes.
 
+#[path = "support/pki.rs"]
+mod pki;
+
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
@@ -214,6 +217,24 @@ fn rdap_route(path: &str) -> String {
             "",
         ),
         "/rdap/domain/broken.example" => http_response("500 Internal Server Error", &[], "{}"),
+        // The group app's production domain (specs/group-web.yaml): registered, locked, and
+        // renewing in time; under /lapsing/ the same registration 10 days from expiry.
+        "/rdap/domain/glimpse.app" => http_response(
+            "200 OK",
+            &[],
+            &rdap_domain("glimpse.app", "2099-06-01T00:00:00Z", &locked, true),
+        ),
+        "/lapsing/domain/glimpse.app" => {
+            let soon = time::OffsetDateTime::now_utc() + time::Duration::days(10);
+            let soon = soon
+                .format(&time::format_description::well_known::Rfc3339)
+                .expect("a date");
+            http_response(
+                "200 OK",
+                &[],
+                &rdap_domain("glimpse.app", &soon, &locked, true),
+            )
+        }
         _ => http_response(
             "404 Not Found",
             &[],
@@ -632,5 +653,155 @@ fn a_bad_record_id_is_a_spec_error_at_its_line() {
     assert!(
         stderr.contains("7:9") && stderr.contains("is not a domain name"),
         "{stderr}"
+    );
+}
+
+// --- specs/group-web.yaml ticks the group app's checklist ----------------------------------------
+
+/// A stand-in for https://glimpse.app on loopback: HTTPS with a certificate for glimpse.app from
+/// a test CA (written to `ca.pem` in the returned directory) answering 200, and plain HTTP
+/// redirecting to it. Returns (https port, http port).
+fn glimpse_site(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> (u16, u16) {
+    let pki = pki::pki_for(&["glimpse.app"], 90);
+    std::fs::write(dir.join("ca.pem"), &pki.ca_pem).expect("write CA");
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(pki.chain, pki.key)
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    async fn answer<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+        mut io: S,
+        response: &'static [u8],
+    ) {
+        let mut buf = vec![0u8; 8192];
+        let mut got = Vec::new();
+        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+            match io.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+        let _ = io.write_all(response).await;
+        let _ = io.shutdown().await;
+    }
+    rt.block_on(async {
+        let tls = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let plain = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let ports = (
+            tls.local_addr().expect("addr").port(),
+            plain.local_addr().expect("addr").port(),
+        );
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = tls.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    if let Ok(s) = acceptor.accept(tcp).await {
+                        answer(s, b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 14\r\nconnection: close\r\n\r\n<h1>moim</h1>\n").await;
+                    }
+                });
+            }
+        });
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = plain.accept().await {
+                tokio::spawn(answer(tcp, b"HTTP/1.1 301 Moved Permanently\r\nlocation: https://glimpse.app/\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"));
+            }
+        });
+        ports
+    })
+}
+
+/// `fixture` with each of `lines` ticked by infra-verify (`- [ ] LINE` once each).
+fn ticked_lines(fixture: &str, lines: &[&str]) -> String {
+    let mut out = fixture.to_string();
+    for line in lines {
+        let from = format!("- [ ] {line}\n");
+        assert_eq!(out.matches(&from).count(), 1, "{line}");
+        out = out.replace(
+            &from,
+            &format!("- [x] {line} <!-- infra-verify: verified DATE -->\n"),
+        );
+    }
+    out
+}
+
+/// The group app's checklist (fixtures/checklists/group-app.md), ticked with the shipped
+/// specs/group-web.yaml against an RDAP server and a stand-in of https://glimpse.app on
+/// loopback (whose certificate checks pass too): exactly "프로덕션 도메인 구매 (glimpse.app)" is
+/// ticked and no other byte changes; when the registration expires in 10 days, nothing is.
+#[test]
+fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
+    let s = start();
+    let fixture = std::fs::read_to_string("fixtures/checklists/group-app.md").expect("fixture");
+    let (https, http) = glimpse_site(&s._rt, s.dir.path());
+    let marker =
+        regex::Regex::new(r"<!-- infra-verify: verified \d{4}-\d{2}-\d{2}[^>]*-->").expect("regex");
+    // Every check of the spec, with the good registration: all pass, the site's certificate too.
+    let report = iv(&s.dir)
+        .env("SSL_CERT_FILE", s.dir.path().join("ca.pem"))
+        .env_remove("SSL_CERT_DIR")
+        .args(["group-web", "--specs-dir", "specs", "--format", "json"])
+        .args([
+            "--rdap-server",
+            &format!("http://127.0.0.1:{}/rdap/", s.rdap),
+        ])
+        .args([
+            "--connect-to",
+            &format!("glimpse.app:443:127.0.0.1:{https}"),
+            "--connect-to",
+            &format!("glimpse.app:80:127.0.0.1:{http}"),
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        report.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&report.stdout)
+    );
+    let report: Value = serde_json::from_slice(&report.stdout).expect("json");
+    assert_eq!(report["summary"]["pass"], 9, "{report:#}");
+    let tick = |rdap_prefix: &str| -> String {
+        let copy = s.dir.path().join("group-app.md");
+        std::fs::write(&copy, &fixture).expect("write");
+        let out = iv(&s.dir)
+            .env("SSL_CERT_FILE", s.dir.path().join("ca.pem"))
+            .env_remove("SSL_CERT_DIR")
+            .args(["tick", "group-web"])
+            .arg(&copy)
+            .args(["--specs-dir", "specs"])
+            .args([
+                "--rdap-server",
+                &format!("http://127.0.0.1:{}/{rdap_prefix}/", s.rdap),
+            ])
+            .args([
+                "--connect-to",
+                &format!("glimpse.app:443:127.0.0.1:{https}"),
+                "--connect-to",
+                &format!("glimpse.app:80:127.0.0.1:{http}"),
+            ])
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&copy).expect("read");
+        marker
+            .replace_all(&text, "<!-- infra-verify: verified DATE -->")
+            .into_owned()
+    };
+    assert_eq!(
+        tick("rdap"),
+        ticked_lines(&fixture, &["프로덕션 도메인 구매 (glimpse.app)"])
+    );
+    assert_eq!(
+        tick("lapsing"),
+        fixture,
+        "a registration 10 days from expiry leaves the domain line open"
     );
 }

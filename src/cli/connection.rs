@@ -46,6 +46,15 @@ pub struct ConnectionArgs {
     /// contacted then (redirects it answers are still followed).
     #[arg(long = "rdap-server", value_name = "URL", value_parser = parse_rdap_server)]
     pub rdap_server: Option<String>,
+    /// The Chromium (or Chrome) web_page loads pages in, instead of the first of chromium,
+    /// chromium-browser, google-chrome-stable, google-chrome, chrome on PATH. It is never
+    /// downloaded.
+    #[arg(long = "chromium", value_name = "PATH")]
+    pub chromium: Option<std::path::PathBuf>,
+    /// The `lighthouse` CLI that gives web_page's Lighthouse scores, instead of the one on PATH.
+    /// Without one, each score checked is an error.
+    #[arg(long = "lighthouse", value_name = "PATH")]
+    pub lighthouse: Option<std::path::PathBuf>,
 }
 
 /// `--dns-server`: an IP address, with an optional port (`1.1.1.1`, `127.0.0.1:5353`, `::1`,

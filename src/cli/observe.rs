@@ -72,6 +72,8 @@ async fn observe_showing(
         connect_to: conn_args.connect_to.clone(),
         dns_servers: conn_args.dns_server.clone(),
         rdap_server: conn_args.rdap_server.clone(),
+        chromium: conn_args.chromium.clone(),
+        lighthouse: conn_args.lighthouse.clone(),
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
     tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, bar))

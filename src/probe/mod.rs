@@ -698,7 +698,8 @@ mod dispatch_tests {
                         http::SERVICE,
                         http::tcp::SERVICE,
                         crate::provider::http::dns::SERVICE,
-                        crate::provider::http::rdap::SERVICE
+                        crate::provider::http::rdap::SERVICE,
+                        crate::provider::http::page::SERVICE
                     ]
                     .contains(&k.service),
                     "{}",

@@ -53,7 +53,13 @@ mod tests {
             .collect();
         assert_eq!(
             http_kinds,
-            ["http_endpoint", "tcp_endpoint", "dns_record", "domain"]
+            [
+                "http_endpoint",
+                "tcp_endpoint",
+                "dns_record",
+                "domain",
+                "web_page"
+            ]
         );
     }
 

@@ -70,6 +70,64 @@ pub fn chromium() -> PathBuf {
     bin
 }
 
+/// The Lighthouse CLI the test command installs (`scripts/ensure-lighthouse`, exported as
+/// `INFRA_VERIFY_LIGHTHOUSE`; else its default place). Panics (never skips) when it is missing.
+pub fn lighthouse() -> PathBuf {
+    let bin = std::env::var_os("INFRA_VERIFY_LIGHTHOUSE")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/infra-verify/lighthouse/node_modules/.bin/lighthouse")
+        });
+    assert!(
+        bin.is_file(),
+        "the Lighthouse CLI is not installed ({} is missing): run the tests with scripts/test, \
+         or run scripts/ensure-lighthouse once (or set INFRA_VERIFY_LIGHTHOUSE)",
+        bin.display()
+    );
+    bin
+}
+
+/// A home directory under `dir` whose NSS database (`.pki/nssdb`, made with NSS's `certutil`,
+/// Debian's libnss3-tools, which `scripts/ensure-chromium` installs) trusts the CA in `ca_pem`:
+/// run Chromium (through `web_page`) with `HOME` set to it and it trusts that CA, as a user's
+/// Chromium trusts an internal CA. Panics when certutil is missing or fails.
+pub fn nss_home(dir: &Path, ca_pem: &str) -> PathBuf {
+    let home = dir.join("home");
+    let nssdb = home.join(".pki/nssdb");
+    std::fs::create_dir_all(&nssdb).expect("nssdb dir");
+    let ca_file = dir.join("nss-ca.pem");
+    std::fs::write(&ca_file, ca_pem).expect("write CA");
+    let db = format!("sql:{}", nssdb.display());
+    let ca = ca_file.to_string_lossy().into_owned();
+    for args in [
+        vec!["-d", &db, "-N", "--empty-password"],
+        vec![
+            "-d",
+            &db,
+            "-A",
+            "-t",
+            "C,,",
+            "-n",
+            "infra-verify test CA",
+            "-i",
+            &ca,
+        ],
+    ] {
+        let out = Command::new("certutil").args(&args).output().expect(
+            "certutil (Debian's libnss3-tools) is missing: run the tests with scripts/test, \
+             whose scripts/ensure-chromium installs it",
+        );
+        assert!(
+            out.status.success(),
+            "certutil {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    home
+}
+
 /// `chromium --version`, e.g. "Chromium 156.0.8078.79 built on Debian GNU/Linux 12 (bookworm)".
 pub fn version() -> &'static str {
     static VERSION: OnceLock<String> = OnceLock::new();

@@ -112,7 +112,8 @@ pub fn address(host: &str, port: u16) -> String {
     format!("{}:{port}", bracketed(host))
 }
 
-fn bracketed(host: &str) -> String {
+/// The host as written in an address: an IPv6 address in brackets.
+pub(crate) fn bracketed(host: &str) -> String {
     if host.contains(':') {
         format!("[{host}]")
     } else {

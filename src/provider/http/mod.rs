@@ -31,9 +31,10 @@ pub mod dns;
 mod fetch;
 mod headers;
 mod more;
+pub mod page;
+pub mod rdap;
 mod response;
 pub mod tcp;
-pub mod rdap;
 mod tls;
 pub use connect_to::ConnectTo;
 
@@ -74,6 +75,10 @@ pub struct HttpOptions {
     pub dns_servers: Vec<std::net::SocketAddr>,
     /// The RDAP base URL `domain` asks (`--rdap-server`); `None`: the IANA bootstrap file's.
     pub rdap_server: Option<String>,
+    /// The Chromium `web_page` drives (`--chromium`); `None`: the first on `PATH`.
+    pub chromium: Option<std::path::PathBuf>,
+    /// The `lighthouse` CLI (`--lighthouse`); `None`: the one on `PATH`, if any.
+    pub lighthouse: Option<std::path::PathBuf>,
 }
 
 impl Default for HttpOptions {
@@ -84,6 +89,8 @@ impl Default for HttpOptions {
             connect_to: Vec::new(),
             dns_servers: Vec::new(),
             rdap_server: None,
+            chromium: None,
+            lighthouse: None,
         }
     }
 }
@@ -116,6 +123,7 @@ impl super::Provider for Http {
             Some("tcp_endpoint") => tcp::observe(resources, options, calls).await,
             Some("dns_record") => dns::observe(resources, options, calls).await,
             Some("domain") => rdap::observe(resources, options, calls).await,
+            Some("web_page") => page::observe(resources, options, calls).await,
             _ => observe(resources, options, calls).await,
         }
     }

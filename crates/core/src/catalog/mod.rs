@@ -232,6 +232,10 @@ const TLS_HANDSHAKE: &str = "tls:Handshake";
 const DNS_QUERY: &str = "dns:Query";
 /// Not AWS: one RDAP GET of a `domain` (RFC 9083), or of the IANA bootstrap file.
 const RDAP_GET: &str = "rdap:GET";
+/// Not AWS: one page load of a `web_page` in the user's headless Chromium.
+const PAGE_LOAD: &str = "chrome:PageLoad";
+/// Not AWS: one run of the `lighthouse` CLI on a `web_page`.
+const LIGHTHOUSE_RUN: &str = "lighthouse:Run";
 
 /// Every resource kind infra-verify knows.
 pub static KINDS: &[Kind] = &[
@@ -1450,6 +1454,38 @@ pub static KINDS: &[Kind] = &[
             "nameservers": StringList, RDAP_GET, "The delegation's name servers, lower case without the final dot, sorted.";
             "dnssec": Bool, RDAP_GET, "Whether the delegation is signed (`secureDNS.delegationSigned`: a DS record at the parent); null when the answer has no `secureDNS`.";
             "rdap_url": String, RDAP_GET, "The URL whose answer was read (after redirects), for the evidence.";
+        },
+    },
+    Kind {
+        name: "web_page",
+        service: "browser",
+        description: "What a browser sees when it loads a URL: the page loaded once in your own headless Chromium (found on `PATH` or named by `--chromium`; never downloaded), with an empty profile and the HTTP cache off (a first visit), driven through the DevTools protocol. The load runs to the load event plus 0.5 s, within `--call-timeout`; pages load one at a time. The page loads what it references, as any browser does; `--connect-to` rules apply to every host they name. A navigation that fails (no connection, a certificate error, a name that does not resolve) or no Chromium is an error, never `missing`.",
+        identifier: "The page's URL, `http://` or `https://`, e.g. `https://shop.dorami.example/`",
+        list_operation: PAGE_LOAD,
+        provider: Provider::Http,
+        id_format: IdFormat::Url,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "status": Integer, PAGE_LOAD, "The HTTP status of the page's document as the browser received it (after redirects).";
+            "final_url": String, PAGE_LOAD, "The URL the browser ended on (after redirects, HTTP or script), redacted like `http_endpoint` `body`.";
+            "load_time_ms": Integer, PAGE_LOAD, "Milliseconds from the navigation's start to the load event (`PerformanceNavigationTiming.loadEventStart`): \"page load under 3 s\" is `at_most: 3000`.", volatile;
+            "dom_content_loaded_ms": Integer, PAGE_LOAD, "Milliseconds from the navigation's start to `DOMContentLoaded`.", volatile;
+            "lcp_ms": Integer, PAGE_LOAD, "Largest contentful paint, milliseconds from the navigation's start, as Chromium reports it (`largest-contentful-paint`). An error when none was reported (nothing painted).", volatile;
+            "transfer_bytes": Integer, PAGE_LOAD, "Bytes received for every request of the load (headers and compressed bodies, as on the wire: `Network.loadingFinished` `encodedDataLength`). \"Bundle under 300 kB\" is `script_transfer_bytes: { at_most: 300000 }`.", volatile;
+            "script_transfer_bytes": Integer, PAGE_LOAD, "The part of `transfer_bytes` that is JavaScript (requests of type Script).", volatile;
+            "request_count": Integer, PAGE_LOAD, "Requests the load made (`data:` and `blob:` URLs left out).", volatile;
+            "failed_request_count": Integer, PAGE_LOAD, "Requests that ended without a complete response: refused, timed out, blocked (mixed content, CSP) or cancelled. Chromium cancels a script answered with an error status (a missing bundle), so it counts here; an image or page answered with an error status is a response and does not.";
+            "failed_requests": StringList, PAGE_LOAD, "Those requests, each as `URL: why` (Chromium's error, `blocked: <reason>` or `canceled`), sorted, URLs redacted like `http_endpoint` `body`.";
+            "console_errors": StringList, PAGE_LOAD, "The console's errors during the load, sorted: `console.error`, uncaught exceptions (their first line), and the browser's own error entries (a failed resource, a CSP violation), each at most 300 characters, the first 20, redacted like `http_endpoint` `body`. \"No console errors\" is `console_error_count: 0`.";
+            "console_error_count": Integer, PAGE_LOAD, "How many console errors (at most 20 are counted).";
+            "connect_to": StringMap, PAGE_LOAD, "The `--connect-to` rules the load went through (for the page or anything it loaded): `host:port` → the address Chromium was sent to, e.g. `{\"shop.example:443\": \"127.0.0.1:8443\"}`; null when none applied.";
+            "mixed_content": StringList, PAGE_LOAD, "For an `https://` page: the `http://` URLs it requested (Chromium's mixed content, blocked or upgraded), sorted; empty when none. Null for an `http://` page.";
+            "lighthouse_performance": Integer, LIGHTHOUSE_RUN, "Lighthouse's performance score, 0–100, from the `lighthouse` CLI (on `PATH` or `--lighthouse`) run on the same Chromium, only when a score is checked. Without Lighthouse, an error that says so: a score is Lighthouse's own, never estimated.", volatile;
+            "lighthouse_accessibility": Integer, LIGHTHOUSE_RUN, "Lighthouse's accessibility score, 0–100 (as `lighthouse_performance`).", volatile;
+            "lighthouse_best_practices": Integer, LIGHTHOUSE_RUN, "Lighthouse's best-practices score, 0–100 (as `lighthouse_performance`).", volatile;
+            "lighthouse_seo": Integer, LIGHTHOUSE_RUN, "Lighthouse's SEO score, 0–100 (as `lighthouse_performance`).", volatile;
         },
     },
 ];

@@ -360,6 +360,8 @@ pub static NON_AWS_OPERATIONS: &[&str] = &[
     "tls:Handshake",
     "dns:Query",
     "rdap:GET",
+    "chrome:PageLoad",
+    "lighthouse:Run",
 ];
 
 /// The IAM action for an SDK call, if the probes may make it.
