@@ -656,6 +656,58 @@ fn a_bad_record_id_is_a_spec_error_at_its_line() {
     );
 }
 
+/// A spec's `dns: { servers: [...] }` names the nameserver when no `--dns-server` does; the flag
+/// wins over it.
+#[test]
+fn a_spec_names_its_nameserver_and_the_flag_overrides_it() {
+    let s = start();
+    let resources =
+        "  - kind: dns_record\n    id: shop.dorami.example/A\n    expect: { resolves: true }\n";
+    let with_dns = |servers: &str| {
+        let p = s.dir.path().join("named.yaml");
+        std::fs::write(
+            &p,
+            format!("version: 1\nenvironment: named\ndns:\n  servers: [{servers}]\nresources:\n{resources}"),
+        )
+        .expect("write");
+        p
+    };
+    let local = format!("\"127.0.0.1:{}\"", s.dns);
+    let out = iv(&s.dir)
+        .arg("--spec")
+        .arg(with_dns(&local))
+        .args(["--format", "json", "--call-timeout", "5"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let asked = s.dns_queries.load(Ordering::SeqCst);
+    assert!(asked >= 1, "the spec's nameserver was asked");
+    // A spec naming a nameserver that does not answer (a closed UDP port) is overridden by the
+    // flag: the run passes, asking only the flag's.
+    let closed = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let closed_port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let out = iv(&s.dir)
+        .arg("--spec")
+        .arg(with_dns(&format!("\"127.0.0.1:{closed_port}\"")))
+        .args(["--format", "json", "--call-timeout", "5"])
+        .args(["--dns-server", &format!("127.0.0.1:{}", s.dns)])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(s.dns_queries.load(Ordering::SeqCst) > asked);
+}
+
 // --- specs/group-web.yaml ticks the group app's checklist ----------------------------------------
 
 /// A stand-in for https://glimpse.app on loopback: HTTPS with a certificate for glimpse.app from

@@ -37,8 +37,9 @@ pub struct ConnectionArgs {
     #[arg(long = "connect-to", value_name = "HOST:PORT:CONNECT_HOST:CONNECT_PORT", value_parser = crate::probe::ConnectTo::parse)]
     pub connect_to: Vec<crate::probe::ConnectTo>,
     /// The nameserver dns_record queries ask, ADDR or ADDR:PORT (port 53 by default; IPv6 in
-    /// [brackets] with a port), instead of the system's (/etc/resolv.conf). Repeat it for more
-    /// than one; the first also answers the AD-flag query of `dnssec_validated`.
+    /// [brackets] with a port), instead of the spec's `dns.servers` or the system's
+    /// (/etc/resolv.conf). Repeat it for more than one; the first also answers the AD-flag query
+    /// of `dnssec_validated`.
     #[arg(long = "dns-server", value_name = "ADDR[:PORT]", value_parser = parse_dns_server)]
     pub dns_server: Vec<std::net::SocketAddr>,
     /// The RDAP server domain lookups ask (its base URL, e.g. https://rdap.verisign.com/com/v1/),
@@ -58,17 +59,9 @@ pub struct ConnectionArgs {
 }
 
 /// `--dns-server`: an IP address, with an optional port (`1.1.1.1`, `127.0.0.1:5353`, `::1`,
-/// `[::1]:5353`). A host name is refused: resolving it would need a nameserver.
+/// `[::1]:5353`), as a spec's `dns.servers`.
 fn parse_dns_server(s: &str) -> Result<std::net::SocketAddr, String> {
-    let s = s.trim();
-    if let Ok(addr) = s.parse::<std::net::SocketAddr>() {
-        return Ok(addr);
-    }
-    s.parse::<std::net::IpAddr>()
-        .map(|ip| std::net::SocketAddr::new(ip, 53))
-        .map_err(|_| {
-            format!("`{s}` is not an IP address with an optional port (e.g. 1.1.1.1, 127.0.0.1:5353, [::1]:5353)")
-        })
+    crate::spec::parse_nameserver(s)
 }
 
 /// `--rdap-server`: an `http://` or `https://` URL.

@@ -70,7 +70,12 @@ async fn observe_showing(
         timeout: std::time::Duration::from_secs(conn_args.call_timeout),
         max_concurrency: conn_args.max_concurrency,
         connect_to: conn_args.connect_to.clone(),
-        dns_servers: conn_args.dns_server.clone(),
+        // The flag wins over the spec's `dns.servers`.
+        dns_servers: if conn_args.dns_server.is_empty() {
+            spec.dns_servers.clone()
+        } else {
+            conn_args.dns_server.clone()
+        },
         rdap_server: conn_args.rdap_server.clone(),
         chromium: conn_args.chromium.clone(),
         lighthouse: conn_args.lighthouse.clone(),

@@ -103,6 +103,9 @@ struct SpecDocument {
     /// What `infra-verify drift` leaves out, besides the attributes that change on their own.
     #[schemars(transform = not_null)]
     drift: Option<DriftDocument>,
+    /// The nameservers `dns_record` checks ask. `--dns-server` overrides them.
+    #[schemars(transform = not_null)]
+    dns: Option<DnsDocument>,
     /// The resources the environment must (or must not) have, each with its expectations.
     resources: Option<Vec<ResourceDocument>>,
 }
@@ -136,6 +139,17 @@ struct AwsDocument {
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 struct Region(#[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)+-[0-9]+$"))] String);
+
+/// `dns:`: the nameservers `dns_record` asks instead of the system's (`/etc/resolv.conf`).
+#[derive(JsonSchema)]
+#[schemars(rename = "Dns", deny_unknown_fields)]
+#[allow(dead_code)]
+struct DnsDocument {
+    /// IP addresses with an optional port (53 by default), e.g. `1.1.1.1`, `"127.0.0.1:5353"`,
+    /// `"[2606:4700:4700::1111]:53"`; the first also answers `dnssec_validated`'s AD-flag query.
+    #[schemars(transform = not_null, length(min = 1))]
+    servers: Option<Vec<String>>,
+}
 
 /// `drift:`: what the drift report leaves out.
 #[derive(JsonSchema)]

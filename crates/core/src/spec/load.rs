@@ -78,6 +78,7 @@ pub(super) struct Layer {
     /// Where each resource's own `region:` was written, by kind and id.
     pub(super) region_origins: Vec<((&'static str, String), Origin)>,
     pub(super) drift_ignore: Vec<String>,
+    pub(super) dns_servers: Vec<std::net::SocketAddr>,
 }
 
 #[derive(Default)]
@@ -123,6 +124,7 @@ impl Loader {
             drift: DriftSettings {
                 ignore: layer.drift_ignore,
             },
+            dns_servers: layer.dns_servers,
         })
     }
 
@@ -401,6 +403,11 @@ fn merge(base: Layer, overlay: Layer) -> Layer {
                 }
             }
             all
+        },
+        dns_servers: if overlay.dns_servers.is_empty() {
+            base.dns_servers
+        } else {
+            overlay.dns_servers
         },
     }
 }

@@ -27,8 +27,8 @@ pub use model::{
 #[allow(unused_imports)]
 pub(crate) use model::{AWS_KEYS, RESOURCE_KEYS, TOP_KEYS};
 pub use resolved::resolved_spec_yaml;
-pub use validate::did_you_mean;
 pub(crate) use validate::selectable_attributes;
+pub use validate::{did_you_mean, parse_nameserver};
 
 /// The unit tests name positions as `Pos { line, column }` (`use super::*`).
 #[cfg(test)]

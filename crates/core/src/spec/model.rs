@@ -165,6 +165,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "resources",
     "description",
     "drift",
+    "dns",
 ];
 
 /// The keys of the `aws:` block.
@@ -397,6 +398,9 @@ pub struct Spec {
     pub resources: Vec<Resource>,
     /// Settings of the drift report (`drift:`).
     pub drift: DriftSettings,
+    /// The nameservers `dns_record` asks (`dns: { servers: [...] }`); empty: the system's.
+    /// `--dns-server` overrides them.
+    pub dns_servers: Vec<std::net::SocketAddr>,
 }
 
 /// `drift:` — what the drift report leaves out, besides the attributes that change on their own.

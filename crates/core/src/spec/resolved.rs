@@ -45,6 +45,13 @@ pub fn resolved_spec_yaml(spec: &Spec) -> String {
             yaml_json(&serde_json::json!({ "ignore": spec.drift.ignore }))
         ));
     }
+    if !spec.dns_servers.is_empty() {
+        let servers: Vec<String> = spec.dns_servers.iter().map(|a| a.to_string()).collect();
+        out.push_str(&format!(
+            "dns: {}\n",
+            yaml_json(&serde_json::json!({ "servers": servers }))
+        ));
+    }
     out.push_str("resources:\n");
     if spec.resources.is_empty() {
         out.truncate(out.len() - 1);

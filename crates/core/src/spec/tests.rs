@@ -743,6 +743,63 @@ fn drift_ignore_patterns_are_checked_and_merged_across_extends() {
 }
 
 #[test]
+fn dns_servers_are_addresses_checked_where_written_and_a_derived_spec_replaces_them() {
+    let head = "version: 1\nenvironment: s\nresources: []\n";
+    let ok = from_str(
+        Path::new("t.yaml"),
+        &format!("{head}dns:\n  servers: [1.1.1.1, \"127.0.0.1:5353\", \"[::1]:5300\", \"2606:4700::1111\"]\n"),
+    )
+    .expect("valid");
+    let shown: Vec<String> = ok.dns_servers.iter().map(|a| a.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "1.1.1.1:53",
+            "127.0.0.1:5353",
+            "[::1]:5300",
+            "[2606:4700::1111]:53"
+        ]
+    );
+    assert_eq!(
+        errors(&format!(
+            "{head}dns:\n  servers:\n    - ns1.example.com\n    - 3\n  server: []\n"
+        )),
+        [
+            "6:7: `ns1.example.com` is not an IP address with an optional port (e.g. 1.1.1.1, 127.0.0.1:5353, [::1]:5353)",
+            "7:7: `dns.servers` expected an IP address with an optional port (e.g. 1.1.1.1, \"127.0.0.1:5353\"), found an integer",
+            "8:3: unknown field `dns.server`; did you mean `servers`?",
+        ]
+    );
+    assert_eq!(
+        errors(&format!("{head}dns: 1.1.1.1\n")),
+        ["4:6: `dns:` expected a mapping like `{ servers: [1.1.1.1, \"127.0.0.1:5353\"] }`, found a string"]
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("base.yaml"),
+        "version: 1\nresources: []\ndns: { servers: [9.9.9.9] }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("inherits.yaml"),
+        "version: 1\nenvironment: s\nextends: base.yaml\nresources: []\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("replaces.yaml"),
+        "version: 1\nenvironment: s\nextends: base.yaml\nresources: []\ndns: { servers: [\"127.0.0.1:5353\"] }\n",
+    )
+    .expect("write");
+    let inherits = load(&dir.path().join("inherits.yaml")).expect("valid");
+    assert_eq!(inherits.dns_servers, ["9.9.9.9:53".parse().expect("addr")]);
+    let replaces = load(&dir.path().join("replaces.yaml")).expect("valid");
+    assert_eq!(
+        replaces.dns_servers,
+        ["127.0.0.1:5353".parse().expect("addr")]
+    );
+}
+
+#[test]
 fn an_http_endpoint_id_is_a_url_the_probe_can_request() {
     let head = "version: 1\nenvironment: s\nresources:\n  - kind: http_endpoint\n";
     from_str(

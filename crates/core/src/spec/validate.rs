@@ -114,6 +114,7 @@ impl Loader {
                     layer.region_origins = region_origins;
                 }
                 "drift" => layer.drift_ignore = self.drift(file, v),
+                "dns" => layer.dns_servers = self.dns(file, v),
                 "description" => {}
                 other => {
                     let hint = suggestion(other, TOP_KEYS.iter().copied());
@@ -172,6 +173,58 @@ impl Loader {
                         &at,
                         format!(
                             "`drift.ignore` expected a `kind/id/attribute` pattern, found {}",
+                            item.value.type_name()
+                        ),
+                    ),
+                }
+            }
+        }
+        out
+    }
+
+    /// `dns: { servers: [ADDR[:PORT], ...] }`: the nameservers `dns_record` asks instead of the
+    /// system's (port 53 by default; an IPv6 address with a port in brackets).
+    fn dns(&mut self, file: &Arc<Path>, node: &Node) -> Vec<std::net::SocketAddr> {
+        let mut out = Vec::new();
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                &Self::origin(file, node),
+                format!(
+                    "`dns:` expected a mapping like `{{ servers: [1.1.1.1, \"127.0.0.1:5353\"] }}`, found {}",
+                    node.value.type_name()
+                ),
+            );
+            return out;
+        };
+        for (k, v) in entries {
+            let key = key_text(k);
+            if key != "servers" {
+                let hint = suggestion(&key, ["servers"]);
+                self.error(
+                    &Self::origin(file, k),
+                    format!("unknown field `dns.{key}`{hint}"),
+                );
+                continue;
+            }
+            let Value::Seq(items) = &v.value else {
+                self.error(
+                    &Self::origin(file, v),
+                    format!(
+                        "`dns.servers` expected a list of nameserver addresses, found {}",
+                        v.value.type_name()
+                    ),
+                );
+                continue;
+            };
+            for item in items {
+                let at = Self::origin(file, item);
+                match item.as_str().map(parse_nameserver) {
+                    Some(Ok(addr)) => out.push(addr),
+                    Some(Err(e)) => self.error(&at, e),
+                    None => self.error(
+                        &at,
+                        format!(
+                            "`dns.servers` expected an IP address with an optional port (e.g. 1.1.1.1, \"127.0.0.1:5353\"), found {}",
                             item.value.type_name()
                         ),
                     ),
@@ -1434,4 +1487,21 @@ fn contains_fits(ty: AttrType, v: &Node) -> bool {
         (AttrType::ObjectList, Value::Map(_)) => true,
         _ => false,
     }
+}
+
+/// A nameserver address: an IP address with an optional port (`1.1.1.1`, `127.0.0.1:5353`,
+/// `::1`, `[::1]:5353`), port 53 by default. A host name is refused: resolving it would need a
+/// nameserver. The same syntax as `--dns-server`.
+pub fn parse_nameserver(s: &str) -> Result<std::net::SocketAddr, String> {
+    let s = s.trim();
+    if let Ok(addr) = s.parse::<std::net::SocketAddr>() {
+        return Ok(addr);
+    }
+    s.parse::<std::net::IpAddr>()
+        .map(|ip| std::net::SocketAddr::new(ip, 53))
+        .map_err(|_| {
+            format!(
+                "`{s}` is not an IP address with an optional port (e.g. 1.1.1.1, 127.0.0.1:5353, [::1]:5353)"
+            )
+        })
 }
