@@ -4,6 +4,8 @@
 //! server on loopback (RFC 9083 answers, a 404, redirects), the real binary through
 //! `--dns-server` and `--rdap-server`, exact verdicts and exit codes.
 
+#[path = "support/github_api.rs"]
+mod github_api;
 #[path = "support/pki.rs"]
 mod pki;
 
@@ -781,19 +783,23 @@ fn ticked_lines(fixture: &str, lines: &[&str]) -> String {
 
 /// The group app's checklist (fixtures/checklists/group-app.md), ticked with the shipped
 /// specs/group-web.yaml against an RDAP server and a stand-in of https://glimpse.app on
-/// loopback (whose certificate checks pass too): exactly "프로덕션 도메인 구매 (glimpse.app)" is
-/// ticked and no other byte changes; when the registration expires in 10 days, nothing is.
+/// loopback (whose certificate checks pass too) and a stand-in for GitHub's API: exactly
+/// "프로덕션 도메인 구매 (glimpse.app)" and "GitHub Actions 워크플로우 생성" are ticked and no
+/// other byte changes; when the registration expires in 10 days, the domain line is not.
 #[test]
 fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
     let s = start();
     let fixture = std::fs::read_to_string("fixtures/checklists/group-app.md").expect("fixture");
     let (https, http) = glimpse_site(&s._rt, s.dir.path());
+    let github = github_api::start();
     let marker =
         regex::Regex::new(r"<!-- infra-verify: verified \d{4}-\d{2}-\d{2}[^>]*-->").expect("regex");
     // Every check of the spec, with the good registration: all pass, the site's certificate too.
     let report = iv(&s.dir)
         .env("SSL_CERT_FILE", s.dir.path().join("ca.pem"))
         .env_remove("SSL_CERT_DIR")
+        .env(github_api::TOKEN_ENV, github_api::TOKEN)
+        .args(github.args())
         .args(["group-web", "--specs-dir", "specs", "--format", "json"])
         .args([
             "--rdap-server",
@@ -814,15 +820,17 @@ fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
         String::from_utf8_lossy(&report.stdout)
     );
     let report: Value = serde_json::from_slice(&report.stdout).expect("json");
-    assert_eq!(report["summary"]["pass"], 9, "{report:#}");
-    let tick = |rdap_prefix: &str| -> String {
+    assert_eq!(report["summary"]["pass"], 11, "{report:#}");
+    let tick = |rdap_prefix: &str, text: &str| -> String {
         let copy = s.dir.path().join("group-app.md");
-        std::fs::write(&copy, &fixture).expect("write");
+        std::fs::write(&copy, text).expect("write");
         let out = iv(&s.dir)
             .env("SSL_CERT_FILE", s.dir.path().join("ca.pem"))
             .env_remove("SSL_CERT_DIR")
+            .env(github_api::TOKEN_ENV, github_api::TOKEN)
             .args(["tick", "group-web"])
             .arg(&copy)
+            .args(github.args())
             .args(["--specs-dir", "specs"])
             .args([
                 "--rdap-server",
@@ -847,13 +855,23 @@ fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
             .replace_all(&text, "<!-- infra-verify: verified DATE -->")
             .into_owned()
     };
+    // The team ticked the workflow line by hand: on a copy where it is open, both lines tick;
+    // on the checklist as written, the team's own tick is left as it is.
+    let workflows = "GitHub Actions 워크플로우 생성";
+    let hand_ticked = format!("- [x] {workflows}\n");
+    assert_eq!(fixture.matches(&hand_ticked).count(), 1);
+    let before = fixture.replace(&hand_ticked, &format!("- [ ] {workflows}\n"));
     assert_eq!(
-        tick("rdap"),
+        tick("rdap", &before),
+        ticked_lines(&before, &[workflows, "프로덕션 도메인 구매 (glimpse.app)"])
+    );
+    assert_eq!(
+        tick("rdap", &fixture),
         ticked_lines(&fixture, &["프로덕션 도메인 구매 (glimpse.app)"])
     );
     assert_eq!(
-        tick("lapsing"),
-        fixture,
+        tick("lapsing", &before),
+        ticked_lines(&before, &[workflows]),
         "a registration 10 days from expiry leaves the domain line open"
     );
 }

@@ -91,6 +91,10 @@ pub enum Command {
     Kinds(KindsArgs),
     /// Print the minimal IAM policy (read-only) a spec needs.
     IamPolicy(IamPolicyArgs),
+    /// Print every permission a spec needs, per provider: the AWS IAM actions (the policy is
+    /// `iam-policy`'s) and the least token permissions of the other providers (GitHub's
+    /// fine-grained repository permissions, read-only).
+    Permissions(PermissionsArgs),
     /// Write an auditor evidence bundle (manifest, spec, snapshot, verdicts, raw AWS responses,
     /// report.html; optionally signed), or check one with `evidence verify BUNDLE`. The exit code
     /// follows the verdicts (0/1/3) as for verify; `evidence verify` exits 0 intact, 1 altered.
@@ -306,6 +310,16 @@ pub struct KindsArgs {
     /// Print the whole catalog as Markdown (docs/resources.md).
     #[arg(long, conflicts_with = "kind")]
     pub markdown: bool,
+}
+
+/// `infra-verify permissions`.
+#[derive(Debug, Clone, Args)]
+pub struct PermissionsArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// Print JSON (`{"aws": [...], "github": [...]}`) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `infra-verify iam-policy`.

@@ -56,6 +56,14 @@ pub struct ConnectionArgs {
     /// Without one, each score checked is an error.
     #[arg(long = "lighthouse", value_name = "PATH")]
     pub lighthouse: Option<std::path::PathBuf>,
+    /// GitHub's API, for github_repository: a GitHub Enterprise Server's https://HOST/api/v3
+    /// (http:// only to a loopback test server).
+    #[arg(long = "github-api-url", value_name = "URL", default_value = crate::provider::github::DEFAULT_API_URL, value_parser = crate::provider::github::parse_api_url)]
+    pub github_api_url: String,
+    /// The environment variable holding the GitHub token (a fine-grained token with the
+    /// read-only permissions `infra-verify permissions ENV` lists). It is read, never printed.
+    #[arg(long = "github-token-env", value_name = "VAR", default_value = crate::provider::github::DEFAULT_TOKEN_ENV)]
+    pub github_token_env: String,
 }
 
 /// `--dns-server`: an IP address, with an optional port (`1.1.1.1`, `127.0.0.1:5353`, `::1`,

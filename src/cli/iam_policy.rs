@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::args::{IamPolicyArgs, SpecArgs};
+use super::args::{IamPolicyArgs, PermissionsArgs, SpecArgs};
 use super::specs::load_spec;
 use super::{baseline_failure, io_failure, CmdResult, ExitCode, Failure};
 use crate::baseline::{self, Location};
@@ -24,7 +24,7 @@ pub(super) fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
             specs_dir: a.specs_dir.clone(),
         })?;
         if !plan::needs_aws(&spec) {
-            let _ = writeln!(crate::terminal::notes(), "note: this spec names only live endpoints (http_endpoint, tcp_endpoint), no AWS resource: it needs no AWS credentials or permissions");
+            let _ = writeln!(crate::terminal::notes(), "note: this spec names no AWS resource (only live endpoints or other providers' kinds): it needs no AWS credentials or permissions; `infra-verify permissions` lists every provider's");
         }
         plan::iam_policy(plan::plan(&spec).actions)
     };
@@ -43,6 +43,54 @@ pub(super) fn iam_policy_cmd(a: &IamPolicyArgs) -> CmdResult {
     let text = serde_json::to_string_pretty(&policy).unwrap_or_default();
     let mut out = io::stdout().lock();
     match writeln!(out, "{text}") {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(io_failure(e)),
+        _ => Ok(ExitCode::Ready),
+    }
+}
+
+/// `infra-verify permissions`: every permission the spec needs, per provider. AWS: the IAM
+/// actions of `iam-policy`; GitHub: the fine-grained token's repository permissions (read); the
+/// live endpoints need none.
+pub(super) fn permissions_cmd(a: &PermissionsArgs) -> CmdResult {
+    use crate::provider::Provider as _;
+    let spec = load_spec(&a.spec)?;
+    let aws: Vec<&str> = if spec.resources.iter().any(|r| r.kind.is_aws()) {
+        plan::plan(&spec).actions.into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    let github_resources: Vec<&crate::spec::Resource> = spec
+        .resources
+        .iter()
+        .filter(|r| r.kind.provider == crate::catalog::Provider::GitHub)
+        .collect();
+    let github: Vec<&str> = crate::provider::github::GitHub::permissions(&github_resources)
+        .into_iter()
+        .collect();
+    let text = if a.json {
+        serde_json::to_string_pretty(&serde_json::json!({ "aws": aws, "github": github }))
+            .unwrap_or_default()
+    } else {
+        let mut t = String::new();
+        t.push_str("AWS (IAM actions; `infra-verify iam-policy` prints the policy):\n");
+        if aws.is_empty() {
+            t.push_str("  none\n");
+        }
+        for action in &aws {
+            t.push_str(&format!("  {action}\n"));
+        }
+        t.push_str("GitHub (a fine-grained personal access token, repository permissions, on the spec's repositories only):\n");
+        if github.is_empty() {
+            t.push_str("  none\n");
+        }
+        for p in &github {
+            t.push_str(&format!("  {p}\n"));
+        }
+        t.push_str("Live endpoints (http_endpoint, tcp_endpoint, dns_record, domain, web_page): no credentials\n");
+        t
+    };
+    let mut out = io::stdout().lock();
+    match write!(out, "{text}") {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(io_failure(e)),
         _ => Ok(ExitCode::Ready),
     }

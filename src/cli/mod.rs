@@ -29,7 +29,8 @@ mod verify;
 
 pub use args::{
     Cli, Command, DriftArgs, EvidenceArgs, EvidenceBuildArgs, EvidenceCommand, EvidenceVerifyArgs,
-    IamPolicyArgs, KindsArgs, SnapshotArgs, SpecArgs, TickArgs, ValidateArgs, VerifyArgs, VERSION,
+    IamPolicyArgs, KindsArgs, PermissionsArgs, SnapshotArgs, SpecArgs, TickArgs, ValidateArgs,
+    VerifyArgs, VERSION,
 };
 pub use connection::{ConnectionArgs, ProfileArg, ProfileError};
 
@@ -151,6 +152,7 @@ pub fn main() -> ExitCode {
         Some(Command::Tick(a)) => tick::tick_cmd(&a),
         Some(Command::Kinds(a)) => kinds::kinds_cmd(&a),
         Some(Command::IamPolicy(a)) => iam_policy::iam_policy_cmd(&a),
+        Some(Command::Permissions(a)) => iam_policy::permissions_cmd(&a),
         Some(Command::Evidence(a)) => match &a.command {
             Some(EvidenceCommand::Verify(v)) => evidence::evidence_verify_cmd(v),
             None => evidence::evidence_cmd(&a.build),

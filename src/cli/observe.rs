@@ -66,19 +66,35 @@ async fn observe_showing(
     conn_args: &ConnectionArgs,
     bar: &crate::terminal::progress::Bar,
 ) -> Result<Snapshot, Failure> {
-    let http = probe::HttpOptions {
-        timeout: std::time::Duration::from_secs(conn_args.call_timeout),
-        max_concurrency: conn_args.max_concurrency,
-        connect_to: conn_args.connect_to.clone(),
-        // The flag wins over the spec's `dns.servers`.
-        dns_servers: if conn_args.dns_server.is_empty() {
-            spec.dns_servers.clone()
-        } else {
-            conn_args.dns_server.clone()
+    let http = probe::ProviderOptions {
+        http: probe::HttpOptions {
+            timeout: std::time::Duration::from_secs(conn_args.call_timeout),
+            max_concurrency: conn_args.max_concurrency,
+            connect_to: conn_args.connect_to.clone(),
+            // The flag wins over the spec's `dns.servers`.
+            dns_servers: if conn_args.dns_server.is_empty() {
+                spec.dns_servers.clone()
+            } else {
+                conn_args.dns_server.clone()
+            },
+            rdap_server: conn_args.rdap_server.clone(),
+            chromium: conn_args.chromium.clone(),
+            lighthouse: conn_args.lighthouse.clone(),
         },
-        rdap_server: conn_args.rdap_server.clone(),
-        chromium: conn_args.chromium.clone(),
-        lighthouse: conn_args.lighthouse.clone(),
+        github: probe::GitHubOptions {
+            // Empty only in a ConnectionArgs built in code (Default), not parsed from flags.
+            api_url: if conn_args.github_api_url.is_empty() {
+                crate::provider::github::DEFAULT_API_URL.into()
+            } else {
+                conn_args.github_api_url.clone()
+            },
+            token_env: if conn_args.github_token_env.is_empty() {
+                crate::provider::github::DEFAULT_TOKEN_ENV.into()
+            } else {
+                conn_args.github_token_env.clone()
+            },
+            timeout: std::time::Duration::from_secs(conn_args.call_timeout),
+        },
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
     tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, bar))

@@ -47,7 +47,17 @@ mod wafv2;
 pub use crate::aws::errors::{describe_error, error_code};
 pub use crate::aws::CONCURRENCY;
 
+pub use crate::provider::github::GitHubOptions;
 pub use crate::provider::http::{ConnectTo, HttpOptions};
+
+/// How the providers other than AWS are reached.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderOptions {
+    /// Live endpoints (`http_endpoint`, `tcp_endpoint`, `dns_record`, `domain`, `web_page`).
+    pub http: HttpOptions,
+    /// GitHub's API (`github_repository`).
+    pub github: GitHubOptions,
+}
 use crate::provider::{http, Provider};
 pub(crate) use s3::bucket_region_of_error;
 
@@ -79,7 +89,7 @@ pub fn now_rfc3339() -> String {
 
 /// Observes every resource the spec names (HTTP checks with the default options).
 pub async fn observe(spec: &Spec, conn: &Connection) -> Result<Snapshot, ProbeError> {
-    observe_with(spec, Some(conn), &HttpOptions::default(), &NoProgress).await
+    observe_with(spec, Some(conn), &ProviderOptions::default(), &NoProgress).await
 }
 
 /// One task of a live observation: the resources of one service in one region (or the
@@ -127,7 +137,7 @@ impl Progress for NoProgress {}
 pub async fn observe_with(
     spec: &Spec,
     conn: Option<&Connection>,
-    http_options: &HttpOptions,
+    options: &ProviderOptions,
     progress: &dyn Progress,
 ) -> Result<Snapshot, ProbeError> {
     let started = std::time::Instant::now();
@@ -217,7 +227,10 @@ pub async fn observe_with(
                     .map_or(catalog::Provider::Aws, |r| r.kind.provider);
                 let records = if provider == catalog::Provider::Http {
                     // Not AWS: no connection, no region.
-                    http::Http::observe(&rs, http_options, http_calls_ref).await
+                    http::Http::observe(&rs, &options.http, http_calls_ref).await
+                } else if provider == catalog::Provider::GitHub {
+                    crate::provider::github::GitHub::observe(&rs, &options.github, http_calls_ref)
+                        .await
                 } else {
                     let mut records = match conn {
                         Some(conn) => {
@@ -705,6 +718,9 @@ mod dispatch_tests {
                     "{}",
                     k.name
                 ),
+                Provider::GitHub => {
+                    assert_eq!(k.service, crate::provider::github::SERVICE, "{}", k.name)
+                }
             }
         }
         assert_eq!(AwsService::of("sts"), None);

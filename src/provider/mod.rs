@@ -18,6 +18,7 @@ use crate::catalog;
 use crate::snapshot::ResourceRecord;
 use crate::spec::Resource;
 
+pub mod github;
 pub mod http;
 
 /// A provider other than AWS.

@@ -35,7 +35,7 @@ pub mod page;
 pub mod rdap;
 mod response;
 pub mod tcp;
-mod tls;
+pub(crate) mod tls;
 pub use connect_to::ConnectTo;
 
 use fetch::{fetch, redirects_to_https, Fetched, Target};

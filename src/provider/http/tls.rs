@@ -17,14 +17,14 @@ use super::fetch::Target;
 use super::CONNECT_TIMEOUT;
 
 /// The trust roots and the verifier built on them, once per run.
-pub(super) struct Trust {
-    pub(super) provider: Arc<CryptoProvider>,
+pub(crate) struct Trust {
+    pub(crate) provider: Arc<CryptoProvider>,
     /// The verifier, or why there is none (no trust roots found).
-    pub(super) verifier: Result<Arc<WebPkiServerVerifier>, String>,
+    pub(crate) verifier: Result<Arc<WebPkiServerVerifier>, String>,
 }
 
 impl Trust {
-    pub(super) fn load() -> Trust {
+    pub(crate) fn load() -> Trust {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let found = rustls_native_certs::load_native_certs();
         let mut roots = RootCertStore::empty();
@@ -52,7 +52,7 @@ impl Trust {
 /// usual. Nothing is requested over a connection whose certificate did not verify.
 #[derive(Debug)]
 pub(super) struct RecordingVerifier {
-    pub(super) provider: Arc<CryptoProvider>,
+    pub(crate) provider: Arc<CryptoProvider>,
     pub(super) inner: Result<Arc<WebPkiServerVerifier>, String>,
     pub(super) outcome: Mutex<Option<Result<(), String>>>,
 }

@@ -36,6 +36,8 @@ pub enum IdFormat {
     DnsRecord,
     /// A domain name, e.g. `dorami.example` (`domain`).
     DomainName,
+    /// `<owner>/<repository>` on GitHub, e.g. `dorami/shop`.
+    OwnerRepo,
 }
 
 impl IdFormat {
@@ -71,6 +73,7 @@ impl IdFormat {
             IdFormat::Metric => parse_metric(id).map(|_| ()),
             IdFormat::DnsRecord => split_dns_record(id).map(|_| ()),
             IdFormat::DomainName => parse_domain_name(id).map(|_| ()),
+            IdFormat::OwnerRepo => split_owner_repo(id).map(|_| ()),
             IdFormat::Current => {
                 if id == CURRENT {
                     Ok(())
@@ -102,6 +105,7 @@ impl IdFormat {
             IdFormat::Metric => Some("^[^{}]+/[^/{}]+(\\{[^{}]+\\})?$"),
             IdFormat::DnsRecord => Some("^[^/\\s]+/(A|AAAA|CNAME|MX|TXT|CAA|NS)$"),
             IdFormat::DomainName => Some("^[^/\\s]+$"),
+            IdFormat::OwnerRepo => Some("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$"),
         }
     }
 }
@@ -412,6 +416,30 @@ pub fn parse_host_port(id: &str) -> Result<(String, u16), String> {
     Ok((host.to_ascii_lowercase(), port))
 }
 
+/// `<owner>/<repository>`: GitHub's owner names (letters, digits, `-`) and repository names
+/// (letters, digits, `.`, `_`, `-`).
+pub fn split_owner_repo(id: &str) -> Result<(&str, &str), String> {
+    let bad = || {
+        format!(
+            "`{id}` is not a GitHub repository: write `<owner>/<repository>`, e.g. `dorami/shop`"
+        )
+    };
+    let (owner, repo) = id.split_once('/').ok_or_else(bad)?;
+    let owner_ok =
+        !owner.is_empty() && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let repo_ok = !repo.is_empty()
+        && repo != "."
+        && repo != ".."
+        && repo
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if owner_ok && repo_ok {
+        Ok((owner, repo))
+    } else {
+        Err(bad())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,5 +576,25 @@ mod tests {
             ),
             (false, "::1", 8080, "[::1]:8080", "/")
         );
+    }
+
+    #[test]
+    fn github_repositories_are_owner_slash_name() {
+        assert_eq!(split_owner_repo("dorami/shop"), Ok(("dorami", "shop")));
+        assert_eq!(
+            split_owner_repo("moim-app/moim.web_2"),
+            Ok(("moim-app", "moim.web_2"))
+        );
+        for bad in [
+            "dorami",
+            "dorami/",
+            "/shop",
+            "dorami/shop/x",
+            "dor ami/shop",
+            "dorami/..",
+        ] {
+            let e = split_owner_repo(bad).expect_err(bad);
+            assert!(e.contains("<owner>/<repository>"), "{e}");
+        }
     }
 }

@@ -119,6 +119,10 @@ pub enum Provider {
     /// action; operations are pseudo-operations (`http:GET`) in
     /// [`operations::NON_AWS_OPERATIONS`].
     Http,
+    /// GitHub's REST API, with a token (`GITHUB_TOKEN`): operations are the API's GETs
+    /// (`github:GET /repos/{owner}/{repo}`), each needing one fine-grained token permission
+    /// ([`operations::github_permission`]).
+    GitHub,
 }
 
 impl Provider {
@@ -127,6 +131,7 @@ impl Provider {
         match self {
             Provider::Aws => "aws",
             Provider::Http => "http",
+            Provider::GitHub => "github",
         }
     }
 }
@@ -232,6 +237,14 @@ const TLS_HANDSHAKE: &str = "tls:Handshake";
 const DNS_QUERY: &str = "dns:Query";
 /// Not AWS: one RDAP GET of a `domain` (RFC 9083), or of the IANA bootstrap file.
 const RDAP_GET: &str = "rdap:GET";
+/// GitHub REST API reads (`github_repository`), each one fine-grained token permission.
+const GH_REPO: &str = "github:GET /repos/{owner}/{repo}";
+const GH_PROTECTION: &str = "github:GET /repos/{owner}/{repo}/branches/{branch}/protection";
+const GH_RUNS: &str = "github:GET /repos/{owner}/{repo}/actions/runs";
+const GH_WORKFLOWS: &str = "github:GET /repos/{owner}/{repo}/actions/workflows";
+const GH_SECRETS: &str = "github:GET /repos/{owner}/{repo}/actions/secrets";
+const GH_DEPENDABOT: &str = "github:GET /repos/{owner}/{repo}/dependabot/alerts";
+const GH_CODE_SCANNING: &str = "github:GET /repos/{owner}/{repo}/code-scanning/alerts";
 /// Not AWS: one page load of a `web_page` in the user's headless Chromium.
 const PAGE_LOAD: &str = "chrome:PageLoad";
 /// Not AWS: one run of the `lighthouse` CLI on a `web_page`.
@@ -1486,6 +1499,37 @@ pub static KINDS: &[Kind] = &[
             "lighthouse_accessibility": Integer, LIGHTHOUSE_RUN, "Lighthouse's accessibility score, 0–100 (as `lighthouse_performance`).", volatile;
             "lighthouse_best_practices": Integer, LIGHTHOUSE_RUN, "Lighthouse's best-practices score, 0–100 (as `lighthouse_performance`).", volatile;
             "lighthouse_seo": Integer, LIGHTHOUSE_RUN, "Lighthouse's SEO score, 0–100 (as `lighthouse_performance`).", volatile;
+        },
+    },
+    Kind {
+        name: "github_repository",
+        service: "github",
+        description: "A GitHub repository, read through GitHub's REST API with a token (`GITHUB_TOKEN`, or the variable `--github-token-env` names; a fine-grained token with read-only permissions is enough, `infra-verify permissions` lists them). Only GETs; secret values are never requested (GitHub does not return them). `missing` when the API answers 404 for the repository; a 401 or 403 is an error naming the permission the token lacks; rate limits are waited out within `--call-timeout`, then an error. Each attribute family is one more request (paginated where the API pages), only when checked.",
+        identifier: "`<owner>/<repository>`, e.g. `dorami/shop`",
+        list_operation: GH_REPO,
+        provider: Provider::GitHub,
+        id_format: IdFormat::OwnerRepo,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "default_branch": String, GH_REPO, "The default branch, e.g. `main`.";
+            "visibility": String, GH_REPO, "`public`, `private` or `internal`.";
+            "archived": Bool, GH_REPO, "Whether the repository is archived (read-only).";
+            "branch_protected": Bool, GH_PROTECTION, "Whether the default branch has branch protection (GitHub answers 404 `Branch not protected` when it has none: false). Rulesets are not read.";
+            "required_approving_reviews": Integer, GH_PROTECTION, "Approving reviews a pull request needs before it merges into the default branch; 0 when reviews are not required, null when the branch is not protected.";
+            "required_status_checks": StringList, GH_PROTECTION, "The status checks that must pass before merging into the default branch (their names), sorted; empty when none are required, null when the branch is not protected.";
+            "enforce_admins": Bool, GH_PROTECTION, "Whether the protection applies to administrators too; null when the branch is not protected.";
+            "workflows": StringList, GH_WORKFLOWS, "The names of the repository's active GitHub Actions workflows, sorted.";
+            "workflow_count": Integer, GH_WORKFLOWS, "How many active workflows the repository has: \"GitHub Actions workflow set up\" is `at_least: 1`.";
+            "latest_run_conclusion": String, GH_RUNS, "The conclusion of the latest completed workflow run on the default branch (pull request runs left out): `success`, `failure`, `cancelled`, `timed_out`, ...; \"all tests passing on main\" is `success`. An error when there is no completed run.";
+            "latest_run_workflow": String, GH_RUNS, "The name of the workflow of that run.";
+            "latest_run_age_hours": Integer, GH_RUNS, "Whole hours since that run was created.", volatile;
+            "actions_secret_names": StringList, GH_SECRETS, "The names of the repository's Actions secrets, sorted (never their values: GitHub does not return them).";
+            "dependabot_open_alerts": Integer, GH_DEPENDABOT, "Open Dependabot alerts. An error when Dependabot alerts are disabled for the repository (never 0).";
+            "dependabot_open_high": Integer, GH_DEPENDABOT, "Open Dependabot alerts of severity `high` or `critical`: \"no high-severity Dependabot alerts\" is `0`.";
+            "code_scanning_open_alerts": Integer, GH_CODE_SCANNING, "Open code scanning alerts. An error when code scanning is not set up (never 0).";
+            "code_scanning_open_high": Integer, GH_CODE_SCANNING, "Open code scanning alerts whose security severity is `high` or `critical`.";
         },
     },
 ];

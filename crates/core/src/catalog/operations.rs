@@ -362,7 +362,32 @@ pub static NON_AWS_OPERATIONS: &[&str] = &[
     "rdap:GET",
     "chrome:PageLoad",
     "lighthouse:Run",
+    "github:GET /repos/{owner}/{repo}",
+    "github:GET /repos/{owner}/{repo}/branches/{branch}/protection",
+    "github:GET /repos/{owner}/{repo}/actions/runs",
+    "github:GET /repos/{owner}/{repo}/actions/workflows",
+    "github:GET /repos/{owner}/{repo}/actions/secrets",
+    "github:GET /repos/{owner}/{repo}/dependabot/alerts",
+    "github:GET /repos/{owner}/{repo}/code-scanning/alerts",
 ];
+
+/// The fine-grained personal access token permission (repository permissions, read-only) a
+/// GitHub operation needs, as GitHub's documentation names it; `None` for an operation that is
+/// not GitHub's. Every GitHub operation of [`NON_AWS_OPERATIONS`] has one (a test checks).
+pub fn github_permission(operation: &str) -> Option<&'static str> {
+    let path = operation.strip_prefix("github:GET ")?;
+    Some(match path {
+        "/repos/{owner}/{repo}" => "Metadata: read",
+        "/repos/{owner}/{repo}/branches/{branch}/protection" => "Administration: read",
+        "/repos/{owner}/{repo}/actions/runs" | "/repos/{owner}/{repo}/actions/workflows" => {
+            "Actions: read"
+        }
+        "/repos/{owner}/{repo}/actions/secrets" => "Secrets: read",
+        "/repos/{owner}/{repo}/dependabot/alerts" => "Dependabot alerts: read",
+        "/repos/{owner}/{repo}/code-scanning/alerts" => "Code scanning alerts: read",
+        _ => return None,
+    })
+}
 
 /// The IAM action for an SDK call, if the probes may make it.
 pub fn action_for(sdk_service: &str, sdk_operation: &str) -> Option<&'static str> {
