@@ -128,6 +128,28 @@ fn a_protected_repository_with_green_ci_passes_and_the_token_never_leaves() {
         .iter()
         .all(|(_, auth)| auth == &format!("Bearer {TOKEN}")));
     assert!(!all.contains(TOKEN), "the token leaked:\n{all}");
+    // Every request made is one the permissions `infra-verify permissions` prints allow.
+    let out = iv(&api, None)
+        .args(["permissions", "--json", "--spec"])
+        .arg(api.dir.path().join("gh.yaml"))
+        .output()
+        .expect("run");
+    let permissions: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let granted: Vec<&str> = permissions["github"]
+        .as_array()
+        .expect("github")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for operation in calls.as_object().expect("calls").keys() {
+        let needed = infra_verify::catalog::operations::github_permission(operation)
+            .unwrap_or_else(|| panic!("{operation} is not a GitHub operation"));
+        assert!(
+            granted.contains(&needed),
+            "{operation}: {needed} not in {granted:?}"
+        );
+    }
+    assert_eq!(permissions["aws"], json!([]));
 }
 
 #[test]
