@@ -20,6 +20,7 @@ use crate::spec::Resource;
 
 pub mod github;
 pub mod http;
+pub(crate) mod rest;
 
 /// A provider other than AWS.
 pub trait Provider {

@@ -11,24 +11,14 @@
 //!   repository GitHub does not know (404) is `missing`; a rate limit (429, or 403 with no
 //!   requests left, or `retry-after`) is waited out within `--call-timeout`, then an error.
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
-use hyper::header::{self, HeaderMap};
-use hyper::Request;
-use hyper_util::rt::TokioIo;
-use rustls::pki_types::ServerName;
-use rustls::ClientConfig;
 use serde_json::{json, Value};
-use tokio::net::TcpStream;
-use tokio::time::{timeout_at, Instant};
 
 use crate::aws::CallRecorder;
 use crate::catalog::operations::github_permission;
-use crate::provider::http::tls::Trust;
+use crate::provider::rest::{Client, Failure};
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
@@ -40,12 +30,6 @@ pub const DEFAULT_API_URL: &str = "https://api.github.com";
 pub const DEFAULT_TOKEN_ENV: &str = "GITHUB_TOKEN";
 /// Repositories read at once: GitHub's secondary rate limits punish bursts.
 const CONCURRENCY: usize = 4;
-/// The most of one answer read.
-const BODY_LIMIT: usize = 8 * 1024 * 1024;
-/// Pages followed at most for one list.
-const PAGE_LIMIT: usize = 50;
-/// Attempts of one request when GitHub asks to wait.
-const ATTEMPTS: usize = 3;
 
 const REPO: &str = "github:GET /repos/{owner}/{repo}";
 const PROTECTION: &str = "github:GET /repos/{owner}/{repo}/branches/{branch}/protection";
@@ -77,26 +61,22 @@ impl Default for GitHubOptions {
     }
 }
 
-/// `--github-api-url`: an `https://` URL, or `http://` to a loopback address (a test server):
-/// the token is never sent in the clear over a network.
+/// `--github-api-url`: `https://`, or `http://` to a loopback test server.
 pub fn parse_api_url(s: &str) -> Result<String, String> {
-    let s = s.trim().trim_end_matches('/');
-    let uri: hyper::Uri = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a URL (e.g. https://api.github.com)"))?;
-    let host = uri.host().unwrap_or_default();
-    match uri.scheme_str() {
-        Some("https") if !host.is_empty() => Ok(s.to_string()),
-        Some("http") if matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "::1") => {
-            Ok(s.to_string())
-        }
-        Some("http") => Err(format!(
-            "`{s}`: the token is sent to GitHub's API over https:// only (http:// is accepted for a loopback test server)"
-        )),
-        _ => Err(format!(
-            "`{s}` is not an https:// URL (e.g. https://api.github.com)"
-        )),
-    }
+    super::rest::parse_api_url(s)
+}
+
+/// The errors of an attribute family read with `operation`.
+fn describe(f: &Failure, operation: &str, token_env: &str) -> String {
+    f.describe(
+        "GitHub",
+        operation,
+        token_env,
+        &format!(
+            "the token needs the `{}` permission on this repository",
+            github_permission(operation).unwrap_or("?")
+        ),
+    )
 }
 
 /// The GitHub provider.
@@ -127,334 +107,6 @@ impl super::Provider for GitHub {
     }
 }
 
-/// What one GET answered.
-struct Reply {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Result<Value, String> {
-        serde_json::from_slice(&self.body).map_err(|e| format!("GitHub's answer is not JSON: {e}"))
-    }
-
-    /// GitHub's `message`, redacted.
-    fn message(&self) -> String {
-        serde_json::from_slice::<Value>(&self.body)
-            .ok()
-            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
-            .map(|m| crate::redact::text(&m))
-            .unwrap_or_default()
-    }
-}
-
-/// The API's address and the token: one per run.
-struct Client {
-    https: bool,
-    host: String,
-    port: u16,
-    /// The base URL's path, without a trailing `/` (empty for api.github.com).
-    prefix: String,
-    /// `scheme://authority` of the base URL: the only place pages are followed to.
-    origin: String,
-    token: String,
-    token_env: String,
-    trust: Option<Arc<ClientConfig>>,
-    timeout: Duration,
-}
-
-impl Client {
-    fn new(options: &GitHubOptions) -> Result<Client, String> {
-        let api = parse_api_url(&options.api_url)?;
-        let uri: hyper::Uri = api.parse().map_err(|e| format!("{api}: {e}"))?;
-        let https = uri.scheme_str() == Some("https");
-        let host = uri
-            .host()
-            .unwrap_or_default()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
-        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let token = match std::env::var(&options.token_env) {
-            Ok(t) if !t.trim().is_empty() => t.trim().to_string(),
-            _ => {
-                return Err(format!(
-                    "the environment variable `{}` is not set: GitHub is read with a token (a fine-grained token with the read-only permissions `infra-verify permissions` lists)",
-                    options.token_env
-                ))
-            }
-        };
-        let trust = if https {
-            let trust = Trust::load();
-            let verifier = trust.verifier.clone()?;
-            let mut config = ClientConfig::builder_with_provider(trust.provider.clone())
-                .with_safe_default_protocol_versions()
-                .map_err(|e| format!("TLS configuration: {e}"))?
-                .dangerous()
-                // The platform's full WebPKI verifier (chain and name): nothing is skipped.
-                .with_custom_certificate_verifier(verifier)
-                .with_no_client_auth();
-            config.alpn_protocols = vec![b"http/1.1".to_vec()];
-            Some(Arc::new(config))
-        } else {
-            None
-        };
-        let authority = uri
-            .authority()
-            .map(|a| a.as_str().to_string())
-            .unwrap_or_default();
-        Ok(Client {
-            https,
-            host,
-            port,
-            prefix: uri.path().trim_end_matches('/').to_string(),
-            origin: format!("{}://{authority}", if https { "https" } else { "http" }),
-            token,
-            token_env: options.token_env.clone(),
-            trust,
-            timeout: options.timeout,
-        })
-    }
-
-    /// One GET of `path` (below the base URL, with its query), waiting out rate limits within
-    /// the call timeout.
-    async fn get(&self, path: &str) -> Result<Reply, String> {
-        let deadline = Instant::now() + self.timeout;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let reply = timeout_at(deadline, self.once(path))
-                .await
-                .map_err(|_| "timed out (--call-timeout)".to_string())??;
-            let Some(wait) = rate_limited(&reply) else {
-                return Ok(reply);
-            };
-            if attempt >= ATTEMPTS || Instant::now() + wait > deadline {
-                return Err(format!(
-                    "GitHub's rate limit ({}): asked to wait {} s, past --call-timeout",
-                    reply.status,
-                    wait.as_secs()
-                ));
-            }
-            tracing::debug!(
-                wait_s = wait.as_secs(),
-                "GitHub rate limit: waiting before retrying"
-            );
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    async fn once(&self, path: &str) -> Result<Reply, String> {
-        let tcp = TcpStream::connect((self.host.as_str(), self.port))
-            .await
-            .map_err(|e| format!("cannot connect to {}: {e}", self.origin))?;
-        match &self.trust {
-            Some(config) => {
-                let name = ServerName::try_from(self.host.clone())
-                    .map_err(|e| format!("`{}`: {e}", self.host))?;
-                let tls = tokio_rustls::TlsConnector::from(config.clone())
-                    .connect(name, tcp)
-                    .await
-                    .map_err(|e| format!("TLS with {}: {e}", self.origin))?;
-                self.request(tls, path).await
-            }
-            None => self.request(tcp, path).await,
-        }
-    }
-
-    async fn request<S>(&self, io: S, path: &str) -> Result<Reply, String>
-    where
-        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-    {
-        let (mut sender, conn) =
-            hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(io))
-                .await
-                .map_err(|e| format!("HTTP/1.1: {e}"))?;
-        let driver = tokio::spawn(conn);
-        let authority = if (self.https && self.port == 443) || (!self.https && self.port == 80) {
-            self.host.clone()
-        } else {
-            format!("{}:{}", self.host, self.port)
-        };
-        let req = Request::builder()
-            .method("GET")
-            .uri(format!("{}{path}", self.prefix))
-            .header(header::HOST, authority)
-            .header(header::ACCEPT, "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28")
-            .header(
-                header::USER_AGENT,
-                concat!("infra-verify/", env!("CARGO_PKG_VERSION")),
-            )
-            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
-            .header(header::CONNECTION, "close")
-            .body(Empty::<Bytes>::new())
-            .map_err(|e| format!("cannot build the request: {e}"))?;
-        let result = async {
-            let resp = sender
-                .send_request(req)
-                .await
-                .map_err(|e| format!("no HTTP response: {e}"))?;
-            let status = resp.status().as_u16();
-            let headers = resp.headers().clone();
-            let mut body = resp.into_body();
-            let mut bytes = Vec::new();
-            while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| format!("reading the answer: {e}"))?;
-                if let Ok(data) = frame.into_data() {
-                    bytes.extend_from_slice(&data);
-                    if bytes.len() > BODY_LIMIT {
-                        return Err("the answer is larger than 8 MiB".to_string());
-                    }
-                }
-            }
-            Ok(Reply {
-                status,
-                headers,
-                body: bytes,
-            })
-        }
-        .await;
-        driver.abort();
-        result
-    }
-
-    /// Every item of a paginated list: `key` names the array in each page's object (`None`: the
-    /// page is the array), pages followed through `Link: <...>; rel="next"` on the API's own
-    /// origin only. Each page is counted under `operation`.
-    async fn list(
-        &self,
-        first: &str,
-        key: Option<&str>,
-        operation: &'static str,
-        recorder: &CallRecorder,
-    ) -> Result<Vec<Value>, Failure> {
-        let mut items = Vec::new();
-        let mut next = Some(first.to_string());
-        let mut pages = 0;
-        while let Some(path) = next.take() {
-            pages += 1;
-            if pages > PAGE_LIMIT {
-                return Err(Failure::Other(format!(
-                    "more than {PAGE_LIMIT} pages: not read to its end"
-                )));
-            }
-            recorder.record(operation);
-            let reply = self.get(&path).await.map_err(Failure::Other)?;
-            if reply.status != 200 {
-                return Err(Failure::Status(reply));
-            }
-            let page = reply.json().map_err(Failure::Other)?;
-            let list = match key {
-                Some(k) => page.get(k).and_then(Value::as_array),
-                None => page.as_array(),
-            }
-            .ok_or_else(|| {
-                Failure::Other(format!(
-                    "GitHub's answer has no `{}` list",
-                    key.unwrap_or("[]")
-                ))
-            })?;
-            items.extend(list.iter().cloned());
-            next = match next_page(&reply.headers) {
-                Some(url) => Some(self.below_base(&url).map_err(Failure::Other)?),
-                None => None,
-            };
-        }
-        Ok(items)
-    }
-
-    /// The path (with its query) below the base URL of a page URL GitHub gave; an error for
-    /// a URL elsewhere (never followed).
-    fn below_base(&self, url: &str) -> Result<String, String> {
-        let rest = url
-            .strip_prefix(&self.origin)
-            .and_then(|r| r.strip_prefix(&self.prefix))
-            .filter(|r| r.starts_with('/'))
-            .ok_or_else(|| format!("GitHub's next page is not on {}: not followed", self.origin))?;
-        Ok(rest.to_string())
-    }
-}
-
-/// How long GitHub asks to wait, when the answer is a rate limit: 429, or 403 with
-/// `retry-after` (secondary limits) or no requests left (`x-ratelimit-remaining: 0`).
-fn rate_limited(reply: &Reply) -> Option<Duration> {
-    if reply.status != 429 && reply.status != 403 {
-        return None;
-    }
-    let header = |name: &str| {
-        reply
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    if let Some(secs) = header("retry-after").and_then(|v| v.parse::<u64>().ok()) {
-        return Some(Duration::from_secs(secs));
-    }
-    if header("x-ratelimit-remaining") == Some("0") {
-        let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok())?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        return Some(Duration::from_secs(reset.saturating_sub(now).max(1)));
-    }
-    (reply.status == 429).then_some(Duration::from_secs(60))
-}
-
-/// The `rel="next"` URL of a `Link` header.
-fn next_page(headers: &HeaderMap) -> Option<String> {
-    let link = headers.get(header::LINK)?.to_str().ok()?;
-    link.split(',').find_map(|part| {
-        let (url, params) = part.split_once(';')?;
-        params
-            .split(';')
-            .any(|p| p.trim() == "rel=\"next\"")
-            .then(|| {
-                url.trim()
-                    .trim_start_matches('<')
-                    .trim_end_matches('>')
-                    .to_string()
-            })
-    })
-}
-
-/// Why a read did not give its data.
-enum Failure {
-    /// GitHub answered, but not 200.
-    Status(Reply),
-    /// No answer (or one that could not be read).
-    Other(String),
-}
-
-impl Failure {
-    /// The error of an attribute family read with `operation`.
-    fn describe(&self, operation: &str, token_env: &str) -> String {
-        match self {
-            Failure::Other(e) => format!("{operation}: {e}"),
-            Failure::Status(reply) => {
-                let message = reply.message();
-                let said = if message.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({message})")
-                };
-                match reply.status {
-                    401 => format!(
-                        "{operation}: GitHub answered 401{said}: the token in `{token_env}` is not valid (expired or revoked)"
-                    ),
-                    403 => format!(
-                        "{operation}: GitHub answered 403{said}: the token needs the `{}` permission on this repository",
-                        github_permission(operation).unwrap_or("?")
-                    ),
-                    s => format!("{operation}: GitHub answered {s}{said}"),
-                }
-            }
-        }
-    }
-}
-
 /// Observes every `github_repository`, a few at once.
 pub async fn observe(
     resources: &[&Resource],
@@ -464,7 +116,15 @@ pub async fn observe(
     if resources.is_empty() {
         return Vec::new();
     }
-    let client = match Client::new(options) {
+    let client = match Client::new(
+        &options.api_url,
+        &options.token_env,
+        vec![
+            ("accept", "application/vnd.github+json"),
+            ("x-github-api-version", "2022-11-28"),
+        ],
+        options.timeout,
+    ) {
         Ok(c) => c,
         Err(error) => {
             return resources
@@ -521,7 +181,7 @@ async fn observe_one(client: &Client, r: &Resource, recorder: &CallRecorder) -> 
         404 => return Observation::Absent,
         _ => {
             return Observation::Error {
-                error: Failure::Status(reply).describe(REPO, &client.token_env),
+                error: describe(&Failure::Status(reply), REPO, &client.token_env),
             }
         }
     }
@@ -621,7 +281,7 @@ async fn observe_one(client: &Client, r: &Resource, recorder: &CallRecorder) -> 
             Ok(reply) => fail(
                 &mut errors,
                 &NAMES,
-                Failure::Status(reply).describe(PROTECTION, &client.token_env),
+                describe(&Failure::Status(reply), PROTECTION, &client.token_env),
             ),
             Err(e) => fail(&mut errors, &NAMES, format!("{PROTECTION}: {e}")),
         }
@@ -651,7 +311,7 @@ async fn observe_one(client: &Client, r: &Resource, recorder: &CallRecorder) -> 
             Err(f) => fail(
                 &mut errors,
                 &["workflows", "workflow_count"],
-                f.describe(WORKFLOWS, &client.token_env),
+                describe(&f, WORKFLOWS, &client.token_env),
             ),
         }
     }
@@ -709,7 +369,7 @@ async fn observe_one(client: &Client, r: &Resource, recorder: &CallRecorder) -> 
             Ok(reply) => fail(
                 &mut errors,
                 &NAMES,
-                Failure::Status(reply).describe(RUNS, &client.token_env),
+                describe(&Failure::Status(reply), RUNS, &client.token_env),
             ),
             Err(e) => fail(&mut errors, &NAMES, format!("{RUNS}: {e}")),
         }
@@ -737,7 +397,7 @@ async fn observe_one(client: &Client, r: &Resource, recorder: &CallRecorder) -> 
             Err(f) => fail(
                 &mut errors,
                 &["actions_secret_names"],
-                f.describe(SECRETS, &client.token_env),
+                describe(&f, SECRETS, &client.token_env),
             ),
         }
     }
@@ -786,7 +446,7 @@ async fn observe_one(client: &Client, r: &Resource, recorder: &CallRecorder) -> 
             Err(f) => fail(
                 &mut errors,
                 &[total, high],
-                f.describe(operation, &client.token_env),
+                describe(&f, operation, &client.token_env),
             ),
         }
     }
@@ -810,6 +470,9 @@ fn encode(segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::provider::rest::next_page;
+    use hyper::header::{self, HeaderMap};
 
     #[test]
     fn the_next_page_comes_from_the_link_header() {
