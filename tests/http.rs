@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex};
 mod browser;
 #[path = "support/github_api.rs"]
 mod github_api;
+#[path = "support/vercel_api.rs"]
+mod vercel_api;
 
 use assert_cmd::Command;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
@@ -1251,14 +1253,17 @@ fn tick_copy(site: &Site, ca_pem: &str, env: &str, host: &str, text: &str) -> St
     // The spec's web_page loads in the test command's Chromium, which trusts the site's CA
     // through the NSS database of this HOME, and its score is the real Lighthouse CLI's.
     let home = browser::nss_home(dir.path(), ca_pem);
-    // The spec's repository, on a stand-in for GitHub's API.
+    // The spec's repository and Vercel project, on stand-ins for GitHub's and Vercel's APIs.
     let github = github_api::start();
+    let vercel = vercel_api::start();
     let out = iv(&ca_file, &dir)
         .env("HOME", &home)
         .env(github_api::TOKEN_ENV, github_api::TOKEN)
+        .env(vercel_api::TOKEN_ENV, vercel_api::TOKEN)
         .args(["tick", env])
         .arg(&copy)
         .args(github.args())
+        .args(vercel.args())
         .args(["--specs-dir", "specs"])
         .arg("--chromium")
         .arg(browser::chromium())
@@ -1388,7 +1393,7 @@ fn the_learning_saas_spec_ticks_its_roadmap() {
 }
 
 /// The lines of fixtures/checklists/ai-marketplace.md that specs/ai-marketplace.yaml answers.
-const AI_MARKETPLACE_LINES: [&str; 12] = [
+const AI_MARKETPLACE_LINES: [&str; 18] = [
     "HTTPS enforced",
     "Helmet.js security headers",
     "Privacy policy published",
@@ -1401,12 +1406,19 @@ const AI_MARKETPLACE_LINES: [&str; 12] = [
     "Check API response times",
     "All tests passing (unit + E2E + integration)",
     "No high-severity security vulnerabilities",
+    "All production secrets set in Vercel",
+    "Stripe production keys configured",
+    "TossPayments production keys configured",
+    "Supabase production database URL",
+    "SendGrid API key for production",
+    "OAuth credentials (Google, GitHub) configured",
 ];
 
 /// The AI marketplace's deployment checklist (English, with its mojibake kept byte for byte):
-/// against well-configured stand-ins of market.example and of GitHub's API, `tick` ticks exactly
-/// the twelve lines the shipped spec answers (the home page loaded in Chromium and scored by
-/// Lighthouse, and the repository's CI and Dependabot alerts, among them)
+/// against well-configured stand-ins of market.example and of GitHub's and Vercel's APIs, `tick`
+/// ticks exactly the eighteen lines the shipped spec answers (the home page loaded in Chromium
+/// and scored by Lighthouse, the repository's CI and Dependabot alerts, the Vercel project's
+/// production variables among them)
 /// and changes no other byte; when plain HTTP does not redirect to HTTPS,
 /// "HTTPS enforced" alone stays unticked, and when the page logs a console error, "Homepage
 /// loading correctly" alone.

@@ -64,6 +64,16 @@ pub struct ConnectionArgs {
     /// read-only permissions `infra-verify permissions ENV` lists). It is read, never printed.
     #[arg(long = "github-token-env", value_name = "VAR", default_value = crate::provider::github::DEFAULT_TOKEN_ENV)]
     pub github_token_env: String,
+    /// Vercel's API, for vercel_project (http:// only to a loopback test server).
+    #[arg(long = "vercel-api-url", value_name = "URL", default_value = crate::provider::vercel::DEFAULT_API_URL, value_parser = crate::provider::github::parse_api_url)]
+    pub vercel_api_url: String,
+    /// The environment variable holding the Vercel access token. It is read, never printed.
+    #[arg(long = "vercel-token-env", value_name = "VAR", default_value = crate::provider::vercel::DEFAULT_TOKEN_ENV)]
+    pub vercel_token_env: String,
+    /// The Vercel team the spec's projects belong to (its id, team_...); without it, the
+    /// token's own account.
+    #[arg(long = "vercel-team", value_name = "TEAM_ID")]
+    pub vercel_team: Option<String>,
 }
 
 /// `--dns-server`: an IP address, with an optional port (`1.1.1.1`, `127.0.0.1:5353`, `::1`,

@@ -67,9 +67,19 @@ pub(super) fn permissions_cmd(a: &PermissionsArgs) -> CmdResult {
     let github: Vec<&str> = crate::provider::github::GitHub::permissions(&github_resources)
         .into_iter()
         .collect();
+    let vercel_resources: Vec<&crate::spec::Resource> = spec
+        .resources
+        .iter()
+        .filter(|r| r.kind.provider == crate::catalog::Provider::Vercel)
+        .collect();
+    let vercel: Vec<&str> = crate::provider::vercel::Vercel::permissions(&vercel_resources)
+        .into_iter()
+        .collect();
     let text = if a.json {
-        serde_json::to_string_pretty(&serde_json::json!({ "aws": aws, "github": github }))
-            .unwrap_or_default()
+        serde_json::to_string_pretty(
+            &serde_json::json!({ "aws": aws, "github": github, "vercel": vercel }),
+        )
+        .unwrap_or_default()
     } else {
         let mut t = String::new();
         t.push_str("AWS (IAM actions; `infra-verify iam-policy` prints the policy):\n");
@@ -84,6 +94,13 @@ pub(super) fn permissions_cmd(a: &PermissionsArgs) -> CmdResult {
             t.push_str("  none\n");
         }
         for p in &github {
+            t.push_str(&format!("  {p}\n"));
+        }
+        t.push_str("Vercel:\n");
+        if vercel.is_empty() {
+            t.push_str("  none\n");
+        }
+        for p in &vercel {
             t.push_str(&format!("  {p}\n"));
         }
         t.push_str("Live endpoints (http_endpoint, tcp_endpoint, dns_record, domain, web_page): no credentials\n");

@@ -95,6 +95,20 @@ async fn observe_showing(
             },
             timeout: std::time::Duration::from_secs(conn_args.call_timeout),
         },
+        vercel: crate::provider::vercel::VercelOptions {
+            api_url: if conn_args.vercel_api_url.is_empty() {
+                crate::provider::vercel::DEFAULT_API_URL.into()
+            } else {
+                conn_args.vercel_api_url.clone()
+            },
+            token_env: if conn_args.vercel_token_env.is_empty() {
+                crate::provider::vercel::DEFAULT_TOKEN_ENV.into()
+            } else {
+                conn_args.vercel_token_env.clone()
+            },
+            team: conn_args.vercel_team.clone(),
+            timeout: std::time::Duration::from_secs(conn_args.call_timeout),
+        },
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
     tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, bar))

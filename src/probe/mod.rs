@@ -57,6 +57,8 @@ pub struct ProviderOptions {
     pub http: HttpOptions,
     /// GitHub's API (`github_repository`).
     pub github: GitHubOptions,
+    /// Vercel's API (`vercel_project`).
+    pub vercel: crate::provider::vercel::VercelOptions,
 }
 use crate::provider::{http, Provider};
 pub(crate) use s3::bucket_region_of_error;
@@ -230,6 +232,9 @@ pub async fn observe_with(
                     http::Http::observe(&rs, &options.http, http_calls_ref).await
                 } else if provider == catalog::Provider::GitHub {
                     crate::provider::github::GitHub::observe(&rs, &options.github, http_calls_ref)
+                        .await
+                } else if provider == catalog::Provider::Vercel {
+                    crate::provider::vercel::Vercel::observe(&rs, &options.vercel, http_calls_ref)
                         .await
                 } else {
                     let mut records = match conn {
@@ -720,6 +725,9 @@ mod dispatch_tests {
                 ),
                 Provider::GitHub => {
                     assert_eq!(k.service, crate::provider::github::SERVICE, "{}", k.name)
+                }
+                Provider::Vercel => {
+                    assert_eq!(k.service, crate::provider::vercel::SERVICE, "{}", k.name)
                 }
             }
         }

@@ -123,6 +123,9 @@ pub enum Provider {
     /// (`github:GET /repos/{owner}/{repo}`), each needing one fine-grained token permission
     /// ([`operations::github_permission`]).
     GitHub,
+    /// Vercel's REST API, with an access token (`VERCEL_TOKEN`): operations are the API's GETs
+    /// (`vercel:GET /v9/projects/{idOrName}`).
+    Vercel,
 }
 
 impl Provider {
@@ -132,6 +135,7 @@ impl Provider {
             Provider::Aws => "aws",
             Provider::Http => "http",
             Provider::GitHub => "github",
+            Provider::Vercel => "vercel",
         }
     }
 }
@@ -245,6 +249,11 @@ const GH_WORKFLOWS: &str = "github:GET /repos/{owner}/{repo}/actions/workflows";
 const GH_SECRETS: &str = "github:GET /repos/{owner}/{repo}/actions/secrets";
 const GH_DEPENDABOT: &str = "github:GET /repos/{owner}/{repo}/dependabot/alerts";
 const GH_CODE_SCANNING: &str = "github:GET /repos/{owner}/{repo}/code-scanning/alerts";
+/// Vercel REST API reads (`vercel_project`).
+const VERCEL_PROJECT: &str = "vercel:GET /v9/projects/{idOrName}";
+const VERCEL_ENV: &str = "vercel:GET /v10/projects/{idOrName}/env";
+const VERCEL_DOMAINS: &str = "vercel:GET /v9/projects/{idOrName}/domains";
+const VERCEL_DEPLOYMENTS: &str = "vercel:GET /v6/deployments";
 /// Not AWS: one page load of a `web_page` in the user's headless Chromium.
 const PAGE_LOAD: &str = "chrome:PageLoad";
 /// Not AWS: one run of the `lighthouse` CLI on a `web_page`.
@@ -1530,6 +1539,33 @@ pub static KINDS: &[Kind] = &[
             "dependabot_open_high": Integer, GH_DEPENDABOT, "Open Dependabot alerts of severity `high` or `critical`: \"no high-severity Dependabot alerts\" is `0`.";
             "code_scanning_open_alerts": Integer, GH_CODE_SCANNING, "Open code scanning alerts. An error when code scanning is not set up (never 0).";
             "code_scanning_open_high": Integer, GH_CODE_SCANNING, "Open code scanning alerts whose security severity is `high` or `critical`.";
+        },
+    },
+    Kind {
+        name: "vercel_project",
+        service: "vercel",
+        description: "A Vercel project, read through Vercel's REST API with an access token (`VERCEL_TOKEN`, or the variable `--vercel-token-env` names), in the team `--vercel-team` names (its id, `team_...`) or the token's own account. Only GETs; environment variable values are never requested decrypted and never recorded (not even a plain variable's, which the list carries): only names, types and targets. `missing` when the API answers 404 for the project; a 401 or 403 is an error; rate limits are waited out within `--call-timeout`, then an error. Each attribute family is one more request (paginated), only when checked.",
+        identifier: "The project's name (or id), e.g. `marketplace`",
+        list_operation: VERCEL_PROJECT,
+        provider: Provider::Vercel,
+        id_format: IdFormat::Name,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "framework": String, VERCEL_PROJECT, "The framework preset, e.g. `nextjs`; null when none.";
+            "git_repository": String, VERCEL_PROJECT, "The connected Git repository as `<org>/<repo>` (GitHub, GitLab or Bitbucket); null when the project is not connected.";
+            "git_provider": String, VERCEL_PROJECT, "`github`, `gitlab` or `bitbucket`; null when not connected.";
+            "production_branch": String, VERCEL_PROJECT, "The branch whose pushes deploy to production; null when not connected.";
+            "env_production": StringList, VERCEL_ENV, "Names of the environment variables that apply to Production, sorted: \"all production secrets set\" is `contains: [STRIPE_SECRET_KEY, ...]`.";
+            "env_preview": StringList, VERCEL_ENV, "Names of the environment variables that apply to Preview, sorted.";
+            "env_development": StringList, VERCEL_ENV, "Names of the environment variables that apply to Development, sorted.";
+            "env_production_plain": StringList, VERCEL_ENV, "Names of the Production variables stored as `plain` (readable by anyone with access to the project, values in API answers): a secret should be `encrypted` or `sensitive`; `[]` when none.";
+            "env_production_oldest_update_days": Integer, VERCEL_ENV, "Whole days since the least recently updated Production variable was last changed: \"secrets rotated in the last 90 days\" is `at_most: 90`.", volatile;
+            "domains": StringList, VERCEL_DOMAINS, "The project's domains, sorted.";
+            "domains_all_verified": Bool, VERCEL_DOMAINS, "Whether every domain of the project is verified; null when it has none.";
+            "production_deployment_state": String, VERCEL_DEPLOYMENTS, "The state of the latest production deployment: `READY`, `ERROR`, `BUILDING`, `QUEUED`, `CANCELED`. An error when there is none.";
+            "production_deployment_age_hours": Integer, VERCEL_DEPLOYMENTS, "Whole hours since that deployment was created.", volatile;
         },
     },
 ];

@@ -369,6 +369,10 @@ pub static NON_AWS_OPERATIONS: &[&str] = &[
     "github:GET /repos/{owner}/{repo}/actions/secrets",
     "github:GET /repos/{owner}/{repo}/dependabot/alerts",
     "github:GET /repos/{owner}/{repo}/code-scanning/alerts",
+    "vercel:GET /v9/projects/{idOrName}",
+    "vercel:GET /v10/projects/{idOrName}/env",
+    "vercel:GET /v9/projects/{idOrName}/domains",
+    "vercel:GET /v6/deployments",
 ];
 
 /// The fine-grained personal access token permission (repository permissions, read-only) a
