@@ -74,6 +74,13 @@ pub struct ConnectionArgs {
     /// token's own account.
     #[arg(long = "vercel-team", value_name = "TEAM_ID")]
     pub vercel_team: Option<String>,
+    /// Stripe's API, for stripe_webhook_endpoint (http:// only to a loopback test server).
+    #[arg(long = "stripe-api-url", value_name = "URL", default_value = crate::provider::stripe::DEFAULT_API_URL, value_parser = crate::provider::github::parse_api_url)]
+    pub stripe_api_url: String,
+    /// The environment variable holding the Stripe restricted key (Webhook Endpoints: Read).
+    /// It is read, never printed.
+    #[arg(long = "stripe-key-env", value_name = "VAR", default_value = crate::provider::stripe::DEFAULT_KEY_ENV)]
+    pub stripe_key_env: String,
 }
 
 /// `--dns-server`: an IP address, with an optional port (`1.1.1.1`, `127.0.0.1:5353`, `::1`,

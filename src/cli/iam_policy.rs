@@ -75,9 +75,17 @@ pub(super) fn permissions_cmd(a: &PermissionsArgs) -> CmdResult {
     let vercel: Vec<&str> = crate::provider::vercel::Vercel::permissions(&vercel_resources)
         .into_iter()
         .collect();
+    let stripe_resources: Vec<&crate::spec::Resource> = spec
+        .resources
+        .iter()
+        .filter(|r| r.kind.provider == crate::catalog::Provider::Stripe)
+        .collect();
+    let stripe: Vec<&str> = crate::provider::stripe::Stripe::permissions(&stripe_resources)
+        .into_iter()
+        .collect();
     let text = if a.json {
         serde_json::to_string_pretty(
-            &serde_json::json!({ "aws": aws, "github": github, "vercel": vercel }),
+            &serde_json::json!({ "aws": aws, "github": github, "vercel": vercel, "stripe": stripe }),
         )
         .unwrap_or_default()
     } else {
@@ -101,6 +109,13 @@ pub(super) fn permissions_cmd(a: &PermissionsArgs) -> CmdResult {
             t.push_str("  none\n");
         }
         for p in &vercel {
+            t.push_str(&format!("  {p}\n"));
+        }
+        t.push_str("Stripe:\n");
+        if stripe.is_empty() {
+            t.push_str("  none\n");
+        }
+        for p in &stripe {
             t.push_str(&format!("  {p}\n"));
         }
         t.push_str("Live endpoints (http_endpoint, tcp_endpoint, dns_record, domain, web_page): no credentials\n");

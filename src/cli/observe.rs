@@ -109,6 +109,19 @@ async fn observe_showing(
             team: conn_args.vercel_team.clone(),
             timeout: std::time::Duration::from_secs(conn_args.call_timeout),
         },
+        stripe: crate::provider::stripe::StripeOptions {
+            api_url: if conn_args.stripe_api_url.is_empty() {
+                crate::provider::stripe::DEFAULT_API_URL.into()
+            } else {
+                conn_args.stripe_api_url.clone()
+            },
+            key_env: if conn_args.stripe_key_env.is_empty() {
+                crate::provider::stripe::DEFAULT_KEY_ENV.into()
+            } else {
+                conn_args.stripe_key_env.clone()
+            },
+            timeout: std::time::Duration::from_secs(conn_args.call_timeout),
+        },
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
     tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, bar))

@@ -59,6 +59,8 @@ pub struct ProviderOptions {
     pub github: GitHubOptions,
     /// Vercel's API (`vercel_project`).
     pub vercel: crate::provider::vercel::VercelOptions,
+    /// Stripe's API (`stripe_webhook_endpoint`).
+    pub stripe: crate::provider::stripe::StripeOptions,
 }
 use crate::provider::{http, Provider};
 pub(crate) use s3::bucket_region_of_error;
@@ -235,6 +237,9 @@ pub async fn observe_with(
                         .await
                 } else if provider == catalog::Provider::Vercel {
                     crate::provider::vercel::Vercel::observe(&rs, &options.vercel, http_calls_ref)
+                        .await
+                } else if provider == catalog::Provider::Stripe {
+                    crate::provider::stripe::Stripe::observe(&rs, &options.stripe, http_calls_ref)
                         .await
                 } else {
                     let mut records = match conn {
@@ -728,6 +733,9 @@ mod dispatch_tests {
                 }
                 Provider::Vercel => {
                     assert_eq!(k.service, crate::provider::vercel::SERVICE, "{}", k.name)
+                }
+                Provider::Stripe => {
+                    assert_eq!(k.service, crate::provider::stripe::SERVICE, "{}", k.name)
                 }
             }
         }

@@ -126,6 +126,9 @@ pub enum Provider {
     /// Vercel's REST API, with an access token (`VERCEL_TOKEN`): operations are the API's GETs
     /// (`vercel:GET /v9/projects/{idOrName}`).
     Vercel,
+    /// Stripe's API, with a restricted key (`STRIPE_API_KEY`): operations are the API's GETs
+    /// (`stripe:GET /v1/webhook_endpoints`), each one restricted-key permission.
+    Stripe,
 }
 
 impl Provider {
@@ -136,6 +139,7 @@ impl Provider {
             Provider::Http => "http",
             Provider::GitHub => "github",
             Provider::Vercel => "vercel",
+            Provider::Stripe => "stripe",
         }
     }
 }
@@ -254,6 +258,8 @@ const VERCEL_PROJECT: &str = "vercel:GET /v9/projects/{idOrName}";
 const VERCEL_ENV: &str = "vercel:GET /v10/projects/{idOrName}/env";
 const VERCEL_DOMAINS: &str = "vercel:GET /v9/projects/{idOrName}/domains";
 const VERCEL_DEPLOYMENTS: &str = "vercel:GET /v6/deployments";
+/// Stripe API reads (`stripe_webhook_endpoint`).
+const STRIPE_WEBHOOKS: &str = "stripe:GET /v1/webhook_endpoints";
 /// Not AWS: one page load of a `web_page` in the user's headless Chromium.
 const PAGE_LOAD: &str = "chrome:PageLoad";
 /// Not AWS: one run of the `lighthouse` CLI on a `web_page`.
@@ -1566,6 +1572,25 @@ pub static KINDS: &[Kind] = &[
             "domains_all_verified": Bool, VERCEL_DOMAINS, "Whether every domain of the project is verified; null when it has none.";
             "production_deployment_state": String, VERCEL_DEPLOYMENTS, "The state of the latest production deployment: `READY`, `ERROR`, `BUILDING`, `QUEUED`, `CANCELED`. An error when there is none.";
             "production_deployment_age_hours": Integer, VERCEL_DEPLOYMENTS, "Whole hours since that deployment was created.", volatile;
+        },
+    },
+    Kind {
+        name: "stripe_webhook_endpoint",
+        service: "stripe",
+        description: "A webhook endpoint registered in Stripe, found by its URL in one paginated list of the account's endpoints per run (`GET /v1/webhook_endpoints`), read with a restricted key (`STRIPE_API_KEY`, or the variable `--stripe-key-env` names) that may only read webhook endpoints. The endpoint's signing secret is never returned by the list and never recorded. `missing` when no endpoint has that URL; a 401 or 403 is an error. The key's mode decides which endpoints are seen: a live key (`rk_live_`) the live ones.",
+        identifier: "The endpoint's URL, e.g. `https://market.example/api/webhooks/stripe`",
+        list_operation: STRIPE_WEBHOOKS,
+        provider: Provider::Stripe,
+        id_format: IdFormat::Url,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "status": String, STRIPE_WEBHOOKS, "`enabled` or `disabled`.";
+            "livemode": Bool, STRIPE_WEBHOOKS, "Whether the endpoint is a live-mode one (a test-mode endpoint receives no live payments' events).";
+            "enabled_events": StringList, STRIPE_WEBHOOKS, "The events it is sent, sorted; `[\"*\"]` for all: \"the webhook gets checkout.session.completed\" is `contains: checkout.session.completed` (which `*` does not satisfy: write `one_of` lists for it).";
+            "api_version": String, STRIPE_WEBHOOKS, "The API version its events are rendered in; null for the account's default.";
+            "description": String, STRIPE_WEBHOOKS, "Its description; null when none.";
         },
     },
 ];

@@ -373,6 +373,7 @@ pub static NON_AWS_OPERATIONS: &[&str] = &[
     "vercel:GET /v10/projects/{idOrName}/env",
     "vercel:GET /v9/projects/{idOrName}/domains",
     "vercel:GET /v6/deployments",
+    "stripe:GET /v1/webhook_endpoints",
 ];
 
 /// The fine-grained personal access token permission (repository permissions, read-only) a
