@@ -8,6 +8,8 @@
 mod github_api;
 #[path = "support/pki.rs"]
 mod pki;
+#[path = "support/sentry_api.rs"]
+mod sentry_api;
 #[path = "support/vercel_api.rs"]
 mod vercel_api;
 
@@ -786,8 +788,8 @@ fn ticked_lines(fixture: &str, lines: &[&str]) -> String {
 /// The group app's checklist (fixtures/checklists/group-app.md), ticked with the shipped
 /// specs/group-web.yaml against an RDAP server and a stand-in of https://glimpse.app on
 /// loopback (whose certificate checks pass too) and stand-ins for GitHub's and Vercel's APIs:
-/// exactly "프로덕션 도메인 구매 (glimpse.app)", "GitHub Actions 워크플로우 생성" and "Vercel
-/// 프로젝트 연결" are ticked and no other byte changes; when the registration expires in 10
+/// exactly "프로덕션 도메인 구매 (glimpse.app)", "GitHub Actions 워크플로우 생성", "Vercel
+/// 프로젝트 연결" and "Sentry 에러 추적 설정" are ticked and no other byte changes; when the registration expires in 10
 /// days, the domain line is not.
 #[test]
 fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
@@ -796,6 +798,7 @@ fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
     let (https, http) = glimpse_site(&s._rt, s.dir.path());
     let github = github_api::start();
     let vercel = vercel_api::start();
+    let sentry = sentry_api::start();
     let marker =
         regex::Regex::new(r"<!-- infra-verify: verified \d{4}-\d{2}-\d{2}[^>]*-->").expect("regex");
     // Every check of the spec, with the good registration: all pass, the site's certificate too.
@@ -804,8 +807,10 @@ fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
         .env_remove("SSL_CERT_DIR")
         .env(github_api::TOKEN_ENV, github_api::TOKEN)
         .env(vercel_api::TOKEN_ENV, vercel_api::TOKEN)
+        .env(sentry_api::TOKEN_ENV, sentry_api::TOKEN)
         .args(github.args())
         .args(vercel.args())
+        .args(sentry.args())
         .args(["group-web", "--specs-dir", "specs", "--format", "json"])
         .args([
             "--rdap-server",
@@ -826,7 +831,7 @@ fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
         String::from_utf8_lossy(&report.stdout)
     );
     let report: Value = serde_json::from_slice(&report.stdout).expect("json");
-    assert_eq!(report["summary"]["pass"], 13, "{report:#}");
+    assert_eq!(report["summary"]["pass"], 15, "{report:#}");
     let tick = |rdap_prefix: &str, text: &str| -> String {
         let copy = s.dir.path().join("group-app.md");
         std::fs::write(&copy, text).expect("write");
@@ -835,10 +840,12 @@ fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
             .env_remove("SSL_CERT_DIR")
             .env(github_api::TOKEN_ENV, github_api::TOKEN)
             .env(vercel_api::TOKEN_ENV, vercel_api::TOKEN)
+            .env(sentry_api::TOKEN_ENV, sentry_api::TOKEN)
             .args(["tick", "group-web"])
             .arg(&copy)
             .args(github.args())
             .args(vercel.args())
+            .args(sentry.args())
             .args(["--specs-dir", "specs"])
             .args([
                 "--rdap-server",
@@ -870,23 +877,19 @@ fn the_group_web_spec_ticks_the_domain_and_certificate_lines() {
     assert_eq!(fixture.matches(&hand_ticked).count(), 1);
     let before = fixture.replace(&hand_ticked, &format!("- [ ] {workflows}\n"));
     let vercel_line = "Vercel 프로젝트 연결";
+    let sentry_line = "Sentry 에러 추적 설정";
+    let domain_line = "프로덕션 도메인 구매 (glimpse.app)";
     assert_eq!(
         tick("rdap", &before),
-        ticked_lines(
-            &before,
-            &[workflows, vercel_line, "프로덕션 도메인 구매 (glimpse.app)"]
-        )
+        ticked_lines(&before, &[workflows, vercel_line, sentry_line, domain_line])
     );
     assert_eq!(
         tick("rdap", &fixture),
-        ticked_lines(
-            &fixture,
-            &[vercel_line, "프로덕션 도메인 구매 (glimpse.app)"]
-        )
+        ticked_lines(&fixture, &[vercel_line, sentry_line, domain_line])
     );
     assert_eq!(
         tick("lapsing", &before),
-        ticked_lines(&before, &[workflows, vercel_line]),
+        ticked_lines(&before, &[workflows, vercel_line, sentry_line]),
         "a registration 10 days from expiry leaves the domain line open"
     );
 }

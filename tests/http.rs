@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex};
 mod browser;
 #[path = "support/github_api.rs"]
 mod github_api;
+#[path = "support/sentry_api.rs"]
+mod sentry_api;
 #[path = "support/stripe_api.rs"]
 mod stripe_api;
 #[path = "support/vercel_api.rs"]
@@ -1259,16 +1261,19 @@ fn tick_copy(site: &Site, ca_pem: &str, env: &str, host: &str, text: &str) -> St
     let github = github_api::start();
     let vercel = vercel_api::start();
     let stripe = stripe_api::start();
+    let sentry = sentry_api::start();
     let out = iv(&ca_file, &dir)
         .env("HOME", &home)
         .env(github_api::TOKEN_ENV, github_api::TOKEN)
         .env(vercel_api::TOKEN_ENV, vercel_api::TOKEN)
         .env(stripe_api::KEY_ENV, stripe_api::KEY)
+        .env(sentry_api::TOKEN_ENV, sentry_api::TOKEN)
         .args(["tick", env])
         .arg(&copy)
         .args(github.args())
         .args(vercel.args())
         .args(stripe.args())
+        .args(sentry.args())
         .args(["--specs-dir", "specs"])
         .arg("--chromium")
         .arg(browser::chromium())
@@ -1398,7 +1403,7 @@ fn the_learning_saas_spec_ticks_its_roadmap() {
 }
 
 /// The lines of fixtures/checklists/ai-marketplace.md that specs/ai-marketplace.yaml answers.
-const AI_MARKETPLACE_LINES: [&str; 19] = [
+const AI_MARKETPLACE_LINES: [&str; 22] = [
     "HTTPS enforced",
     "Helmet.js security headers",
     "Privacy policy published",
@@ -1418,13 +1423,17 @@ const AI_MARKETPLACE_LINES: [&str; 19] = [
     "SendGrid API key for production",
     "OAuth credentials (Google, GitHub) configured",
     "Stripe webhook endpoint verified",
+    "Sentry error tracking configured",
+    "Alert notifications configured",
+    "Check Sentry for errors",
 ];
 
 /// The AI marketplace's deployment checklist (English, with its mojibake kept byte for byte):
-/// against well-configured stand-ins of market.example and of GitHub's, Vercel's and Stripe's
-/// APIs, `tick` ticks exactly the nineteen lines the shipped spec answers (the home page loaded
-/// in Chromium and scored by Lighthouse, the repository's CI and Dependabot alerts, the Vercel
-/// project's production variables, the Stripe webhook among them)
+/// against well-configured stand-ins of market.example and of GitHub's, Vercel's, Stripe's and
+/// Sentry's APIs, `tick` ticks exactly the twenty-two lines the shipped spec answers (the home
+/// page loaded in Chromium and scored by Lighthouse, the repository's CI and Dependabot alerts,
+/// the Vercel project's production variables, the Stripe webhook, Sentry's keys, alerts and
+/// errors among them)
 /// and changes no other byte; when plain HTTP does not redirect to HTTPS,
 /// "HTTPS enforced" alone stays unticked, and when the page logs a console error, "Homepage
 /// loading correctly" alone.

@@ -317,8 +317,8 @@ pub struct KindsArgs {
 pub struct PermissionsArgs {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// Print JSON (`{"aws": [...], "github": [...], "vercel": [...], "stripe": [...]}`) instead
-    /// of text.
+    /// Print JSON (`{"aws": [...], "github": [...], "vercel": [...], "stripe": [...],
+    /// "sentry": [...]}`) instead of text.
     #[arg(long)]
     pub json: bool,
 }

@@ -81,6 +81,14 @@ pub struct ConnectionArgs {
     /// It is read, never printed.
     #[arg(long = "stripe-key-env", value_name = "VAR", default_value = crate::provider::stripe::DEFAULT_KEY_ENV)]
     pub stripe_key_env: String,
+    /// Sentry, for sentry_project: a self-hosted Sentry's URL (http:// only to a loopback test
+    /// server).
+    #[arg(long = "sentry-url", value_name = "URL", default_value = crate::provider::sentry::DEFAULT_URL, value_parser = crate::provider::github::parse_api_url)]
+    pub sentry_url: String,
+    /// The environment variable holding the Sentry auth token (the scopes `infra-verify
+    /// permissions ENV` lists). It is read, never printed.
+    #[arg(long = "sentry-token-env", value_name = "VAR", default_value = crate::provider::sentry::DEFAULT_TOKEN_ENV)]
+    pub sentry_token_env: String,
 }
 
 /// `--dns-server`: an IP address, with an optional port (`1.1.1.1`, `127.0.0.1:5353`, `::1`,

@@ -83,10 +83,18 @@ pub(super) fn permissions_cmd(a: &PermissionsArgs) -> CmdResult {
     let stripe: Vec<&str> = crate::provider::stripe::Stripe::permissions(&stripe_resources)
         .into_iter()
         .collect();
+    let sentry_resources: Vec<&crate::spec::Resource> = spec
+        .resources
+        .iter()
+        .filter(|r| r.kind.provider == crate::catalog::Provider::Sentry)
+        .collect();
+    let sentry: Vec<&str> = crate::provider::sentry::Sentry::permissions(&sentry_resources)
+        .into_iter()
+        .collect();
     let text = if a.json {
-        serde_json::to_string_pretty(
-            &serde_json::json!({ "aws": aws, "github": github, "vercel": vercel, "stripe": stripe }),
-        )
+        serde_json::to_string_pretty(&serde_json::json!({
+            "aws": aws, "github": github, "vercel": vercel, "stripe": stripe, "sentry": sentry
+        }))
         .unwrap_or_default()
     } else {
         let mut t = String::new();
@@ -116,6 +124,13 @@ pub(super) fn permissions_cmd(a: &PermissionsArgs) -> CmdResult {
             t.push_str("  none\n");
         }
         for p in &stripe {
+            t.push_str(&format!("  {p}\n"));
+        }
+        t.push_str("Sentry (an organization auth token's scopes):\n");
+        if sentry.is_empty() {
+            t.push_str("  none\n");
+        }
+        for p in &sentry {
             t.push_str(&format!("  {p}\n"));
         }
         t.push_str("Live endpoints (http_endpoint, tcp_endpoint, dns_record, domain, web_page): no credentials\n");

@@ -122,6 +122,19 @@ async fn observe_showing(
             },
             timeout: std::time::Duration::from_secs(conn_args.call_timeout),
         },
+        sentry: crate::provider::sentry::SentryOptions {
+            url: if conn_args.sentry_url.is_empty() {
+                crate::provider::sentry::DEFAULT_URL.into()
+            } else {
+                conn_args.sentry_url.clone()
+            },
+            token_env: if conn_args.sentry_token_env.is_empty() {
+                crate::provider::sentry::DEFAULT_TOKEN_ENV.into()
+            } else {
+                conn_args.sentry_token_env.clone()
+            },
+            timeout: std::time::Duration::from_secs(conn_args.call_timeout),
+        },
     };
     let budget = std::time::Duration::from_secs(conn_args.timeout);
     tokio::time::timeout(budget, probe::observe_with(spec, conn, &http, bar))

@@ -61,6 +61,8 @@ pub struct ProviderOptions {
     pub vercel: crate::provider::vercel::VercelOptions,
     /// Stripe's API (`stripe_webhook_endpoint`).
     pub stripe: crate::provider::stripe::StripeOptions,
+    /// Sentry's API (`sentry_project`).
+    pub sentry: crate::provider::sentry::SentryOptions,
 }
 use crate::provider::{http, Provider};
 pub(crate) use s3::bucket_region_of_error;
@@ -240,6 +242,9 @@ pub async fn observe_with(
                         .await
                 } else if provider == catalog::Provider::Stripe {
                     crate::provider::stripe::Stripe::observe(&rs, &options.stripe, http_calls_ref)
+                        .await
+                } else if provider == catalog::Provider::Sentry {
+                    crate::provider::sentry::Sentry::observe(&rs, &options.sentry, http_calls_ref)
                         .await
                 } else {
                     let mut records = match conn {
@@ -736,6 +741,9 @@ mod dispatch_tests {
                 }
                 Provider::Stripe => {
                     assert_eq!(k.service, crate::provider::stripe::SERVICE, "{}", k.name)
+                }
+                Provider::Sentry => {
+                    assert_eq!(k.service, crate::provider::sentry::SERVICE, "{}", k.name)
                 }
             }
         }

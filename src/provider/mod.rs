@@ -21,6 +21,7 @@ use crate::spec::Resource;
 pub mod github;
 pub mod http;
 pub(crate) mod rest;
+pub mod sentry;
 pub mod stripe;
 pub mod vercel;
 

@@ -61,13 +61,14 @@ impl Reply {
         serde_json::from_slice(&self.body).map_err(|e| format!("the answer is not JSON: {e}"))
     }
 
-    /// The answer's error message (`message`, or `error.message`), redacted.
+    /// The answer's error message (`message`, `error.message` or `detail`), redacted.
     pub(crate) fn message(&self) -> String {
         serde_json::from_slice::<Value>(&self.body)
             .ok()
             .and_then(|v| {
                 v.get("message")
                     .or_else(|| v.pointer("/error/message"))
+                    .or_else(|| v.get("detail"))
                     .and_then(Value::as_str)
                     .map(str::to_string)
             })

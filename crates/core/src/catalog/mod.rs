@@ -129,6 +129,9 @@ pub enum Provider {
     /// Stripe's API, with a restricted key (`STRIPE_API_KEY`): operations are the API's GETs
     /// (`stripe:GET /v1/webhook_endpoints`), each one restricted-key permission.
     Stripe,
+    /// Sentry's API, with an auth token (`SENTRY_AUTH_TOKEN`): operations are the API's GETs
+    /// (`sentry:GET /api/0/projects/{org}/{project}/`), each one token scope.
+    Sentry,
 }
 
 impl Provider {
@@ -140,6 +143,7 @@ impl Provider {
             Provider::GitHub => "github",
             Provider::Vercel => "vercel",
             Provider::Stripe => "stripe",
+            Provider::Sentry => "sentry",
         }
     }
 }
@@ -260,6 +264,12 @@ const VERCEL_DOMAINS: &str = "vercel:GET /v9/projects/{idOrName}/domains";
 const VERCEL_DEPLOYMENTS: &str = "vercel:GET /v6/deployments";
 /// Stripe API reads (`stripe_webhook_endpoint`).
 const STRIPE_WEBHOOKS: &str = "stripe:GET /v1/webhook_endpoints";
+/// Sentry API reads (`sentry_project`).
+const SENTRY_PROJECT: &str = "sentry:GET /api/0/projects/{org}/{project}/";
+const SENTRY_KEYS: &str = "sentry:GET /api/0/projects/{org}/{project}/keys/";
+const SENTRY_RULES: &str = "sentry:GET /api/0/projects/{org}/{project}/rules/";
+const SENTRY_ENVIRONMENTS: &str = "sentry:GET /api/0/projects/{org}/{project}/environments/";
+const SENTRY_ISSUES: &str = "sentry:GET /api/0/projects/{org}/{project}/issues/";
 /// Not AWS: one page load of a `web_page` in the user's headless Chromium.
 const PAGE_LOAD: &str = "chrome:PageLoad";
 /// Not AWS: one run of the `lighthouse` CLI on a `web_page`.
@@ -1591,6 +1601,26 @@ pub static KINDS: &[Kind] = &[
             "enabled_events": StringList, STRIPE_WEBHOOKS, "The events it is sent, sorted; `[\"*\"]` for all: \"the webhook gets checkout.session.completed\" is `contains: checkout.session.completed` (which `*` does not satisfy: write `one_of` lists for it).";
             "api_version": String, STRIPE_WEBHOOKS, "The API version its events are rendered in; null for the account's default.";
             "description": String, STRIPE_WEBHOOKS, "Its description; null when none.";
+        },
+    },
+    Kind {
+        name: "sentry_project",
+        service: "sentry",
+        description: "A Sentry project, read through Sentry's API with an auth token (`SENTRY_AUTH_TOKEN`, or the variable `--sentry-token-env` names; `--sentry-url` for self-hosted Sentry). Only GETs; a client key's DSN and secret are never recorded. `missing` when Sentry answers 404 for the project; a 401 or 403 is an error naming the scope the token lacks. Each attribute family is one more request (paginated), only when checked.",
+        identifier: "`<organization>/<project>` (their slugs), e.g. `aimarket/marketplace-web`",
+        list_operation: SENTRY_PROJECT,
+        provider: Provider::Sentry,
+        id_format: IdFormat::OwnerRepo,
+        global: false,
+        select_by_attributes: false,
+        found_through: &[],
+        attributes: attrs! {
+            "platform": String, SENTRY_PROJECT, "The project's platform, e.g. `javascript-nextjs`; null when unset.";
+            "active_client_keys": Integer, SENTRY_KEYS, "How many of its client keys (DSNs) are active: \"error tracking configured\" is `at_least: 1`.";
+            "alert_rules": StringList, SENTRY_RULES, "The names of its issue alert rules, sorted: \"alerts configured\" is a non-empty list (`contains:` a rule's name).";
+            "alert_rule_count": Integer, SENTRY_RULES, "How many issue alert rules it has.";
+            "environments": StringList, SENTRY_ENVIRONMENTS, "The environments its events came from (visible ones), sorted.";
+            "unresolved_errors_24h": Integer, SENTRY_ISSUES, "Unresolved issues of level `error` or `fatal` seen in the last 24 hours (all environments): \"zero critical errors in the first 24 hours\" is `0`.", volatile;
         },
     },
 ];

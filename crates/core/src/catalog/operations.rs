@@ -374,7 +374,26 @@ pub static NON_AWS_OPERATIONS: &[&str] = &[
     "vercel:GET /v9/projects/{idOrName}/domains",
     "vercel:GET /v6/deployments",
     "stripe:GET /v1/webhook_endpoints",
+    "sentry:GET /api/0/projects/{org}/{project}/",
+    "sentry:GET /api/0/projects/{org}/{project}/keys/",
+    "sentry:GET /api/0/projects/{org}/{project}/rules/",
+    "sentry:GET /api/0/projects/{org}/{project}/environments/",
+    "sentry:GET /api/0/projects/{org}/{project}/issues/",
 ];
+
+/// The Sentry auth token scope a Sentry operation needs, as Sentry's API reference names it;
+/// `None` for an operation that is not Sentry's.
+pub fn sentry_scope(operation: &str) -> Option<&'static str> {
+    let path = operation.strip_prefix("sentry:GET ")?;
+    Some(match path {
+        "/api/0/projects/{org}/{project}/"
+        | "/api/0/projects/{org}/{project}/keys/"
+        | "/api/0/projects/{org}/{project}/environments/" => "project:read",
+        "/api/0/projects/{org}/{project}/rules/" => "alerts:read",
+        "/api/0/projects/{org}/{project}/issues/" => "event:read",
+        _ => return None,
+    })
+}
 
 /// The fine-grained personal access token permission (repository permissions, read-only) a
 /// GitHub operation needs, as GitHub's documentation names it; `None` for an operation that is
