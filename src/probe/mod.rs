@@ -684,7 +684,8 @@ pub(crate) fn unknown_is_an_error(observation: &mut Observation, attribute: &str
 }
 
 /// A record for every resource, all with the same error.
-fn all_errors(resources: &[&Resource], error: &str) -> Vec<ResourceRecord> {
+/// One `error` record per resource, all for the same reason (nothing could be observed).
+pub(crate) fn all_errors(resources: &[&Resource], error: &str) -> Vec<ResourceRecord> {
     resources
         .iter()
         .map(|r| ResourceRecord {

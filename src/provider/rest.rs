@@ -398,3 +398,11 @@ impl Failure {
         }
     }
 }
+
+/// Whether the resource checks an attribute read with `operation`: each attribute family is
+/// requested only then.
+pub(crate) fn wants(r: &crate::spec::Resource, operation: &str) -> bool {
+    r.expectations
+        .iter()
+        .any(|e| e.attribute.operation == operation)
+}

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::aws::CallRecorder;
 use crate::catalog::operations::github_permission;
-use crate::provider::rest::{Client, Failure};
+use crate::provider::rest::{wants, Client, Failure};
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
@@ -126,18 +126,7 @@ pub async fn observe(
         options.timeout,
     ) {
         Ok(c) => c,
-        Err(error) => {
-            return resources
-                .iter()
-                .map(|r| ResourceRecord {
-                    kind: r.kind.name.to_string(),
-                    id: r.id.clone(),
-                    observation: Observation::Error {
-                        error: error.clone(),
-                    },
-                })
-                .collect()
-        }
+        Err(error) => return crate::probe::all_errors(resources, &error),
     };
     let client = &client;
     stream::iter(resources)
@@ -151,13 +140,6 @@ pub async fn observe(
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await
-}
-
-/// Whether the resource checks an attribute read with `operation`.
-fn wants(r: &Resource, operation: &str) -> bool {
-    r.expectations
-        .iter()
-        .any(|e| e.attribute.operation == operation)
 }
 
 async fn observe_one(client: &Client, r: &Resource, recorder: &CallRecorder) -> Observation {

@@ -90,19 +90,7 @@ pub(super) async fn observe(
         id: r.id.clone(),
         observation,
     };
-    let failed = |error: String| -> Vec<ResourceRecord> {
-        resources
-            .iter()
-            .map(|r| {
-                record(
-                    r,
-                    Observation::Error {
-                        error: error.clone(),
-                    },
-                )
-            })
-            .collect()
-    };
+    let failed = |error: String| crate::probe::all_errors(resources, &error);
     let chromium = match find_chromium(options.chromium.as_deref()) {
         Ok(c) => c,
         Err(e) => return failed(e),

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::aws::CallRecorder;
 use crate::catalog::operations::sentry_scope;
-use crate::provider::rest::{Client, Failure};
+use crate::provider::rest::{wants, Client, Failure};
 use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
@@ -115,18 +115,7 @@ pub async fn observe(
         options.timeout,
     ) {
         Ok(c) => c,
-        Err(error) => {
-            return resources
-                .iter()
-                .map(|r| ResourceRecord {
-                    kind: r.kind.name.to_string(),
-                    id: r.id.clone(),
-                    observation: Observation::Error {
-                        error: error.clone(),
-                    },
-                })
-                .collect()
-        }
+        Err(error) => return crate::probe::all_errors(resources, &error),
     };
     let client = &client;
     stream::iter(resources)
@@ -140,12 +129,6 @@ pub async fn observe(
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await
-}
-
-fn wants(r: &Resource, operation: &str) -> bool {
-    r.expectations
-        .iter()
-        .any(|e| e.attribute.operation == operation)
 }
 
 /// The next page's URL, when Sentry's `Link` header says it has results.

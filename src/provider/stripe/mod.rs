@@ -163,7 +163,13 @@ fn attributes(e: &Value) -> BTreeMap<String, Value> {
         ),
         ("enabled_events".to_string(), json!(events)),
         ("api_version".to_string(), text("api_version")),
-        ("description".to_string(), text("description")),
+        // Free text the account wrote: redacted like any text read from a provider.
+        (
+            "description".to_string(),
+            e.get("description")
+                .and_then(Value::as_str)
+                .map_or(Value::Null, |d| json!(crate::redact::text(d))),
+        ),
     ])
 }
 
@@ -226,5 +232,13 @@ mod tests {
         assert!(!serde_json::to_string(&a)
             .unwrap_or_default()
             .contains("whsec"));
+        let described =
+            json!({"url": "https://x.example/h", "description": "relay, token=abc123secret"});
+        let d = attributes(&described)["description"].clone();
+        let d = d.as_str().unwrap_or_default();
+        assert!(
+            d.starts_with("relay, token=<redacted:") && !d.contains("abc123secret"),
+            "{d}"
+        );
     }
 }
