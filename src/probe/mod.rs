@@ -64,7 +64,7 @@ pub struct ProviderOptions {
     /// Sentry's API (`sentry_project`).
     pub sentry: crate::provider::sentry::SentryOptions,
 }
-use crate::provider::{http, Provider};
+use crate::provider::{all_errors, http, Provider};
 pub(crate) use s3::bucket_region_of_error;
 
 /// Why a live run could not produce a snapshot at all.
@@ -681,21 +681,6 @@ pub(crate) fn unknown_is_an_error(observation: &mut Observation, attribute: &str
             errors.insert(attribute.to_string(), why.to_string());
         }
     }
-}
-
-/// A record for every resource, all with the same error.
-/// One `error` record per resource, all for the same reason (nothing could be observed).
-pub(crate) fn all_errors(resources: &[&Resource], error: &str) -> Vec<ResourceRecord> {
-    resources
-        .iter()
-        .map(|r| ResourceRecord {
-            kind: r.kind.name.to_string(),
-            id: r.id.clone(),
-            observation: Observation::Error {
-                error: error.to_string(),
-            },
-        })
-        .collect()
 }
 
 /// Converts tags to a JSON map.

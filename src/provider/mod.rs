@@ -15,7 +15,7 @@ use std::future::Future;
 
 use crate::aws::CallRecorder;
 use crate::catalog;
-use crate::snapshot::ResourceRecord;
+use crate::snapshot::{Observation, ResourceRecord};
 use crate::spec::Resource;
 
 pub mod github;
@@ -43,6 +43,20 @@ pub trait Provider {
         options: &Self::Options,
         calls: &CallRecorder,
     ) -> impl Future<Output = Vec<ResourceRecord>>;
+}
+
+/// One `error` record per resource, all for the same reason (nothing could be observed).
+pub(crate) fn all_errors(resources: &[&Resource], error: &str) -> Vec<ResourceRecord> {
+    resources
+        .iter()
+        .map(|r| ResourceRecord {
+            kind: r.kind.name.to_string(),
+            id: r.id.clone(),
+            observation: Observation::Error {
+                error: error.to_string(),
+            },
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -126,7 +126,7 @@ pub async fn observe(
         options.timeout,
     ) {
         Ok(c) => c,
-        Err(error) => return crate::probe::all_errors(resources, &error),
+        Err(error) => return crate::provider::all_errors(resources, &error),
     };
     let client = &client;
     stream::iter(resources)

@@ -90,7 +90,7 @@ pub(super) async fn observe(
         id: r.id.clone(),
         observation,
     };
-    let failed = |error: String| crate::probe::all_errors(resources, &error);
+    let failed = |error: String| crate::provider::all_errors(resources, &error);
     let chromium = match find_chromium(options.chromium.as_deref()) {
         Ok(c) => c,
         Err(e) => return failed(e),

@@ -114,7 +114,7 @@ pub async fn observe(
         options.timeout,
     ) {
         Ok(c) => c,
-        Err(error) => return crate::probe::all_errors(resources, &error),
+        Err(error) => return crate::provider::all_errors(resources, &error),
     };
     let (client, team) = (&client, options.team.as_deref());
     stream::iter(resources)
